@@ -1,0 +1,19 @@
+//! Atout's domain core.
+//!
+//! Everything here is independent of HTTP: configuration, the clock, keys and
+//! their encryption at rest, the storage layer (SQLite and PostgreSQL behind
+//! one [`store::Store`] trait), organisations and the audit log. Services
+//! (`issuer`, `verifier`, `wallet-api`, `did-docs`) depend on this crate,
+//! never on one another.
+
+pub mod audit;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod did;
+pub mod ids;
+pub mod orgs;
+pub mod store;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::Config;

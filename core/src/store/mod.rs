@@ -1,0 +1,375 @@
+//! Storage: one [`Store`] trait, two backends (SQLite, PostgreSQL), chosen
+//! by the scheme of the database URL.
+//!
+//! Both backends share one implementation of the SQL (see `sql.rs`): runtime
+//! queries with `$1` placeholders, which both drivers accept. They differ in
+//! connection set-up, migrations (two trees under `migrations/` with the
+//! same versions) and in how a write transaction begins (SQLite:
+//! `BEGIN IMMEDIATE`, so writers queue on the busy timeout instead of
+//! failing on upgrade).
+//!
+//! Every mutation that the audit log must record takes its [`AuditEntry`]
+//! and writes it in the same transaction: no change without its record, no
+//! record without its change.
+
+mod sql;
+
+use crate::crypto::KeyAlgorithm;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+pub use sql::{PgStore, SqliteStore};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness constraint refused the write.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    /// The stored data is not what the code expects (a bug or tampering).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Config(String),
+}
+
+impl StoreError {
+    pub(crate) fn from_sqlx(e: sqlx::Error, conflict: &'static str) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict(conflict),
+            sqlx::Error::RowNotFound => Self::NotFound,
+            _ => Self::Database(e),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Organisation {
+    pub id: String,
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who a signing key belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOwner {
+    Platform,
+    /// An organisation, by id.
+    Org(String),
+}
+
+impl KeyOwner {
+    pub(crate) fn column(&self) -> &str {
+        match self {
+            Self::Platform => "platform",
+            Self::Org(id) => id,
+        }
+    }
+
+    pub(crate) fn org_id(&self) -> Option<&str> {
+        match self {
+            Self::Platform => None,
+            Self::Org(id) => Some(id),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    /// Signs new credentials; published for assertion and authentication.
+    Active,
+    /// Replaced by a rotation; still published for assertion, so what it
+    /// signed keeps verifying.
+    Retired,
+    /// Removed from the DID document (e.g. compromised): what it signed no
+    /// longer verifies.
+    Withdrawn,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Retired => "retired",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    fn parse(s: &str) -> StoreResult<Self> {
+        match s {
+            "active" => Ok(Self::Active),
+            "retired" => Ok(Self::Retired),
+            "withdrawn" => Ok(Self::Withdrawn),
+            other => Err(StoreError::Corrupt(format!("key status {other:?}"))),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKeyRecord {
+    pub id: String,
+    pub owner: KeyOwner,
+    /// The fragment of the verification method id, e.g. `key-1`.
+    pub fragment: String,
+    pub algorithm: KeyAlgorithm,
+    pub public_key_multibase: String,
+    /// PKCS#8, sealed under the master key with the key id as AAD.
+    pub sealed_private_key: Vec<u8>,
+    pub status: KeyStatus,
+    pub created_at: DateTime<Utc>,
+    pub retired_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for SigningKeyRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKeyRecord")
+            .field("id", &self.id)
+            .field("owner", &self.owner)
+            .field("fragment", &self.fragment)
+            .field("algorithm", &self.algorithm)
+            .field("public_key_multibase", &self.public_key_multibase)
+            .field("sealed_private_key", &"[sealed]")
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    /// The first characters of the key, to recognise it in lists.
+    pub prefix: String,
+    #[serde(skip)]
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// One line of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditEntry {
+    /// Assigned by the database; orders the log.
+    pub seq: i64,
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// The organisation whose part of the log this is (`None`: platform).
+    pub org_id: Option<String>,
+    /// e.g. `admin`, `cli`, `api-key:<id>`
+    pub actor: String,
+    /// e.g. `org.created`, `key.rotated`
+    pub action: String,
+    /// e.g. `org:<id>`, `key:<id>`
+    pub object: String,
+    pub request_id: Option<String>,
+    pub details: Option<serde_json::Value>,
+}
+
+/// What a writer supplies; `seq` comes from the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub org_id: Option<String>,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub request_id: Option<String>,
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this organisation's part (`None`: everything).
+    pub org_id: Option<String>,
+    /// Entries with `seq` strictly below this (pagination, newest first).
+    pub before_seq: Option<i64>,
+    pub limit: u32,
+}
+
+/// A signed credential, stored byte for byte as issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCredential {
+    pub id: String,
+    pub org_id: String,
+    /// The credential's own `id` (e.g. `urn:uuid:...`).
+    pub credential_id: String,
+    /// e.g. `ldp_vc`, `vc+jwt`
+    pub format: String,
+    /// Exactly the issued text: never parsed and re-serialised.
+    pub body: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn migrate(&self) -> StoreResult<()>;
+    async fn ping(&self) -> StoreResult<()>;
+    fn pool_stats(&self) -> PoolStats;
+    async fn close(&self);
+
+    async fn get_meta(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Sets `key` unless already set; returns the value now stored.
+    async fn init_meta(&self, key: &str, value: &str) -> StoreResult<String>;
+
+    /// Creates an organisation with its first keys, in one transaction.
+    async fn create_org(
+        &self,
+        org: &Organisation,
+        keys: &[SigningKeyRecord],
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn get_org_by_slug(&self, slug: &str) -> StoreResult<Option<Organisation>>;
+    async fn get_org(&self, id: &str) -> StoreResult<Option<Organisation>>;
+    async fn list_orgs(&self) -> StoreResult<Vec<Organisation>>;
+
+    /// Keys of an owner, oldest first.
+    async fn list_keys(&self, owner: &KeyOwner) -> StoreResult<Vec<SigningKeyRecord>>;
+    async fn active_key(
+        &self,
+        owner: &KeyOwner,
+        algorithm: KeyAlgorithm,
+    ) -> StoreResult<Option<SigningKeyRecord>>;
+    /// Makes `new` the active key of its owner and algorithm; the previous
+    /// active key (if any) becomes retired. The fragment is assigned here
+    /// (`key-N`) and returned with the id of the retired key.
+    async fn rotate_key(
+        &self,
+        new: &SigningKeyRecord,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<(String, Option<String>)>;
+    /// Withdraws a retired key (removes it from the DID document).
+    async fn withdraw_key(
+        &self,
+        owner: &KeyOwner,
+        key_id: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()>;
+
+    async fn create_api_key(&self, key: &ApiKeyRecord, audit: &NewAuditEntry) -> StoreResult<()>;
+    async fn list_api_keys(&self, org_id: &str) -> StoreResult<Vec<ApiKeyRecord>>;
+    /// Returns false if there was no such live key.
+    async fn revoke_api_key(
+        &self,
+        org_id: &str,
+        key_id: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<bool>;
+    /// A live (unrevoked) key by its hash.
+    async fn find_api_key(&self, token_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
+    /// Records use, at most once a minute per key.
+    async fn touch_api_key(&self, key_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+
+    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
+    /// Newest first.
+    async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+
+    async fn insert_issued_credential(
+        &self,
+        credential: &IssuedCredential,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn get_issued_credential(&self, id: &str) -> StoreResult<Option<IssuedCredential>>;
+}
+
+/// Connection settings.
+#[derive(Clone)]
+pub struct ConnectOptions {
+    pub url: String,
+    pub password: Option<SecretString>,
+    pub max_connections: u32,
+    /// SQLite: how long a writer waits for the lock.
+    pub busy_timeout: Duration,
+}
+
+impl ConnectOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            password: None,
+            max_connections: 10,
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Connects to the database named by the URL's scheme. Does not migrate.
+pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
+    let url = options.url.as_str();
+    if url.starts_with("sqlite:") {
+        let mut opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("invalid SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true);
+        let path = opts.get_filename().to_owned();
+        if path.as_os_str() != ":memory:" {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::Config(format!(
+                        "cannot create the data folder {}: {e}",
+                        parent.display()
+                    ))
+                })?;
+            }
+        }
+        opts = opts.pragma("temp_store", "memory");
+        let pool = sqlx::pool::PoolOptions::<sqlx::Sqlite>::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(Arc::new(SqliteStore::new(pool, options.max_connections)))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let mut opts = sqlx::postgres::PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?
+            .application_name("atout");
+        if let Some(password) = &options.password {
+            opts = opts.password(password.expose_secret());
+        }
+        let pool = sqlx::pool::PoolOptions::<sqlx::Postgres>::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
+        Ok(Arc::new(PgStore::new(pool, options.max_connections)))
+    } else {
+        Err(StoreError::Config(format!(
+            "unsupported database URL scheme in {:?}: use sqlite:// or postgres://",
+            url.split(':').next().unwrap_or_default()
+        )))
+    }
+}

@@ -1,0 +1,599 @@
+//! The SQL shared by both backends. One macro expands the same queries for
+//! SQLite and PostgreSQL; only connection, migrations and the way a write
+//! transaction begins differ.
+
+use super::*;
+use crate::crypto::KeyAlgorithm;
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: String,
+    slug: String,
+    name_fr: String,
+    name_en: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<OrgRow> for Organisation {
+    fn from(r: OrgRow) -> Self {
+        Self {
+            id: r.id,
+            slug: r.slug,
+            name_fr: r.name_fr,
+            name_en: r.name_en,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: String,
+    owner: String,
+    fragment: String,
+    algorithm: String,
+    public_key_multibase: String,
+    sealed_private_key: Vec<u8>,
+    status: String,
+    created_at: DateTime<Utc>,
+    retired_at: Option<DateTime<Utc>>,
+    withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<KeyRow> for SigningKeyRecord {
+    type Error = StoreError;
+    fn try_from(r: KeyRow) -> StoreResult<Self> {
+        Ok(Self {
+            owner: if r.owner == "platform" {
+                KeyOwner::Platform
+            } else {
+                KeyOwner::Org(r.owner)
+            },
+            algorithm: KeyAlgorithm::parse(&r.algorithm)
+                .ok_or_else(|| StoreError::Corrupt(format!("key algorithm {:?}", r.algorithm)))?,
+            status: KeyStatus::parse(&r.status)?,
+            id: r.id,
+            fragment: r.fragment,
+            public_key_multibase: r.public_key_multibase,
+            sealed_private_key: r.sealed_private_key,
+            created_at: r.created_at,
+            retired_at: r.retired_at,
+            withdrawn_at: r.withdrawn_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ApiKeyRow {
+    id: String,
+    org_id: String,
+    name: String,
+    prefix: String,
+    token_hash: String,
+    created_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKeyRow> for ApiKeyRecord {
+    fn from(r: ApiKeyRow) -> Self {
+        Self {
+            id: r.id,
+            org_id: r.org_id,
+            name: r.name,
+            prefix: r.prefix,
+            token_hash: r.token_hash,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    id: String,
+    at: DateTime<Utc>,
+    org_id: Option<String>,
+    actor: String,
+    action: String,
+    object: String,
+    request_id: Option<String>,
+    details: Option<String>,
+}
+
+impl TryFrom<AuditRow> for AuditEntry {
+    type Error = StoreError;
+    fn try_from(r: AuditRow) -> StoreResult<Self> {
+        Ok(Self {
+            seq: r.seq,
+            id: r.id,
+            at: r.at,
+            org_id: r.org_id,
+            actor: r.actor,
+            action: r.action,
+            object: r.object,
+            request_id: r.request_id,
+            details: r
+                .details
+                .map(|d| serde_json::from_str(&d))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("audit details: {e}")))?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CredentialRow {
+    id: String,
+    org_id: String,
+    credential_id: String,
+    format: String,
+    body: String,
+    issued_at: DateTime<Utc>,
+}
+
+const ORG_COLUMNS: &str = "id, slug, name_fr, name_en, created_at, updated_at";
+const KEY_COLUMNS: &str = "id, owner, fragment, algorithm, public_key_multibase, \
+     sealed_private_key, status, created_at, retired_at, withdrawn_at";
+const API_KEY_COLUMNS: &str =
+    "id, org_id, name, prefix, token_hash, created_at, revoked_at, last_used_at";
+
+macro_rules! sql_store {
+    ($name:ident, $db:ty, $backend:expr, $migrator:expr, $begin:expr) => {
+        /// The store on this backend.
+        #[derive(Clone)]
+        pub struct $name {
+            pool: sqlx::Pool<$db>,
+            max_connections: u32,
+        }
+
+        impl $name {
+            pub fn new(pool: sqlx::Pool<$db>, max_connections: u32) -> Self {
+                Self {
+                    pool,
+                    max_connections,
+                }
+            }
+
+            pub fn pool(&self) -> &sqlx::Pool<$db> {
+                &self.pool
+            }
+
+            /// Begins a write transaction.
+            async fn write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
+                let begin: fn(
+                    &sqlx::Pool<$db>,
+                ) -> futures_core_boxed::BoxFuture<
+                    '_,
+                    Result<sqlx::Transaction<'static, $db>, sqlx::Error>,
+                > = $begin;
+                Ok(begin(&self.pool).await?)
+            }
+
+            async fn insert_audit<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                e: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (id, at, org_id, actor, action, object, request_id, details) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&e.id)
+                .bind(e.at)
+                .bind(&e.org_id)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(&e.object)
+                .bind(&e.request_id)
+                .bind(e.details.as_ref().map(|d| d.to_string()))
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "audit entry already exists"))?;
+                Ok(())
+            }
+
+            async fn insert_key<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                k: &SigningKeyRecord,
+            ) -> StoreResult<()> {
+                sqlx::query(&format!(
+                    "INSERT INTO signing_keys ({KEY_COLUMNS}, org_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                ))
+                .bind(&k.id)
+                .bind(k.owner.column())
+                .bind(&k.fragment)
+                .bind(k.algorithm.as_str())
+                .bind(&k.public_key_multibase)
+                .bind(&k.sealed_private_key)
+                .bind(k.status.as_str())
+                .bind(k.created_at)
+                .bind(k.retired_at)
+                .bind(k.withdrawn_at)
+                .bind(k.owner.org_id())
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "a key with this id or fragment exists"))?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $name {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> StoreResult<()> {
+                $migrator.run(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            fn pool_stats(&self) -> PoolStats {
+                PoolStats {
+                    size: self.pool.size(),
+                    idle: self.pool.num_idle() as u32,
+                    max: self.max_connections,
+                }
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn init_meta(&self, key: &str, value: &str) -> StoreResult<String> {
+                let mut tx = self.write().await?;
+                sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(key)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                let stored: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            async fn create_org(
+                &self,
+                org: &Organisation,
+                keys: &[SigningKeyRecord],
+                audit: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(&format!(
+                    "INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+                ))
+                .bind(&org.id)
+                .bind(&org.slug)
+                .bind(&org.name_fr)
+                .bind(&org.name_en)
+                .bind(org.created_at)
+                .bind(org.updated_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "an organisation with this slug exists"))?;
+                for key in keys {
+                    Self::insert_key(&mut tx, key).await?;
+                }
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn get_org_by_slug(&self, slug: &str) -> StoreResult<Option<Organisation>> {
+                Ok(sqlx::query_as::<_, OrgRow>(&format!(
+                    "SELECT {ORG_COLUMNS} FROM organisations WHERE slug = $1"
+                ))
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn get_org(&self, id: &str) -> StoreResult<Option<Organisation>> {
+                Ok(sqlx::query_as::<_, OrgRow>(&format!(
+                    "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn list_orgs(&self) -> StoreResult<Vec<Organisation>> {
+                Ok(sqlx::query_as::<_, OrgRow>(&format!(
+                    "SELECT {ORG_COLUMNS} FROM organisations ORDER BY slug"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+            }
+
+            async fn list_keys(&self, owner: &KeyOwner) -> StoreResult<Vec<SigningKeyRecord>> {
+                sqlx::query_as::<_, KeyRow>(&format!(
+                    "SELECT {KEY_COLUMNS} FROM signing_keys WHERE owner = $1 ORDER BY created_at, id"
+                ))
+                .bind(owner.column())
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect()
+            }
+
+            async fn active_key(
+                &self,
+                owner: &KeyOwner,
+                algorithm: KeyAlgorithm,
+            ) -> StoreResult<Option<SigningKeyRecord>> {
+                sqlx::query_as::<_, KeyRow>(&format!(
+                    "SELECT {KEY_COLUMNS} FROM signing_keys \
+                     WHERE owner = $1 AND algorithm = $2 AND status = 'active'"
+                ))
+                .bind(owner.column())
+                .bind(algorithm.as_str())
+                .fetch_optional(&self.pool)
+                .await?
+                .map(TryInto::try_into)
+                .transpose()
+            }
+
+            async fn rotate_key(
+                &self,
+                new: &SigningKeyRecord,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<(String, Option<String>)> {
+                let mut tx = self.write().await?;
+                let count: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE owner = $1")
+                        .bind(new.owner.column())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let retired: Option<String> = sqlx::query_scalar(
+                    "UPDATE signing_keys SET status = 'retired', retired_at = $1 \
+                     WHERE owner = $2 AND algorithm = $3 AND status = 'active' RETURNING id",
+                )
+                .bind(new.created_at)
+                .bind(new.owner.column())
+                .bind(new.algorithm.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let mut key = new.clone();
+                key.fragment = format!("key-{}", count + 1);
+                key.status = KeyStatus::Active;
+                Self::insert_key(&mut tx, &key).await?;
+                let mut audit = audit.clone();
+                if let Some(serde_json::Value::Object(details)) = audit.details.as_mut() {
+                    details.insert("fragment".into(), key.fragment.clone().into());
+                    details.insert("retired".into(), retired.clone().into());
+                }
+                Self::insert_audit(&mut tx, &audit).await?;
+                tx.commit().await?;
+                Ok((key.fragment, retired))
+            }
+
+            async fn withdraw_key(
+                &self,
+                owner: &KeyOwner,
+                key_id: &str,
+                at: DateTime<Utc>,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                let done = sqlx::query(
+                    "UPDATE signing_keys SET status = 'withdrawn', withdrawn_at = $1 \
+                     WHERE owner = $2 AND id = $3 AND status = 'retired'",
+                )
+                .bind(at)
+                .bind(owner.column())
+                .bind(key_id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_api_key(
+                &self,
+                key: &ApiKeyRecord,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(&format!(
+                    "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                ))
+                .bind(&key.id)
+                .bind(&key.org_id)
+                .bind(&key.name)
+                .bind(&key.prefix)
+                .bind(&key.token_hash)
+                .bind(key.created_at)
+                .bind(key.revoked_at)
+                .bind(key.last_used_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "an API key with this id exists"))?;
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn list_api_keys(&self, org_id: &str) -> StoreResult<Vec<ApiKeyRecord>> {
+                Ok(sqlx::query_as::<_, ApiKeyRow>(&format!(
+                    "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at, id"
+                ))
+                .bind(org_id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+            }
+
+            async fn revoke_api_key(
+                &self,
+                org_id: &str,
+                key_id: &str,
+                at: DateTime<Utc>,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<bool> {
+                let mut tx = self.write().await?;
+                let done = sqlx::query(
+                    "UPDATE api_keys SET revoked_at = $1 \
+                     WHERE org_id = $2 AND id = $3 AND revoked_at IS NULL",
+                )
+                .bind(at)
+                .bind(org_id)
+                .bind(key_id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn find_api_key(&self, token_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
+                Ok(sqlx::query_as::<_, ApiKeyRow>(&format!(
+                    "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL"
+                ))
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn touch_api_key(&self, key_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(
+                    "UPDATE api_keys SET last_used_at = $1 \
+                     WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+                )
+                .bind(at)
+                .bind(key_id)
+                .bind(at - chrono::Duration::minutes(1))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                Self::insert_audit(&mut tx, entry).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+                sqlx::query_as::<_, AuditRow>(
+                    "SELECT seq, id, at, org_id, actor, action, object, request_id, details \
+                     FROM audit_log \
+                     WHERE (CAST($1 AS TEXT) IS NULL OR org_id = $1) \
+                       AND (CAST($2 AS BIGINT) IS NULL OR seq < $2) \
+                     ORDER BY seq DESC LIMIT $3",
+                )
+                .bind(&filter.org_id)
+                .bind(filter.before_seq)
+                .bind(i64::from(filter.limit.clamp(1, 1000)))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect()
+            }
+
+            async fn insert_issued_credential(
+                &self,
+                c: &IssuedCredential,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(
+                    "INSERT INTO issued_credentials (id, org_id, credential_id, format, body, issued_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&c.id)
+                .bind(&c.org_id)
+                .bind(&c.credential_id)
+                .bind(&c.format)
+                .bind(&c.body)
+                .bind(c.issued_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "a credential with this id exists"))?;
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn get_issued_credential(&self, id: &str) -> StoreResult<Option<IssuedCredential>> {
+                Ok(sqlx::query_as::<_, CredentialRow>(
+                    "SELECT id, org_id, credential_id, format, body, issued_at \
+                     FROM issued_credentials WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| IssuedCredential {
+                    id: r.id,
+                    org_id: r.org_id,
+                    credential_id: r.credential_id,
+                    format: r.format,
+                    body: r.body,
+                    issued_at: r.issued_at,
+                }))
+            }
+        }
+    };
+}
+
+/// A boxed future, without pulling in the `futures` crate for one alias.
+mod futures_core_boxed {
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+sql_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    Backend::Sqlite,
+    SQLITE_MIGRATOR,
+    |pool| Box::pin(pool.begin_with("BEGIN IMMEDIATE"))
+);
+sql_store!(
+    PgStore,
+    sqlx::Postgres,
+    Backend::Postgres,
+    POSTGRES_MIGRATOR,
+    |pool| Box::pin(pool.begin())
+);
