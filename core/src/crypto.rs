@@ -155,7 +155,7 @@ impl MasterKey {
 }
 
 /// Signature algorithms of organisation keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub enum KeyAlgorithm {
     /// Ed25519 (EdDSA); every organisation has one.
     #[serde(rename = "Ed25519", alias = "ed25519", alias = "EdDSA")]

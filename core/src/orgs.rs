@@ -55,7 +55,7 @@ pub struct NewOrg {
 }
 
 /// A key as shown to people and APIs: never the private part.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct KeyInfo {
     pub id: String,
     /// The verification method id, `did#key-N`.
@@ -85,7 +85,7 @@ impl KeyInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct OrgDetails {
     #[serde(flatten)]
     pub org: Organisation,

@@ -1,0 +1,20 @@
+//! The issuer side. For now: organisations (tenants), their signing keys
+//! and API keys, and the audit log. Credential issuance comes next and will
+//! use the organisation API keys created here.
+//!
+//! Who may call what:
+//!
+//! | route | caller |
+//! |---|---|
+//! | `POST /admin/orgs`, `GET /admin/orgs` | platform admin |
+//! | `POST /admin/orgs/{slug}/keys` (rotate) | platform admin |
+//! | `POST /admin/orgs/{slug}/keys/{key}/withdraw` | platform admin |
+//! | `POST /admin/orgs/{slug}/api-keys` | platform admin |
+//! | `GET /admin/audit` | platform admin |
+//! | `GET /orgs/{slug}` | admin, or an API key of that organisation |
+//! | `GET /orgs/{slug}/api-keys`, `DELETE /orgs/{slug}/api-keys/{id}` | admin, or an API key of that organisation |
+//! | `GET /orgs/{slug}/audit` | admin, or an API key of that organisation |
+
+pub mod orgs;
+
+pub use orgs::router;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `atout` binary: all logic lives in the library.
+
+fn main() -> std::process::ExitCode {
+    atout::cli::main()
+}

@@ -1,0 +1,19 @@
+//! Atout's HTTP plumbing, shared by every service router:
+//! RFC 9457 problems ([`ApiError`]) for every error, extractor wrappers whose
+//! rejections are problems too, request ids, tracing spans that carry the
+//! route template (never the raw URI), security headers, Prometheus metrics,
+//! and authentication ([`auth::Principal`]).
+
+pub mod auth;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod problem;
+pub mod state;
+
+pub use extract::{Json, Path, Query};
+pub use problem::ApiError;
+pub use state::AppState;
+
+/// Media type of RFC 9457 problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";

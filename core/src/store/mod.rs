@@ -64,7 +64,7 @@ pub struct PoolStats {
     pub max: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: String,
     pub slug: String,
@@ -98,7 +98,7 @@ impl KeyOwner {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyStatus {
     /// Signs new credentials; published for assertion and authentication.
@@ -160,7 +160,7 @@ impl std::fmt::Debug for SigningKeyRecord {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ApiKeyRecord {
     pub id: String,
     pub org_id: String,
@@ -175,7 +175,7 @@ pub struct ApiKeyRecord {
 }
 
 /// One line of the append-only audit log.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Assigned by the database; orders the log.
     pub seq: i64,
@@ -190,6 +190,7 @@ pub struct AuditEntry {
     /// e.g. `org:<id>`, `key:<id>`
     pub object: String,
     pub request_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
 

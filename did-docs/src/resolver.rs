@@ -1,0 +1,380 @@
+//! DID resolution for the verifier.
+//!
+//! * did:key: locally, no network.
+//! * did:web of this platform (the base URL's host): from the database,
+//!   without HTTP, and never cached, so a withdrawn key stops verifying at
+//!   once.
+//! * other did:web: over HTTPS with a timeout, a response size limit, no
+//!   redirects, no proxy, and refusal of loopback, private and reserved
+//!   addresses (checked on every address the name resolves to, so DNS
+//!   cannot smuggle a private target) unless `did_web_allow_private` is set.
+//!   Successful results are cached for `did_web_cache_ttl_secs`.
+
+use crate::document::document_for;
+use atout_core::{
+    clock::Clock,
+    config::DidWebConfig,
+    did::{did_web_url, DidDocument, DidResolver, DidWeb, ResolveError},
+    store::{KeyOwner, Store},
+};
+use chrono::{DateTime, Utc};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::{
+    collections::HashMap,
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    sync::{Arc, Mutex},
+};
+
+/// The resolver used by the verifier: local, did:key, then did:web.
+pub struct Resolver {
+    did_web: DidWeb,
+    store: Arc<dyn Store>,
+    web: WebResolver,
+}
+
+impl Resolver {
+    pub fn new(did_web: DidWeb, store: Arc<dyn Store>, web: WebResolver) -> Self {
+        Self {
+            did_web,
+            store,
+            web,
+        }
+    }
+
+    async fn resolve_local(&self, did: &str, owner: Option<&str>) -> Result<DidDocument, ResolveError> {
+        let internal = |e: atout_core::store::StoreError| ResolveError::Internal(e.to_string());
+        let keys = match owner {
+            None => self.store.list_keys(&KeyOwner::Platform).await.map_err(internal)?,
+            Some(slug) => {
+                let org = self
+                    .store
+                    .get_org_by_slug(slug)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| ResolveError::NotFound(did.to_owned()))?;
+                self.store
+                    .list_keys(&KeyOwner::Org(org.id))
+                    .await
+                    .map_err(internal)?
+            }
+        };
+        Ok(document_for(did, &keys))
+    }
+}
+
+#[async_trait::async_trait]
+impl DidResolver for Resolver {
+    async fn resolve(&self, did: &str) -> Result<DidDocument, ResolveError> {
+        if did.len() > 2048 || did.contains(['#', '?', '/']) {
+            return Err(ResolveError::InvalidDid(did.chars().take(200).collect()));
+        }
+        if did.starts_with("did:key:") {
+            crate::ssi_bridge::resolve_did_key(did).await
+        } else if did.starts_with("did:web:") {
+            match self.did_web.local_owner(did) {
+                Some(owner) => self.resolve_local(did, owner).await,
+                None => self.web.resolve(did).await,
+            }
+        } else if did.starts_with("did:") {
+            Err(ResolveError::UnsupportedMethod(did.chars().take(200).collect()))
+        } else {
+            Err(ResolveError::InvalidDid(did.chars().take(200).collect()))
+        }
+    }
+}
+
+/// did:web over HTTPS, guarded and cached.
+pub struct WebResolver {
+    client: reqwest::Client,
+    config: DidWebConfig,
+    cache: TtlCache,
+}
+
+impl WebResolver {
+    pub fn new(config: DidWebConfig, clock: Arc<dyn Clock>) -> Result<Self, ResolveError> {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .https_only(!config.allow_http)
+            .user_agent(concat!("atout/", env!("CARGO_PKG_VERSION"), " did:web resolver"))
+            .dns_resolver(Arc::new(GuardedDns {
+                allow_private: config.allow_private,
+            }))
+            .build()
+            .map_err(|e| ResolveError::Internal(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            cache: TtlCache::new(clock, config.cache_ttl, 10_000),
+            config,
+        })
+    }
+
+    pub async fn resolve(&self, did: &str) -> Result<DidDocument, ResolveError> {
+        if let Some(doc) = self.cache.get(did) {
+            return Ok((*doc).clone());
+        }
+        let doc = self.fetch(did).await?;
+        self.cache.insert(did.to_owned(), Arc::new(doc.clone()));
+        Ok(doc)
+    }
+
+    async fn fetch(&self, did: &str) -> Result<DidDocument, ResolveError> {
+        let scheme = if self.config.allow_http { "http" } else { "https" };
+        let url = did_web_url(did, scheme)?;
+        if let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = url.host() {
+            // IP literals never reach the DNS guard: check them here.
+            let ip = match url.host() {
+                Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+                Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+                _ => unreachable!(),
+            };
+            if !self.config.allow_private && !is_public(ip) {
+                return Err(ResolveError::ForbiddenAddress(ip.to_string()));
+            }
+        }
+        let mut response = self
+            .client
+            .get(url)
+            .header(
+                reqwest::header::ACCEPT,
+                "application/did+json, application/did+ld+json, application/json;q=0.9",
+            )
+            .send()
+            .await
+            .map_err(fetch_error)?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
+            return Err(ResolveError::NotFound(did.to_owned()));
+        }
+        if !status.is_success() {
+            return Err(ResolveError::Fetch(format!("the server answered HTTP {}", status.as_u16())));
+        }
+        let max = self.config.max_bytes;
+        if response.content_length().is_some_and(|n| n > max as u64) {
+            return Err(ResolveError::TooLarge(max));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(fetch_error)? {
+            if body.len() + chunk.len() > max {
+                return Err(ResolveError::TooLarge(max));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let doc: DidDocument = serde_json::from_slice(&body)
+            .map_err(|e| ResolveError::InvalidDocument(format!("not a DID document: {e}")))?;
+        if doc.id != did {
+            return Err(ResolveError::InvalidDocument(format!(
+                "the document's id {:?} is not the DID that was resolved",
+                doc.id.chars().take(200).collect::<String>()
+            )));
+        }
+        Ok(doc)
+    }
+}
+
+fn fetch_error(e: reqwest::Error) -> ResolveError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if let Some(forbidden) = err.downcast_ref::<ForbiddenHost>() {
+            return ResolveError::ForbiddenAddress(forbidden.0.clone());
+        }
+        source = err.source();
+    }
+    if e.is_timeout() {
+        ResolveError::Timeout
+    } else if e.is_connect() {
+        ResolveError::Fetch("could not connect to the host".to_owned())
+    } else {
+        ResolveError::Fetch(e.without_url().to_string())
+    }
+}
+
+#[derive(Debug)]
+struct ForbiddenHost(String);
+
+impl std::fmt::Display for ForbiddenHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} resolves only to loopback, private or reserved addresses", self.0)
+    }
+}
+
+impl std::error::Error for ForbiddenHost {}
+
+/// DNS resolution that drops loopback, private and reserved addresses.
+struct GuardedDns {
+    allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for GuardedDns {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| allow_private || is_public(a.ip()))
+                .collect();
+            if addrs.is_empty() {
+                return Err(Box::new(ForbiddenHost(host)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+fn v4(a: u8, b: u8, c: u8, d: u8, len: u8) -> IpNet {
+    IpNet::V4(Ipv4Net::new(Ipv4Addr::new(a, b, c, d), len).expect("valid prefix"))
+}
+
+fn v6(addr: Ipv6Addr, len: u8) -> IpNet {
+    IpNet::V6(Ipv6Net::new(addr, len).expect("valid prefix"))
+}
+
+/// Whether an address is a public unicast address (not loopback, private,
+/// link-local, shared, documentation, benchmarking, multicast or reserved),
+/// looking through IPv4-mapped, NAT64 and 6to4 IPv6 forms.
+pub fn is_public(ip: IpAddr) -> bool {
+    let blocked_v4 = [
+        v4(0, 0, 0, 0, 8),
+        v4(10, 0, 0, 0, 8),
+        v4(100, 64, 0, 0, 10),
+        v4(127, 0, 0, 0, 8),
+        v4(169, 254, 0, 0, 16),
+        v4(172, 16, 0, 0, 12),
+        v4(192, 0, 0, 0, 24),
+        v4(192, 0, 2, 0, 24),
+        v4(192, 88, 99, 0, 24),
+        v4(192, 168, 0, 0, 16),
+        v4(198, 18, 0, 0, 15),
+        v4(198, 51, 100, 0, 24),
+        v4(203, 0, 113, 0, 24),
+        v4(224, 0, 0, 0, 4),
+        v4(240, 0, 0, 0, 4),
+    ];
+    match ip {
+        IpAddr::V4(addr) => !blocked_v4.iter().any(|n| n.contains(&IpAddr::V4(addr))),
+        IpAddr::V6(addr) => {
+            if let Some(mapped) = addr.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(mapped));
+            }
+            let seg = addr.segments();
+            // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed an IPv4 address.
+            if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] {
+                let [a, b] = seg[6].to_be_bytes();
+                let [c, d] = seg[7].to_be_bytes();
+                return is_public(IpAddr::V4(Ipv4Addr::new(a, b, c, d)));
+            }
+            if seg[0] == 0x2002 {
+                let [a, b] = seg[1].to_be_bytes();
+                let [c, d] = seg[2].to_be_bytes();
+                return is_public(IpAddr::V4(Ipv4Addr::new(a, b, c, d)));
+            }
+            let blocked_v6 = [
+                v6(Ipv6Addr::UNSPECIFIED, 128),
+                v6(Ipv6Addr::LOCALHOST, 128),
+                v6(Ipv6Addr::new(0, 0, 0, 0, 0, 0, 0, 0), 96), // IPv4-compatible (deprecated)
+                v6(Ipv6Addr::new(0x100, 0, 0, 0, 0, 0, 0, 0), 64), // discard
+                v6(Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 23), // IETF protocol assignments
+                v6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
+                v6(Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7), // unique local
+                v6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10), // link-local
+                v6(Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0), 10), // site-local (deprecated)
+                v6(Ipv6Addr::new(0xff00, 0, 0, 0, 0, 0, 0, 0), 8), // multicast
+            ];
+            !blocked_v6.iter().any(|n| n.contains(&IpAddr::V6(addr)))
+        }
+    }
+}
+
+/// A small TTL cache on the application clock (so tests control expiry),
+/// bounded in entries.
+struct TtlCache {
+    clock: Arc<dyn Clock>,
+    ttl: chrono::Duration,
+    capacity: usize,
+    entries: Mutex<HashMap<String, (DateTime<Utc>, Arc<DidDocument>)>>,
+}
+
+impl TtlCache {
+    fn new(clock: Arc<dyn Clock>, ttl: std::time::Duration, capacity: usize) -> Self {
+        Self {
+            clock,
+            ttl: chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::zero()),
+            capacity,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<DidDocument>> {
+        let now = self.clock.now();
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match entries.get(key) {
+            Some((expires, doc)) if *expires > now => Some(doc.clone()),
+            Some(_) => {
+                entries.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn insert(&self, key: String, doc: Arc<DidDocument>) {
+        if self.ttl <= chrono::Duration::zero() {
+            return;
+        }
+        let now = self.clock.now();
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= self.capacity {
+            entries.retain(|_, (expires, _)| *expires > now);
+            if entries.len() >= self.capacity {
+                // Still full of live entries: drop the one expiring first.
+                if let Some(oldest) = entries
+                    .iter()
+                    .min_by_key(|(_, (expires, _))| *expires)
+                    .map(|(k, _)| k.clone())
+                {
+                    entries.remove(&oldest);
+                }
+            }
+        }
+        entries.insert(key, (now + self.ttl, doc));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_and_private_addresses() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:7f00:1::",
+            "2001:db8::1",
+            "ff02::1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["1.1.1.1", "8.8.8.8", "172.32.0.1", "2a00:1450:4007::1", "::ffff:1.1.1.1"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Assembling the application: storage, keys, services and routes.
+
+use crate::{ops, secrets};
+use atout_core::{
+    clock::Clock,
+    did::DidWeb,
+    orgs::Orgs,
+    store::{self, ConnectOptions, Store},
+    Config,
+};
+use atout_did_docs::{Resolver, WebResolver};
+use atout_web::{
+    metrics::{self, Metrics},
+    middleware, AppState,
+};
+use axum::{extract::DefaultBodyLimit, middleware::from_fn, Router};
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+
+/// What the command line needs: the migrated store and the services.
+pub struct Context {
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub store: Arc<dyn Store>,
+    pub orgs: Arc<Orgs>,
+}
+
+impl Context {
+    /// Connects, migrates, loads the master key and checks it against the
+    /// database, and makes sure the platform has its key.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let store = store::connect(&ConnectOptions {
+            url: config.database_url.clone(),
+            password: config.database_password.clone(),
+            max_connections: config.database_max_connections,
+            busy_timeout: std::time::Duration::from_secs(10),
+        })
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the database {}: {e}",
+                atout_core::config::redact_url(&config.database_url)
+            )
+        })?;
+        store
+            .migrate()
+            .await
+            .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        let master = Arc::new(secrets::master_key(&config)?);
+        let orgs = Arc::new(Orgs::new(
+            store.clone(),
+            clock.clone(),
+            master,
+            DidWeb::new(&config.base_url),
+        ));
+        orgs.check_master_key().await.map_err(|e| {
+            anyhow::anyhow!(
+                "{e}. Configure the master key this database was created with \
+                 (ATOUT_MASTER_KEY or ATOUT_MASTER_KEY_FILE)."
+            )
+        })?;
+        orgs.ensure_platform_key().await?;
+        Ok(Self {
+            config: Arc::new(config),
+            clock,
+            store,
+            orgs,
+        })
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Atout",
+        description = "A citizen-owned e-portfolio built on W3C Verifiable Credentials. \
+                       Errors are RFC 9457 `application/problem+json`; every response carries \
+                       an `x-request-id`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "did", description = "DID documents (public)"),
+        (name = "organisations", description = "Organisations, keys and API keys"),
+        (name = "audit", description = "The append-only audit log"),
+        (name = "operations", description = "Health, readiness, metrics, this document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The platform admin token, or an organisation API key (atout_...)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The whole application, ready to serve.
+pub struct App {
+    pub state: AppState,
+    pub router: Router,
+    pub openapi: utoipa::openapi::OpenApi,
+}
+
+/// Builds the application from a configuration.
+pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    let ctx = Context::open(config, clock).await?;
+    let admin_token = Arc::new(secrets::admin_token(&ctx.config)?);
+    let web = WebResolver::new(ctx.config.did_web.clone(), ctx.clock.clone())?;
+    let resolver = Arc::new(Resolver::new(
+        DidWeb::new(&ctx.config.base_url),
+        ctx.store.clone(),
+        web,
+    ));
+    let state = AppState {
+        config: ctx.config.clone(),
+        clock: ctx.clock.clone(),
+        store: ctx.store.clone(),
+        orgs: ctx.orgs.clone(),
+        resolver,
+        metrics: Arc::new(Metrics::new()),
+        admin_token,
+    };
+    let (router, openapi) = routes(state.clone());
+    Ok(App {
+        state,
+        router,
+        openapi,
+    })
+}
+
+/// All routes with their middleware, and the OpenAPI document built from
+/// the same code.
+pub fn routes(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(ops::router(state.config.metrics_listen.is_none()))
+        .merge(atout_did_docs::router())
+        .merge(atout_issuer::router())
+        .merge(atout_verifier::router())
+        .merge(atout_wallet_api::router());
+    let (router, openapi) = {
+        // The OpenAPI document itself is served from the router.
+        let (_, doc) = api.clone().split_for_parts();
+        api = api.merge(ops::openapi_router(doc));
+        api.split_for_parts()
+    };
+    let hsts = state.config.base_url.scheme() == "https";
+    let metrics = state.metrics.clone();
+    let router = router
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .with_state(state.clone())
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(from_fn(middleware::problem_fallback))
+        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(from_fn(move |req, next| {
+            middleware::security_headers(hsts, req, next)
+        }))
+        .layer(from_fn(move |req, next| {
+            metrics::track(metrics.clone(), req, next)
+        }))
+        .layer(from_fn(middleware::trace))
+        .layer(from_fn(middleware::request_id));
+    (router, openapi)
+}

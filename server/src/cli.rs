@@ -1,0 +1,316 @@
+//! The command line. Scriptable: results go to stdout (`--json` for
+//! machines), logs and errors to stderr, and the exit code says what
+//! happened (0 ok, 1 failed, 2 bad configuration or usage).
+
+use crate::{app::Context, serve::shutdown_signal, Running};
+use atout_core::{audit::Actor, clock::SystemClock, config::LogFormat, crypto::KeyAlgorithm, orgs::NewOrg, Config};
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "atout",
+    version,
+    about = "Atout: a citizen-owned e-portfolio built on W3C Verifiable Credentials",
+    long_about = "Atout: a citizen-owned e-portfolio built on W3C Verifiable Credentials.\n\n\
+        Settings come from defaults, then the TOML file given by --config (or ATOUT_CONFIG), \
+        then ATOUT_* environment variables (and DATABASE_URL). Run `atout print-config` to see \
+        the effective configuration."
+)]
+pub struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "ATOUT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the effective configuration (secrets redacted).
+    PrintConfig,
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation with its Ed25519 key (and P-256 with --p256).
+    Create {
+        slug: String,
+        /// Official name in French.
+        #[arg(long)]
+        name_fr: Option<String>,
+        /// Official name in English.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// Also create a P-256 key.
+        #[arg(long)]
+        p256: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List organisations.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an organisation, its DID and its keys.
+    Show {
+        slug: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a new key the active one; the old key is retired but stays in
+    /// the DID document, so what it signed keeps verifying.
+    RotateKey {
+        slug: String,
+        /// ed25519 (default) or p256.
+        #[arg(long, default_value = "ed25519", value_parser = parse_algorithm)]
+        algorithm: KeyAlgorithm,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Withdraw a retired key from the DID document (e.g. compromised):
+    /// what it signed stops verifying. The active key must be rotated first.
+    #[command(visible_alias = "withdraw-key")]
+    RetireKey {
+        slug: String,
+        /// Key id or fragment (e.g. key-1).
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Organisation API keys.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key; prints only the key on stdout (shown once).
+    Create {
+        slug: String,
+        /// What the key is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// List API keys (never the keys themselves).
+    List {
+        slug: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an API key.
+    Revoke { slug: String, id: String },
+}
+
+fn parse_algorithm(text: &str) -> Result<KeyAlgorithm, String> {
+    KeyAlgorithm::parse(text).ok_or_else(|| format!("unknown algorithm {text:?}: use ed25519 or p256"))
+}
+
+/// Parses arguments, loads the configuration and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("atout: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("atout: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("atout: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Runs one command.
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let clock = Arc::new(SystemClock);
+    match command {
+        Command::PrintConfig => {
+            print!("{}", config.to_toml());
+            Ok(())
+        }
+        Command::Migrate => {
+            let ctx = Context::open(config, clock).await?;
+            println!("database is up to date ({:?})", ctx.store.backend());
+            Ok(())
+        }
+        Command::Serve => serve(config, clock).await,
+        Command::Org(cmd) => {
+            let ctx = Context::open(config, clock).await?;
+            let result = org(&ctx, cmd).await;
+            ctx.store.close().await;
+            result
+        }
+    }
+}
+
+async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let metrics = config.metrics_listen;
+    let app = crate::build(config, clock).await?;
+    let base = app.state.config.base().to_owned();
+    let data_dir = app.state.config.data_dir.clone();
+    let token_hint = if app.state.config.admin_token.is_none() {
+        format!("the admin token is in {}", data_dir.join("admin.token").display())
+    } else {
+        "the admin token is the one you configured".to_owned()
+    };
+    let running = Running::start(app, listen, metrics).await?;
+    tracing::info!(addr = %running.addr, %base, "listening");
+    println!("Atout is listening on http://{} (public base URL {base})", running.addr);
+    if let Some(m) = running.metrics_addr {
+        println!("Prometheus metrics on http://{m}/metrics");
+    }
+    println!(
+        "Create a first organisation:\n  atout org create univ-orleans --name-fr \"Université d'Orléans\" --name-en \"University of Orléans\"\n\
+         or over HTTP ({token_hint}):\n  curl -X POST {base}/admin/orgs -H \"Authorization: Bearer $TOKEN\" \\\n       -H 'Content-Type: application/json' -d '{{\"slug\":\"univ-orleans\"}}'\n\
+         Its DID document is then at {base}/orgs/univ-orleans/did.json; the API is described at {base}/openapi.json"
+    );
+    tokio::select! {
+        () = shutdown_signal() => {}
+    }
+    running.stop().await
+}
+
+async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match cmd {
+        OrgCommand::Create {
+            slug,
+            name_fr,
+            name_en,
+            p256,
+            json,
+        } => {
+            let details = ctx
+                .orgs
+                .create(NewOrg { slug, name_fr, name_en, p256 }, &actor)
+                .await?;
+            if json {
+                return print_json(&details);
+            }
+            println!("created {} ({})", details.org.slug, details.did);
+            println!(
+                "DID document: {}/orgs/{}/did.json",
+                ctx.config.base(),
+                details.org.slug
+            );
+            for k in &details.keys {
+                println!("  {} {} {}", k.fragment, k.algorithm, k.public_key_multibase);
+            }
+            Ok(())
+        }
+        OrgCommand::List { json } => {
+            let orgs = ctx.orgs.list().await?;
+            if json {
+                let items: Vec<_> = orgs
+                    .iter()
+                    .map(|(o, did)| serde_json::json!({"slug": o.slug, "name_fr": o.name_fr, "name_en": o.name_en, "did": did, "id": o.id, "created_at": o.created_at}))
+                    .collect();
+                return print_json(&items);
+            }
+            for (o, did) in orgs {
+                println!("{}\t{}\t{}", o.slug, did, o.name_fr);
+            }
+            Ok(())
+        }
+        OrgCommand::Show { slug, json } => {
+            let details = ctx.orgs.get(&slug).await?;
+            if json {
+                return print_json(&details);
+            }
+            println!("{} ({})", details.org.slug, details.did);
+            println!("  fr: {}\n  en: {}", details.org.name_fr, details.org.name_en);
+            println!("  keys:");
+            for k in &details.keys {
+                println!(
+                    "    {}\t{}\t{}\t{}",
+                    k.fragment,
+                    k.algorithm,
+                    k.status.as_str(),
+                    k.public_key_multibase
+                );
+            }
+            Ok(())
+        }
+        OrgCommand::RotateKey { slug, algorithm, json } => {
+            let key = ctx.orgs.rotate_key(&slug, algorithm, &actor).await?;
+            if json {
+                return print_json(&key);
+            }
+            println!("{} is now the active {} key of {slug}", key.fragment, key.algorithm);
+            Ok(())
+        }
+        OrgCommand::RetireKey { slug, key, json } => {
+            let key = ctx.orgs.withdraw_key(&slug, &key, &actor).await?;
+            if json {
+                return print_json(&key);
+            }
+            println!(
+                "{} was withdrawn from the DID document of {slug}: credentials it signed no longer verify",
+                key.fragment
+            );
+            Ok(())
+        }
+        OrgCommand::ApiKey(ApiKeyCommand::Create { slug, name }) => {
+            let created = ctx.orgs.create_api_key(&slug, &name, &actor).await?;
+            println!("{}", created.token.expose_secret());
+            Ok(())
+        }
+        OrgCommand::ApiKey(ApiKeyCommand::List { slug, json }) => {
+            let keys = ctx.orgs.list_api_keys(&slug).await?;
+            if json {
+                return print_json(&keys);
+            }
+            for k in keys {
+                let state = if k.revoked_at.is_some() { "revoked" } else { "live" };
+                println!("{}\t{}…\t{}\t{}", k.id, k.prefix, state, k.name);
+            }
+            Ok(())
+        }
+        OrgCommand::ApiKey(ApiKeyCommand::Revoke { slug, id }) => {
+            ctx.orgs.revoke_api_key(&slug, &id, &actor).await?;
+            println!("revoked {id}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Extractors whose rejections are RFC 9457 problems, with the precise
+//! status: 400 malformed JSON, 413 too large, 415 wrong content type,
+//! 422 well-formed but wrong fields (unknown, missing, mistyped).
+
+use crate::ApiError;
+use axum::{
+    extract::{
+        rejection::{JsonRejection, PathRejection, QueryRejection},
+        FromRequest, FromRequestParts, Request,
+    },
+    http::{request::Parts, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::{de::DeserializeOwned, Serialize};
+
+/// JSON body (in) and JSON response (out).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+fn kind_for(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid-input",
+        StatusCode::BAD_REQUEST => "malformed-request",
+        _ => "bad-request",
+    }
+}
+
+/// Keeps serde's message but never echoes more than a few hundred characters.
+fn clip(text: String) -> String {
+    if text.chars().count() > 300 {
+        text.chars().take(300).collect::<String>() + "…"
+    } else {
+        text
+    }
+}
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let (title, detail) = match &rejection {
+        JsonRejection::JsonDataError(_) => (
+            "The JSON body does not have the expected fields",
+            clip(rejection.body_text()),
+        ),
+        JsonRejection::JsonSyntaxError(_) => ("The body is not valid JSON", clip(rejection.body_text())),
+        JsonRejection::MissingJsonContentType(_) => (
+            "Unsupported media type",
+            "Send the body with `Content-Type: application/json`.".to_owned(),
+        ),
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => (
+            "Payload too large",
+            "The request body is larger than this server accepts.".to_owned(),
+        ),
+        _ => ("The body could not be read", clip(rejection.body_text())),
+    };
+    ApiError::new(status, kind_for(status), title).detail(detail)
+}
+
+/// A JSON body that may be absent (empty body): `None` then.
+#[derive(Debug, Clone, Default)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T, S> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let has_json_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let mime = v.split(';').next().unwrap_or_default().trim();
+                mime == "application/json" || mime.ends_with("+json")
+            });
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                let status = rejection.status();
+                ApiError::new(status, kind_for(status), "The body could not be read")
+                    .detail(clip(rejection.body_text()))
+            })?;
+        if bytes.is_empty() {
+            return Ok(Self(None));
+        }
+        if !has_json_type {
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(
+                Default::default(),
+            )));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(value)) => Ok(Self(Some(value))),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Path parameters.
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let status = match rejection {
+                    PathRejection::FailedToDeserializePathParams(_) => StatusCode::BAD_REQUEST,
+                    _ => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                if status.is_server_error() {
+                    return Err(ApiError::internal(rejection.body_text()));
+                }
+                Err(ApiError::new(status, "bad-path", "Invalid path parameter")
+                    .detail(clip(rejection.body_text())))
+            }
+        }
+    }
+}
+
+/// Query string parameters.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad-query",
+                "Invalid query parameter",
+            )
+            .detail(clip(e.body_text()))),
+            Err(other) => Err(ApiError::bad_request(clip(other.body_text()))),
+        }
+    }
+}

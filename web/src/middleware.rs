@@ -1,0 +1,195 @@
+//! Middleware: request ids, tracing spans, problem fallback, security
+//! headers, panic catching.
+
+use crate::{ApiError, PROBLEM_JSON};
+use axum::{
+    extract::{MatchedPath, Request},
+    http::{header, HeaderName, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use std::time::Instant;
+use tracing::Instrument;
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served by this task, if any.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// The request id, as an extension on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+fn acceptable_request_id(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?;
+    let ok = (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    ok.then(|| text.to_owned())
+}
+
+/// Gives every request an id (keeping a well-formed incoming
+/// `x-request-id`, replacing anything else), and returns it on the response.
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(acceptable_request_id)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        req.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    response
+}
+
+/// The matched route template, or `unmatched`: never the raw path, which
+/// may carry tokens.
+pub fn route_of(req: &Request) -> String {
+    req.extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned())
+}
+
+/// One span per request with the method, route template and request id.
+pub async fn trace(req: Request, next: Next) -> Response {
+    let route = route_of(&req);
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "http",
+        method = %req.method(),
+        route = %route,
+        request_id = %request_id,
+    );
+    let start = Instant::now();
+    async move {
+        let response = next.run(req).await;
+        let status = response.status().as_u16();
+        let micros = start.elapsed().as_micros() as u64;
+        if response.status().is_server_error() {
+            tracing::warn!(status, micros, "response");
+        } else {
+            tracing::info!(status, micros, "response");
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// Turns any error response that is not already a problem (e.g. axum's 405,
+/// a layer's 413 or 408) into `application/problem+json`, keeping headers
+/// such as `Allow`.
+pub async fn problem_fallback(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    if status.as_u16() < 400 {
+        return response;
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return response;
+    }
+    let (parts, _body) = response.into_parts();
+    let mut problem = ApiError::from_status(status).into_response();
+    for name in [header::ALLOW, header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(value) = parts.headers.get(&name) {
+            problem.headers_mut().insert(name, value.clone());
+        }
+    }
+    problem
+}
+
+/// Security headers, set unless a handler chose its own.
+pub async fn security_headers(hsts: bool, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let defaults: [(HeaderName, &'static str); 7] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in defaults {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    if hsts {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+    response
+}
+
+/// The response for a panic inside a handler: a 500 problem; the panic
+/// message is logged, not sent.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = err
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    ApiError::internal(format!("panic: {message}")).into_response()
+}
+
+/// 404 for paths that match no route.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("No resource at this path.")
+}
+
+/// 405 problem; axum adds the `Allow` header.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::from_status(StatusCode::METHOD_NOT_ALLOWED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_sanitised() {
+        let ok = HeaderValue::from_static("abc-123_x.y");
+        assert_eq!(acceptable_request_id(&ok).as_deref(), Some("abc-123_x.y"));
+        for bad in ["", "a b", "<script>", "a/b"] {
+            let v = HeaderValue::from_str(bad).unwrap();
+            assert_eq!(acceptable_request_id(&v), None, "{bad:?}");
+        }
+        let long = HeaderValue::from_str(&"a".repeat(65)).unwrap();
+        assert_eq!(acceptable_request_id(&long), None);
+    }
+}

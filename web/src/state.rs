@@ -1,0 +1,19 @@
+//! The application state shared by the routers.
+
+use crate::metrics::Metrics;
+use atout_core::{clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config};
+use secrecy::SecretString;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub store: Arc<dyn Store>,
+    pub orgs: Arc<Orgs>,
+    pub resolver: Arc<dyn DidResolver>,
+    pub metrics: Arc<Metrics>,
+    /// The platform admin token (from configuration, or generated in
+    /// development).
+    pub admin_token: Arc<SecretString>,
+}
