@@ -258,9 +258,9 @@ impl Config {
             ));
         }
         let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
-        let database_url = raw.database_url.unwrap_or_else(|| {
-            format!("sqlite://{}", data_dir.join("atout.db").display())
-        });
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("atout.db").display()));
         check_database_url(&database_url)?;
         let database_password = secret(
             "database_password",
@@ -269,7 +269,9 @@ impl Config {
         )?;
         let database_max_connections = raw.database_max_connections.unwrap_or(10);
         if !(1..=1000).contains(&database_max_connections) {
-            return Err(invalid("database_max_connections must be between 1 and 1000"));
+            return Err(invalid(
+                "database_max_connections must be between 1 and 1000",
+            ));
         }
         let master_key = secret("master_key", raw.master_key, raw.master_key_file)?;
         if let Some(key) = &master_key {
@@ -313,7 +315,9 @@ impl Config {
             return Err(invalid("did_web_timeout_ms must be between 1 and 60000"));
         }
         if !(1024..=16 * 1024 * 1024).contains(&did_web.max_bytes) {
-            return Err(invalid("did_web_max_bytes must be between 1 KiB and 16 MiB"));
+            return Err(invalid(
+                "did_web_max_bytes must be between 1 KiB and 16 MiB",
+            ));
         }
         if mode == Mode::Production && (did_web.allow_private || did_web.allow_http) {
             return Err(invalid(
@@ -371,20 +375,42 @@ impl Config {
         let mut line = |k: &str, v: String| out.push_str(&format!("{k} = {v}\n"));
         line(
             "mode",
-            format!("\"{}\"", if self.mode == Mode::Production { "production" } else { "development" }),
+            format!(
+                "\"{}\"",
+                if self.mode == Mode::Production {
+                    "production"
+                } else {
+                    "development"
+                }
+            ),
         );
         line("listen", format!("\"{}\"", self.listen));
         line("base_url", format!("\"{}\"", self.base()));
-        line("data_dir", format!("{:?}", self.data_dir.display().to_string()));
-        line("database_url", format!("{:?}", redact_url(&self.database_url)));
-        line("database_password", redacted(&self.database_password).into());
-        line("database_max_connections", self.database_max_connections.to_string());
+        line(
+            "data_dir",
+            format!("{:?}", self.data_dir.display().to_string()),
+        );
+        line(
+            "database_url",
+            format!("{:?}", redact_url(&self.database_url)),
+        );
+        line(
+            "database_password",
+            redacted(&self.database_password).into(),
+        );
+        line(
+            "database_max_connections",
+            self.database_max_connections.to_string(),
+        );
         line(
             "master_key",
             if self.master_key.is_some() {
                 "\"[redacted]\"".into()
             } else {
-                format!("\"\" # development: read or created at {:?}", self.data_dir.join("master.key"))
+                format!(
+                    "\"\" # development: read or created at {:?}",
+                    self.data_dir.join("master.key")
+                )
             },
         );
         line(
@@ -392,15 +418,30 @@ impl Config {
             if self.admin_token.is_some() {
                 "\"[redacted]\"".into()
             } else {
-                format!("\"\" # development: read or created at {:?}", self.data_dir.join("admin.token"))
+                format!(
+                    "\"\" # development: read or created at {:?}",
+                    self.data_dir.join("admin.token")
+                )
             },
         );
         line("body_limit_bytes", self.body_limit_bytes.to_string());
-        line("shutdown_timeout_secs", self.shutdown_timeout.as_secs().to_string());
-        line("did_web_timeout_ms", self.did_web.timeout.as_millis().to_string());
+        line(
+            "shutdown_timeout_secs",
+            self.shutdown_timeout.as_secs().to_string(),
+        );
+        line(
+            "did_web_timeout_ms",
+            self.did_web.timeout.as_millis().to_string(),
+        );
         line("did_web_max_bytes", self.did_web.max_bytes.to_string());
-        line("did_web_cache_ttl_secs", self.did_web.cache_ttl.as_secs().to_string());
-        line("did_web_allow_private", self.did_web.allow_private.to_string());
+        line(
+            "did_web_cache_ttl_secs",
+            self.did_web.cache_ttl.as_secs().to_string(),
+        );
+        line(
+            "did_web_allow_private",
+            self.did_web.allow_private.to_string(),
+        );
         line("did_web_allow_http", self.did_web.allow_http.to_string());
         line(
             "metrics_listen",
@@ -412,7 +453,14 @@ impl Config {
         line("log", format!("{:?}", self.log));
         line(
             "log_format",
-            format!("\"{}\"", if self.log_format == LogFormat::Json { "json" } else { "pretty" }),
+            format!(
+                "\"{}\"",
+                if self.log_format == LogFormat::Json {
+                    "json"
+                } else {
+                    "pretty"
+                }
+            ),
         );
         out
     }
@@ -432,10 +480,7 @@ fn secret(
         (Some(v), None) => Ok(Some(SecretString::from(v))),
         (None, Some(path)) => {
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                invalid(format!(
-                    "{name}_file: cannot read {}: {e}",
-                    path.display()
-                ))
+                invalid(format!("{name}_file: cannot read {}: {e}", path.display()))
             })?;
             let text = text.trim_end_matches(['\n', '\r']).to_owned();
             if text.is_empty() {
@@ -454,7 +499,9 @@ fn parse_base_url(text: &str) -> Result<Url, ConfigError> {
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("base_url must start with https:// (or http:// in development)"));
+        return Err(invalid(
+            "base_url must start with https:// (or http:// in development)",
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("base_url must name a host"));
@@ -615,26 +662,44 @@ mod tests {
     fn invalid_values_explain_the_fix() {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("ATOUT_LISTEN", "localhost")], "invalid setting"),
-            (&[("ATOUT_BASE_URL", "portfolio.example.org")], "is not a URL"),
-            (&[("ATOUT_BASE_URL", "https://x.example/atout")], "root of a host"),
+            (
+                &[("ATOUT_BASE_URL", "portfolio.example.org")],
+                "is not a URL",
+            ),
+            (
+                &[("ATOUT_BASE_URL", "https://x.example/atout")],
+                "root of a host",
+            ),
             (&[("ATOUT_BASE_URL", "ftp://x.example")], "https://"),
-            (&[("DATABASE_URL", "mysql://x")], "unsupported scheme \"mysql\""),
+            (
+                &[("DATABASE_URL", "mysql://x")],
+                "unsupported scheme \"mysql\"",
+            ),
             (&[("DATABASE_URL", "postgress://x")], "unsupported scheme"),
             (&[("ATOUT_MASTER_KEY", "short")], "openssl rand -base64 32"),
             (&[("ATOUT_ADMIN_TOKEN", "short")], "at least 24"),
             (&[("ATOUT_MODE", "production")], "base_url is required"),
             (
-                &[("ATOUT_MODE", "production"), ("ATOUT_BASE_URL", "http://x.example")],
+                &[
+                    ("ATOUT_MODE", "production"),
+                    ("ATOUT_BASE_URL", "http://x.example"),
+                ],
                 "https in production",
             ),
             (
-                &[("ATOUT_MODE", "production"), ("ATOUT_BASE_URL", "https://x.example")],
+                &[
+                    ("ATOUT_MODE", "production"),
+                    ("ATOUT_BASE_URL", "https://x.example"),
+                ],
                 "master_key is required",
             ),
             (&[("ATOUT_DID_WEB_ALLOW_HTTP", "maybe")], "invalid setting"),
             (&[("ATOUT_BODY_LIMIT_BYTES", "-1")], "invalid setting"),
             (&[("ATOUT_BODY_LIMIT_BYTES", "10")], "between 1 KiB"),
-            (&[("ATOUT_ADMIN_TOKEN_FILE", "/nonexistent/token")], "cannot read"),
+            (
+                &[("ATOUT_ADMIN_TOKEN_FILE", "/nonexistent/token")],
+                "cannot read",
+            ),
         ];
         for (vars, expected) in cases {
             let err = Config::load(None, env(vars)).unwrap_err().to_string();
@@ -649,7 +714,10 @@ mod tests {
             env(&[
                 ("ATOUT_MODE", "production"),
                 ("ATOUT_BASE_URL", "https://x.example"),
-                ("ATOUT_MASTER_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+                (
+                    "ATOUT_MASTER_KEY",
+                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                ),
                 ("ATOUT_ADMIN_TOKEN", "abcdefghijklmnopqrstuvwxyz0123"),
                 ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
             ]),

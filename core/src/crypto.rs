@@ -142,7 +142,8 @@ impl MasterKey {
             return Err(CryptoError::Decrypt);
         }
         let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-        let nonce = aead::Nonce::try_assume_unique_for_key(nonce).map_err(|_| CryptoError::Decrypt)?;
+        let nonce =
+            aead::Nonce::try_assume_unique_for_key(nonce).map_err(|_| CryptoError::Decrypt)?;
         let mut buf = Zeroizing::new(ciphertext.to_vec());
         let len = self
             .key
@@ -155,7 +156,9 @@ impl MasterKey {
 }
 
 /// Signature algorithms of organisation keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub enum KeyAlgorithm {
     /// Ed25519 (EdDSA); every organisation has one.
     #[serde(rename = "Ed25519", alias = "ed25519", alias = "EdDSA")]
@@ -221,11 +224,10 @@ impl PrivateKey {
             KeyAlgorithm::Ed25519 => {
                 Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| CryptoError::Rng)?
             }
-            KeyAlgorithm::P256 => EcdsaKeyPair::generate_pkcs8(
-                &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
-                &rng,
-            )
-            .map_err(|_| CryptoError::Rng)?,
+            KeyAlgorithm::P256 => {
+                EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                    .map_err(|_| CryptoError::Rng)?
+            }
         };
         Self::from_pkcs8(algorithm, doc.as_ref())
     }
@@ -456,7 +458,13 @@ mod tests {
 
     #[test]
     fn multibase_rejects_garbage() {
-        for bad in ["", "abc", "z", "z0OIl", "zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme"] {
+        for bad in [
+            "",
+            "abc",
+            "z",
+            "z0OIl",
+            "zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme",
+        ] {
             assert!(PublicKey::from_multibase(bad).is_err(), "{bad}");
         }
         let long = format!("z{}", "1".repeat(500));

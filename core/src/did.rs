@@ -160,12 +160,19 @@ pub fn did_web_url(did: &str, scheme: &str) -> Result<Url, ResolveError> {
         return Err(invalid());
     }
     let mut parts = rest.split(':');
-    let authority = parts.next().ok_or_else(invalid)?.replace("%3A", ":").replace("%3a", ":");
+    let authority = parts
+        .next()
+        .ok_or_else(invalid)?
+        .replace("%3A", ":")
+        .replace("%3a", ":");
     if authority.is_empty() || authority.contains('%') {
         return Err(invalid());
     }
     let segments: Vec<&str> = parts.collect();
-    if segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..") {
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
         return Err(invalid());
     }
     let path = if segments.is_empty() {
@@ -206,7 +213,10 @@ mod tests {
     #[test]
     fn did_web_urls() {
         let cases = [
-            ("did:web:example.org", "https://example.org/.well-known/did.json"),
+            (
+                "did:web:example.org",
+                "https://example.org/.well-known/did.json",
+            ),
             (
                 "did:web:example.org:orgs:univ",
                 "https://example.org/orgs/univ/did.json",
@@ -246,8 +256,12 @@ mod tests {
             "service": []
         }))
         .unwrap();
-        assert!(doc.method_for("did:web:x#key-1", Relationship::Authentication).is_some());
-        assert!(doc.method_for("did:web:x#key-2", Relationship::Authentication).is_none());
+        assert!(doc
+            .method_for("did:web:x#key-1", Relationship::Authentication)
+            .is_some());
+        assert!(doc
+            .method_for("did:web:x#key-2", Relationship::Authentication)
+            .is_none());
         assert_eq!(
             doc.method_for("#key-2", Relationship::AssertionMethod)
                 .unwrap()

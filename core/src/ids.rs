@@ -17,7 +17,15 @@ pub struct Slug(String);
 
 /// Slugs that would clash with platform paths or mislead people.
 const RESERVED: &[&str] = &[
-    "admin", "api", "well-known", "platform", "atout", "orgs", "static", "assets", "new",
+    "admin",
+    "api",
+    "well-known",
+    "platform",
+    "atout",
+    "orgs",
+    "static",
+    "assets",
+    "new",
 ];
 
 impl Slug {

@@ -7,9 +7,7 @@ use crate::{
     crypto::{random_token, sha256_hex, CryptoError, KeyAlgorithm, MasterKey, PrivateKey},
     did::DidWeb,
     ids::{new_id, Slug, SlugError},
-    store::{
-        ApiKeyRecord, KeyOwner, KeyStatus, Organisation, SigningKeyRecord, Store, StoreError,
-    },
+    store::{ApiKeyRecord, KeyOwner, KeyStatus, Organisation, SigningKeyRecord, Store, StoreError},
 };
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -175,7 +173,11 @@ impl Orgs {
         }
     }
 
-    fn new_key(&self, owner: KeyOwner, algorithm: KeyAlgorithm) -> Result<SigningKeyRecord, OrgError> {
+    fn new_key(
+        &self,
+        owner: KeyOwner,
+        algorithm: KeyAlgorithm,
+    ) -> Result<SigningKeyRecord, OrgError> {
         let id = new_id();
         let key = PrivateKey::generate(algorithm)?;
         Ok(SigningKeyRecord {
@@ -316,7 +318,12 @@ impl Orgs {
     /// Removes a retired key from the DID document (e.g. it was
     /// compromised): credentials it signed stop verifying. `key` is the key
     /// id or its fragment (`key-2`).
-    pub async fn withdraw_key(&self, slug: &str, key: &str, actor: &Actor) -> Result<KeyInfo, OrgError> {
+    pub async fn withdraw_key(
+        &self,
+        slug: &str,
+        key: &str,
+        actor: &Actor,
+    ) -> Result<KeyInfo, OrgError> {
         let org = self.org(slug).await?;
         let owner = KeyOwner::Org(org.id.clone());
         let keys = self.store.list_keys(&owner).await?;
@@ -339,7 +346,11 @@ impl Orgs {
             format!("key:{}", found.id),
             Some(serde_json::json!({"fragment": found.fragment})),
         );
-        match self.store.withdraw_key(&owner, &found.id, now, &audit).await {
+        match self
+            .store
+            .withdraw_key(&owner, &found.id, now, &audit)
+            .await
+        {
             // Raced with another withdrawal.
             Err(StoreError::NotFound) => {
                 return Err(OrgError::KeyAlreadyWithdrawn(found.fragment.clone()))
@@ -389,8 +400,12 @@ impl Orgs {
         algorithm: KeyAlgorithm,
     ) -> Result<SigningKey, OrgError> {
         let org = self.org(slug).await?;
-        self.signing_key(&KeyOwner::Org(org.id), &self.did_web.org(&org.slug), algorithm)
-            .await
+        self.signing_key(
+            &KeyOwner::Org(org.id),
+            &self.did_web.org(&org.slug),
+            algorithm,
+        )
+        .await
     }
 
     pub async fn create_api_key(
@@ -399,7 +414,8 @@ impl Orgs {
         name: &str,
         actor: &Actor,
     ) -> Result<CreatedApiKey, OrgError> {
-        let name = check_name("name", name).map_err(|e| OrgError::InvalidApiKeyName(e.to_string()))?;
+        let name =
+            check_name("name", name).map_err(|e| OrgError::InvalidApiKeyName(e.to_string()))?;
         let org = self.org(slug).await?;
         let token = format!("{API_KEY_PREFIX}{}", random_token(32)?);
         let record = ApiKeyRecord {
@@ -431,7 +447,12 @@ impl Orgs {
         Ok(self.store.list_api_keys(&org.id).await?)
     }
 
-    pub async fn revoke_api_key(&self, slug: &str, key_id: &str, actor: &Actor) -> Result<(), OrgError> {
+    pub async fn revoke_api_key(
+        &self,
+        slug: &str,
+        key_id: &str,
+        actor: &Actor,
+    ) -> Result<(), OrgError> {
         let org = self.org(slug).await?;
         let now = self.clock.now();
         let audit = actor.entry(
@@ -441,7 +462,11 @@ impl Orgs {
             format!("api_key:{key_id}"),
             None,
         );
-        if self.store.revoke_api_key(&org.id, key_id, now, &audit).await? {
+        if self
+            .store
+            .revoke_api_key(&org.id, key_id, now, &audit)
+            .await?
+        {
             Ok(())
         } else {
             Err(OrgError::ApiKeyNotFound(key_id.chars().take(100).collect()))
@@ -456,7 +481,11 @@ impl Orgs {
         if !token.starts_with(API_KEY_PREFIX) || token.len() > 200 {
             return Ok(None);
         }
-        let Some(key) = self.store.find_api_key(&sha256_hex(token.as_bytes())).await? else {
+        let Some(key) = self
+            .store
+            .find_api_key(&sha256_hex(token.as_bytes()))
+            .await?
+        else {
             return Ok(None);
         };
         let Some(org) = self.store.get_org(&key.org_id).await? else {

@@ -41,10 +41,18 @@ impl Resolver {
         }
     }
 
-    async fn resolve_local(&self, did: &str, owner: Option<&str>) -> Result<DidDocument, ResolveError> {
+    async fn resolve_local(
+        &self,
+        did: &str,
+        owner: Option<&str>,
+    ) -> Result<DidDocument, ResolveError> {
         let internal = |e: atout_core::store::StoreError| ResolveError::Internal(e.to_string());
         let keys = match owner {
-            None => self.store.list_keys(&KeyOwner::Platform).await.map_err(internal)?,
+            None => self
+                .store
+                .list_keys(&KeyOwner::Platform)
+                .await
+                .map_err(internal)?,
             Some(slug) => {
                 let org = self
                     .store
@@ -76,7 +84,9 @@ impl DidResolver for Resolver {
                 None => self.web.resolve(did).await,
             }
         } else if did.starts_with("did:") {
-            Err(ResolveError::UnsupportedMethod(did.chars().take(200).collect()))
+            Err(ResolveError::UnsupportedMethod(
+                did.chars().take(200).collect(),
+            ))
         } else {
             Err(ResolveError::InvalidDid(did.chars().take(200).collect()))
         }
@@ -98,7 +108,11 @@ impl WebResolver {
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .https_only(!config.allow_http)
-            .user_agent(concat!("atout/", env!("CARGO_PKG_VERSION"), " did:web resolver"))
+            .user_agent(concat!(
+                "atout/",
+                env!("CARGO_PKG_VERSION"),
+                " did:web resolver"
+            ))
             .dns_resolver(Arc::new(GuardedDns {
                 allow_private: config.allow_private,
             }))
@@ -121,7 +135,11 @@ impl WebResolver {
     }
 
     async fn fetch(&self, did: &str) -> Result<DidDocument, ResolveError> {
-        let scheme = if self.config.allow_http { "http" } else { "https" };
+        let scheme = if self.config.allow_http {
+            "http"
+        } else {
+            "https"
+        };
         let url = did_web_url(did, scheme)?;
         if let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = url.host() {
             // IP literals never reach the DNS guard: check them here.
@@ -149,7 +167,10 @@ impl WebResolver {
             return Err(ResolveError::NotFound(did.to_owned()));
         }
         if !status.is_success() {
-            return Err(ResolveError::Fetch(format!("the server answered HTTP {}", status.as_u16())));
+            return Err(ResolveError::Fetch(format!(
+                "the server answered HTTP {}",
+                status.as_u16()
+            )));
         }
         let max = self.config.max_bytes;
         if response.content_length().is_some_and(|n| n > max as u64) {
@@ -196,7 +217,11 @@ struct ForbiddenHost(String);
 
 impl std::fmt::Display for ForbiddenHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} resolves only to loopback, private or reserved addresses", self.0)
+        write!(
+            f,
+            "{} resolves only to loopback, private or reserved addresses",
+            self.0
+        )
     }
 }
 
@@ -217,7 +242,9 @@ impl reqwest::dns::Resolve for GuardedDns {
                 .filter(|a| allow_private || is_public(a.ip()))
                 .collect();
             if addrs.is_empty() {
-                return Err(Box::new(ForbiddenHost(host)) as Box<dyn std::error::Error + Send + Sync>);
+                return Err(
+                    Box::new(ForbiddenHost(host)) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
@@ -373,7 +400,13 @@ mod tests {
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["1.1.1.1", "8.8.8.8", "172.32.0.1", "2a00:1450:4007::1", "::ffff:1.1.1.1"] {
+        for public in [
+            "1.1.1.1",
+            "8.8.8.8",
+            "172.32.0.1",
+            "2a00:1450:4007::1",
+            "::ffff:1.1.1.1",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

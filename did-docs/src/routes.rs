@@ -45,7 +45,10 @@ fn did_json(doc: &DidDocument) -> Response {
 )]
 async fn platform_did(State(state): State<AppState>) -> Result<Response, ApiError> {
     let keys = state.store.list_keys(&KeyOwner::Platform).await?;
-    Ok(did_json(&document_for(&state.orgs.did_web().platform(), &keys)))
+    Ok(did_json(&document_for(
+        &state.orgs.did_web().platform(),
+        &keys,
+    )))
 }
 
 /// An organisation's DID document: Multikey verification methods; active
@@ -70,5 +73,8 @@ async fn org_did(
         .await?
         .ok_or_else(|| ApiError::not_found("No organisation has this slug."))?;
     let keys = state.store.list_keys(&KeyOwner::Org(org.id)).await?;
-    Ok(did_json(&document_for(&state.orgs.did_web().org(&org.slug), &keys)))
+    Ok(did_json(&document_for(
+        &state.orgs.did_web().org(&org.slug),
+        &keys,
+    )))
 }

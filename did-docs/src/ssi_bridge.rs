@@ -20,7 +20,10 @@ pub async fn resolve_did_key(did: &str) -> Result<DidDocument, ResolveError> {
             ssi::dids::resolution::Error::InvalidMethodSpecificId(_) => {
                 ResolveError::InvalidDid(did.chars().take(200).collect())
             }
-            other => ResolveError::InvalidDid(format!("{}: {other}", did.chars().take(200).collect::<String>())),
+            other => ResolveError::InvalidDid(format!(
+                "{}: {other}",
+                did.chars().take(200).collect::<String>()
+            )),
         })?;
     serde_json::from_slice(&output.document)
         .map_err(|e| ResolveError::Internal(format!("did:key document: {e}")))

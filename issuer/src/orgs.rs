@@ -7,8 +7,8 @@ use atout_core::{
 };
 use atout_web::{
     auth::{AdminOnly, Principal},
-    problem::ProblemBody,
     extract::OptionalJson,
+    problem::ProblemBody,
     ApiError, AppState, Json, Path, Query,
 };
 use axum::{
@@ -223,7 +223,10 @@ async fn rotate_key(
     let algorithm = body
         .and_then(|b| b.algorithm)
         .unwrap_or(KeyAlgorithm::Ed25519);
-    let key = state.orgs.rotate_key(&slug, algorithm, &admin.actor()).await?;
+    let key = state
+        .orgs
+        .rotate_key(&slug, algorithm, &admin.actor())
+        .await?;
     tracing::info!(key_id = %key.id, "key rotated");
     Ok(created(format!("/orgs/{slug}"), key))
 }
@@ -329,7 +332,10 @@ async fn revoke_api_key(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     principal.require_org(&slug)?;
-    state.orgs.revoke_api_key(&slug, &id, &principal.actor()).await?;
+    state
+        .orgs
+        .revoke_api_key(&slug, &id, &principal.actor())
+        .await?;
     tracing::info!(api_key_id = %id, "API key revoked");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -436,4 +442,3 @@ async fn platform_audit(
         .await?;
     Ok(Json(page(items, limit)))
 }
-

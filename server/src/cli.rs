@@ -3,7 +3,9 @@
 //! happened (0 ok, 1 failed, 2 bad configuration or usage).
 
 use crate::{app::Context, serve::shutdown_signal, Running};
-use atout_core::{audit::Actor, clock::SystemClock, config::LogFormat, crypto::KeyAlgorithm, orgs::NewOrg, Config};
+use atout_core::{
+    audit::Actor, clock::SystemClock, config::LogFormat, crypto::KeyAlgorithm, orgs::NewOrg, Config,
+};
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
 use std::{path::PathBuf, process::ExitCode, sync::Arc};
@@ -113,7 +115,8 @@ pub enum ApiKeyCommand {
 }
 
 fn parse_algorithm(text: &str) -> Result<KeyAlgorithm, String> {
-    KeyAlgorithm::parse(text).ok_or_else(|| format!("unknown algorithm {text:?}: use ed25519 or p256"))
+    KeyAlgorithm::parse(text)
+        .ok_or_else(|| format!("unknown algorithm {text:?}: use ed25519 or p256"))
 }
 
 /// Parses arguments, loads the configuration and runs the command.
@@ -127,7 +130,10 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("atout: cannot start the runtime: {e}");
@@ -190,13 +196,19 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let base = app.state.config.base().to_owned();
     let data_dir = app.state.config.data_dir.clone();
     let token_hint = if app.state.config.admin_token.is_none() {
-        format!("the admin token is in {}", data_dir.join("admin.token").display())
+        format!(
+            "the admin token is in {}",
+            data_dir.join("admin.token").display()
+        )
     } else {
         "the admin token is the one you configured".to_owned()
     };
     let running = Running::start(app, listen, metrics).await?;
     tracing::info!(addr = %running.addr, %base, "listening");
-    println!("Atout is listening on http://{} (public base URL {base})", running.addr);
+    println!(
+        "Atout is listening on http://{} (public base URL {base})",
+        running.addr
+    );
     if let Some(m) = running.metrics_addr {
         println!("Prometheus metrics on http://{m}/metrics");
     }
@@ -223,7 +235,15 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
         } => {
             let details = ctx
                 .orgs
-                .create(NewOrg { slug, name_fr, name_en, p256 }, &actor)
+                .create(
+                    NewOrg {
+                        slug,
+                        name_fr,
+                        name_en,
+                        p256,
+                    },
+                    &actor,
+                )
                 .await?;
             if json {
                 return print_json(&details);
@@ -235,7 +255,10 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
                 details.org.slug
             );
             for k in &details.keys {
-                println!("  {} {} {}", k.fragment, k.algorithm, k.public_key_multibase);
+                println!(
+                    "  {} {} {}",
+                    k.fragment, k.algorithm, k.public_key_multibase
+                );
             }
             Ok(())
         }
@@ -259,7 +282,10 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
                 return print_json(&details);
             }
             println!("{} ({})", details.org.slug, details.did);
-            println!("  fr: {}\n  en: {}", details.org.name_fr, details.org.name_en);
+            println!(
+                "  fr: {}\n  en: {}",
+                details.org.name_fr, details.org.name_en
+            );
             println!("  keys:");
             for k in &details.keys {
                 println!(
@@ -272,12 +298,19 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        OrgCommand::RotateKey { slug, algorithm, json } => {
+        OrgCommand::RotateKey {
+            slug,
+            algorithm,
+            json,
+        } => {
             let key = ctx.orgs.rotate_key(&slug, algorithm, &actor).await?;
             if json {
                 return print_json(&key);
             }
-            println!("{} is now the active {} key of {slug}", key.fragment, key.algorithm);
+            println!(
+                "{} is now the active {} key of {slug}",
+                key.fragment, key.algorithm
+            );
             Ok(())
         }
         OrgCommand::RetireKey { slug, key, json } => {
@@ -302,7 +335,11 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
                 return print_json(&keys);
             }
             for k in keys {
-                let state = if k.revoked_at.is_some() { "revoked" } else { "live" };
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "live"
+                };
                 println!("{}\t{}…\t{}\t{}", k.id, k.prefix, state, k.name);
             }
             Ok(())

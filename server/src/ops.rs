@@ -38,7 +38,10 @@ pub fn openapi_router(doc: utoipa::openapi::OpenApi) -> OpenApiRouter<AppState> 
             let json = json.clone();
             async move {
                 (
-                    [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )],
                     (*json).clone(),
                 )
             }
@@ -67,7 +70,9 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
             tracing::warn!(error = %e, "readiness check failed");
             Err(ApiError::unavailable("The database does not answer."))
         }
-        Err(_) => Err(ApiError::unavailable("The database did not answer in time.")),
+        Err(_) => Err(ApiError::unavailable(
+            "The database did not answer in time.",
+        )),
     }
 }
 

@@ -2,11 +2,18 @@
 //! first run and kept in the data folder (mode 0600). Production requires
 //! both to be configured.
 
-use atout_core::{config::Mode, crypto::{random_token, MasterKey}, Config};
+use atout_core::{
+    config::Mode,
+    crypto::{random_token, MasterKey},
+    Config,
+};
 use secrecy::{ExposeSecret, SecretString};
 use std::{io::Write, path::Path};
 
-fn read_or_create(path: &Path, make: impl FnOnce() -> anyhow::Result<String>) -> anyhow::Result<(String, bool)> {
+fn read_or_create(
+    path: &Path,
+    make: impl FnOnce() -> anyhow::Result<String>,
+) -> anyhow::Result<(String, bool)> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok((text.trim().to_owned(), false)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -45,16 +52,16 @@ pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
     if let Some(key) = &config.master_key {
         return Ok(MasterKey::from_base64(key.expose_secret())?);
     }
-    anyhow::ensure!(config.mode == Mode::Development, "master_key is required in production");
+    anyhow::ensure!(
+        config.mode == Mode::Development,
+        "master_key is required in production"
+    );
     let path = config.data_dir.join("master.key");
-    let (text, created) = read_or_create(&path, || {
-        Ok(MasterKey::generate()?.1.to_string())
-    })?;
+    let (text, created) = read_or_create(&path, || Ok(MasterKey::generate()?.1.to_string()))?;
     if created {
         tracing::warn!(path = %path.display(), "generated a development master key; configure ATOUT_MASTER_KEY_FILE in production");
     }
-    MasterKey::from_base64(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    MasterKey::from_base64(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// The admin token: configured, or (development) read from or created at
@@ -63,9 +70,16 @@ pub fn admin_token(config: &Config) -> anyhow::Result<SecretString> {
     if let Some(token) = &config.admin_token {
         return Ok(token.clone());
     }
-    anyhow::ensure!(config.mode == Mode::Development, "admin_token is required in production");
+    anyhow::ensure!(
+        config.mode == Mode::Development,
+        "admin_token is required in production"
+    );
     let path = config.data_dir.join("admin.token");
     let (text, _) = read_or_create(&path, || Ok(format!("atout_admin_{}", random_token(32)?)))?;
-    anyhow::ensure!(text.len() >= 24, "{} holds a token shorter than 24 characters", path.display());
+    anyhow::ensure!(
+        text.len() >= 24,
+        "{} holds a token shorter than 24 characters",
+        path.display()
+    );
     Ok(SecretString::from(text))
 }

@@ -14,7 +14,11 @@ pub struct Running {
 
 impl Running {
     /// Binds the listeners and starts serving in the background.
-    pub async fn start(app: App, addr: SocketAddr, metrics_addr: Option<SocketAddr>) -> anyhow::Result<Self> {
+    pub async fn start(
+        app: App,
+        addr: SocketAddr,
+        metrics_addr: Option<SocketAddr>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
@@ -26,8 +30,21 @@ impl Running {
             ),
             None => None,
         };
+        Self::with_listeners(app, listener, metrics_listener)
+    }
+
+    /// Starts serving on listeners already bound (tests bind port 0 first,
+    /// to know the address before building the configuration).
+    pub fn with_listeners(
+        app: App,
+        listener: TcpListener,
+        metrics_listener: Option<TcpListener>,
+    ) -> anyhow::Result<Self> {
         let addr = listener.local_addr()?;
-        let metrics_addr = metrics_listener.as_ref().map(|l| l.local_addr()).transpose()?;
+        let metrics_addr = metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr())
+            .transpose()?;
         let stop = Arc::new(Notify::new());
         let signal = stop.clone();
         let handle = tokio::spawn(serve(app, listener, metrics_listener, async move {
@@ -80,7 +97,8 @@ pub async fn serve(
                 .await
         })
     });
-    let server = axum::serve(listener, app.router).with_graceful_shutdown(wait_stop(stop_rx.clone()));
+    let server =
+        axum::serve(listener, app.router).with_graceful_shutdown(wait_stop(stop_rx.clone()));
     let mut stop_rx2 = stop_rx.clone();
     let deadline = async move {
         let _ = stop_rx2.wait_for(|stopped| *stopped).await;

@@ -62,9 +62,9 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
     let text = value
         .to_str()
         .map_err(|_| ApiError::unauthorized("The Authorization header is not valid text."))?;
-    let (scheme, token) = text
-        .split_once(' ')
-        .ok_or_else(|| ApiError::unauthorized("Use the Bearer scheme: `Authorization: Bearer <token>`."))?;
+    let (scheme, token) = text.split_once(' ').ok_or_else(|| {
+        ApiError::unauthorized("Use the Bearer scheme: `Authorization: Bearer <token>`.")
+    })?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(ApiError::unauthorized(
             "Use the Bearer scheme: `Authorization: Bearer <token>`.",
@@ -91,7 +91,9 @@ impl FromRequestParts<AppState> for Principal {
                 key: Box::new(key),
                 request_id,
             }),
-            None => Err(ApiError::unauthorized("The token is not valid or was revoked.")),
+            None => Err(ApiError::unauthorized(
+                "The token is not valid or was revoked.",
+            )),
         }
     }
 }

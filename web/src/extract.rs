@@ -58,7 +58,9 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             "The JSON body does not have the expected fields",
             clip(rejection.body_text()),
         ),
-        JsonRejection::JsonSyntaxError(_) => ("The body is not valid JSON", clip(rejection.body_text())),
+        JsonRejection::JsonSyntaxError(_) => {
+            ("The body is not valid JSON", clip(rejection.body_text()))
+        }
         JsonRejection::MissingJsonContentType(_) => (
             "Unsupported media type",
             "Send the body with `Content-Type: application/json`.".to_owned(),

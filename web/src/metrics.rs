@@ -54,7 +54,8 @@ impl Metrics {
         let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
             latency_histogram,
         );
-        let (pool_size, pool_idle, pool_max) = (Gauge::default(), Gauge::default(), Gauge::default());
+        let (pool_size, pool_idle, pool_max) =
+            (Gauge::default(), Gauge::default(), Gauge::default());
         registry.register(
             "http_requests",
             "HTTP requests by method, route template and status",
@@ -65,8 +66,16 @@ impl Metrics {
             "HTTP request latency by method and route template",
             latency.clone(),
         );
-        registry.register("db_pool_connections", "Open database connections", pool_size.clone());
-        registry.register("db_pool_idle_connections", "Idle database connections", pool_idle.clone());
+        registry.register(
+            "db_pool_connections",
+            "Open database connections",
+            pool_size.clone(),
+        );
+        registry.register(
+            "db_pool_idle_connections",
+            "Idle database connections",
+            pool_idle.clone(),
+        );
         registry.register(
             "db_pool_max_connections",
             "Configured maximum of database connections",

@@ -151,7 +151,9 @@ pub async fn security_headers(hsts: bool, req: Request, next: Next) -> Response 
     if hsts {
         headers
             .entry(header::STRICT_TRANSPORT_SECURITY)
-            .or_insert(HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+            .or_insert(HeaderValue::from_static(
+                "max-age=63072000; includeSubDomains",
+            ));
     }
     response
 }

@@ -120,7 +120,9 @@ impl ApiError {
             "internal",
             "Internal server error",
         )
-        .detail("The server could not complete the request. Quote the request id when reporting it.");
+        .detail(
+            "The server could not complete the request. Quote the request id when reporting it.",
+        );
         e.source = Some(cause.to_string());
         e
     }

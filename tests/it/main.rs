@@ -1,0 +1,12 @@
+//! The one integration-test binary (each `tests/*.rs` file would link
+//! separately and slowly). Runs on SQLite by default, and on PostgreSQL
+//! when `DATABASE_URL=postgres://...` is set (each test then gets a fresh
+//! database of its own).
+
+mod common;
+
+mod api;
+mod cli;
+mod did;
+mod http;
+mod store;
