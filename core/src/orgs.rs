@@ -262,7 +262,11 @@ impl Orgs {
         })
     }
 
-    async fn org(&self, slug: &str) -> Result<Organisation, OrgError> {
+    /// The organisation with this slug (an invalid slug is simply not found).
+    pub async fn find(&self, slug: &str) -> Result<Organisation, OrgError> {
+        if Slug::parse(slug).is_err() {
+            return Err(OrgError::NotFound(slug.chars().take(100).collect()));
+        }
         self.store
             .get_org_by_slug(slug)
             .await?
@@ -270,7 +274,7 @@ impl Orgs {
     }
 
     pub async fn get(&self, slug: &str) -> Result<OrgDetails, OrgError> {
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         let did = self.did_web.org(&org.slug);
         let keys = self.store.list_keys(&KeyOwner::Org(org.id.clone())).await?;
         Ok(OrgDetails {
@@ -301,7 +305,7 @@ impl Orgs {
         algorithm: KeyAlgorithm,
         actor: &Actor,
     ) -> Result<KeyInfo, OrgError> {
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         let mut key = self.new_key(KeyOwner::Org(org.id.clone()), algorithm)?;
         let audit = actor.entry(
             key.created_at,
@@ -324,7 +328,7 @@ impl Orgs {
         key: &str,
         actor: &Actor,
     ) -> Result<KeyInfo, OrgError> {
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         let owner = KeyOwner::Org(org.id.clone());
         let keys = self.store.list_keys(&owner).await?;
         let found = keys
@@ -399,7 +403,7 @@ impl Orgs {
         slug: &str,
         algorithm: KeyAlgorithm,
     ) -> Result<SigningKey, OrgError> {
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         self.signing_key(
             &KeyOwner::Org(org.id),
             &self.did_web.org(&org.slug),
@@ -416,7 +420,7 @@ impl Orgs {
     ) -> Result<CreatedApiKey, OrgError> {
         let name =
             check_name("name", name).map_err(|e| OrgError::InvalidApiKeyName(e.to_string()))?;
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         let token = format!("{API_KEY_PREFIX}{}", random_token(32)?);
         let record = ApiKeyRecord {
             id: new_id(),
@@ -443,7 +447,7 @@ impl Orgs {
     }
 
     pub async fn list_api_keys(&self, slug: &str) -> Result<Vec<ApiKeyRecord>, OrgError> {
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         Ok(self.store.list_api_keys(&org.id).await?)
     }
 
@@ -453,7 +457,7 @@ impl Orgs {
         key_id: &str,
         actor: &Actor,
     ) -> Result<(), OrgError> {
-        let org = self.org(slug).await?;
+        let org = self.find(slug).await?;
         let now = self.clock.now();
         let audit = actor.entry(
             now,

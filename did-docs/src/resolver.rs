@@ -54,6 +54,9 @@ impl Resolver {
                 .await
                 .map_err(internal)?,
             Some(slug) => {
+                if atout_core::ids::Slug::parse(slug).is_err() {
+                    return Err(ResolveError::NotFound(did.chars().take(200).collect()));
+                }
                 let org = self
                     .store
                     .get_org_by_slug(slug)

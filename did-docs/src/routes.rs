@@ -67,6 +67,9 @@ async fn org_did(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
+    if atout_core::ids::Slug::parse(&slug).is_err() {
+        return Err(ApiError::not_found("No organisation has this slug."));
+    }
     let org = state
         .store
         .get_org_by_slug(&slug)

@@ -386,11 +386,7 @@ async fn org_audit(
         ));
     }
     let limit = limit(&q)?;
-    let org = state
-        .store
-        .get_org_by_slug(&slug)
-        .await?
-        .ok_or_else(|| ApiError::not_found("No organisation has this slug."))?;
+    let org = state.orgs.find(&slug).await?;
     let items = state
         .store
         .list_audit(&AuditFilter {
@@ -422,14 +418,7 @@ async fn platform_audit(
 ) -> Result<Json<AuditPage>, ApiError> {
     let limit = limit(&q)?;
     let org_id = match &q.org {
-        Some(slug) => Some(
-            state
-                .store
-                .get_org_by_slug(slug)
-                .await?
-                .ok_or_else(|| ApiError::not_found("No organisation has this slug."))?
-                .id,
-        ),
+        Some(slug) => Some(state.orgs.find(slug).await?.id),
         None => None,
     };
     let items = state

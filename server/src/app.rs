@@ -166,6 +166,7 @@ pub fn routes(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state.clone())
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(from_fn(middleware::reject_nul))
         .layer(from_fn(middleware::problem_fallback))
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(from_fn(move |req, next| {

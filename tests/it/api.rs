@@ -90,9 +90,17 @@ async fn did_document_over_http_verifies_the_organisations_signature() {
         .starts_with("z6Mk"));
 
     // Unknown or hostile slugs: 404 problem, never a panic.
-    for slug in ["nope", "..%2F..%2Fetc", "UPPER", "a%00b"] {
+    for slug in ["nope", "..%2F..%2Fetc", "UPPER", "a%C3%A9", "%F0%9F%8E%93"] {
         let res = app.get(&format!("/orgs/{slug}/did.json"), None).await;
         assert_problem(res, 404).await;
+    }
+    // NUL bytes never reach the database (PostgreSQL would refuse them).
+    for path in [
+        "/orgs/a%00b/did.json",
+        "/orgs/univ-orleans/audit?x=%00",
+        "/admin/orgs/a%00/api-keys",
+    ] {
+        assert_problem(app.get(path, Some(ADMIN_TOKEN)).await, 400).await;
     }
     app.stop().await;
 }

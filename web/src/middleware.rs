@@ -121,6 +121,19 @@ pub async fn problem_fallback(req: Request, next: Next) -> Response {
     problem
 }
 
+/// Refuses URLs carrying NUL bytes (`%00`): no legitimate path or query
+/// has one, and PostgreSQL cannot store them in text.
+pub async fn reject_nul(req: Request, next: Next) -> Response {
+    let has_nul = req
+        .uri()
+        .path_and_query()
+        .is_some_and(|pq| pq.as_str().to_ascii_lowercase().contains("%00"));
+    if has_nul {
+        return ApiError::bad_request("NUL bytes are not allowed in URLs.").into_response();
+    }
+    next.run(req).await
+}
+
 /// Security headers, set unless a handler chose its own.
 pub async fn security_headers(hsts: bool, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
