@@ -318,13 +318,16 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// Expiry and document.
+type CacheEntry = (DateTime<Utc>, Arc<DidDocument>);
+
 /// A small TTL cache on the application clock (so tests control expiry),
 /// bounded in entries.
 struct TtlCache {
     clock: Arc<dyn Clock>,
     ttl: chrono::Duration,
     capacity: usize,
-    entries: Mutex<HashMap<String, (DateTime<Utc>, Arc<DidDocument>)>>,
+    entries: Mutex<HashMap<String, CacheEntry>>,
 }
 
 impl TtlCache {

@@ -9,9 +9,26 @@ use axum::{
 };
 use serde::Serialize;
 
-/// An RFC 9457 problem.
+/// An RFC 9457 problem (boxed: errors travel in `Result`s everywhere).
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<Problem>);
+
+impl std::ops::Deref for ApiError {
+    type Target = Problem;
+    fn deref(&self) -> &Problem {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut Problem {
+        &mut self.0
+    }
+}
+
+/// The parts of a problem.
+#[derive(Debug)]
+pub struct Problem {
     pub status: StatusCode,
     /// Short machine-readable kind, rendered as `type: urn:atout:problem:<kind>`.
     pub kind: &'static str,
@@ -43,7 +60,7 @@ pub struct ProblemBody {
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, title: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Problem {
             status,
             kind,
             title: title.into(),
@@ -51,7 +68,7 @@ impl ApiError {
             extensions: Default::default(),
             headers: Vec::new(),
             source: None,
-        }
+        }))
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -194,7 +211,7 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
-        for (name, value) in self.headers {
+        for (name, value) in self.0.headers {
             response.headers_mut().insert(name, value);
         }
         response
