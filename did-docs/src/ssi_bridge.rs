@@ -13,6 +13,14 @@ pub async fn resolve_did_key(did: &str) -> Result<DidDocument, ResolveError> {
     if id.is_empty() || id.len() > 256 || !id.starts_with('z') {
         return Err(ResolveError::InvalidDid(did.chars().take(200).collect()));
     }
+    // ssi builds a document for any multicodec and key length; the did:key
+    // method requires refusing keys of the wrong length or off the curve.
+    // We accept the key types Atout verifies (Ed25519, P-256), in their
+    // canonical (compressed) encoding.
+    match atout_core::crypto::PublicKey::from_multibase(id) {
+        Ok(key) if key.to_multibase() == id => {}
+        _ => return Err(ResolveError::InvalidDid(did.chars().take(200).collect())),
+    }
     let output = DIDKey
         .resolve_method_representation(id, Default::default())
         .await
