@@ -205,18 +205,25 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     };
     let running = Running::start(app, listen, metrics).await?;
     tracing::info!(addr = %running.addr, %base, "listening");
-    println!(
+    // Best effort: a closed stdout must not stop the server.
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
         "Atout is listening on http://{} (public base URL {base})",
         running.addr
     );
     if let Some(m) = running.metrics_addr {
-        println!("Prometheus metrics on http://{m}/metrics");
+        let _ = writeln!(out, "Prometheus metrics on http://{m}/metrics");
     }
-    println!(
+    let _ = writeln!(
+        out,
         "Create a first organisation:\n  atout org create univ-orleans --name-fr \"Université d'Orléans\" --name-en \"University of Orléans\"\n\
          or over HTTP ({token_hint}):\n  curl -X POST {base}/admin/orgs -H \"Authorization: Bearer $TOKEN\" \\\n       -H 'Content-Type: application/json' -d '{{\"slug\":\"univ-orleans\"}}'\n\
          Its DID document is then at {base}/orgs/univ-orleans/did.json; the API is described at {base}/openapi.json"
     );
+    let _ = out.flush();
+    drop(out);
     tokio::select! {
         () = shutdown_signal() => {}
     }

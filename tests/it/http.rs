@@ -558,3 +558,131 @@ async fn graceful_shutdown_finishes_requests_in_flight_then_closes_the_port() {
     stopping.await.unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn metrics_can_live_on_their_own_internal_listener() {
+    init_logs();
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = test_env(&db, dir.path(), "http://127.0.0.1:9");
+    env.push(("ATOUT_METRICS_LISTEN".into(), "127.0.0.1:0".into()));
+    let config = atout_core::Config::load(None, env).unwrap();
+    let clock = std::sync::Arc::new(atout_core::FixedClock::new(start_time()));
+    let app = atout::build(config, clock).await.unwrap();
+    let running = atout::Running::start(
+        app,
+        "127.0.0.1:0".parse().unwrap(),
+        Some("127.0.0.1:0".parse().unwrap()),
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let main = format!("http://{}", running.addr);
+    assert_eq!(
+        client
+            .get(format!("{main}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // Off the public port...
+    let res = client
+        .get(format!("{main}/metrics"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
+    // ...and on the internal one, without a token.
+    let metrics = running.metrics_addr.expect("metrics listener");
+    let res = client
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    assert!(text.contains(r#"route="/healthz""#), "{text}");
+    running.stop().await.unwrap();
+    assert!(tokio::net::TcpStream::connect(metrics).await.is_err());
+}
+
+#[tokio::test]
+async fn logs_carry_route_templates_and_request_ids_never_raw_paths() {
+    use std::io::{BufRead, BufReader};
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_atout"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(test_env(&db, dir.path(), "http://127.0.0.1:9"))
+        .env("ATOUT_LISTEN", "127.0.0.1:0")
+        .env("ATOUT_LOG_FORMAT", "json")
+        .env("ATOUT_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read stdout to the end on a thread, so the server never writes to a
+    // closed pipe; the first line names the address.
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("Atout is listening on http://") {
+                let _ = tx.send(
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the server says where it listens");
+    let client = reqwest::Client::new();
+    let res = client
+        .get(format!(
+            "http://{addr}/orgs/secret-share-token-42/did.json?pin=9876"
+        ))
+        .header("x-request-id", "trace-me-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = client
+        .post(format!("http://{addr}/admin/orgs"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"slug": "univ-a"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(!lines.is_empty(), "JSON logs expected:\n{logs}");
+    let traced = lines
+        .iter()
+        .find(|l| l["span"]["request_id"] == "trace-me-1")
+        .unwrap_or_else(|| panic!("no log line for the request:\n{logs}"));
+    assert_eq!(traced["span"]["route"], "/orgs/{slug}/did.json");
+    assert_eq!(traced["fields"]["status"], 404);
+    assert!(!logs.contains("secret-share-token-42"), "raw path in logs");
+    assert!(!logs.contains("9876"), "query string in logs");
+    assert!(!logs.contains(ADMIN_TOKEN), "token in logs");
+    assert!(!logs.contains(MASTER_KEY), "master key in logs");
+}

@@ -93,12 +93,19 @@ async fn organisations_round_trip_and_slugs_are_unique() {
     let db = TestDb::new().await;
     let store = open(&db).await;
     let a = org("univ-a");
-    let keys = [key(KeyOwner::Org(a.id.clone()), "key-1", KeyAlgorithm::Ed25519)];
+    let keys = [key(
+        KeyOwner::Org(a.id.clone()),
+        "key-1",
+        KeyAlgorithm::Ed25519,
+    )];
     store
         .create_org(&a, &keys, &audit(Some(&a.id), "org.created"))
         .await
         .unwrap();
-    assert_eq!(store.get_org_by_slug("univ-a").await.unwrap(), Some(a.clone()));
+    assert_eq!(
+        store.get_org_by_slug("univ-a").await.unwrap(),
+        Some(a.clone())
+    );
     assert_eq!(store.get_org(&a.id).await.unwrap(), Some(a.clone()));
     assert_eq!(store.get_org_by_slug("nope").await.unwrap(), None);
     // Timestamps round-trip to the microsecond.
@@ -109,7 +116,11 @@ async fn organisations_round_trip_and_slugs_are_unique() {
     let err = store
         .create_org(
             &dup,
-            &[key(KeyOwner::Org(dup.id.clone()), "key-1", KeyAlgorithm::Ed25519)],
+            &[key(
+                KeyOwner::Org(dup.id.clone()),
+                "key-1",
+                KeyAlgorithm::Ed25519,
+            )],
             &audit(Some(&dup.id), "org.created"),
         )
         .await
@@ -176,7 +187,11 @@ async fn rotation_keeps_one_active_key_per_algorithm_and_withdrawal_needs_retire
     let owner = KeyOwner::Org(a.id.clone());
     let first = key(owner.clone(), "key-1", KeyAlgorithm::Ed25519);
     store
-        .create_org(&a, std::slice::from_ref(&first), &audit(Some(&a.id), "org.created"))
+        .create_org(
+            &a,
+            std::slice::from_ref(&first),
+            &audit(Some(&a.id), "org.created"),
+        )
         .await
         .unwrap();
     let mut second = key(owner.clone(), "", KeyAlgorithm::Ed25519);
@@ -242,7 +257,11 @@ async fn rotation_keeps_one_active_key_per_algorithm_and_withdrawal_needs_retire
         .await
         .is_err());
     // The platform's keys are separate.
-    assert!(store.list_keys(&KeyOwner::Platform).await.unwrap().is_empty());
+    assert!(store
+        .list_keys(&KeyOwner::Platform)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -253,7 +272,11 @@ async fn api_keys_are_found_by_hash_until_revoked() {
     store
         .create_org(
             &a,
-            &[key(KeyOwner::Org(a.id.clone()), "key-1", KeyAlgorithm::Ed25519)],
+            &[key(
+                KeyOwner::Org(a.id.clone()),
+                "key-1",
+                KeyAlgorithm::Ed25519,
+            )],
             &audit(Some(&a.id), "org.created"),
         )
         .await
@@ -272,7 +295,10 @@ async fn api_keys_are_found_by_hash_until_revoked() {
         .create_api_key(&rec, &audit(Some(&a.id), "api_key.created"))
         .await
         .unwrap();
-    assert_eq!(store.find_api_key(&rec.token_hash).await.unwrap(), Some(rec.clone()));
+    assert_eq!(
+        store.find_api_key(&rec.token_hash).await.unwrap(),
+        Some(rec.clone())
+    );
     assert_eq!(store.find_api_key(&"e".repeat(64)).await.unwrap(), None);
 
     let t1 = start_time() + Duration::seconds(10);
@@ -315,7 +341,11 @@ async fn the_audit_log_is_ordered_filtered_paged_and_append_only() {
     let db = TestDb::new().await;
     let store = open(&db).await;
     for i in 0..7 {
-        let org_id = if i % 2 == 0 { Some("org-a") } else { Some("org-b") };
+        let org_id = if i % 2 == 0 {
+            Some("org-a")
+        } else {
+            Some("org-b")
+        };
         let mut e = audit(org_id, &format!("action.{i}"));
         e.at = start_time() + Duration::seconds(i);
         e.request_id = Some(format!("req-{i}"));
@@ -386,7 +416,11 @@ async fn issued_credentials_are_stored_byte_for_byte() {
     store
         .create_org(
             &a,
-            &[key(KeyOwner::Org(a.id.clone()), "key-1", KeyAlgorithm::Ed25519)],
+            &[key(
+                KeyOwner::Org(a.id.clone()),
+                "key-1",
+                KeyAlgorithm::Ed25519,
+            )],
             &audit(Some(&a.id), "org.created"),
         )
         .await
@@ -506,7 +540,9 @@ async fn private_keys_are_sealed_at_rest() {
         let sealed = &signer.record.sealed_private_key;
         // The stored bytes are not the key, and do not contain it.
         assert!(!sealed.windows(pkcs8.len()).any(|w| w == pkcs8.as_slice()));
-        assert!(!sealed.windows(16).any(|w| pkcs8.windows(16).any(|p| p == w)));
+        assert!(!sealed
+            .windows(16)
+            .any(|w| pkcs8.windows(16).any(|p| p == w)));
         // Debug output never shows it.
         let debug = format!("{signer:?}");
         assert!(debug.contains("[redacted]"));
