@@ -686,3 +686,66 @@ async fn logs_carry_route_templates_and_request_ids_never_raw_paths() {
     assert!(!logs.contains(ADMIN_TOKEN), "token in logs");
     assert!(!logs.contains(MASTER_KEY), "master key in logs");
 }
+
+#[tokio::test]
+async fn every_json_endpoint_refuses_malformed_mistyped_and_oversized_bodies() {
+    let app = TestApp::spawn_with(&[("ATOUT_BODY_LIMIT_BYTES", "2048")]).await;
+    app.create_org("univ-a").await;
+    let endpoints: [(&str, Value); 3] = [
+        ("/admin/orgs", json!({"slug": "fresh-org"})),
+        ("/admin/orgs/univ-a/keys", json!({"algorithm": "Ed25519"})),
+        ("/admin/orgs/univ-a/api-keys", json!({"name": "registrar"})),
+    ];
+    for (path, valid) in &endpoints {
+        let send = |body: Vec<u8>| {
+            app.client
+                .post(app.url(path))
+                .bearer_auth(ADMIN_TOKEN)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        // Malformed JSON.
+        assert_problem(send(b"{,}".to_vec()).await.unwrap(), 400).await;
+        // An unknown field next to valid ones.
+        let mut extra = valid.clone();
+        extra["is_admin"] = json!(true);
+        let problem =
+            assert_problem(send(extra.to_string().into_bytes()).await.unwrap(), 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("is_admin"),
+            "{path}"
+        );
+        // Every field with the wrong type.
+        let mut mistyped = valid.clone();
+        for (_, v) in mistyped.as_object_mut().unwrap() {
+            *v = json!({"$ne": null});
+        }
+        assert_problem(send(mistyped.to_string().into_bytes()).await.unwrap(), 422).await;
+        // Oversized, even when the excess is inside a string.
+        let mut big = valid.clone();
+        let first = big.as_object().unwrap().keys().next().unwrap().clone();
+        big[first] = json!("x".repeat(3000));
+        assert_problem(send(big.to_string().into_bytes()).await.unwrap(), 413).await;
+        // Deeply nested JSON (within the size limit) is refused without harm.
+        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        let res = send(deep.into_bytes()).await.unwrap();
+        let status = res.status().as_u16();
+        assert!(matches!(status, 400 | 422), "{path}: {status}");
+        assert_problem(res, status).await;
+        // Without a token nothing is even parsed.
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/json")
+            .body("{")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 401).await;
+        // And the valid body works.
+        let res = send(valid.to_string().into_bytes()).await.unwrap();
+        assert_eq!(res.status(), 201, "{path}");
+    }
+    app.stop().await;
+}
