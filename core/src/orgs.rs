@@ -196,12 +196,12 @@ impl Orgs {
 
     /// Makes sure the platform has an Ed25519 key for `/.well-known/did.json`.
     pub async fn ensure_platform_key(&self) -> Result<(), OrgError> {
-        if self
+        let exists = self
             .store
             .active_key(&KeyOwner::Platform, KeyAlgorithm::Ed25519)
             .await?
-            .is_none()
-        {
+            .is_some();
+        if !exists {
             let key = self.new_key(KeyOwner::Platform, KeyAlgorithm::Ed25519)?;
             let audit = Actor::system().entry(
                 key.created_at,
@@ -210,7 +210,7 @@ impl Orgs {
                 format!("key:{}", key.id),
                 Some(serde_json::json!({"owner": "platform", "algorithm": key.algorithm})),
             );
-            self.store.rotate_key(&key, &audit).await?;
+            self.store.create_key_if_absent(&key, &audit).await?;
         }
         Ok(())
     }

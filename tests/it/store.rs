@@ -566,3 +566,62 @@ async fn private_keys_are_sealed_at_rest() {
         Err(OrgError::WrongMasterKey)
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_rotations_of_one_owner_never_collide() {
+    let db = TestDb::new().await;
+    let store = open(&db).await;
+    let clock = Arc::new(FixedClock::new(start_time()));
+    let orgs = Arc::new(Orgs::new(
+        store.clone(),
+        clock,
+        Arc::new(MasterKey::from_base64(MASTER_KEY).unwrap()),
+        DidWeb::new(&url::Url::parse("https://portfolio.example.org").unwrap()),
+    ));
+    orgs.create(
+        NewOrg {
+            slug: "race".into(),
+            ..Default::default()
+        },
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let orgs = orgs.clone();
+        tasks.push(tokio::spawn(async move {
+            orgs.rotate_key("race", KeyAlgorithm::Ed25519, &Actor::cli())
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every rotation succeeds");
+    }
+    let org = store.get_org_by_slug("race").await.unwrap().unwrap();
+    let keys = store.list_keys(&KeyOwner::Org(org.id)).await.unwrap();
+    assert_eq!(keys.len(), 17);
+    assert_eq!(
+        keys.iter()
+            .filter(|k| k.status == KeyStatus::Active)
+            .count(),
+        1
+    );
+    let mut fragments: Vec<&str> = keys.iter().map(|k| k.fragment.as_str()).collect();
+    fragments.sort();
+    fragments.dedup();
+    assert_eq!(fragments.len(), 17);
+
+    // Several processes starting at once create one platform key.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let orgs = orgs.clone();
+        tasks.push(tokio::spawn(
+            async move { orgs.ensure_platform_key().await },
+        ));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(store.list_keys(&KeyOwner::Platform).await.unwrap().len(), 1);
+}

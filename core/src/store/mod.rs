@@ -268,6 +268,14 @@ pub trait Store: Send + Sync + 'static {
         new: &SigningKeyRecord,
         audit: &NewAuditEntry,
     ) -> StoreResult<(String, Option<String>)>;
+    /// Creates `new` as the active key of its owner and algorithm unless
+    /// one exists (start-up of several processes at once). Returns whether
+    /// it was created.
+    async fn create_key_if_absent(
+        &self,
+        new: &SigningKeyRecord,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<bool>;
     /// Withdraws a retired key (removes it from the DID document).
     async fn withdraw_key(
         &self,

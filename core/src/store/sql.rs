@@ -143,7 +143,7 @@ const API_KEY_COLUMNS: &str =
     "id, org_id, name, prefix, token_hash, created_at, revoked_at, last_used_at";
 
 macro_rules! sql_store {
-    ($name:ident, $db:ty, $backend:expr, $migrator:expr, $begin:expr) => {
+    ($name:ident, $db:ty, $backend:expr, $migrator:expr, $begin:expr, $owner_lock:expr) => {
         /// The store on this backend.
         #[derive(Clone)]
         pub struct $name {
@@ -172,6 +172,23 @@ macro_rules! sql_store {
                     Result<sqlx::Transaction<'static, $db>, sqlx::Error>,
                 > = $begin;
                 Ok(begin(&self.pool).await?)
+            }
+
+            /// Serialises key changes of one owner within a transaction
+            /// (PostgreSQL runs READ COMMITTED; SQLite's `BEGIN IMMEDIATE`
+            /// already serialises writers).
+            async fn lock_owner<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                owner: &KeyOwner,
+            ) -> StoreResult<()> {
+                let lock: Option<&str> = $owner_lock;
+                if let Some(sql) = lock {
+                    sqlx::query(sql)
+                        .bind(owner.column())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
             }
 
             async fn insert_audit<'c>(
@@ -365,6 +382,7 @@ macro_rules! sql_store {
                 audit: &NewAuditEntry,
             ) -> StoreResult<(String, Option<String>)> {
                 let mut tx = self.write().await?;
+                Self::lock_owner(&mut tx, &new.owner).await?;
                 let count: i64 =
                     sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE owner = $1")
                         .bind(new.owner.column())
@@ -391,6 +409,38 @@ macro_rules! sql_store {
                 Self::insert_audit(&mut tx, &audit).await?;
                 tx.commit().await?;
                 Ok((key.fragment, retired))
+            }
+
+            async fn create_key_if_absent(
+                &self,
+                new: &SigningKeyRecord,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<bool> {
+                let mut tx = self.write().await?;
+                Self::lock_owner(&mut tx, &new.owner).await?;
+                let existing: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM signing_keys \
+                     WHERE owner = $1 AND algorithm = $2 AND status = 'active'",
+                )
+                .bind(new.owner.column())
+                .bind(new.algorithm.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+                if existing > 0 {
+                    return Ok(false);
+                }
+                let count: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE owner = $1")
+                        .bind(new.owner.column())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let mut key = new.clone();
+                key.fragment = format!("key-{}", count + 1);
+                key.status = KeyStatus::Active;
+                Self::insert_key(&mut tx, &key).await?;
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn withdraw_key(
@@ -588,12 +638,14 @@ sql_store!(
     sqlx::Sqlite,
     Backend::Sqlite,
     SQLITE_MIGRATOR,
-    |pool| Box::pin(pool.begin_with("BEGIN IMMEDIATE"))
+    |pool| Box::pin(pool.begin_with("BEGIN IMMEDIATE")),
+    None
 );
 sql_store!(
     PgStore,
     sqlx::Postgres,
     Backend::Postgres,
     POSTGRES_MIGRATOR,
-    |pool| Box::pin(pool.begin())
+    |pool| Box::pin(pool.begin()),
+    Some("SELECT pg_advisory_xact_lock(hashtext($1))")
 );
