@@ -48,6 +48,19 @@ impl Context {
             .migrate()
             .await
             .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        // The base URL is part of every DID issued from this database: a
+        // process configured with another one would print and publish
+        // identifiers that do not exist. Refuse, and say how to fix it.
+        let stored = store.init_meta("base_url", config.base()).await?;
+        if stored != config.base() {
+            anyhow::bail!(
+                "this database belongs to the base URL {stored}, and every DID it holds was \
+                 derived from it (did:web); this process is configured with {}. Set \
+                 ATOUT_BASE_URL={stored} (or ATOUT_LISTEN to match). Changing the public \
+                 address of a deployment changes every organisation's DID.",
+                config.base()
+            );
+        }
         let master = Arc::new(secrets::master_key(&config)?);
         let orgs = Arc::new(Orgs::new(
             store.clone(),

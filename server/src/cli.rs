@@ -81,12 +81,16 @@ pub enum OrgCommand {
         json: bool,
     },
     /// Withdraw a retired key from the DID document (e.g. compromised):
-    /// what it signed stops verifying. The active key must be rotated first.
-    #[command(visible_alias = "withdraw-key")]
-    RetireKey {
+    /// everything it signed stops verifying, irreversibly. The active key
+    /// must be rotated first. Requires --yes.
+    #[command(name = "withdraw-key", visible_alias = "retire-key")]
+    WithdrawKey {
         slug: String,
         /// Key id or fragment (e.g. key-1).
         key: String,
+        /// Confirm: credentials signed with this key will no longer verify.
+        #[arg(long)]
+        yes: bool,
         #[arg(long)]
         json: bool,
     },
@@ -320,7 +324,19 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        OrgCommand::RetireKey { slug, key, json } => {
+        OrgCommand::WithdrawKey {
+            slug,
+            key,
+            yes,
+            json,
+        } => {
+            anyhow::ensure!(
+                yes,
+                "withdrawing {key} removes it from the DID document of {slug}: every credential \
+                 it signed stops verifying, and this cannot be undone. Run again with --yes to \
+                 confirm (to stop signing with a key but keep what it signed valid, use \
+                 rotate-key instead)"
+            );
             let key = ctx.orgs.withdraw_key(&slug, &key, &actor).await?;
             if json {
                 return print_json(&key);

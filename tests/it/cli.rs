@@ -380,15 +380,22 @@ async fn rotate_and_retire_keys() {
     assert_eq!(k2["public_key_multibase"], rotated["public_key_multibase"]);
 
     // The active key cannot be withdrawn: rotate first.
-    cli.run(&["org", "retire-key", "rotating", "key-2"])
+    cli.run(&["org", "retire-key", "rotating", "key-2", "--yes"])
         .await
         .fails(1, &["key-2", "rotate"]);
     // Unknown key.
-    cli.run(&["org", "retire-key", "rotating", "key-9"])
+    cli.run(&["org", "retire-key", "rotating", "key-9", "--yes"])
         .await
         .fails(1, &["\"key-9\""]);
 
-    let retired = cli.run(&["org", "retire-key", "rotating", "key-1"]).await;
+    // Without --yes nothing happens, and the command says why.
+    cli.run(&["org", "retire-key", "rotating", "key-1"])
+        .await
+        .fails(1, &["--yes", "cannot be undone"]);
+
+    let retired = cli
+        .run(&["org", "retire-key", "rotating", "key-1", "--yes"])
+        .await;
     let text = retired.ok();
     assert!(
         text.contains("key-1") && text.contains("withdrawn"),
@@ -401,9 +408,16 @@ async fn rotate_and_retire_keys() {
     assert_eq!(key(&shown, "key-2")["status"], "active");
 
     // The alias, on a key already withdrawn.
-    cli.run(&["org", "withdraw-key", "rotating", "key-1", "--json"])
-        .await
-        .fails(1, &["already withdrawn"]);
+    cli.run(&[
+        "org",
+        "withdraw-key",
+        "rotating",
+        "key-1",
+        "--json",
+        "--yes",
+    ])
+    .await
+    .fails(1, &["already withdrawn"]);
 
     // Rotating again, then withdrawing by key id rather than fragment.
     let third = cli
@@ -413,7 +427,7 @@ async fn rotate_and_retire_keys() {
     assert_eq!(third["fragment"], "key-3");
     let id2 = key(&shown, "key-2")["id"].as_str().unwrap().to_owned();
     let withdrawn = cli
-        .run(&["org", "withdraw-key", "rotating", &id2, "--json"])
+        .run(&["org", "withdraw-key", "rotating", &id2, "--json", "--yes"])
         .await
         .json();
     assert_eq!(withdrawn["fragment"], "key-2");
@@ -595,6 +609,7 @@ async fn development_master_key_is_kept_in_the_data_dir() {
     let env = [
         ("DATABASE_URL", cli.db.url.as_str()),
         ("ATOUT_DATA_DIR", cli.data_dir()),
+        ("ATOUT_BASE_URL", BASE_URL),
     ];
     run_env(&env, &["org", "create", "dev-org"]).await.ok();
     let path = cli.data.path().join("master.key");
@@ -687,15 +702,18 @@ fn free_port() -> u16 {
 #[tokio::test]
 async fn zero_configuration_serves_and_shuts_down_gracefully() {
     let cwd = tempfile::tempdir().unwrap();
-    let port = free_port();
+    // The true default (127.0.0.1:8080) when it is free; otherwise another
+    // port, so that a developer's running server does not fail the test.
+    let default_free = std::net::TcpListener::bind("127.0.0.1:8080").is_ok();
+    let port = if default_free { 8080 } else { free_port() };
     let listen = format!("127.0.0.1:{port}");
     let home = std::env::var_os("HOME").unwrap_or_else(|| cwd.path().as_os_str().to_owned());
     let mut cmd = atout();
-    cmd.current_dir(cwd.path())
-        .env("HOME", home)
-        .env("ATOUT_LISTEN", &listen)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.current_dir(cwd.path()).env("HOME", &home);
+    if !default_free {
+        cmd.env("ATOUT_LISTEN", &listen);
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start atout");
     let pid = child.id().expect("a pid");
 
@@ -818,6 +836,23 @@ async fn zero_configuration_serves_and_shuts_down_gracefully() {
     // The same data, from the command line with the same defaults.
     let mut list = atout();
     list.current_dir(cwd.path()).args(["org", "list", "--json"]);
+    if !default_free {
+        list.env("ATOUT_LISTEN", &listen);
+    }
     let list = output(list).await.json();
     assert_eq!(list[0]["slug"], "first-org", "{list:#}");
+
+    // Another base URL on the same data is refused: its DIDs would not exist.
+    let mut other = atout();
+    other
+        .current_dir(cwd.path())
+        .env("ATOUT_BASE_URL", "https://elsewhere.example")
+        .args(["org", "list"]);
+    let out = other.output().await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("ATOUT_BASE_URL={base}")),
+        "{stderr}"
+    );
 }
