@@ -38,7 +38,7 @@ pub enum LogFormat {
 
 /// The raw settings as read from the file and the environment.
 #[serde_as]
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
     mode: Option<Mode>,
@@ -188,7 +188,7 @@ impl Config {
                     .try_into::<Raw>()
                     .map_err(|e| ConfigError::ParseFile {
                         path: path.to_owned(),
-                        message: e.to_string(),
+                        message: without_secrets(&e.to_string()),
                     })?;
                 table
             }
@@ -222,7 +222,7 @@ impl Config {
         let raw: Raw = toml::Value::Table(table).try_into().map_err(|e| {
             invalid(format!(
                 "invalid setting: {}",
-                e.to_string().trim_end().replace('\n', " ")
+                without_secrets(&e.to_string().trim_end().replace('\n', " "))
             ))
         })?;
         Self::resolve(raw)
@@ -242,10 +242,9 @@ impl Config {
                          https URL of this service, e.g. https://portfolio.example.org",
                     ));
                 }
-                let host = if listen.ip().is_unspecified() {
+                // did:web cannot name an IPv6 literal: use localhost then.
+                let host = if listen.ip().is_unspecified() || listen.is_ipv6() {
                     "localhost".to_owned()
-                } else if listen.is_ipv6() {
-                    format!("[{}]", listen.ip())
                 } else {
                     listen.ip().to_string()
                 };
@@ -304,6 +303,15 @@ impl Config {
         if !(1024..=1024 * 1024 * 1024).contains(&body_limit_bytes) {
             return Err(invalid("body_limit_bytes must be between 1 KiB and 1 GiB"));
         }
+        let shutdown_secs = raw.shutdown_timeout_secs.unwrap_or(20);
+        if !(1..=3600).contains(&shutdown_secs) {
+            return Err(invalid("shutdown_timeout_secs must be between 1 and 3600"));
+        }
+        if raw.did_web_cache_ttl_secs.is_some_and(|t| t > 86_400) {
+            return Err(invalid(
+                "did_web_cache_ttl_secs must be at most 86400 (a day); 0 disables the cache",
+            ));
+        }
         let did_web = DidWebConfig {
             timeout: Duration::from_millis(raw.did_web_timeout_ms.unwrap_or(5_000)),
             max_bytes: raw.did_web_max_bytes.unwrap_or(256 * 1024),
@@ -344,7 +352,7 @@ impl Config {
             master_key,
             admin_token,
             body_limit_bytes,
-            shutdown_timeout: Duration::from_secs(raw.shutdown_timeout_secs.unwrap_or(20)),
+            shutdown_timeout: Duration::from_secs(shutdown_secs),
             did_web,
             metrics_listen: raw.metrics_listen,
             log,
@@ -466,6 +474,31 @@ impl Config {
     }
 }
 
+/// Error messages about secret settings never repeat their value.
+fn without_secrets(message: &str) -> String {
+    if let Some(rest) = message.split("unknown field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        return format!(
+            "unknown field `{field}`{}",
+            suggest(field)
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default()
+        );
+    }
+    for key in ["master_key", "admin_token", "database_password"] {
+        if message.contains(&format!("`{key}`")) || message.contains(&format!(" {key}")) {
+            return format!(
+                "invalid value for {key} (a secret: its value is not shown); expected a string"
+            );
+        }
+    }
+    // serde_with's wording for a value that is neither the type nor a string.
+    message.replace(
+        "PickFirst could not deserialize any variant",
+        "the value has the wrong type or format",
+    )
+}
+
 fn secret(
     name: &str,
     value: Option<String>,
@@ -503,8 +536,15 @@ fn parse_base_url(text: &str) -> Result<Url, ConfigError> {
             "base_url must start with https:// (or http:// in development)",
         ));
     }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("base_url must name a host"));
+    match url.host() {
+        None => return Err(invalid("base_url must name a host")),
+        Some(url::Host::Ipv6(_)) => {
+            return Err(invalid(
+                "base_url cannot be an IPv6 literal: did:web identifiers need a host name or an \
+                 IPv4 address",
+            ))
+        }
+        Some(_) => {}
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
         return Err(invalid(
@@ -620,6 +660,7 @@ mod tests {
         std::fs::write(&path, "lisen = \"127.0.0.1:9000\"\n").unwrap();
         let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
         assert!(err.contains("unknown field `lisen`"), "{err}");
+        assert!(err.contains("did you mean `listen`"), "{err}");
         assert!(err.contains("atout.toml"), "{err}");
     }
 
@@ -705,6 +746,18 @@ mod tests {
             let err = Config::load(None, env(vars)).unwrap_err().to_string();
             assert!(err.contains(expected), "{vars:?}: {err}");
         }
+    }
+
+    #[test]
+    fn secrets_are_never_echoed_in_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("atout.toml");
+        std::fs::write(&path, "master_key = 123456789\n").unwrap();
+        let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(!err.contains("123456789"), "{err}");
+        assert!(err.contains("master_key"), "{err}");
+        let c = Config::load(None, env(&[("ATOUT_LISTEN", "[::1]:9000")])).unwrap();
+        assert_eq!(c.base(), "http://localhost:9000");
     }
 
     #[test]

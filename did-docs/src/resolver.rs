@@ -318,8 +318,11 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// Expiry and document.
-type CacheEntry = (DateTime<Utc>, Arc<DidDocument>);
+/// Expiry, document, and its size in bytes.
+type CacheEntry = (DateTime<Utc>, Arc<DidDocument>, usize);
+
+/// Most bytes of documents the cache holds.
+const CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// A small TTL cache on the application clock (so tests control expiry),
 /// bounded in entries.
@@ -327,7 +330,21 @@ struct TtlCache {
     clock: Arc<dyn Clock>,
     ttl: chrono::Duration,
     capacity: usize,
-    entries: Mutex<HashMap<String, CacheEntry>>,
+    entries: Mutex<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    map: HashMap<String, CacheEntry>,
+    bytes: usize,
+}
+
+impl CacheState {
+    fn remove(&mut self, key: &str) {
+        if let Some((_, _, size)) = self.map.remove(key) {
+            self.bytes -= size;
+        }
+    }
 }
 
 impl TtlCache {
@@ -336,15 +353,15 @@ impl TtlCache {
             clock,
             ttl: chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::zero()),
             capacity,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(CacheState::default()),
         }
     }
 
     fn get(&self, key: &str) -> Option<Arc<DidDocument>> {
         let now = self.clock.now();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        match entries.get(key) {
-            Some((expires, doc)) if *expires > now => Some(doc.clone()),
+        match entries.map.get(key) {
+            Some((expires, doc, _)) if *expires > now => Some(doc.clone()),
             Some(_) => {
                 entries.remove(key);
                 None
@@ -357,28 +374,79 @@ impl TtlCache {
         if self.ttl <= chrono::Duration::zero() {
             return;
         }
+        let size = serde_json::to_vec(&*doc).map(|v| v.len()).unwrap_or(0) + key.len();
+        if size > CACHE_MAX_BYTES / 4 {
+            return;
+        }
         let now = self.clock.now();
+        let Some(expires) = now.checked_add_signed(self.ttl) else {
+            return;
+        };
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= self.capacity {
-            entries.retain(|_, (expires, _)| *expires > now);
-            if entries.len() >= self.capacity {
-                // Still full of live entries: drop the one expiring first.
-                if let Some(oldest) = entries
-                    .iter()
-                    .min_by_key(|(_, (expires, _))| *expires)
-                    .map(|(k, _)| k.clone())
-                {
-                    entries.remove(&oldest);
-                }
+        entries.remove(&key);
+        if entries.map.len() >= self.capacity || entries.bytes + size > CACHE_MAX_BYTES {
+            let expired: Vec<String> = entries
+                .map
+                .iter()
+                .filter(|(_, (e, _, _))| *e <= now)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in expired {
+                entries.remove(&k);
             }
         }
-        entries.insert(key, (now + self.ttl, doc));
+        // Still full of live entries: drop those expiring first.
+        while entries.map.len() >= self.capacity || entries.bytes + size > CACHE_MAX_BYTES {
+            let Some(oldest) = entries
+                .map
+                .iter()
+                .min_by_key(|(_, (e, _, _))| *e)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            entries.remove(&oldest);
+        }
+        entries.bytes += size;
+        entries.map.insert(key, (expires, doc, size));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(id: &str) -> Arc<DidDocument> {
+        Arc::new(serde_json::from_value(serde_json::json!({"id": id})).unwrap())
+    }
+
+    #[test]
+    fn the_cache_expires_on_the_clock_and_stays_bounded() {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let clock = Arc::new(atout_core::FixedClock::new(start));
+        let cache = TtlCache::new(clock.clone(), std::time::Duration::from_secs(60), 2);
+        cache.insert("a".into(), doc("did:web:a"));
+        clock.advance(chrono::Duration::seconds(1));
+        cache.insert("b".into(), doc("did:web:b"));
+        clock.advance(chrono::Duration::seconds(1));
+        cache.insert("c".into(), doc("did:web:c"));
+        assert!(
+            cache.get("a").is_none(),
+            "the entry expiring first made room"
+        );
+        assert_eq!(cache.get("b").unwrap().id, "did:web:b");
+        assert_eq!(cache.get("c").unwrap().id, "did:web:c");
+        clock.advance(chrono::Duration::seconds(59));
+        assert!(cache.get("b").is_none());
+        assert_eq!(cache.get("c").unwrap().id, "did:web:c");
+        clock.advance(chrono::Duration::seconds(1));
+        assert!(cache.get("c").is_none());
+        let state = cache.entries.lock().unwrap();
+        assert!(state.map.is_empty());
+        assert_eq!(state.bytes, 0, "sizes are accounted for");
+    }
 
     #[test]
     fn public_and_private_addresses() {

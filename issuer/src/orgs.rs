@@ -77,7 +77,7 @@ pub struct CreateApiKey {
     pub name: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct CreatedApiKey {
     #[serde(flatten)]
     pub record: ApiKeyRecord,

@@ -172,12 +172,19 @@ pub fn routes(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         api = api.merge(ops::openapi_router(doc));
         api.split_for_parts()
     };
-    let hsts = state.config.base_url.scheme() == "https";
-    let metrics = state.metrics.clone();
     let router = router
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
-        .with_state(state.clone())
+        .with_state(state.clone());
+    (with_plumbing(router, &state), openapi)
+}
+
+/// The middleware every listener gets: request ids, tracing, metrics,
+/// security headers, body limit, problem fallback, panic catching.
+pub fn with_plumbing(router: Router, state: &AppState) -> Router {
+    let hsts = state.config.base_url.scheme() == "https";
+    let metrics = state.metrics.clone();
+    router
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(from_fn(middleware::reject_nul))
         .layer(from_fn(middleware::problem_fallback))
@@ -189,6 +196,5 @@ pub fn routes(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             metrics::track(metrics.clone(), req, next)
         }))
         .layer(from_fn(middleware::trace))
-        .layer(from_fn(middleware::request_id));
-    (router, openapi)
+        .layer(from_fn(middleware::request_id))
 }

@@ -156,8 +156,10 @@ pub fn main() -> ExitCode {
 fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal as _;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
@@ -207,6 +209,9 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     } else {
         "the admin token is the one you configured".to_owned()
     };
+    let program = std::env::args()
+        .next()
+        .unwrap_or_else(|| "atout".to_owned());
     let running = Running::start(app, listen, metrics).await?;
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
@@ -222,7 +227,7 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     }
     let _ = writeln!(
         out,
-        "Create a first organisation:\n  atout org create univ-orleans --name-fr \"Université d'Orléans\" --name-en \"University of Orléans\"\n\
+        "Create a first organisation:\n  {program} org create univ-orleans --name-fr \"Université d'Orléans\" --name-en \"University of Orléans\"\n\
          or over HTTP ({token_hint}):\n  curl -X POST {base}/admin/orgs -H \"Authorization: Bearer $TOKEN\" \\\n       -H 'Content-Type: application/json' -d '{{\"slug\":\"univ-orleans\"}}'\n\
          Its DID document is then at {base}/orgs/univ-orleans/did.json; the API is described at {base}/openapi.json"
     );

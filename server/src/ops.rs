@@ -104,10 +104,13 @@ fn metrics_text(state: &AppState) -> Response {
 /// The router for a separate metrics listener (no authentication: bind it
 /// to an internal address).
 pub fn metrics_only(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route(
             "/metrics",
             get(|State(state): State<AppState>| async move { metrics_text(&state) }),
         )
-        .with_state(state)
+        .fallback(atout_web::middleware::not_found)
+        .method_not_allowed_fallback(atout_web::middleware::method_not_allowed)
+        .with_state(state.clone());
+    crate::app::with_plumbing(router, &state)
 }

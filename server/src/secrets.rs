@@ -17,8 +17,8 @@ fn read_or_create(
     match std::fs::read_to_string(path) {
         Ok(text) => Ok((text.trim().to_owned(), false)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                atout_core::store::create_private_dir(parent)?;
             }
             let value = make()?;
             let mut options = std::fs::OpenOptions::new();

@@ -603,8 +603,16 @@ async fn metrics_can_live_on_their_own_internal_listener() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    assert!(res.headers().contains_key("x-request-id"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     let text = res.text().await.unwrap();
     assert!(text.contains(r#"route="/healthz""#), "{text}");
+    let res = client
+        .get(format!("http://{metrics}/other"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
     running.stop().await.unwrap();
     assert!(tokio::net::TcpStream::connect(metrics).await.is_err());
 }

@@ -333,6 +333,21 @@ impl ConnectOptions {
     }
 }
 
+/// Creates a folder (and its parents) readable by its owner only.
+pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
 /// Connects to the database named by the URL's scheme. Does not migrate.
 pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
     let url = options.url.as_str();
@@ -345,9 +360,10 @@ pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
             .busy_timeout(options.busy_timeout)
             .foreign_keys(true);
         let path = opts.get_filename().to_owned();
-        if path.as_os_str() != ":memory:" {
+        let on_disk = path.as_os_str() != ":memory:";
+        if on_disk {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
+                create_private_dir(parent).map_err(|e| {
                     StoreError::Config(format!(
                         "cannot create the data folder {}: {e}",
                         parent.display()
@@ -361,6 +377,15 @@ pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
+        if on_disk {
+            // The database holds sealed keys, API key hashes and the audit
+            // log: readable by its owner only.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
         Ok(Arc::new(SqliteStore::new(pool, options.max_connections)))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let mut opts = sqlx::postgres::PgConnectOptions::from_str(url)
@@ -368,6 +393,17 @@ pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
             .application_name("atout");
         if let Some(password) = &options.password {
             opts = opts.password(password.expose_secret());
+        }
+        // One direct connection first: its error ("connection refused",
+        // "password authentication failed") says more than a pool time-out.
+        {
+            use sqlx::ConnectOptions as _;
+            let conn = tokio::time::timeout(Duration::from_secs(10), opts.connect())
+                .await
+                .map_err(|_| {
+                    StoreError::Config("PostgreSQL did not answer within 10 s".to_owned())
+                })??;
+            sqlx::Connection::close(conn).await?;
         }
         let pool = sqlx::pool::PoolOptions::<sqlx::Postgres>::new()
             .max_connections(options.max_connections)
