@@ -4,6 +4,7 @@
 pub mod document;
 pub mod resolver;
 pub mod routes;
+#[cfg(test)]
 mod ssi_bridge;
 
 pub use document::document_for;

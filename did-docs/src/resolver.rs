@@ -80,7 +80,7 @@ impl DidResolver for Resolver {
             return Err(ResolveError::InvalidDid(did.chars().take(200).collect()));
         }
         if did.starts_with("did:key:") {
-            crate::ssi_bridge::resolve_did_key(did).await
+            atout_vc::ssi_bridge::resolve_did_key(did).await
         } else if did.starts_with("did:web:") {
             match self.did_web.local_owner(did) {
                 Some(owner) => self.resolve_local(did, owner).await,

@@ -14,7 +14,16 @@
 //! | `GET /orgs/{slug}` | admin, or an API key of that organisation |
 //! | `GET /orgs/{slug}/api-keys`, `DELETE /orgs/{slug}/api-keys/{id}` | admin, or an API key of that organisation |
 //! | `GET /orgs/{slug}/audit` | admin, or an API key of that organisation |
+//! | `POST /credentials/issue` | an organisation API key (issues as that organisation) |
+//! | `GET /contexts/atout/v1` | anyone |
 
+pub mod credentials;
 pub mod orgs;
 
-pub use orgs::router;
+use atout_web::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// The issuer's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    orgs::router().merge(credentials::router())
+}

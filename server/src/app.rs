@@ -98,6 +98,7 @@ impl Context {
         (name = "did", description = "DID documents (public)"),
         (name = "organisations", description = "Organisations, keys and API keys"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "issuance", description = "VC-API issuance"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -147,6 +148,7 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         orgs: ctx.orgs.clone(),
         resolver,
         metrics: Arc::new(Metrics::new()),
+        vc: Arc::new(atout_vc::Vc::new(ctx.config.base())?),
         admin_token,
     };
     let (router, openapi) = routes(state.clone());

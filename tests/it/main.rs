@@ -9,4 +9,5 @@ mod api;
 mod cli;
 mod did;
 mod http;
+mod issue;
 mod store;

@@ -13,6 +13,8 @@ pub struct AppState {
     pub orgs: Arc<Orgs>,
     pub resolver: Arc<dyn DidResolver>,
     pub metrics: Arc<Metrics>,
+    /// Bundled contexts and the JSON-LD engine.
+    pub vc: Arc<atout_vc::Vc>,
     /// The platform admin token (from configuration, or generated in
     /// development).
     pub admin_token: Arc<SecretString>,

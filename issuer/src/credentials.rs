@@ -1,0 +1,204 @@
+//! VC-API issuance: `POST /credentials/issue` (an organisation API key),
+//! and Atout's own JSON-LD context (public).
+
+use atout_core::{
+    audit::action,
+    ids::new_id,
+    orgs::OrgError,
+    store::{IssuedCredential, StoreError},
+};
+use atout_vc::{
+    contexts::{ATOUT_CONTEXT, ATOUT_CONTEXT_PATH},
+    model::{self, Invalid},
+    sign::{self, ProofFormat},
+    ssi_bridge::SignError,
+};
+use atout_web::{auth::Principal, problem::ProblemBody, ApiError, AppState, Json};
+use axum::{
+    extract::State,
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(issue))
+        .route(ATOUT_CONTEXT_PATH, get(atout_context))
+}
+
+/// `POST /credentials/issue` body (W3C VC-API).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    /// A VC Data Model 2.0 credential without proof. `issuer` (this
+    /// organisation's DID), `id` (urn:uuid) and `validFrom` (now) are filled
+    /// in when absent.
+    #[schema(value_type = Object)]
+    pub credential: Value,
+    #[serde(default)]
+    pub options: IssueOptions,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IssueOptions {
+    /// `eddsa-rdfc-2022` (default) or `ecdsa-rdfc-2019` (needs a P-256 key).
+    pub cryptosuite: Option<String>,
+    /// `ldp_vc` (default, Data Integrity) or `vc+jwt` (VC-JOSE).
+    pub format: Option<String>,
+    /// For `vc+jwt`: `EdDSA` (default) or `ES256` (needs a P-256 key).
+    pub alg: Option<String>,
+    /// The credential's `id`, if the credential has none.
+    pub credential_id: Option<String>,
+}
+
+fn invalid(e: Invalid) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-credential",
+        "The credential cannot be issued",
+    )
+    .detail(e.to_string())
+    .with("field", e.field)
+}
+
+/// Issue a credential, signed by the calling organisation, in the requested
+/// proof format. The signed credential is stored byte for byte as returned.
+#[utoipa::path(
+    post, path = "/credentials/issue", tag = "issuance",
+    security(("bearer" = [])),
+    request_body = IssueRequest,
+    responses(
+        (status = 201, description = "The verifiable credential (Data Integrity), or an EnvelopedVerifiableCredential (vc+jwt)", content_type = "application/json"),
+        (status = 400, body = ProblemBody, description = "Malformed JSON", content_type = "application/problem+json"),
+        (status = 401, body = ProblemBody, description = "No, unknown or revoked API key", content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, description = "Not an organisation API key", content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "A credential with this id was already issued", content_type = "application/problem+json"),
+        (status = 413, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "Not a valid VC 2.0 credential, unknown context or term, unsupported options, or no key for the format; `field` names the member", content_type = "application/problem+json"),
+    )
+)]
+async fn issue(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(request): Json<IssueRequest>,
+) -> Result<Response, ApiError> {
+    let Principal::Org { org, .. } = &principal else {
+        return Err(ApiError::forbidden(
+            "Credentials are issued with an organisation's API key, as that organisation.",
+        ));
+    };
+    let options = request.options;
+    let format = ProofFormat::parse(
+        options.cryptosuite.as_deref(),
+        options.format.as_deref(),
+        options.alg.as_deref(),
+    )
+    .map_err(invalid)?;
+    let mut credential = request.credential;
+    if let (Some(id), Some(object)) = (options.credential_id, credential.as_object_mut()) {
+        object.entry("id").or_insert(Value::String(id));
+    }
+    let did = state.orgs.did_web().org(&org.slug);
+    let now = state.clock.now();
+    let prepared = model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)?;
+    let key = match state
+        .orgs
+        .org_signing_key(&org.slug, format.key_algorithm())
+        .await
+    {
+        Err(OrgError::KeyNotFound(_)) => {
+            return Err(ApiError::unprocessable(format!(
+                "This organisation has no {} key: an administrator can create one with \
+                 `atout org rotate-key {} --algorithm p256`.",
+                format.key_algorithm(),
+                org.slug
+            ))
+            .with("field", "options"))
+        }
+        other => other?,
+    };
+    let secured = sign::secure(&state.vc.engine, &prepared, format, &key, &did)
+        .await
+        .map_err(|e| match e {
+            SignError::JsonLd(message) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-json-ld",
+                "The credential is not valid JSON-LD under its contexts",
+            )
+            .detail(format!(
+                "{message}. Every term must be defined by one of the credential's contexts \
+                 (the VC 2.0 context has no @vocab)."
+            )),
+            SignError::Internal(message) => ApiError::internal(message),
+        })?;
+    let credential_id = prepared
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let record = IssuedCredential {
+        id: new_id(),
+        org_id: org.id.clone(),
+        credential_id: credential_id.clone(),
+        format: format.storage_format().to_owned(),
+        body: secured.stored,
+        issued_at: now,
+    };
+    let audit = principal.actor().entry(
+        now,
+        Some(&org.id),
+        action::CREDENTIAL_ISSUED,
+        format!("credential:{}", record.id),
+        Some(serde_json::json!({
+            "credential_id": credential_id,
+            "format": record.format,
+            "key": key.record.fragment,
+        })),
+    );
+    match state.store.insert_issued_credential(&record, &audit).await {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::conflict(
+                "A credential with this id was already issued; omit `id` to get a fresh one.",
+            ))
+        }
+        other => other?,
+    }
+    tracing::info!(credential = %record.id, format = record.format, "credential issued");
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        secured.response,
+    )
+        .into_response())
+}
+
+/// Atout's JSON-LD context (terms for diplomas and certificates).
+async fn atout_context() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/ld+json"),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        ATOUT_CONTEXT,
+    )
+        .into_response()
+}

@@ -1,0 +1,35 @@
+//! Verifiable Credentials for Atout.
+//!
+//! * [`contexts`]: the JSON-LD contexts Atout accepts, bundled; nothing is
+//!   ever fetched.
+//! * [`model`]: VC Data Model 2.0 checks on credentials to issue, with
+//!   precise errors.
+//! * [`sign`]: securing a credential as Data Integrity (`eddsa-rdfc-2022`,
+//!   `ecdsa-rdfc-2019`, through ssi) or as VC-JOSE `vc+jwt` (josekit, with
+//!   the W3C Recommendation's `typ` and the credential as the payload).
+//!
+//! Every call into ssi sits in `ssi_bridge`.
+
+pub mod contexts;
+pub mod jose;
+pub mod model;
+pub mod sign;
+pub mod ssi_bridge;
+
+pub use contexts::Contexts;
+pub use sign::{ProofFormat, SecuredCredential};
+
+/// Contexts and the JSON-LD engine, built once at start-up.
+#[derive(Debug, Clone)]
+pub struct Vc {
+    pub contexts: Contexts,
+    pub engine: ssi_bridge::LdEngine,
+}
+
+impl Vc {
+    pub fn new(base: &str) -> Result<Self, ssi_bridge::SignError> {
+        let contexts = Contexts::new(base);
+        let engine = ssi_bridge::LdEngine::new(&contexts)?;
+        Ok(Self { contexts, engine })
+    }
+}

@@ -1,0 +1,179 @@
+//! Securing a credential in one of the three proof formats.
+
+use crate::{
+    contexts::CREDENTIALS_V2,
+    jose::{sign_vc_jwt, JwtAlg},
+    model::Invalid,
+    ssi_bridge::{sign_data_integrity, Cryptosuite, LdEngine, SignError},
+};
+use atout_core::{crypto::KeyAlgorithm, orgs::SigningKey};
+use serde_json::{json, Map, Value};
+
+/// The proof format requested in VC-API `options`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofFormat {
+    DataIntegrity(Cryptosuite),
+    VcJwt(JwtAlg),
+}
+
+impl ProofFormat {
+    /// From `options.cryptosuite`, or `options.format: "vc+jwt"` with
+    /// `options.alg`. The default is `eddsa-rdfc-2022`.
+    pub fn parse(
+        cryptosuite: Option<&str>,
+        format: Option<&str>,
+        alg: Option<&str>,
+    ) -> Result<Self, Invalid> {
+        let bad = |field: &str, message: String| Invalid {
+            field: field.to_owned(),
+            message,
+        };
+        match (format, cryptosuite) {
+            (Some("vc+jwt"), None) => match alg.unwrap_or("EdDSA") {
+                "EdDSA" => Ok(Self::VcJwt(JwtAlg::EdDSA)),
+                "ES256" => Ok(Self::VcJwt(JwtAlg::ES256)),
+                other => Err(bad(
+                    "options.alg",
+                    format!("{other:?} is not supported for vc+jwt: use EdDSA or ES256"),
+                )),
+            },
+            (Some("vc+jwt"), Some(_)) => Err(bad(
+                "options.cryptosuite",
+                "a cryptosuite is for Data Integrity proofs, not vc+jwt".into(),
+            )),
+            (Some("ldp_vc") | Some("ldp") | None, suite) => {
+                if alg.is_some() {
+                    return Err(bad("options.alg", "alg is only for format vc+jwt".into()));
+                }
+                match suite.unwrap_or("eddsa-rdfc-2022") {
+                    "eddsa-rdfc-2022" => Ok(Self::DataIntegrity(Cryptosuite::EddsaRdfc2022)),
+                    "ecdsa-rdfc-2019" => Ok(Self::DataIntegrity(Cryptosuite::EcdsaRdfc2019)),
+                    other => Err(bad(
+                        "options.cryptosuite",
+                        format!(
+                            "{other:?} is not supported: use eddsa-rdfc-2022 or ecdsa-rdfc-2019"
+                        ),
+                    )),
+                }
+            }
+            (Some(other), _) => Err(bad(
+                "options.format",
+                format!("{other:?} is not supported: use ldp_vc or vc+jwt"),
+            )),
+        }
+    }
+
+    /// The key it signs with.
+    pub fn key_algorithm(self) -> KeyAlgorithm {
+        match self {
+            Self::DataIntegrity(Cryptosuite::EddsaRdfc2022) => KeyAlgorithm::Ed25519,
+            Self::DataIntegrity(Cryptosuite::EcdsaRdfc2019) => KeyAlgorithm::P256,
+            Self::VcJwt(alg) => alg.key_algorithm(),
+        }
+    }
+
+    /// How the stored body is encoded: `ldp_vc` (JSON) or `vc+jwt`.
+    pub fn storage_format(self) -> &'static str {
+        match self {
+            Self::DataIntegrity(_) => "ldp_vc",
+            Self::VcJwt(_) => "vc+jwt",
+        }
+    }
+}
+
+/// A secured credential.
+#[derive(Debug, Clone)]
+pub struct SecuredCredential {
+    /// What is stored, byte for byte: the JSON text of a Data Integrity
+    /// credential, or the compact JWS of a `vc+jwt`.
+    pub stored: String,
+    /// What the VC-API returns: the same JSON text, or an
+    /// `EnvelopedVerifiableCredential` wrapping the JWT.
+    pub response: String,
+    pub format: ProofFormat,
+}
+
+/// Secures `credential` (already checked by [`crate::model::prepare`]).
+pub async fn secure(
+    engine: &LdEngine,
+    credential: &Map<String, Value>,
+    format: ProofFormat,
+    key: &SigningKey,
+    issuer_did: &str,
+) -> Result<SecuredCredential, SignError> {
+    match format {
+        ProofFormat::DataIntegrity(suite) => {
+            let text = sign_data_integrity(
+                engine,
+                credential,
+                suite,
+                &key.verification_method,
+                issuer_did,
+                &key.key,
+            )
+            .await?;
+            Ok(SecuredCredential {
+                response: text.clone(),
+                stored: text,
+                format,
+            })
+        }
+        ProofFormat::VcJwt(alg) => {
+            let jwt = sign_vc_jwt(credential, alg, &key.verification_method, &key.key)?;
+            let envelope = json!({
+                "@context": [CREDENTIALS_V2],
+                "id": format!("data:application/vc+jwt,{jwt}"),
+                "type": "EnvelopedVerifiableCredential",
+            });
+            Ok(SecuredCredential {
+                response: envelope.to_string(),
+                stored: jwt,
+                format,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_select_the_format() {
+        use Cryptosuite::*;
+        let cases = [
+            (
+                (None, None, None),
+                Ok(ProofFormat::DataIntegrity(EddsaRdfc2022)),
+            ),
+            (
+                (Some("ecdsa-rdfc-2019"), None, None),
+                Ok(ProofFormat::DataIntegrity(EcdsaRdfc2019)),
+            ),
+            (
+                (None, Some("vc+jwt"), None),
+                Ok(ProofFormat::VcJwt(JwtAlg::EdDSA)),
+            ),
+            (
+                (None, Some("vc+jwt"), Some("ES256")),
+                Ok(ProofFormat::VcJwt(JwtAlg::ES256)),
+            ),
+            ((None, Some("vc+jwt"), Some("RS256")), Err("options.alg")),
+            ((Some("bbs-2023"), None, None), Err("options.cryptosuite")),
+            (
+                (Some("eddsa-rdfc-2022"), Some("vc+jwt"), None),
+                Err("options.cryptosuite"),
+            ),
+            ((None, Some("mso_mdoc"), None), Err("options.format")),
+            ((None, None, Some("EdDSA")), Err("options.alg")),
+        ];
+        for ((suite, format, alg), expected) in cases {
+            let got = ProofFormat::parse(suite, format, alg).map_err(|e| e.field);
+            assert_eq!(
+                got,
+                expected.map_err(str::to_owned),
+                "{suite:?} {format:?} {alg:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Every call into ssi sits here (its API changes between minor versions;
+//! the version is pinned exactly in the workspace).
+
+use crate::contexts::Contexts;
+use atout_core::{
+    crypto::{KeyAlgorithm, PrivateKey},
+    did::{DidDocument, ResolveError},
+};
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+use ssi::{
+    claims::{
+        data_integrity::{AnySuite, CryptographicSuite, ProofOptions},
+        vc::v2::JsonCredential,
+        SignatureEnvironment,
+    },
+    dids::{resolution::DIDMethodResolver, DIDKey},
+    json_ld::ContextLoader,
+    verification_methods::{AnyMethod, SingleSecretSigner},
+};
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// The Data Integrity cryptosuites Atout signs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cryptosuite {
+    EddsaRdfc2022,
+    EcdsaRdfc2019,
+}
+
+/// Why a credential could not be signed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// The credential is not valid JSON-LD under its contexts (for example
+    /// a term no context defines).
+    #[error("the credential is not valid JSON-LD under its contexts: {0}")]
+    JsonLd(String),
+    #[error("signing failed: {0}")]
+    Internal(String),
+}
+
+/// JSON-LD processing with the bundled contexts only.
+#[derive(Clone)]
+pub struct LdEngine {
+    loader: ContextLoader,
+}
+
+impl std::fmt::Debug for LdEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LdEngine")
+    }
+}
+
+impl LdEngine {
+    pub fn new(contexts: &Contexts) -> Result<Self, SignError> {
+        let shipped: HashMap<String, String> = contexts
+            .shipped()
+            .map(|(u, t)| (u.to_owned(), t.to_owned()))
+            .collect();
+        let loader = ContextLoader::empty()
+            .with_static_loader()
+            .with_context_map_from(shipped)
+            .map_err(|e| SignError::Internal(format!("bundled contexts: {e}")))?;
+        Ok(Self { loader })
+    }
+}
+
+/// ssi's JWK for our key. Private material lives in zeroized buffers.
+fn jwk(key: &PrivateKey) -> Result<ssi::JWK, SignError> {
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let public = key.public_key().as_bytes();
+    let value = match key.algorithm() {
+        KeyAlgorithm::Ed25519 => {
+            let seed = ed25519_seed(key.pkcs8_der())?;
+            json!({"kty": "OKP", "crv": "Ed25519", "x": b64.encode(public), "d": b64.encode(&*seed)})
+        }
+        KeyAlgorithm::P256 => {
+            use p256::pkcs8::DecodePrivateKey;
+            let secret = p256::SecretKey::from_pkcs8_der(key.pkcs8_der())
+                .map_err(|e| SignError::Internal(format!("P-256 key: {e}")))?;
+            let d = Zeroizing::new(secret.to_bytes().to_vec());
+            json!({
+                "kty": "EC", "crv": "P-256",
+                "x": b64.encode(&public[1..33]), "y": b64.encode(&public[33..65]),
+                "d": b64.encode(&*d)
+            })
+        }
+    };
+    serde_json::from_value(value).map_err(|e| SignError::Internal(format!("JWK: {e}")))
+}
+
+/// The 32-byte seed inside an RFC 8410 Ed25519 PKCS#8 document: the
+/// privateKey OCTET STRING wraps a CurvePrivateKey OCTET STRING (04 20 ..).
+pub(crate) fn ed25519_seed(pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>, SignError> {
+    let at = pkcs8
+        .windows(4)
+        .position(|w| w == [0x04, 0x22, 0x04, 0x20])
+        .ok_or_else(|| SignError::Internal("not an RFC 8410 Ed25519 key".into()))?;
+    let seed = pkcs8
+        .get(at + 4..at + 36)
+        .ok_or_else(|| SignError::Internal("truncated Ed25519 key".into()))?;
+    Ok(Zeroizing::new(seed.to_vec()))
+}
+
+/// Signs `credential` with a Data Integrity proof (`proofPurpose:
+/// assertionMethod`) by the verification method `vm_id` (a Multikey
+/// controlled by `controller`). Returns the secured credential as JSON text.
+pub async fn sign_data_integrity(
+    engine: &LdEngine,
+    credential: &Map<String, Value>,
+    suite: Cryptosuite,
+    vm_id: &str,
+    controller: &str,
+    key: &PrivateKey,
+) -> Result<String, SignError> {
+    let vc: JsonCredential = serde_json::from_value(Value::Object(credential.clone()))
+        .map_err(|e| SignError::JsonLd(format!("not a VC 2.0 credential: {e}")))?;
+    let vm_iri = iref::IriBuf::new(vm_id.to_owned())
+        .map_err(|_| SignError::Internal(format!("verification method {vm_id:?} is not an IRI")))?;
+    let method: AnyMethod = serde_json::from_value(json!({
+        "id": vm_id,
+        "type": "Multikey",
+        "controller": controller,
+        "publicKeyMultibase": key.public_key().to_multibase(),
+    }))
+    .map_err(|e| SignError::Internal(format!("verification method: {e}")))?;
+    let resolver: HashMap<iref::IriBuf, AnyMethod> = [(vm_iri.clone(), method)].into();
+    let signer = SingleSecretSigner::new(jwk(key)?).into_local();
+    let environment = SignatureEnvironment {
+        json_ld_loader: engine.loader.clone(),
+        eip712_loader: (),
+    };
+    let suite = match suite {
+        Cryptosuite::EddsaRdfc2022 => AnySuite::EdDsaRdfc2022,
+        Cryptosuite::EcdsaRdfc2019 => AnySuite::EcdsaRdfc2019,
+    };
+    let signed = suite
+        .sign_with(
+            environment,
+            vc,
+            &resolver,
+            signer,
+            ProofOptions::from_method(vm_iri.into()),
+            Default::default(),
+        )
+        .await
+        .map_err(|e| {
+            let text = e.to_string();
+            // Expansion and canonicalisation failures are the document's fault.
+            if text.contains("expansion")
+                || text.contains("JSON-LD")
+                || text.contains("undefined")
+                || text.contains("term")
+                || text.contains("context")
+                || text.contains("claims")
+            {
+                SignError::JsonLd(text)
+            } else {
+                SignError::Internal(text)
+            }
+        })?;
+    serde_json::to_string(&signed).map_err(|e| SignError::Internal(e.to_string()))
+}
+
+/// Resolves a did:key locally (no network): Multikey verification method,
+/// listed for authentication and assertion. Only the key types Atout
+/// verifies (Ed25519, P-256), in their canonical encoding, are accepted.
+pub async fn resolve_did_key(did: &str) -> Result<DidDocument, ResolveError> {
+    let shown = || did.chars().take(200).collect::<String>();
+    let id = did
+        .strip_prefix("did:key:")
+        .ok_or_else(|| ResolveError::InvalidDid(shown()))?;
+    if id.is_empty() || id.len() > 256 || !id.starts_with('z') {
+        return Err(ResolveError::InvalidDid(shown()));
+    }
+    // ssi builds a document for any multicodec and key length; the did:key
+    // method requires refusing keys of the wrong length or off the curve.
+    match atout_core::crypto::PublicKey::from_multibase(id) {
+        Ok(key) if key.to_multibase() == id => {}
+        _ => return Err(ResolveError::InvalidDid(shown())),
+    }
+    let output = DIDKey
+        .resolve_method_representation(id, Default::default())
+        .await
+        .map_err(|e| ResolveError::InvalidDid(format!("{}: {e}", shown())))?;
+    serde_json::from_slice(&output.document)
+        .map_err(|e| ResolveError::Internal(format!("did:key document: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_is_found_in_ring_pkcs8() {
+        let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+        let seed = ed25519_seed(key.pkcs8_der()).unwrap();
+        let pair = ring::signature::Ed25519KeyPair::from_seed_and_public_key(
+            &seed,
+            key.public_key().as_bytes(),
+        );
+        assert!(pair.is_ok(), "the seed matches the public key");
+        for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::P256] {
+            let key = PrivateKey::generate(alg).unwrap();
+            let jwk = jwk(&key).unwrap();
+            let debug = format!("{jwk:?}");
+            assert!(!debug.is_empty());
+        }
+    }
+}
