@@ -101,12 +101,19 @@ async fn issue(
     )
     .map_err(invalid)?;
     let mut credential = request.credential;
+    if credential.get("credentialStatus").is_some() {
+        return Err(invalid(Invalid {
+            field: "credentialStatus".into(),
+            message: "is assigned by the platform (revocation and suspension entries)".into(),
+        }));
+    }
     if let (Some(id), Some(object)) = (options.credential_id, credential.as_object_mut()) {
         object.entry("id").or_insert(Value::String(id));
     }
     let did = state.orgs.did_web().org(&org.slug);
     let now = state.clock.now();
-    let prepared = model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)?;
+    let mut prepared =
+        model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)?;
     let key = match state
         .orgs
         .org_signing_key(&org.slug, format.key_algorithm())
@@ -123,27 +130,32 @@ async fn issue(
         }
         other => other?,
     };
-    let secured = sign::secure(&state.vc.engine, &prepared, format, &key, &did)
-        .await
-        .map_err(|e| match e {
-            SignError::JsonLd(message) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid-json-ld",
-                "The credential is not valid JSON-LD under its contexts",
-            )
-            .detail(format!(
-                "{message}. Every term must be defined by one of the credential's contexts \
-                 (the VC 2.0 context has no @vocab)."
-            )),
-            SignError::Internal(message) => ApiError::internal(message),
-        })?;
+    // Status entries are allocated first (they are part of what is signed);
+    // if issuance fails after this, they are released.
+    let record_id = new_id();
+    let statuses = crate::status::assign(&state, org, std::slice::from_ref(&record_id)).await?;
+    if let Some(entries) = statuses.into_iter().next() {
+        prepared.insert("credentialStatus".into(), entries);
+    }
+    let release = |state: AppState, id: String| async move {
+        if let Err(e) = state.store.release_status(&id).await {
+            tracing::warn!(error = %e, "could not release status entries");
+        }
+    };
+    let secured = match sign::secure(&state.vc.engine, &prepared, format, &key, &did).await {
+        Ok(s) => s,
+        Err(e) => {
+            release(state.clone(), record_id.clone()).await;
+            return Err(sign_error(e));
+        }
+    };
     let credential_id = prepared
         .get("id")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
     let record = IssuedCredential {
-        id: new_id(),
+        id: record_id.clone(),
         org_id: org.id.clone(),
         credential_id: credential_id.clone(),
         format: format.storage_format().to_owned(),
@@ -162,12 +174,17 @@ async fn issue(
         })),
     );
     match state.store.insert_issued_credential(&record, &audit).await {
+        Ok(()) => {}
         Err(StoreError::Conflict(_)) => {
+            release(state.clone(), record_id).await;
             return Err(ApiError::conflict(
                 "A credential with this id was already issued; omit `id` to get a fresh one.",
-            ))
+            ));
         }
-        other => other?,
+        Err(e) => {
+            release(state.clone(), record_id).await;
+            return Err(e.into());
+        }
     }
     tracing::info!(credential = %record.id, format = record.format, "credential issued");
     Ok((
@@ -179,6 +196,21 @@ async fn issue(
         secured.response,
     )
         .into_response())
+}
+
+fn sign_error(e: SignError) -> ApiError {
+    match e {
+        SignError::JsonLd(message) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-json-ld",
+            "The credential is not valid JSON-LD under its contexts",
+        )
+        .detail(format!(
+            "{message}. Every term must be defined by one of the credential's contexts \
+             (the VC 2.0 context has no @vocab)."
+        )),
+        SignError::Internal(message) => ApiError::internal(message),
+    }
 }
 
 /// Atout's JSON-LD context (terms for diplomas and certificates).

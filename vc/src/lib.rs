@@ -15,6 +15,7 @@ pub mod jose;
 pub mod model;
 pub mod sign;
 pub mod ssi_bridge;
+pub mod status;
 
 pub use contexts::Contexts;
 pub use sign::{ProofFormat, SecuredCredential};

@@ -230,6 +230,72 @@ pub struct IssuedCredential {
     pub issued_at: DateTime<Utc>,
 }
 
+/// Why a credential's status is kept: Bitstring Status List purposes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusPurpose {
+    Revocation,
+    Suspension,
+}
+
+impl StatusPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Revocation => "revocation",
+            Self::Suspension => "suspension",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "revocation" => Some(Self::Revocation),
+            "suspension" => Some(Self::Suspension),
+            _ => None,
+        }
+    }
+}
+
+/// A status list of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusList {
+    pub id: String,
+    pub org_id: String,
+    pub purpose: StatusPurpose,
+    pub number: i64,
+    pub size: i64,
+    pub allocated: i64,
+    pub open: bool,
+    /// Bumped by every status change.
+    pub version: i64,
+    /// The version `signed` reflects (-1: never signed).
+    pub signed_version: i64,
+    pub signed: Option<String>,
+}
+
+/// A credential's place in a status list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub list_id: String,
+    pub list_number: i64,
+    pub purpose: StatusPurpose,
+    pub index: i64,
+    /// The bit: revoked, or suspended.
+    pub status: bool,
+}
+
+/// What a status update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusUpdate {
+    Changed,
+    Unchanged,
+    /// The credential has no entry for this purpose.
+    NotFound,
+    /// Revocation cannot be undone.
+    Irreversible,
+}
+
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
@@ -310,6 +376,54 @@ pub trait Store: Send + Sync + 'static {
         audit: &NewAuditEntry,
     ) -> StoreResult<()>;
     async fn get_issued_credential(&self, id: &str) -> StoreResult<Option<IssuedCredential>>;
+    /// An organisation's issued credential by the credential's own `id`.
+    async fn find_issued_credential(
+        &self,
+        org_id: &str,
+        credential_id: &str,
+    ) -> StoreResult<Option<IssuedCredential>>;
+
+    /// Gives each credential (by record id) an entry for `purpose` at a
+    /// random free index of the organisation's open list, opening a new
+    /// list of `size` bits when the current one is three quarters full.
+    /// `pick` draws a random index. One transaction for the batch.
+    async fn allocate_status(
+        &self,
+        org_id: &str,
+        purpose: StatusPurpose,
+        credential_refs: &[String],
+        size: i64,
+        pick: &(dyn Fn() -> i64 + Send + Sync),
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<StatusEntry>>;
+    /// Frees the entries of credentials that were not issued after all.
+    async fn release_status(&self, credential_ref: &str) -> StoreResult<()>;
+    async fn status_entries(&self, credential_ref: &str) -> StoreResult<Vec<StatusEntry>>;
+    /// Sets or clears a credential's bit, bumping the list's version;
+    /// revocation cannot be cleared. The audit entry is written if it changed.
+    async fn set_status(
+        &self,
+        credential_ref: &str,
+        purpose: StatusPurpose,
+        value: bool,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<StatusUpdate>;
+    async fn get_status_list(
+        &self,
+        org_id: &str,
+        purpose: StatusPurpose,
+        number: i64,
+    ) -> StoreResult<Option<StatusList>>;
+    /// The indexes whose bit is set.
+    async fn status_list_set_bits(&self, list_id: &str) -> StoreResult<Vec<i64>>;
+    /// Caches the signed list credential for `version` (unless a newer one is cached).
+    async fn save_signed_status_list(
+        &self,
+        list_id: &str,
+        version: i64,
+        signed: &str,
+    ) -> StoreResult<()>;
 }
 
 /// Connection settings.

@@ -136,6 +136,65 @@ struct CredentialRow {
     issued_at: DateTime<Utc>,
 }
 
+#[derive(sqlx::FromRow)]
+struct StatusListRow {
+    id: String,
+    org_id: String,
+    purpose: String,
+    number: i64,
+    size: i64,
+    allocated: i64,
+    open: i64,
+    version: i64,
+    signed_version: i64,
+    signed: Option<String>,
+}
+
+impl TryFrom<StatusListRow> for StatusList {
+    type Error = StoreError;
+    fn try_from(r: StatusListRow) -> StoreResult<Self> {
+        Ok(Self {
+            purpose: StatusPurpose::parse(&r.purpose)
+                .ok_or_else(|| StoreError::Corrupt(format!("status purpose {:?}", r.purpose)))?,
+            id: r.id,
+            org_id: r.org_id,
+            number: r.number,
+            size: r.size,
+            allocated: r.allocated,
+            open: r.open != 0,
+            version: r.version,
+            signed_version: r.signed_version,
+            signed: r.signed,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusEntryRow {
+    list_id: String,
+    number: i64,
+    purpose: String,
+    idx: i64,
+    status: i64,
+}
+
+impl TryFrom<StatusEntryRow> for StatusEntry {
+    type Error = StoreError;
+    fn try_from(r: StatusEntryRow) -> StoreResult<Self> {
+        Ok(Self {
+            purpose: StatusPurpose::parse(&r.purpose)
+                .ok_or_else(|| StoreError::Corrupt(format!("status purpose {:?}", r.purpose)))?,
+            list_id: r.list_id,
+            list_number: r.number,
+            index: r.idx,
+            status: r.status != 0,
+        })
+    }
+}
+
+const STATUS_LIST_COLUMNS: &str =
+    "id, org_id, purpose, number, size, allocated, open, version, signed_version, signed";
+
 const ORG_COLUMNS: &str = "id, slug, name_fr, name_en, created_at, updated_at";
 const KEY_COLUMNS: &str = "id, owner, fragment, algorithm, public_key_multibase, \
      sealed_private_key, status, created_at, retired_at, withdrawn_at";
@@ -181,12 +240,16 @@ macro_rules! sql_store {
                 tx: &mut sqlx::Transaction<'c, $db>,
                 owner: &KeyOwner,
             ) -> StoreResult<()> {
+                Self::lock_name(tx, owner.column()).await
+            }
+
+            async fn lock_name<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                name: &str,
+            ) -> StoreResult<()> {
                 let lock: Option<&str> = $owner_lock;
                 if let Some(sql) = lock {
-                    sqlx::query(sql)
-                        .bind(owner.column())
-                        .execute(&mut **tx)
-                        .await?;
+                    sqlx::query(sql).bind(name).execute(&mut **tx).await?;
                 }
                 Ok(())
             }
@@ -600,6 +663,262 @@ macro_rules! sql_store {
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "a credential with this id exists"))?;
                 Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn find_issued_credential(
+                &self,
+                org_id: &str,
+                credential_id: &str,
+            ) -> StoreResult<Option<IssuedCredential>> {
+                Ok(sqlx::query_as::<_, CredentialRow>(
+                    "SELECT id, org_id, credential_id, format, body, issued_at \
+                     FROM issued_credentials WHERE org_id = $1 AND credential_id = $2",
+                )
+                .bind(org_id)
+                .bind(credential_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| IssuedCredential {
+                    id: r.id,
+                    org_id: r.org_id,
+                    credential_id: r.credential_id,
+                    format: r.format,
+                    body: r.body,
+                    issued_at: r.issued_at,
+                }))
+            }
+
+            async fn allocate_status(
+                &self,
+                org_id: &str,
+                purpose: StatusPurpose,
+                credential_refs: &[String],
+                size: i64,
+                pick: &(dyn Fn() -> i64 + Send + Sync),
+                at: DateTime<Utc>,
+            ) -> StoreResult<Vec<StatusEntry>> {
+                let mut tx = self.write().await?;
+                Self::lock_name(&mut tx, &format!("status:{org_id}:{}", purpose.as_str())).await?;
+                let mut list: Option<StatusList> = sqlx::query_as::<_, StatusListRow>(&format!(
+                    "SELECT {STATUS_LIST_COLUMNS} FROM status_lists \
+                     WHERE org_id = $1 AND purpose = $2 AND open = 1 ORDER BY number DESC LIMIT 1"
+                ))
+                .bind(org_id)
+                .bind(purpose.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(TryInto::try_into)
+                .transpose()?;
+                let mut entries = Vec::with_capacity(credential_refs.len());
+                for credential_ref in credential_refs {
+                    let full = list.as_ref().is_none_or(|l| l.allocated * 4 >= l.size * 3);
+                    if full {
+                        if let Some(old) = &list {
+                            sqlx::query("UPDATE status_lists SET open = 0, allocated = $1, updated_at = $2 WHERE id = $3")
+                                .bind(old.allocated)
+                                .bind(at)
+                                .bind(&old.id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        let number: i64 = sqlx::query_scalar(
+                            "SELECT COALESCE(MAX(number), 0) + 1 FROM status_lists \
+                             WHERE org_id = $1 AND purpose = $2",
+                        )
+                        .bind(org_id)
+                        .bind(purpose.as_str())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        let id = crate::ids::new_id();
+                        sqlx::query(
+                            "INSERT INTO status_lists (id, org_id, purpose, number, size, allocated, open, \
+                             version, signed_version, signed, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, 0, 1, 0, -1, NULL, $6, $6)",
+                        )
+                        .bind(&id)
+                        .bind(org_id)
+                        .bind(purpose.as_str())
+                        .bind(number)
+                        .bind(size)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        list = Some(StatusList {
+                            id,
+                            org_id: org_id.to_owned(),
+                            purpose,
+                            number,
+                            size,
+                            allocated: 0,
+                            open: true,
+                            version: 0,
+                            signed_version: -1,
+                            signed: None,
+                        });
+                    }
+                    let Some(current) = list.as_mut() else {
+                        return Err(StoreError::Corrupt("no open status list".into()));
+                    };
+                    let mut placed = None;
+                    for _ in 0..256 {
+                        let index = pick().rem_euclid(current.size);
+                        let done = sqlx::query(
+                            "INSERT INTO status_entries (list_id, idx, credential_ref, purpose, status, updated_at) \
+                             VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&current.id)
+                        .bind(index)
+                        .bind(credential_ref)
+                        .bind(purpose.as_str())
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        if done.rows_affected() == 1 {
+                            placed = Some(index);
+                            break;
+                        }
+                    }
+                    let index = placed.ok_or(StoreError::Conflict(
+                        "no free status index found (or the credential already has one)",
+                    ))?;
+                    current.allocated += 1;
+                    entries.push(StatusEntry {
+                        list_id: current.id.clone(),
+                        list_number: current.number,
+                        purpose,
+                        index,
+                        status: false,
+                    });
+                }
+                if let Some(current) = &list {
+                    sqlx::query("UPDATE status_lists SET allocated = $1, updated_at = $2 WHERE id = $3")
+                        .bind(current.allocated)
+                        .bind(at)
+                        .bind(&current.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(entries)
+            }
+
+            async fn release_status(&self, credential_ref: &str) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query("DELETE FROM status_entries WHERE credential_ref = $1")
+                    .bind(credential_ref)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn status_entries(&self, credential_ref: &str) -> StoreResult<Vec<StatusEntry>> {
+                sqlx::query_as::<_, StatusEntryRow>(
+                    "SELECT e.list_id, l.number, e.purpose, e.idx, e.status \
+                     FROM status_entries e JOIN status_lists l ON l.id = e.list_id \
+                     WHERE e.credential_ref = $1 ORDER BY e.purpose",
+                )
+                .bind(credential_ref)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect()
+            }
+
+            async fn set_status(
+                &self,
+                credential_ref: &str,
+                purpose: StatusPurpose,
+                value: bool,
+                at: DateTime<Utc>,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<StatusUpdate> {
+                let bit = i64::from(value);
+                let mut tx = self.write().await?;
+                let changed: Option<String> = sqlx::query_scalar(
+                    "UPDATE status_entries SET status = $1, updated_at = $2 \
+                     WHERE credential_ref = $3 AND purpose = $4 AND status <> $1 \
+                       AND NOT (purpose = 'revocation' AND status = 1) \
+                     RETURNING list_id",
+                )
+                .bind(bit)
+                .bind(at)
+                .bind(credential_ref)
+                .bind(purpose.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(list_id) = changed {
+                    sqlx::query("UPDATE status_lists SET version = version + 1, updated_at = $1 WHERE id = $2")
+                        .bind(at)
+                        .bind(&list_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    Self::insert_audit(&mut tx, audit).await?;
+                    tx.commit().await?;
+                    return Ok(StatusUpdate::Changed);
+                }
+                let current: Option<i64> = sqlx::query_scalar(
+                    "SELECT status FROM status_entries WHERE credential_ref = $1 AND purpose = $2",
+                )
+                .bind(credential_ref)
+                .bind(purpose.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.rollback().await?;
+                Ok(match current {
+                    None => StatusUpdate::NotFound,
+                    Some(b) if b == bit => StatusUpdate::Unchanged,
+                    Some(_) => StatusUpdate::Irreversible,
+                })
+            }
+
+            async fn get_status_list(
+                &self,
+                org_id: &str,
+                purpose: StatusPurpose,
+                number: i64,
+            ) -> StoreResult<Option<StatusList>> {
+                sqlx::query_as::<_, StatusListRow>(&format!(
+                    "SELECT {STATUS_LIST_COLUMNS} FROM status_lists \
+                     WHERE org_id = $1 AND purpose = $2 AND number = $3"
+                ))
+                .bind(org_id)
+                .bind(purpose.as_str())
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(TryInto::try_into)
+                .transpose()
+            }
+
+            async fn status_list_set_bits(&self, list_id: &str) -> StoreResult<Vec<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT idx FROM status_entries WHERE list_id = $1 AND status = 1 ORDER BY idx",
+                )
+                .bind(list_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn save_signed_status_list(
+                &self,
+                list_id: &str,
+                version: i64,
+                signed: &str,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(
+                    "UPDATE status_lists SET signed = $1, signed_version = $2 \
+                     WHERE id = $3 AND signed_version < $2",
+                )
+                .bind(signed)
+                .bind(version)
+                .bind(list_id)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }

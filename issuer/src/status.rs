@@ -1,0 +1,304 @@
+//! Revocation and suspension with Bitstring Status List v1.0.
+//!
+//! * Every issued credential gets two `BitstringStatusListEntry`s (revocation
+//!   and suspension) at random indexes of the organisation's lists.
+//! * `GET /orgs/{slug}/status/{purpose}-{n}`: the signed
+//!   `BitstringStatusListCredential` (public, cacheable, with `ttl`).
+//! * `POST /credentials/status` (VC-API): revoke, suspend, unsuspend, with
+//!   the organisation's API key. Revocation is irreversible.
+
+use atout_core::{
+    audit::action,
+    crypto::{random_bytes, KeyAlgorithm},
+    store::{Organisation, StatusList, StatusPurpose, StatusUpdate},
+};
+use atout_vc::{
+    sign::{self, ProofFormat},
+    ssi_bridge::Cryptosuite,
+    status,
+};
+use atout_web::{auth::Principal, problem::ProblemBody, ApiError, AppState, Json, Path};
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(status_list))
+        .routes(routes!(update_status))
+}
+
+/// Bits per list (the specification's minimum, 16 KiB).
+pub const LIST_SIZE: i64 = status::MIN_LIST_SIZE as i64;
+
+fn random_index() -> i64 {
+    random_bytes(4)
+        .map(|b| i64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+        .unwrap_or(0)
+}
+
+pub fn list_url(state: &AppState, slug: &str, purpose: StatusPurpose, number: i64) -> String {
+    format!(
+        "{}/orgs/{slug}/status/{}-{number}",
+        state.config.base(),
+        purpose.as_str()
+    )
+}
+
+fn vc_purpose(p: StatusPurpose) -> status::Purpose {
+    match p {
+        StatusPurpose::Revocation => status::Purpose::Revocation,
+        StatusPurpose::Suspension => status::Purpose::Suspension,
+    }
+}
+
+/// Allocates the revocation and suspension entries of the credentials
+/// `refs` (record ids); returns each credential's `credentialStatus`.
+pub async fn assign(
+    state: &AppState,
+    org: &Organisation,
+    refs: &[String],
+) -> Result<Vec<Value>, ApiError> {
+    let now = state.clock.now();
+    let mut per_credential: Vec<Vec<Value>> = vec![Vec::new(); refs.len()];
+    for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+        let entries = state
+            .store
+            .allocate_status(&org.id, purpose, refs, LIST_SIZE, &random_index, now)
+            .await?;
+        for (i, e) in entries.iter().enumerate() {
+            per_credential[i].push(status::entry(
+                &list_url(state, &org.slug, purpose, e.list_number),
+                vc_purpose(purpose),
+                e.index as u64,
+            ));
+        }
+    }
+    Ok(per_credential.into_iter().map(Value::Array).collect())
+}
+
+/// The signed list credential for the list's current version (re-signed
+/// only when a status changed since).
+async fn signed_list(
+    state: &AppState,
+    org: &Organisation,
+    list: &StatusList,
+) -> Result<String, ApiError> {
+    if list.signed_version == list.version {
+        if let Some(signed) = &list.signed {
+            return Ok(signed.clone());
+        }
+    }
+    let bits = state.store.status_list_set_bits(&list.id).await?;
+    let encoded = status::encode(list.size as usize, bits.iter().map(|i| *i as u64))
+        .map_err(ApiError::internal)?;
+    let did = state.orgs.did_web().org(&org.slug);
+    let url = list_url(state, &org.slug, list.purpose, list.number);
+    let unsigned = status::list_credential(
+        &url,
+        &did,
+        vc_purpose(list.purpose),
+        &encoded,
+        state.clock.now(),
+    );
+    let key = state
+        .orgs
+        .org_signing_key(&org.slug, KeyAlgorithm::Ed25519)
+        .await?;
+    let secured = sign::secure(
+        &state.vc.engine,
+        &unsigned,
+        ProofFormat::DataIntegrity(Cryptosuite::EddsaRdfc2022),
+        &key,
+        &did,
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    state
+        .store
+        .save_signed_status_list(&list.id, list.version, &secured.stored)
+        .await?;
+    Ok(secured.stored)
+}
+
+/// A status list: a signed `BitstringStatusListCredential` (eddsa-rdfc-2022),
+/// re-signed when a status changes. Public; cache it for its `ttl`.
+#[utoipa::path(
+    get, path = "/orgs/{slug}/status/{list}", tag = "status",
+    params(("slug" = String, Path), ("list" = String, Path, description = "`revocation-1`, `suspension-1`, ...")),
+    responses(
+        (status = 200, description = "BitstringStatusListCredential", content_type = "application/vc+ld+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn status_list(
+    State(state): State<AppState>,
+    Path((slug, list)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::not_found("No such status list.");
+    let (purpose, number) = list.rsplit_once('-').ok_or_else(not_found)?;
+    let purpose = StatusPurpose::parse(purpose).ok_or_else(not_found)?;
+    let number: i64 = number.parse().map_err(|_| not_found())?;
+    let org = state.orgs.find(&slug).await.map_err(|_| not_found())?;
+    let list = state
+        .store
+        .get_status_list(&org.id, purpose, number)
+        .await?
+        .ok_or_else(not_found)?;
+    let etag = format!("\"{}-v{}\"", list.id, list.version);
+    let cache = format!("public, max-age={}", status::TTL_MS / 1000);
+    let common = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, cache),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_owned()),
+    ];
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    let body = signed_list(&state, &org, &list).await?;
+    let mut response = (common, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vc+ld+json"),
+    );
+    Ok(response)
+}
+
+/// `POST /credentials/status` body (W3C VC-API).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateStatus {
+    /// The credential's `id`.
+    pub credential_id: String,
+    pub credential_status: Vec<StatusChange>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StatusChange {
+    /// `BitstringStatusListEntry`
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `true` to revoke or suspend, `false` to unsuspend.
+    pub status: bool,
+    pub status_purpose: StatusPurpose,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusResult {
+    pub credential_id: String,
+    pub credential_status: Vec<StatusChange>,
+}
+
+/// Revoke (irreversible), suspend or unsuspend a credential this
+/// organisation issued.
+#[utoipa::path(
+    post, path = "/credentials/status", tag = "status",
+    security(("bearer" = [])),
+    request_body = UpdateStatus,
+    responses(
+        (status = 200, body = StatusResult, description = "The credential's statuses now"),
+        (status = 400, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, description = "Not an organisation API key", content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, description = "This organisation issued no such credential", content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Un-revoking: revocation is irreversible", content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn update_status(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<UpdateStatus>,
+) -> Result<Json<StatusResult>, ApiError> {
+    let Principal::Org { org, .. } = &principal else {
+        return Err(ApiError::forbidden(
+            "Statuses are changed with the issuing organisation's API key.",
+        ));
+    };
+    if body.credential_status.is_empty() || body.credential_status.len() > 2 {
+        return Err(ApiError::unprocessable(
+            "credentialStatus lists one or two changes (revocation, suspension).",
+        ));
+    }
+    for change in &body.credential_status {
+        if change.type_ != "BitstringStatusListEntry" {
+            return Err(ApiError::unprocessable(format!(
+                "{:?} is not supported: use BitstringStatusListEntry",
+                change.type_.chars().take(80).collect::<String>()
+            )));
+        }
+    }
+    let record = state
+        .store
+        .find_issued_credential(&org.id, &body.credential_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("This organisation issued no credential with this id.")
+        })?;
+    for change in &body.credential_status {
+        let now = state.clock.now();
+        let verb = match (change.status_purpose, change.status) {
+            (StatusPurpose::Revocation, true) => action::CREDENTIAL_REVOKED,
+            (StatusPurpose::Revocation, false) => "credential.unrevoked",
+            (StatusPurpose::Suspension, true) => action::CREDENTIAL_SUSPENDED,
+            (StatusPurpose::Suspension, false) => action::CREDENTIAL_UNSUSPENDED,
+        };
+        let audit = principal.actor().entry(
+            now,
+            Some(&org.id),
+            verb,
+            format!("credential:{}", record.id),
+            Some(serde_json::json!({"credential_id": record.credential_id})),
+        );
+        match state
+            .store
+            .set_status(
+                &record.id,
+                change.status_purpose,
+                change.status,
+                now,
+                &audit,
+            )
+            .await?
+        {
+            StatusUpdate::Changed | StatusUpdate::Unchanged => {}
+            StatusUpdate::NotFound => {
+                return Err(ApiError::unprocessable(format!(
+                    "This credential has no {} status entry.",
+                    change.status_purpose.as_str()
+                )))
+            }
+            StatusUpdate::Irreversible => {
+                return Err(ApiError::conflict(
+                    "This credential is revoked, and revocation is irreversible.",
+                ))
+            }
+        }
+    }
+    let entries = state.store.status_entries(&record.id).await?;
+    Ok(Json(StatusResult {
+        credential_id: record.credential_id,
+        credential_status: entries
+            .into_iter()
+            .map(|e| StatusChange {
+                type_: "BitstringStatusListEntry".into(),
+                status: e.status,
+                status_purpose: e.purpose,
+            })
+            .collect(),
+    }))
+}
