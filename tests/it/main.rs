@@ -10,4 +10,5 @@ mod cli;
 mod did;
 mod http;
 mod issue;
+mod status;
 mod store;
