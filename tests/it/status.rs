@@ -180,10 +180,10 @@ async fn hundreds_of_concurrent_revocations_never_lose_a_bit() {
         "{sorted:?}"
     );
 
-    let revoke: Vec<(String, u64)> = issued.iter().step_by(1).take(200).cloned().collect();
+    let revoke: Vec<(String, u64)> = issued.iter().take(200).cloned().collect();
     let key = issuer.key.clone();
     let mut tasks = Vec::new();
-    for (id, _) in revoke.iter().cloned() {
+    for (id, _) in revoke.clone() {
         let client = issuer.app.client.clone();
         let url = issuer.app.url("/credentials/status");
         let key = key.clone();
