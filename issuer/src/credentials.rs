@@ -2,10 +2,10 @@
 //! and Atout's own JSON-LD context (public).
 
 use atout_core::{
-    audit::action,
+    audit::{action, Actor},
     ids::new_id,
     orgs::OrgError,
-    store::{IssuedCredential, StoreError},
+    store::{IssuedCredential, Organisation, StoreError},
 };
 use atout_vc::{
     contexts::{ATOUT_CONTEXT, ATOUT_CONTEXT_PATH},
@@ -57,7 +57,7 @@ pub struct IssueOptions {
     pub credential_id: Option<String>,
 }
 
-fn invalid(e: Invalid) -> ApiError {
+pub fn invalid(e: Invalid) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid-credential",
@@ -110,10 +110,61 @@ async fn issue(
     if let (Some(id), Some(object)) = (options.credential_id, credential.as_object_mut()) {
         object.entry("id").or_insert(Value::String(id));
     }
+    let issued = issue_credential(
+        &state,
+        org,
+        &principal.actor(),
+        IssueInput {
+            credential,
+            format,
+            template_id: None,
+            reference: None,
+            subject_name: None,
+            subject_email: None,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        issued.response,
+    )
+        .into_response())
+}
+
+/// What to issue, and the registry fields kept beside it.
+pub struct IssueInput {
+    pub credential: Value,
+    pub format: ProofFormat,
+    pub template_id: Option<String>,
+    pub reference: Option<String>,
+    pub subject_name: Option<String>,
+    pub subject_email: Option<String>,
+}
+
+/// An issued credential and the VC-API response for it.
+pub struct Issued {
+    pub record: IssuedCredential,
+    pub response: String,
+}
+
+/// Checks, assigns status entries, signs and stores one credential, with
+/// its audit line. Nothing is left half-issued: status entries of a
+/// credential that fails are released.
+pub async fn issue_credential(
+    state: &AppState,
+    org: &Organisation,
+    actor: &Actor,
+    input: IssueInput,
+) -> Result<Issued, ApiError> {
+    let format = input.format;
     let did = state.orgs.did_web().org(&org.slug);
     let now = state.clock.now();
     let mut prepared =
-        model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)?;
+        model::prepare(input.credential, &did, &state.vc.contexts, now).map_err(invalid)?;
     let key = match state
         .orgs
         .org_signing_key(&org.slug, format.key_algorithm())
@@ -133,7 +184,7 @@ async fn issue(
     // Status entries are allocated first (they are part of what is signed);
     // if issuance fails after this, they are released.
     let record_id = new_id();
-    let statuses = crate::status::assign(&state, org, std::slice::from_ref(&record_id)).await?;
+    let statuses = crate::status::assign(state, org, std::slice::from_ref(&record_id)).await?;
     if let Some(entries) = statuses.into_iter().next() {
         prepared.insert("credentialStatus".into(), entries);
     }
@@ -161,8 +212,12 @@ async fn issue(
         format: format.storage_format().to_owned(),
         body: secured.stored,
         issued_at: now,
+        template_id: input.template_id,
+        reference: input.reference,
+        subject_name: input.subject_name,
+        subject_email: input.subject_email,
     };
-    let audit = principal.actor().entry(
+    let audit = actor.entry(
         now,
         Some(&org.id),
         action::CREDENTIAL_ISSUED,
@@ -171,6 +226,8 @@ async fn issue(
             "credential_id": credential_id,
             "format": record.format,
             "key": key.record.fragment,
+            "template": record.template_id,
+            "reference": record.reference,
         })),
     );
     match state.store.insert_issued_credential(&record, &audit).await {
@@ -178,7 +235,7 @@ async fn issue(
         Err(StoreError::Conflict(_)) => {
             release(state.clone(), record_id).await;
             return Err(ApiError::conflict(
-                "A credential with this id was already issued; omit `id` to get a fresh one.",
+                "A credential with this id or reference was already issued.",
             ));
         }
         Err(e) => {
@@ -187,15 +244,10 @@ async fn issue(
         }
     }
     tracing::info!(credential = %record.id, format = record.format, "credential issued");
-    Ok((
-        StatusCode::CREATED,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        secured.response,
-    )
-        .into_response())
+    Ok(Issued {
+        record,
+        response: secured.response,
+    })
 }
 
 fn sign_error(e: SignError) -> ApiError {

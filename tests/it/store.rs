@@ -440,6 +440,10 @@ async fn issued_credentials_are_stored_byte_for_byte() {
             format: if i == 1 { "vc+jwt" } else { "ldp_vc" }.into(),
             body: (*body).into(),
             issued_at: start_time(),
+            template_id: None,
+            reference: Some(format!("ref-{i}")),
+            subject_name: Some("Renée Dupont".into()),
+            subject_email: None,
         };
         store
             .insert_issued_credential(&c, &audit(Some(&a.id), "credential.issued"))

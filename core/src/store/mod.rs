@@ -228,6 +228,42 @@ pub struct IssuedCredential {
     /// Exactly the issued text: never parsed and re-serialised.
     pub body: String,
     pub issued_at: DateTime<Utc>,
+    /// The template it was issued from.
+    pub template_id: Option<String>,
+    /// The organisation's own reference (unique per organisation): makes
+    /// bulk issuance idempotent.
+    pub reference: Option<String>,
+    /// Registry search fields (kept beside the credential, not in it).
+    pub subject_name: Option<String>,
+    pub subject_email: Option<String>,
+}
+
+/// A credential template of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub id: String,
+    pub org_id: String,
+    pub name_fr: String,
+    pub name_en: String,
+    /// The credential type added to `VerifiableCredential`.
+    pub credential_type: String,
+    /// JSON Schema (text) of the subject data.
+    pub subject_schema: String,
+    /// Open Badges 3.0 `Achievement` (JSON text), for badges.
+    pub achievement: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Registry search.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialFilter {
+    /// Matches (case-insensitively, as a substring) the subject's name or
+    /// email, the reference or the credential id.
+    pub query: Option<String>,
+    pub template_id: Option<String>,
+    /// Credentials issued before this one (record id), for paging.
+    pub before: Option<String>,
+    pub limit: u32,
 }
 
 /// Why a credential's status is kept: Bitstring Status List purposes.
@@ -376,6 +412,22 @@ pub trait Store: Send + Sync + 'static {
         audit: &NewAuditEntry,
     ) -> StoreResult<()>;
     async fn get_issued_credential(&self, id: &str) -> StoreResult<Option<IssuedCredential>>;
+    /// An organisation's credential by its own reference.
+    async fn find_by_reference(
+        &self,
+        org_id: &str,
+        reference: &str,
+    ) -> StoreResult<Option<IssuedCredential>>;
+    /// The registry, newest first.
+    async fn list_issued(
+        &self,
+        org_id: &str,
+        filter: &CredentialFilter,
+    ) -> StoreResult<Vec<IssuedCredential>>;
+
+    async fn create_template(&self, template: &Template, audit: &NewAuditEntry) -> StoreResult<()>;
+    async fn list_templates(&self, org_id: &str) -> StoreResult<Vec<Template>>;
+    async fn get_template(&self, org_id: &str, id: &str) -> StoreResult<Option<Template>>;
     /// An organisation's issued credential by the credential's own `id`.
     async fn find_issued_credential(
         &self,

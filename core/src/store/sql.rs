@@ -134,7 +134,61 @@ struct CredentialRow {
     format: String,
     body: String,
     issued_at: DateTime<Utc>,
+    template_id: Option<String>,
+    reference: Option<String>,
+    subject_name: Option<String>,
+    subject_email: Option<String>,
 }
+
+impl From<CredentialRow> for IssuedCredential {
+    fn from(r: CredentialRow) -> Self {
+        Self {
+            id: r.id,
+            org_id: r.org_id,
+            credential_id: r.credential_id,
+            format: r.format,
+            body: r.body,
+            issued_at: r.issued_at,
+            template_id: r.template_id,
+            reference: r.reference,
+            subject_name: r.subject_name,
+            subject_email: r.subject_email,
+        }
+    }
+}
+
+const CREDENTIAL_COLUMNS: &str = "id, org_id, credential_id, format, body, issued_at, \
+     template_id, reference, subject_name, subject_email";
+
+#[derive(sqlx::FromRow)]
+struct TemplateRow {
+    id: String,
+    org_id: String,
+    name_fr: String,
+    name_en: String,
+    credential_type: String,
+    subject_schema: String,
+    achievement: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<TemplateRow> for Template {
+    fn from(r: TemplateRow) -> Self {
+        Self {
+            id: r.id,
+            org_id: r.org_id,
+            name_fr: r.name_fr,
+            name_en: r.name_en,
+            credential_type: r.credential_type,
+            subject_schema: r.subject_schema,
+            achievement: r.achievement,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const TEMPLATE_COLUMNS: &str =
+    "id, org_id, name_fr, name_en, credential_type, subject_schema, achievement, created_at";
 
 #[derive(sqlx::FromRow)]
 struct StatusListRow {
@@ -649,16 +703,20 @@ macro_rules! sql_store {
                 audit: &NewAuditEntry,
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                sqlx::query(
-                    "INSERT INTO issued_credentials (id, org_id, credential_id, format, body, issued_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
+                sqlx::query(&format!(
+                    "INSERT INTO issued_credentials ({CREDENTIAL_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                ))
                 .bind(&c.id)
                 .bind(&c.org_id)
                 .bind(&c.credential_id)
                 .bind(&c.format)
                 .bind(&c.body)
                 .bind(c.issued_at)
+                .bind(&c.template_id)
+                .bind(&c.reference)
+                .bind(&c.subject_name)
+                .bind(&c.subject_email)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "a credential with this id exists"))?;
@@ -672,22 +730,15 @@ macro_rules! sql_store {
                 org_id: &str,
                 credential_id: &str,
             ) -> StoreResult<Option<IssuedCredential>> {
-                Ok(sqlx::query_as::<_, CredentialRow>(
-                    "SELECT id, org_id, credential_id, format, body, issued_at \
-                     FROM issued_credentials WHERE org_id = $1 AND credential_id = $2",
-                )
+                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials \
+                     WHERE org_id = $1 AND credential_id = $2"
+                ))
                 .bind(org_id)
                 .bind(credential_id)
                 .fetch_optional(&self.pool)
                 .await?
-                .map(|r| IssuedCredential {
-                    id: r.id,
-                    org_id: r.org_id,
-                    credential_id: r.credential_id,
-                    format: r.format,
-                    body: r.body,
-                    issued_at: r.issued_at,
-                }))
+                .map(Into::into))
             }
 
             async fn allocate_status(
@@ -924,21 +975,111 @@ macro_rules! sql_store {
             }
 
             async fn get_issued_credential(&self, id: &str) -> StoreResult<Option<IssuedCredential>> {
-                Ok(sqlx::query_as::<_, CredentialRow>(
-                    "SELECT id, org_id, credential_id, format, body, issued_at \
-                     FROM issued_credentials WHERE id = $1",
-                )
+                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE id = $1"
+                ))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?
-                .map(|r| IssuedCredential {
-                    id: r.id,
-                    org_id: r.org_id,
-                    credential_id: r.credential_id,
-                    format: r.format,
-                    body: r.body,
-                    issued_at: r.issued_at,
-                }))
+                .map(Into::into))
+            }
+
+            async fn find_by_reference(
+                &self,
+                org_id: &str,
+                reference: &str,
+            ) -> StoreResult<Option<IssuedCredential>> {
+                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials \
+                     WHERE org_id = $1 AND reference = $2"
+                ))
+                .bind(org_id)
+                .bind(reference)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn list_issued(
+                &self,
+                org_id: &str,
+                filter: &CredentialFilter,
+            ) -> StoreResult<Vec<IssuedCredential>> {
+                let pattern = filter.query.as_ref().map(|q| {
+                    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    format!("%{escaped}%")
+                });
+                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials \
+                     WHERE org_id = $1 \
+                       AND (CAST($2 AS TEXT) IS NULL \
+                            OR LOWER(COALESCE(subject_name, '')) LIKE $2 ESCAPE '\\' \
+                            OR LOWER(COALESCE(subject_email, '')) LIKE $2 ESCAPE '\\' \
+                            OR LOWER(COALESCE(reference, '')) LIKE $2 ESCAPE '\\' \
+                            OR LOWER(credential_id) LIKE $2 ESCAPE '\\') \
+                       AND (CAST($3 AS TEXT) IS NULL OR template_id = $3) \
+                       AND (CAST($4 AS TEXT) IS NULL OR id < $4) \
+                     ORDER BY id DESC LIMIT $5"
+                ))
+                .bind(org_id)
+                .bind(pattern)
+                .bind(&filter.template_id)
+                .bind(&filter.before)
+                .bind(i64::from(filter.limit.clamp(1, 500)))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+            }
+
+            async fn create_template(
+                &self,
+                t: &Template,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(&format!(
+                    "INSERT INTO credential_templates ({TEMPLATE_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                ))
+                .bind(&t.id)
+                .bind(&t.org_id)
+                .bind(&t.name_fr)
+                .bind(&t.name_en)
+                .bind(&t.credential_type)
+                .bind(&t.subject_schema)
+                .bind(&t.achievement)
+                .bind(t.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "a template with this id exists"))?;
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn list_templates(&self, org_id: &str) -> StoreResult<Vec<Template>> {
+                Ok(sqlx::query_as::<_, TemplateRow>(&format!(
+                    "SELECT {TEMPLATE_COLUMNS} FROM credential_templates WHERE org_id = $1 ORDER BY created_at, id"
+                ))
+                .bind(org_id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+            }
+
+            async fn get_template(&self, org_id: &str, id: &str) -> StoreResult<Option<Template>> {
+                Ok(sqlx::query_as::<_, TemplateRow>(&format!(
+                    "SELECT {TEMPLATE_COLUMNS} FROM credential_templates WHERE org_id = $1 AND id = $2"
+                ))
+                .bind(org_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
             }
         }
     };
