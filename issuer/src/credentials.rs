@@ -44,7 +44,7 @@ pub struct IssueRequest {
     pub options: IssueOptions,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct IssueOptions {
     /// `eddsa-rdfc-2022` (default) or `ecdsa-rdfc-2019` (needs a P-256 key).

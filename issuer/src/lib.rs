@@ -20,6 +20,7 @@
 pub mod credentials;
 pub mod orgs;
 pub mod status;
+pub mod templates;
 
 use atout_web::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,4 +30,5 @@ pub fn router() -> OpenApiRouter<AppState> {
     orgs::router()
         .merge(credentials::router())
         .merge(status::router())
+        .merge(templates::router())
 }

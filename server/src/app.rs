@@ -99,6 +99,8 @@ impl Context {
         (name = "organisations", description = "Organisations, keys and API keys"),
         (name = "audit", description = "The append-only audit log"),
         (name = "issuance", description = "VC-API issuance"),
+        (name = "status", description = "Revocation and suspension (Bitstring Status List)"),
+        (name = "templates", description = "Credential templates"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

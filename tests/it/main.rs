@@ -12,3 +12,4 @@ mod http;
 mod issue;
 mod status;
 mod store;
+mod templates;
