@@ -19,6 +19,7 @@
 
 pub mod credentials;
 pub mod orgs;
+pub mod registry;
 pub mod status;
 pub mod templates;
 
@@ -31,4 +32,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(credentials::router())
         .merge(status::router())
         .merge(templates::router())
+        .merge(registry::router())
 }

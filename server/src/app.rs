@@ -101,6 +101,8 @@ impl Context {
         (name = "issuance", description = "VC-API issuance"),
         (name = "status", description = "Revocation and suspension (Bitstring Status List)"),
         (name = "templates", description = "Credential templates"),
+        (name = "registry", description = "Issued credentials of an organisation"),
+        (name = "batches", description = "Bulk issuance"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

@@ -132,6 +132,108 @@ async fn the_shipped_examples_issue_credentials_independent_verifiers_accept() {
         )
         .await;
     assert_problem(res, 409).await;
+
+    // The registry finds them by subject, email, reference and template,
+    // with their status.
+    let page = |query: String| {
+        let app = &app;
+        let key = key.clone();
+        async move {
+            let res = app
+                .get(&format!("/orgs/univ-a/credentials{query}"), Some(&key))
+                .await;
+            assert_eq!(res.status(), 200, "{query}");
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let all = page(String::new()).await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        page("?q=RENEE%40EXAMPLE".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    assert_eq!(
+        page("?q=dupont".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let one = page("?q=ref-1-2".into()).await;
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        page(format!("?template={}", ids[1])).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        page("?q=100%25".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let first = page("?limit=4".into()).await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 4);
+    let rest = page(format!(
+        "?limit=4&before={}",
+        first["next_before"].as_str().unwrap()
+    ))
+    .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 2);
+    let target = &one["items"][0];
+    assert_eq!(target["revoked"], false);
+    let res = app
+        .post_json(
+            "/credentials/status",
+            Some(&key),
+            &json!({"credentialId": target["credential_id"], "credentialStatus": [{"type": "BitstringStatusListEntry", "status": true, "statusPurpose": "revocation"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let full: Value = app
+        .get(
+            &format!(
+                "/orgs/univ-a/credentials/{}",
+                target["id"].as_str().unwrap()
+            ),
+            Some(&key),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(full["revoked"], true);
+    assert_eq!(full["reference"], "ref-1-2");
+    assert!(full["credential"].is_string(), "the vc+jwt as issued");
+    for bad in ["?limit=0", "?limit=101", "?sort=x"] {
+        assert_problem(
+            app.get(&format!("/orgs/univ-a/credentials{bad}"), Some(&key))
+                .await,
+            400,
+        )
+        .await;
+    }
+    app.create_org("univ-b").await;
+    let (_, other) = app.create_api_key("univ-b").await;
+    assert_problem(app.get("/orgs/univ-a/credentials", Some(&other)).await, 403).await;
+    assert_problem(
+        app.get(
+            &format!(
+                "/orgs/univ-b/credentials/{}",
+                target["id"].as_str().unwrap()
+            ),
+            Some(&other),
+        )
+        .await,
+        404,
+    )
+    .await;
     app.stop().await;
 }
 
