@@ -15,6 +15,7 @@ pub mod action {
     pub const API_KEY_REVOKED: &str = "api_key.revoked";
     pub const CREDENTIAL_ISSUED: &str = "credential.issued";
     pub const TEMPLATE_CREATED: &str = "template.created";
+    pub const BATCH_CREATED: &str = "batch.created";
     pub const CREDENTIAL_REVOKED: &str = "credential.revoked";
     pub const CREDENTIAL_SUSPENDED: &str = "credential.suspended";
     pub const CREDENTIAL_UNSUSPENDED: &str = "credential.unsuspended";

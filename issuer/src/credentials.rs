@@ -44,7 +44,7 @@ pub struct IssueRequest {
     pub options: IssueOptions,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct IssueOptions {
     /// `eddsa-rdfc-2022` (default) or `ecdsa-rdfc-2019` (needs a P-256 key).
@@ -250,7 +250,7 @@ pub async fn issue_credential(
     })
 }
 
-fn sign_error(e: SignError) -> ApiError {
+pub fn sign_error(e: SignError) -> ApiError {
     match e {
         SignError::JsonLd(message) => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -17,6 +17,7 @@
 //! | `POST /credentials/issue` | an organisation API key (issues as that organisation) |
 //! | `GET /contexts/atout/v1` | anyone |
 
+pub mod batches;
 pub mod credentials;
 pub mod orgs;
 pub mod registry;
@@ -33,4 +34,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(status::router())
         .merge(templates::router())
         .merge(registry::router())
+        .merge(batches::router())
 }

@@ -39,6 +39,36 @@ pub enum Command {
     /// Manage organisations.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Issue credentials in bulk from a template (CSV or JSON Lines), with a
+    /// progress bar. Idempotent per row reference: run it again after an
+    /// interruption and every row ends issued exactly once.
+    Issue(IssueArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// Organisation slug.
+    #[arg(long)]
+    org: String,
+    /// Template id.
+    #[arg(long)]
+    template: String,
+    /// CSV file: a `reference` column, an optional `email` column, and the
+    /// subject's fields as dotted paths (degree.name).
+    #[arg(long, conflicts_with = "jsonl", required_unless_present = "jsonl")]
+    csv: Option<PathBuf>,
+    /// JSON Lines file: {"reference", "email"?, "subject"} per line.
+    #[arg(long)]
+    jsonl: Option<PathBuf>,
+    /// eddsa-rdfc-2022 (default) or ecdsa-rdfc-2019.
+    #[arg(long)]
+    cryptosuite: Option<String>,
+    /// ldp_vc (default) or vc+jwt.
+    #[arg(long)]
+    format: Option<String>,
+    /// For vc+jwt: EdDSA (default) or ES256.
+    #[arg(long)]
+    alg: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,6 +216,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config, clock).await,
+        Command::Issue(args) => bulk_issue(config, clock, args).await,
         Command::Org(cmd) => {
             let ctx = Context::open(config, clock).await?;
             let result = org(&ctx, cmd).await;
@@ -212,7 +243,10 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let program = std::env::args()
         .next()
         .unwrap_or_else(|| "atout".to_owned());
+    let resume = app.state.clone();
     let running = Running::start(app, listen, metrics).await?;
+    // Batches left running by a previous process (crash, restart).
+    tokio::spawn(atout_issuer::batches::resume_orphans(resume));
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
     use std::io::Write as _;
@@ -237,6 +271,84 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
         () = shutdown_signal() => {}
     }
     running.stop().await
+}
+
+async fn bulk_issue(
+    config: Config,
+    clock: Arc<SystemClock>,
+    args: IssueArgs,
+) -> anyhow::Result<()> {
+    use atout_issuer::batches;
+    let app = crate::build(config, clock).await?;
+    let state = app.state.clone();
+    let org = state.orgs.find(&args.org).await?;
+    let template = state
+        .store
+        .get_template(&org.id, &args.template)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("{} has no template {:?}", org.slug, args.template))?;
+    let (csv, path) = match (&args.csv, &args.jsonl) {
+        (Some(p), _) => (true, p.clone()),
+        (None, Some(p)) => (false, p.clone()),
+        (None, None) => anyhow::bail!("give --csv or --jsonl"),
+    };
+    let data =
+        std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let schema: serde_json::Value = serde_json::from_str(&template.subject_schema)?;
+    let rows = tokio::task::spawn_blocking(move || batches::parse_rows(csv, &data, &schema))
+        .await?
+        .map_err(|e| {
+            let extra = e
+                .extensions
+                .get("errors")
+                .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+                .unwrap_or_default();
+            anyhow::anyhow!(
+                "{}\n{extra}",
+                e.detail.clone().unwrap_or_else(|| e.title.clone())
+            )
+        })?;
+    let options = atout_issuer::credentials::IssueOptions {
+        cryptosuite: args.cryptosuite,
+        format: args.format,
+        alg: args.alg,
+        credential_id: None,
+    };
+    let batch = batches::create_batch(&state, &org, &template, rows, &options, &Actor::cli())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = indicatif::ProgressBar::new(batch.total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} ({per_sec}, {eta} left) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress_bar = bar.clone();
+    let progress: batches::Progress = Arc::new(move |b| {
+        progress_bar.set_position((b.issued + b.skipped + b.failed) as u64);
+        progress_bar.set_message(format!(
+            "{} issued, {} skipped, {} failed",
+            b.issued, b.skipped, b.failed
+        ));
+    });
+    let done = batches::run_batch(state.clone(), batch.id.clone(), Some(progress))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish();
+    print_json(&serde_json::json!({
+        "batch": done.id, "state": done.state, "total": done.total,
+        "issued": done.issued, "skipped": done.skipped, "failed": done.failed,
+    }))?;
+    state.store.close().await;
+    anyhow::ensure!(
+        done.failed == 0,
+        "{} row(s) failed: see GET /orgs/{}/batches/{}/rows?state=failed",
+        done.failed,
+        org.slug,
+        done.id
+    );
+    Ok(())
 }
 
 async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {

@@ -238,6 +238,53 @@ pub struct IssuedCredential {
     pub subject_email: Option<String>,
 }
 
+/// A bulk issuance job.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Batch {
+    pub id: String,
+    pub org_id: String,
+    pub template_id: String,
+    /// JSON of the proof options.
+    #[serde(skip)]
+    pub options: String,
+    #[serde(skip)]
+    pub actor: String,
+    /// `running` or `done`.
+    pub state: String,
+    pub total: i64,
+    pub issued: i64,
+    pub skipped: i64,
+    pub failed: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One row of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct BatchRow {
+    pub row_number: i64,
+    pub reference: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// JSON of the subject data.
+    #[serde(skip)]
+    pub subject: String,
+    /// `pending`, `issued`, `skipped` (already issued) or `failed`.
+    pub state: String,
+    /// Registry id of the credential.
+    pub credential_ref: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The outcome of a chunk of rows, written in one transaction.
+#[derive(Debug, Default)]
+pub struct ChunkOutcome {
+    pub issued: Vec<(i64, IssuedCredential, NewAuditEntry)>,
+    /// Rows whose reference was already issued: (row, registry id).
+    pub skipped: Vec<(i64, String)>,
+    pub failed: Vec<(i64, String)>,
+}
+
 /// A credential template of an organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -426,6 +473,45 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<IssuedCredential>>;
 
     async fn create_template(&self, template: &Template, audit: &NewAuditEntry) -> StoreResult<()>;
+
+    /// Registry ids of the references already issued by the organisation.
+    async fn issued_references(
+        &self,
+        org_id: &str,
+        references: &[String],
+    ) -> StoreResult<Vec<(String, String)>>;
+    async fn create_batch(
+        &self,
+        batch: &Batch,
+        rows: &[BatchRow],
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn get_batch(&self, id: &str) -> StoreResult<Option<Batch>>;
+    /// Running batches nobody holds (to resume after a restart).
+    async fn orphaned_batches(&self, now: DateTime<Utc>) -> StoreResult<Vec<Batch>>;
+    /// Takes or renews the batch's lease; false if another worker holds it.
+    async fn lease_batch(
+        &self,
+        id: &str,
+        holder_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+        renew: bool,
+    ) -> StoreResult<bool>;
+    async fn batch_rows(
+        &self,
+        batch_id: &str,
+        state: Option<&str>,
+        after_row: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<BatchRow>>;
+    /// Writes a chunk's credentials, audit lines, row states and counters in
+    /// one transaction; marks the batch done when no row is pending.
+    async fn complete_chunk(
+        &self,
+        batch_id: &str,
+        outcome: &ChunkOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     async fn list_templates(&self, org_id: &str) -> StoreResult<Vec<Template>>;
     async fn get_template(&self, org_id: &str, id: &str) -> StoreResult<Option<Template>>;
     /// An organisation's issued credential by the credential's own `id`.

@@ -187,6 +187,58 @@ impl From<TemplateRow> for Template {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct BatchRowRow {
+    row_number: i64,
+    reference: String,
+    email: Option<String>,
+    subject: String,
+    state: String,
+    credential_ref: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct BatchDbRow {
+    id: String,
+    org_id: String,
+    template_id: String,
+    options: String,
+    actor: String,
+    state: String,
+    total: i64,
+    issued: i64,
+    skipped: i64,
+    failed: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<BatchDbRow> for Batch {
+    fn from(r: BatchDbRow) -> Self {
+        Self {
+            id: r.id,
+            org_id: r.org_id,
+            template_id: r.template_id,
+            options: r.options,
+            actor: r.actor,
+            state: r.state,
+            total: r.total,
+            issued: r.issued,
+            skipped: r.skipped,
+            failed: r.failed,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const BATCH_COLUMNS: &str = "id, org_id, template_id, options, actor, state, total, issued, \
+     skipped, failed, created_at, updated_at";
+
+/// Rows per multi-row INSERT (well under both drivers' parameter limits).
+const INSERT_CHUNK: usize = 500;
+
 const TEMPLATE_COLUMNS: &str =
     "id, org_id, name_fr, name_en, credential_type, subject_schema, achievement, created_at";
 
@@ -1055,6 +1107,243 @@ macro_rules! sql_store {
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "a template with this id exists"))?;
                 Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn issued_references(
+                &self,
+                org_id: &str,
+                references: &[String],
+            ) -> StoreResult<Vec<(String, String)>> {
+                let mut found = Vec::new();
+                for chunk in references.chunks(INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT reference, id FROM issued_credentials WHERE org_id = ",
+                    );
+                    q.push_bind(org_id).push(" AND reference IN (");
+                    let mut list = q.separated(", ");
+                    for r in chunk {
+                        list.push_bind(r);
+                    }
+                    q.push(")");
+                    let rows: Vec<(String, String)> =
+                        q.build_query_as().fetch_all(&self.pool).await?;
+                    found.extend(rows);
+                }
+                Ok(found)
+            }
+
+            async fn create_batch(
+                &self,
+                batch: &Batch,
+                rows: &[BatchRow],
+                audit: &NewAuditEntry,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(&format!(
+                    "INSERT INTO batches ({BATCH_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                ))
+                .bind(&batch.id)
+                .bind(&batch.org_id)
+                .bind(&batch.template_id)
+                .bind(&batch.options)
+                .bind(&batch.actor)
+                .bind(&batch.state)
+                .bind(batch.total)
+                .bind(batch.issued)
+                .bind(batch.skipped)
+                .bind(batch.failed)
+                .bind(batch.created_at)
+                .bind(batch.updated_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "a batch with this id exists"))?;
+                for chunk in rows.chunks(INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO batch_rows (batch_id, row_number, reference, email, subject, state, credential_ref, error) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(&batch.id)
+                            .push_bind(r.row_number)
+                            .push_bind(&r.reference)
+                            .push_bind(&r.email)
+                            .push_bind(&r.subject)
+                            .push_bind(&r.state)
+                            .push_bind(&r.credential_ref)
+                            .push_bind(&r.error);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn get_batch(&self, id: &str) -> StoreResult<Option<Batch>> {
+                Ok(sqlx::query_as::<_, BatchDbRow>(&format!(
+                    "SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn orphaned_batches(&self, now: DateTime<Utc>) -> StoreResult<Vec<Batch>> {
+                Ok(sqlx::query_as::<_, BatchDbRow>(&format!(
+                    "SELECT {BATCH_COLUMNS} FROM batches \
+                     WHERE state = 'running' AND (lease_until IS NULL OR lease_until < $1) \
+                     ORDER BY created_at"
+                ))
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+            }
+
+            async fn lease_batch(
+                &self,
+                id: &str,
+                holder_until: DateTime<Utc>,
+                now: DateTime<Utc>,
+                renew: bool,
+            ) -> StoreResult<bool> {
+                let mut tx = self.write().await?;
+                let done = if renew {
+                    sqlx::query("UPDATE batches SET lease_until = $1 WHERE id = $2 AND state = 'running'")
+                        .bind(holder_until)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                } else {
+                    sqlx::query(
+                        "UPDATE batches SET lease_until = $1 WHERE id = $2 AND state = 'running' \
+                         AND (lease_until IS NULL OR lease_until < $3)",
+                    )
+                    .bind(holder_until)
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                };
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn batch_rows(
+                &self,
+                batch_id: &str,
+                state: Option<&str>,
+                after_row: i64,
+                limit: u32,
+            ) -> StoreResult<Vec<BatchRow>> {
+                Ok(sqlx::query_as::<_, BatchRowRow>(
+                    "SELECT row_number, reference, email, subject, state, credential_ref, error \
+                     FROM batch_rows WHERE batch_id = $1 AND (CAST($2 AS TEXT) IS NULL OR state = $2) \
+                       AND row_number > $3 ORDER BY row_number LIMIT $4",
+                )
+                .bind(batch_id)
+                .bind(state)
+                .bind(after_row)
+                .bind(i64::from(limit.clamp(1, 10_000)))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(|r| BatchRow {
+                    row_number: r.row_number,
+                    reference: r.reference,
+                    email: r.email,
+                    subject: r.subject,
+                    state: r.state,
+                    credential_ref: r.credential_ref,
+                    error: r.error,
+                })
+                .collect())
+            }
+
+            async fn complete_chunk(
+                &self,
+                batch_id: &str,
+                outcome: &ChunkOutcome,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                for chunk in outcome.issued.chunks(INSERT_CHUNK / 2) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO issued_credentials ({CREDENTIAL_COLUMNS}) "
+                    ));
+                    q.push_values(chunk, |mut b, (_, c, _)| {
+                        b.push_bind(&c.id)
+                            .push_bind(&c.org_id)
+                            .push_bind(&c.credential_id)
+                            .push_bind(&c.format)
+                            .push_bind(&c.body)
+                            .push_bind(c.issued_at)
+                            .push_bind(&c.template_id)
+                            .push_bind(&c.reference)
+                            .push_bind(&c.subject_name)
+                            .push_bind(&c.subject_email);
+                    });
+                    q.build()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::from_sqlx(e, "a credential id or reference was already issued"))?;
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO audit_log (id, at, org_id, actor, action, object, request_id, details) ",
+                    );
+                    q.push_values(chunk, |mut b, (_, _, e)| {
+                        b.push_bind(&e.id)
+                            .push_bind(e.at)
+                            .push_bind(&e.org_id)
+                            .push_bind(&e.actor)
+                            .push_bind(&e.action)
+                            .push_bind(&e.object)
+                            .push_bind(&e.request_id)
+                            .push_bind(e.details.as_ref().map(|d| d.to_string()));
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                let updates = outcome
+                    .issued
+                    .iter()
+                    .map(|(row, c, _)| (*row, "issued", Some(c.id.as_str()), None))
+                    .chain(outcome.skipped.iter().map(|(row, id)| (*row, "skipped", Some(id.as_str()), None)))
+                    .chain(outcome.failed.iter().map(|(row, e)| (*row, "failed", None, Some(e.as_str()))));
+                for (row, state, credential_ref, error) in updates {
+                    sqlx::query(
+                        "UPDATE batch_rows SET state = $1, credential_ref = $2, error = $3 \
+                         WHERE batch_id = $4 AND row_number = $5",
+                    )
+                    .bind(state)
+                    .bind(credential_ref)
+                    .bind(error)
+                    .bind(batch_id)
+                    .bind(row)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "UPDATE batches SET issued = issued + $1, skipped = skipped + $2, failed = failed + $3, \
+                     updated_at = $4 WHERE id = $5",
+                )
+                .bind(outcome.issued.len() as i64)
+                .bind(outcome.skipped.len() as i64)
+                .bind(outcome.failed.len() as i64)
+                .bind(now)
+                .bind(batch_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE batches SET state = 'done', lease_until = NULL WHERE id = $1 \
+                     AND NOT EXISTS (SELECT 1 FROM batch_rows WHERE batch_id = $1 AND state = 'pending')",
+                )
+                .bind(batch_id)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }

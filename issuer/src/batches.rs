@@ -1,0 +1,701 @@
+//! Bulk issuance: a batch of subjects (CSV or JSON Lines) issued from a
+//! template, idempotent per reference and resumable after a crash.
+//!
+//! * Every row carries the organisation's own `reference`; a reference that
+//!   was already issued is skipped, so re-running a file issues nothing twice.
+//! * Rows are processed in chunks: status entries are allocated for the
+//!   chunk, credentials are signed on every core, then the credentials,
+//!   their audit lines, the row states and the counters are written in one
+//!   transaction. A crash loses at most the chunk in flight, which is
+//!   redone: every row ends issued exactly once.
+//! * A worker holds a lease on the batch; after a restart, batches whose
+//!   lease expired are resumed.
+//!
+//! | route | caller |
+//! |---|---|
+//! | `POST /orgs/{slug}/batches?template=ID` | that organisation's API key |
+//! | `GET /orgs/{slug}/batches/{id}`, `GET /orgs/{slug}/batches/{id}/rows` | admin, or that organisation's API key |
+
+use crate::{
+    credentials::{invalid, sign_error, IssueOptions},
+    templates::{build_credential, check_subject, subject_name},
+};
+use atout_core::{
+    audit::{action, Actor},
+    ids::new_id,
+    store::{Batch, BatchRow, ChunkOutcome, IssuedCredential, Organisation, Template},
+};
+use atout_vc::{
+    model,
+    sign::{self, ProofFormat},
+};
+use atout_web::{auth::Principal, problem::ProblemBody, ApiError, AppState, Json, Path, Query};
+use axum::{
+    body::Bytes,
+    extract::{DefaultBodyLimit, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::{collections::HashSet, sync::Arc};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Largest upload (about 100,000 rows of a diploma).
+pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// Most rows in one batch.
+pub const MAX_ROWS: usize = 200_000;
+/// Rows per transaction.
+pub const CHUNK: u32 = 512;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_batch_route))
+        .layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT))
+        .routes(routes!(get_batch))
+        .routes(routes!(batch_rows))
+}
+
+/// A parsed input row.
+#[derive(Debug, Clone)]
+pub struct InputRow {
+    pub reference: String,
+    pub email: Option<String>,
+    pub subject: Value,
+}
+
+/// The JSON Schema type at a dotted path (`degree.eqfLevel`).
+fn schema_type<'a>(schema: &'a Value, path: &str) -> Option<&'a str> {
+    let mut node = schema;
+    for part in path.split('.') {
+        node = node.get("properties")?.get(part)?;
+    }
+    node.get("type").and_then(Value::as_str)
+}
+
+fn row_error(row: usize, message: impl Into<String>) -> Value {
+    json!({"row": row, "message": message.into()})
+}
+
+fn bad_file(errors: Vec<Value>) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-batch",
+        "The file cannot be issued as it is",
+    )
+    .detail(format!(
+        "{} problem(s); first: row {} {}",
+        errors.len(),
+        errors[0]["row"],
+        errors[0]["message"].as_str().unwrap_or("")
+    ))
+    .with("errors", errors)
+}
+
+/// Parses CSV (a `reference` column, an optional `email` column, and the
+/// subject's fields as dotted paths, typed by the template's schema) or JSON
+/// Lines (`{"reference", "email"?, "subject"}` per line), and checks every
+/// row against the template. Row numbers start at 1.
+pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow>, ApiError> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    if csv {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(data);
+        let headers = reader
+            .headers()
+            .map_err(|e| ApiError::bad_request(format!("the CSV header cannot be read: {e}")))?
+            .clone();
+        if !headers.iter().any(|h| h == "reference") {
+            return Err(bad_file(vec![row_error(
+                0,
+                "the CSV needs a `reference` column",
+            )]));
+        }
+        for (i, record) in reader.records().enumerate() {
+            let n = i + 1;
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(row_error(n, format!("unreadable CSV: {e}")));
+                    continue;
+                }
+            };
+            let mut reference = String::new();
+            let mut email = None;
+            let mut subject = Map::new();
+            for (name, cell) in headers.iter().zip(record.iter()) {
+                match name {
+                    "reference" => reference = cell.trim().to_owned(),
+                    "email" => email = Some(cell.trim().to_owned()).filter(|e| !e.is_empty()),
+                    path if cell.is_empty() => {
+                        let _ = path;
+                    }
+                    path => {
+                        let value = match schema_type(schema, path) {
+                            Some("integer") => cell.trim().parse::<i64>().map(Value::from).ok(),
+                            Some("number") => cell.trim().parse::<f64>().ok().map(Value::from),
+                            Some("boolean") => cell.trim().parse::<bool>().map(Value::from).ok(),
+                            _ => Some(Value::String(cell.to_owned())),
+                        };
+                        let Some(value) = value else {
+                            errors.push(row_error(
+                                n,
+                                format!(
+                                    "{path}: {cell:?} is not a {}",
+                                    schema_type(schema, path).unwrap_or("value")
+                                ),
+                            ));
+                            continue;
+                        };
+                        let mut node = &mut subject;
+                        let parts: Vec<&str> = path.split('.').collect();
+                        for part in &parts[..parts.len() - 1] {
+                            node = match node
+                                .entry(part.to_string())
+                                .or_insert_with(|| Value::Object(Map::new()))
+                            {
+                                Value::Object(m) => m,
+                                _ => unreachable!("only objects are inserted on the way"),
+                            };
+                        }
+                        node.insert(parts[parts.len() - 1].to_owned(), value);
+                    }
+                }
+            }
+            rows.push(InputRow {
+                reference,
+                email,
+                subject: Value::Object(subject),
+            });
+        }
+    } else {
+        let text = std::str::from_utf8(data)
+            .map_err(|_| ApiError::bad_request("JSON Lines must be UTF-8"))?;
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Line {
+                reference: String,
+                email: Option<String>,
+                subject: Value,
+            }
+            match serde_json::from_str::<Line>(line) {
+                Ok(l) => rows.push(InputRow {
+                    reference: l.reference.trim().to_owned(),
+                    email: l.email,
+                    subject: l.subject,
+                }),
+                Err(e) => errors.push(row_error(i + 1, format!("not a row object: {e}"))),
+            }
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(bad_file(vec![row_error(0, "the file has no rows")]));
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(bad_file(vec![row_error(
+            MAX_ROWS + 1,
+            format!("at most {MAX_ROWS} rows per batch"),
+        )]));
+    }
+    let validator = jsonschema::validator_for(schema)
+        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    let mut seen = HashSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        let n = i + 1;
+        if row.reference.is_empty()
+            || row.reference.len() > 200
+            || row.reference.chars().any(char::is_control)
+        {
+            errors.push(row_error(
+                n,
+                "reference must have 1 to 200 printable characters",
+            ));
+        } else if !seen.insert(row.reference.clone()) {
+            errors.push(row_error(
+                n,
+                format!("reference {:?} appears twice", row.reference),
+            ));
+        }
+        for e in validator.iter_errors(&row.subject).take(3) {
+            errors.push(row_error(n, format!("{} {e}", e.instance_path())));
+        }
+        if errors.len() >= 50 {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(bad_file(errors));
+    }
+    Ok(rows)
+}
+
+/// Records a batch (all rows pending).
+pub async fn create_batch(
+    state: &AppState,
+    org: &Organisation,
+    template: &Template,
+    rows: Vec<InputRow>,
+    options: &IssueOptions,
+    actor: &Actor,
+) -> Result<Batch, ApiError> {
+    ProofFormat::parse(
+        options.cryptosuite.as_deref(),
+        options.format.as_deref(),
+        options.alg.as_deref(),
+    )
+    .map_err(invalid)?;
+    let now = state.clock.now();
+    let batch = Batch {
+        id: new_id(),
+        org_id: org.id.clone(),
+        template_id: template.id.clone(),
+        options: serde_json::to_string(&json!({
+            "cryptosuite": options.cryptosuite, "format": options.format, "alg": options.alg
+        }))
+        .unwrap_or_default(),
+        actor: actor.label.clone(),
+        state: "running".into(),
+        total: rows.len() as i64,
+        issued: 0,
+        skipped: 0,
+        failed: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let records: Vec<BatchRow> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| BatchRow {
+            row_number: i as i64 + 1,
+            reference: r.reference,
+            email: r.email,
+            subject: r.subject.to_string(),
+            state: "pending".into(),
+            credential_ref: None,
+            error: None,
+        })
+        .collect();
+    let audit = actor.entry(
+        now,
+        Some(&org.id),
+        action::BATCH_CREATED,
+        format!("batch:{}", batch.id),
+        Some(json!({"template": template.id, "rows": batch.total})),
+    );
+    state.store.create_batch(&batch, &records, &audit).await?;
+    Ok(batch)
+}
+
+/// Called after each chunk with the batch's counters.
+pub type Progress = Arc<dyn Fn(&Batch) + Send + Sync>;
+
+/// Runs a batch to completion (or until another worker holds it). `progress`
+/// is called after each chunk.
+pub async fn run_batch(
+    state: AppState,
+    batch_id: String,
+    progress: Option<Progress>,
+) -> Result<Batch, ApiError> {
+    let lease = chrono::Duration::seconds(120);
+    let now = state.clock.now();
+    let mut batch = state
+        .store
+        .get_batch(&batch_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such batch."))?;
+    if !state
+        .store
+        .lease_batch(&batch_id, now + lease, now, false)
+        .await?
+    {
+        return Ok(batch);
+    }
+    let org = state
+        .store
+        .get_org(&batch.org_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("batch of an unknown organisation"))?;
+    let template = state
+        .store
+        .get_template(&org.id, &batch.template_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("batch of an unknown template"))?;
+    let schema: Value = serde_json::from_str(&template.subject_schema)
+        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    let options: IssueOptions = serde_json::from_str(&batch.options)
+        .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
+    let format = ProofFormat::parse(
+        options.cryptosuite.as_deref(),
+        options.format.as_deref(),
+        options.alg.as_deref(),
+    )
+    .map_err(invalid)?;
+    let key = Arc::new(
+        state
+            .orgs
+            .org_signing_key(&org.slug, format.key_algorithm())
+            .await?,
+    );
+    let did = state.orgs.did_web().org(&org.slug);
+    let actor = Actor {
+        label: batch.actor.clone(),
+        request_id: None,
+    };
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let mut after = 0;
+    loop {
+        let rows = state
+            .store
+            .batch_rows(&batch_id, Some("pending"), after, CHUNK)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.row_number;
+        let now = state.clock.now();
+        let references: Vec<String> = rows.iter().map(|r| r.reference.clone()).collect();
+        let existing: std::collections::HashMap<String, String> = state
+            .store
+            .issued_references(&org.id, &references)
+            .await?
+            .into_iter()
+            .collect();
+        let mut outcome = ChunkOutcome::default();
+        // (row, record id, credential, subject name, email)
+        let mut todo: Vec<(BatchRow, String, Map<String, Value>)> = Vec::new();
+        for row in rows {
+            if let Some(id) = existing.get(&row.reference) {
+                outcome.skipped.push((row.row_number, id.clone()));
+                continue;
+            }
+            let prepared = serde_json::from_str::<Value>(&row.subject)
+                .map_err(|e| ApiError::internal(e.to_string()))
+                .and_then(|subject| {
+                    check_subject(&schema, &subject)?;
+                    let credential = build_credential(&state, &org, &template, &subject)?;
+                    model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)
+                });
+            match prepared {
+                Ok(map) => todo.push((row, new_id(), map)),
+                Err(e) => outcome.failed.push((row.row_number, e.to_string())),
+            }
+        }
+        if !todo.is_empty() {
+            let ids: Vec<String> = todo.iter().map(|(_, id, _)| id.clone()).collect();
+            let statuses = crate::status::assign(&state, &org, &ids).await?;
+            for ((_, _, map), entries) in todo.iter_mut().zip(statuses) {
+                map.insert("credentialStatus".into(), entries);
+            }
+            // Sign on every core.
+            let per = todo.len().div_ceil(workers);
+            let mut tasks = Vec::new();
+            let mut remaining = todo;
+            while !remaining.is_empty() {
+                let part: Vec<_> = remaining.drain(..per.min(remaining.len())).collect();
+                let engine = state.vc.engine.clone();
+                let key = key.clone();
+                let did = did.clone();
+                let handle = tokio::runtime::Handle::current();
+                tasks.push(tokio::task::spawn_blocking(move || {
+                    handle.block_on(async move {
+                        let mut out = Vec::with_capacity(part.len());
+                        for (row, id, map) in part {
+                            let signed = sign::secure(&engine, &map, format, &key, &did).await;
+                            out.push((row, id, map, signed));
+                        }
+                        out
+                    })
+                }));
+            }
+            let mut failed_ids = Vec::new();
+            for task in tasks {
+                let part = task
+                    .await
+                    .map_err(|e| ApiError::internal(format!("signing task: {e}")))?;
+                for (row, id, map, signed) in part {
+                    match signed {
+                        Ok(secured) => {
+                            let subject: Value =
+                                serde_json::from_str(&row.subject).unwrap_or(Value::Null);
+                            let credential_id = map
+                                .get("id")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned();
+                            let record = IssuedCredential {
+                                id: id.clone(),
+                                org_id: org.id.clone(),
+                                credential_id: credential_id.clone(),
+                                format: format.storage_format().to_owned(),
+                                body: secured.stored,
+                                issued_at: now,
+                                template_id: Some(template.id.clone()),
+                                reference: Some(row.reference.clone()),
+                                subject_name: subject_name(&subject),
+                                subject_email: row.email.clone(),
+                            };
+                            let audit = actor.entry(
+                                now,
+                                Some(&org.id),
+                                action::CREDENTIAL_ISSUED,
+                                format!("credential:{id}"),
+                                Some(json!({
+                                    "credential_id": credential_id,
+                                    "format": record.format,
+                                    "key": key.record.fragment,
+                                    "template": template.id,
+                                    "reference": row.reference,
+                                    "batch": batch_id,
+                                })),
+                            );
+                            outcome.issued.push((row.row_number, record, audit));
+                        }
+                        Err(e) => {
+                            outcome
+                                .failed
+                                .push((row.row_number, sign_error(e).to_string()));
+                            failed_ids.push(id);
+                        }
+                    }
+                }
+            }
+            for id in failed_ids {
+                let _ = state.store.release_status(&id).await;
+            }
+        }
+        state
+            .store
+            .complete_chunk(&batch_id, &outcome, state.clock.now())
+            .await?;
+        let now = state.clock.now();
+        state
+            .store
+            .lease_batch(&batch_id, now + lease, now, true)
+            .await?;
+        if let Some(batch) = state.store.get_batch(&batch_id).await? {
+            if let Some(p) = &progress {
+                p(&batch);
+            }
+        }
+    }
+    batch = state
+        .store
+        .get_batch(&batch_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("batch vanished"))?;
+    tracing::info!(batch = %batch.id, issued = batch.issued, skipped = batch.skipped, failed = batch.failed, "batch finished");
+    Ok(batch)
+}
+
+/// Resumes the batches left running by a previous process.
+pub async fn resume_orphans(state: AppState) {
+    let now = state.clock.now();
+    match state.store.orphaned_batches(now).await {
+        Ok(batches) => {
+            for b in batches {
+                tracing::info!(batch = %b.id, "resuming batch");
+                if let Err(e) = run_batch(state.clone(), b.id.clone(), None).await {
+                    tracing::error!(batch = %b.id, error = %e, "batch failed");
+                }
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "cannot list batches to resume"),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BatchQuery {
+    /// The template to issue from.
+    pub template: String,
+    pub cryptosuite: Option<String>,
+    pub format: Option<String>,
+    pub alg: Option<String>,
+}
+
+/// Start a batch: the body is CSV (`text/csv`: a `reference` column, an
+/// optional `email` column, and the subject's fields as dotted paths) or
+/// JSON Lines (`application/jsonl`: `{"reference", "email"?, "subject"}`).
+/// Every row is checked first; a file with any bad row is refused whole.
+#[utoipa::path(
+    post, path = "/orgs/{slug}/batches", tag = "batches",
+    security(("bearer" = [])),
+    params(("slug" = String, Path), BatchQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 202, body = Batch, description = "Accepted; follow `Location` for progress"),
+        (status = 400, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 413, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 415, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "Bad rows (`errors` lists them)", content_type = "application/problem+json"),
+    )
+)]
+async fn create_batch_route(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(slug): Path<String>,
+    Query(q): Query<BatchQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let Principal::Org { org, .. } = &principal else {
+        return Err(ApiError::forbidden(
+            "Batches are issued with the organisation's own API key.",
+        ));
+    };
+    principal.require_org(&slug)?;
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let csv = match mime.as_str() {
+        "text/csv" => true,
+        "application/jsonl" | "application/x-ndjson" | "application/x-jsonlines" => false,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+            )
+            .detail("Send text/csv or application/jsonl."))
+        }
+    };
+    if q.template.len() > 100 {
+        return Err(ApiError::not_found("No such template."));
+    }
+    let template = state
+        .store
+        .get_template(&org.id, &q.template)
+        .await?
+        .ok_or_else(|| ApiError::not_found("This organisation has no such template."))?;
+    let schema: Value = serde_json::from_str(&template.subject_schema)
+        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    let rows = tokio::task::spawn_blocking(move || parse_rows(csv, &body, &schema))
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))??;
+    let options = IssueOptions {
+        cryptosuite: q.cryptosuite,
+        format: q.format,
+        alg: q.alg,
+        credential_id: None,
+    };
+    let batch = create_batch(&state, org, &template, rows, &options, &principal.actor()).await?;
+    let worker = state.clone();
+    let id = batch.id.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run_batch(worker, id.clone(), None).await {
+            tracing::error!(batch = %id, error = %e, "batch failed; it resumes at the next start");
+        }
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        [(
+            header::LOCATION,
+            format!("/orgs/{slug}/batches/{}", batch.id),
+        )],
+        Json(batch),
+    )
+        .into_response())
+}
+
+async fn org_batch(
+    state: &AppState,
+    principal: &Principal,
+    slug: &str,
+    id: &str,
+) -> Result<Batch, ApiError> {
+    principal.require_org(slug)?;
+    let org = state.orgs.find(slug).await?;
+    state
+        .store
+        .get_batch(id)
+        .await?
+        .filter(|b| b.org_id == org.id)
+        .ok_or_else(|| ApiError::not_found("This organisation has no such batch."))
+}
+
+/// A batch's progress.
+#[utoipa::path(
+    get, path = "/orgs/{slug}/batches/{id}", tag = "batches",
+    security(("bearer" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)),
+    responses(
+        (status = 200, body = Batch),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn get_batch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Json<Batch>, ApiError> {
+    Ok(Json(org_batch(&state, &principal, &slug, &id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RowsQuery {
+    /// `pending`, `issued`, `skipped` or `failed`.
+    pub state: Option<String>,
+    /// Rows after this row number.
+    pub after: Option<i64>,
+    /// 1-1000, default 100.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowsPage {
+    pub items: Vec<BatchRow>,
+}
+
+/// The per-row report of a batch.
+#[utoipa::path(
+    get, path = "/orgs/{slug}/batches/{id}/rows", tag = "batches",
+    security(("bearer" = [])),
+    params(("slug" = String, Path), ("id" = String, Path), RowsQuery),
+    responses(
+        (status = 200, body = RowsPage),
+        (status = 400, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn batch_rows(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((slug, id)): Path<(String, String)>,
+    Query(q): Query<RowsQuery>,
+) -> Result<Json<RowsPage>, ApiError> {
+    let batch = org_batch(&state, &principal, &slug, &id).await?;
+    if let Some(s) = &q.state {
+        if !["pending", "issued", "skipped", "failed"].contains(&s.as_str()) {
+            return Err(ApiError::bad_request(
+                "state is pending, issued, skipped or failed",
+            ));
+        }
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be between 1 and 1000"));
+    }
+    Ok(Json(RowsPage {
+        items: state
+            .store
+            .batch_rows(&batch.id, q.state.as_deref(), q.after.unwrap_or(0), limit)
+            .await?,
+    }))
+}
