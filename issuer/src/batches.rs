@@ -142,7 +142,7 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
                             errors.push(row_error(
                                 n,
                                 format!(
-                                    "{path}: {cell:?} is not a {}",
+                                    "{path}: {cell:?} is not of type {}",
                                     schema_type(schema, path).unwrap_or("value")
                                 ),
                             ));

@@ -6,6 +6,7 @@
 mod common;
 
 mod api;
+mod batches;
 mod cli;
 mod did;
 mod http;
