@@ -43,6 +43,28 @@ pub enum Command {
     /// progress bar. Idempotent per row reference: run it again after an
     /// interruption and every row ends issued exactly once.
     Issue(IssueArgs),
+    /// Revoke, suspend or unsuspend an issued credential.
+    #[command(subcommand)]
+    Credential(CredentialCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialCommand {
+    /// Revoke a credential (irreversible).
+    Revoke(StatusArgs),
+    /// Suspend a credential.
+    Suspend(StatusArgs),
+    /// Lift a suspension.
+    Unsuspend(StatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Organisation slug.
+    #[arg(long)]
+    org: String,
+    /// The credential's id (e.g. urn:uuid:...) or its reference.
+    credential: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -217,6 +239,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Serve => serve(config, clock).await,
         Command::Issue(args) => bulk_issue(config, clock, args).await,
+        Command::Credential(cmd) => {
+            let ctx = Context::open(config, clock).await?;
+            let result = credential_status(&ctx, cmd).await;
+            ctx.store.close().await;
+            result
+        }
         Command::Org(cmd) => {
             let ctx = Context::open(config, clock).await?;
             let result = org(&ctx, cmd).await;
@@ -348,6 +376,71 @@ async fn bulk_issue(
         org.slug,
         done.id
     );
+    Ok(())
+}
+
+async fn credential_status(ctx: &Context, cmd: CredentialCommand) -> anyhow::Result<()> {
+    use atout_core::{
+        audit::action,
+        store::{StatusPurpose, StatusUpdate},
+    };
+    let (args, purpose, value, verb) = match cmd {
+        CredentialCommand::Revoke(a) => (
+            a,
+            StatusPurpose::Revocation,
+            true,
+            action::CREDENTIAL_REVOKED,
+        ),
+        CredentialCommand::Suspend(a) => (
+            a,
+            StatusPurpose::Suspension,
+            true,
+            action::CREDENTIAL_SUSPENDED,
+        ),
+        CredentialCommand::Unsuspend(a) => (
+            a,
+            StatusPurpose::Suspension,
+            false,
+            action::CREDENTIAL_UNSUSPENDED,
+        ),
+    };
+    let org = ctx.orgs.find(&args.org).await?;
+    let record = match ctx
+        .store
+        .find_issued_credential(&org.id, &args.credential)
+        .await?
+    {
+        Some(r) => r,
+        None => ctx
+            .store
+            .find_by_reference(&org.id, &args.credential)
+            .await?
+            .ok_or_else(|| {
+                anyhow::anyhow!("{} issued no credential {:?}", org.slug, args.credential)
+            })?,
+    };
+    let now = ctx.clock.now();
+    let audit = Actor::cli().entry(
+        now,
+        Some(&org.id),
+        verb,
+        format!("credential:{}", record.id),
+        Some(serde_json::json!({"credential_id": record.credential_id})),
+    );
+    match ctx
+        .store
+        .set_status(&record.id, purpose, value, now, &audit)
+        .await?
+    {
+        StatusUpdate::Changed => println!("{}: {verb}", record.credential_id),
+        StatusUpdate::Unchanged => println!("{}: unchanged", record.credential_id),
+        StatusUpdate::NotFound => {
+            anyhow::bail!("this credential has no {} entry", purpose.as_str())
+        }
+        StatusUpdate::Irreversible => {
+            anyhow::bail!("this credential is revoked; revocation is irreversible")
+        }
+    }
     Ok(())
 }
 

@@ -342,3 +342,57 @@ async fn status_lists_are_public_cacheable_and_status_changes_are_guarded() {
     assert_eq!(problem["field"], "credentialStatus");
     issuer.app.stop().await;
 }
+
+#[tokio::test]
+async fn the_command_line_revokes_suspends_and_unsuspends() {
+    let issuer = issuer().await;
+    let app = &issuer.app;
+    let issued = issuer.issue(json!({})).await;
+    let id = issued["id"].as_str().unwrap().to_owned();
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_atout"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(test_env(&app.db, &app.data_dir, &app.base))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let registry = || async {
+        let page: Value = app
+            .get("/orgs/univ-a/credentials", Some(&issuer.key))
+            .await
+            .json()
+            .await
+            .unwrap();
+        (
+            page["items"][0]["revoked"].clone(),
+            page["items"][0]["suspended"].clone(),
+        )
+    };
+    let out = cli(&["credential", "suspend", "--org", "univ-a", &id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(registry().await, (json!(false), json!(true)));
+    let seen = issuer.independent(&issued).await;
+    assert_eq!(seen["statuses"]["suspension"], true, "{seen}");
+    assert!(cli(&["credential", "unsuspend", "--org", "univ-a", &id])
+        .status
+        .success());
+    assert_eq!(registry().await, (json!(false), json!(false)));
+    assert!(cli(&["credential", "revoke", "--org", "univ-a", &id])
+        .status
+        .success());
+    let again = cli(&["credential", "revoke", "--org", "univ-a", &id]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("unchanged"));
+    assert_eq!(registry().await, (json!(true), json!(false)));
+    let seen = issuer.independent(&issued).await;
+    assert_eq!(seen["statuses"]["revocation"], true);
+    let unknown = cli(&["credential", "revoke", "--org", "univ-a", "urn:uuid:nope"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no credential"));
+    issuer.app.stop().await;
+}
