@@ -157,29 +157,13 @@ fn check_achievement(achievement: &mut Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Create a credential template.
-#[utoipa::path(
-    post, path = "/orgs/{slug}/templates", tag = "templates",
-    security(("bearer" = [])),
-    params(("slug" = String, Path)),
-    request_body = TemplateSpec,
-    responses(
-        (status = 201, body = TemplateSpec),
-        (status = 400, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, description = "Invalid schema or achievement; `field` names it", content_type = "application/problem+json"),
-    )
-)]
-async fn create_template(
-    State(state): State<AppState>,
-    principal: Principal,
-    Path(slug): Path<String>,
-    Json(mut body): Json<TemplateSpec>,
-) -> Result<Response, ApiError> {
-    principal.require_org(&slug)?;
-    let org = state.orgs.find(&slug).await?;
+/// Checks and records a template (shared by the API and the CLI).
+pub async fn new_template(
+    state: &AppState,
+    org: &Organisation,
+    mut body: TemplateSpec,
+    actor: &atout_core::audit::Actor,
+) -> Result<Template, ApiError> {
     check_text("name_fr", &body.name_fr)?;
     if let Some(en) = &body.name_en {
         check_text("name_en", en)?;
@@ -225,7 +209,7 @@ async fn create_template(
         achievement: body.achievement.as_ref().map(Value::to_string),
         created_at: state.clock.now(),
     };
-    let audit = principal.actor().entry(
+    let audit = actor.entry(
         template.created_at,
         Some(&org.id),
         action::TEMPLATE_CREATED,
@@ -233,6 +217,33 @@ async fn create_template(
         Some(json!({"name": template.name_fr, "type": template.credential_type})),
     );
     state.store.create_template(&template, &audit).await?;
+    Ok(template)
+}
+
+/// Create a credential template.
+#[utoipa::path(
+    post, path = "/orgs/{slug}/templates", tag = "templates",
+    security(("bearer" = [])),
+    params(("slug" = String, Path)),
+    request_body = TemplateSpec,
+    responses(
+        (status = 201, body = TemplateSpec),
+        (status = 400, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "Invalid schema or achievement; `field` names it", content_type = "application/problem+json"),
+    )
+)]
+async fn create_template(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(slug): Path<String>,
+    Json(body): Json<TemplateSpec>,
+) -> Result<Response, ApiError> {
+    principal.require_org(&slug)?;
+    let org = state.orgs.find(&slug).await?;
+    let template = new_template(&state, &org, body, &principal.actor()).await?;
     Ok((
         StatusCode::CREATED,
         [(

@@ -43,9 +43,26 @@ pub enum Command {
     /// progress bar. Idempotent per row reference: run it again after an
     /// interruption and every row ends issued exactly once.
     Issue(IssueArgs),
+    /// Credential templates.
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Revoke, suspend or unsuspend an issued credential.
     #[command(subcommand)]
     Credential(CredentialCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Create a template from a JSON file (see issuer/templates/); prints
+    /// only its id.
+    Create {
+        /// Organisation slug.
+        slug: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// List an organisation's templates.
+    List { slug: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,6 +256,13 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Serve => serve(config, clock).await,
         Command::Issue(args) => bulk_issue(config, clock, args).await,
+        Command::Template(cmd) => {
+            let app = crate::build(config, clock).await?;
+            let state = app.state.clone();
+            let result = template_command(&state, cmd).await;
+            state.store.close().await;
+            result
+        }
         Command::Credential(cmd) => {
             let ctx = Context::open(config, clock).await?;
             let result = credential_status(&ctx, cmd).await;
@@ -377,6 +401,30 @@ async fn bulk_issue(
         done.id
     );
     Ok(())
+}
+
+async fn template_command(state: &atout_web::AppState, cmd: TemplateCommand) -> anyhow::Result<()> {
+    match cmd {
+        TemplateCommand::Create { slug, file } => {
+            let org = state.orgs.find(&slug).await?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let spec: atout_issuer::templates::TemplateSpec = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let template = atout_issuer::templates::new_template(state, &org, spec, &Actor::cli())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", template.id);
+            Ok(())
+        }
+        TemplateCommand::List { slug } => {
+            let org = state.orgs.find(&slug).await?;
+            for t in state.store.list_templates(&org.id).await? {
+                println!("{}\t{}\t{}", t.id, t.credential_type, t.name_fr);
+            }
+            Ok(())
+        }
+    }
 }
 
 async fn credential_status(ctx: &Context, cmd: CredentialCommand) -> anyhow::Result<()> {
