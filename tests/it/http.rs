@@ -28,6 +28,8 @@ async fn every_route_states_who_may_call_it() {
     let admin_only = &[Admin][..];
     let org_or_admin = &[OwnOrgKey, Admin][..];
     let public = &[Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin][..];
+    let own_key = &[OwnOrgKey][..];
+    let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
