@@ -29,7 +29,11 @@ use atout_vc::{
     model,
     sign::{self, ProofFormat},
 };
-use atout_web::{auth::Principal, problem::ProblemBody, ApiError, AppState, Json, Path, Query};
+use atout_web::{
+    auth::{OrgKey, Principal},
+    problem::ProblemBody,
+    ApiError, AppState, Json, Path, Query,
+};
 use axum::{
     body::Bytes,
     extract::{DefaultBodyLimit, State},
@@ -540,7 +544,7 @@ pub struct BatchQuery {
 )]
 async fn create_batch_route(
     State(state): State<AppState>,
-    principal: Principal,
+    OrgKey(principal): OrgKey,
     Path(slug): Path<String>,
     Query(q): Query<BatchQuery>,
     headers: HeaderMap,

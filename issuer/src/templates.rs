@@ -18,7 +18,11 @@ use atout_vc::{
     contexts::{CREDENTIALS_V2, OB_V3_0_3},
     sign::ProofFormat,
 };
-use atout_web::{auth::Principal, problem::ProblemBody, ApiError, AppState, Json, Path};
+use atout_web::{
+    auth::{OrgKey, OrgMember, Principal},
+    problem::ProblemBody,
+    ApiError, AppState, Json, Path,
+};
 use axum::{
     extract::State,
     http::{header, HeaderValue, StatusCode},
@@ -237,11 +241,10 @@ pub async fn new_template(
 )]
 async fn create_template(
     State(state): State<AppState>,
-    principal: Principal,
+    OrgMember(principal): OrgMember,
     Path(slug): Path<String>,
     Json(body): Json<TemplateSpec>,
 ) -> Result<Response, ApiError> {
-    principal.require_org(&slug)?;
     let org = state.orgs.find(&slug).await?;
     let template = new_template(&state, &org, body, &principal.actor()).await?;
     Ok((
@@ -448,8 +451,8 @@ pub fn check_reference(reference: &Option<String>) -> Result<(), ApiError> {
 )]
 async fn issue_from_template(
     State(state): State<AppState>,
-    principal: Principal,
-    Path((slug, id)): Path<(String, String)>,
+    OrgKey(principal): OrgKey,
+    Path((_slug, id)): Path<(String, String)>,
     Json(body): Json<TemplateIssue>,
 ) -> Result<Response, ApiError> {
     let Principal::Org { org, .. } = &principal else {
@@ -457,7 +460,6 @@ async fn issue_from_template(
             "Credentials are issued with the organisation's own API key.",
         ));
     };
-    principal.require_org(&slug)?;
     let template = template(&state, org, &id).await?;
     check_reference(&body.reference)?;
     let format = ProofFormat::parse(

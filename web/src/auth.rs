@@ -120,3 +120,54 @@ impl FromRequestParts<AppState> for AdminOnly {
         }
     }
 }
+
+/// The `{slug}` of the route, if any.
+async fn route_slug(parts: &mut Parts, state: &AppState) -> Result<String, ApiError> {
+    let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::bad_request("The path cannot be read."))?;
+    params
+        .iter()
+        .find(|(name, _)| *name == "slug")
+        .map(|(_, value)| value.to_owned())
+        .ok_or_else(|| ApiError::internal("route without {slug}"))
+}
+
+/// The admin, or an API key of the organisation named by the route's
+/// `{slug}`. Checked before the body is read.
+#[derive(Debug, Clone)]
+pub struct OrgMember(pub Principal);
+
+impl FromRequestParts<AppState> for OrgMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        let slug = route_slug(parts, state).await?;
+        principal.require_org(&slug)?;
+        Ok(Self(principal))
+    }
+}
+
+/// Only an API key of the organisation named by the route's `{slug}` (it
+/// acts as that organisation, e.g. to issue). Checked before the body is read.
+#[derive(Debug, Clone)]
+pub struct OrgKey(pub Principal);
+
+impl FromRequestParts<AppState> for OrgKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        let slug = route_slug(parts, state).await?;
+        match &principal {
+            Principal::Org { org, .. } if org.slug == slug => Ok(Self(principal)),
+            Principal::Org { .. } => Err(ApiError::forbidden(
+                "This API key belongs to another organisation.",
+            )),
+            Principal::Admin { .. } => Err(ApiError::forbidden(
+                "This is done with the organisation's own API key.",
+            )),
+        }
+    }
+}
