@@ -10,9 +10,12 @@
 //!   document on every call, as the issuer does); Ed25519 verification.
 //! * `secure`: `sign::secure` on an already prepared credential (the diploma
 //!   of the integration tests in each format, the Open Badges 3.0 badge).
-//! * `stages`: `model::prepare` alone, and JSON-LD expansion plus RDF
-//!   canonicalisation of the diploma alone (what Data Integrity does to the
-//!   document before hashing; it also canonicalises the proof options).
+//! * `stages`: parts of the above, to see where the time goes:
+//!   `model::prepare`; JSON-LD expansion of the diploma, and expansion plus
+//!   RDF canonicalisation (what Data Integrity does to the document before
+//!   hashing; it also does so to the proof options); for `vc+jwt`, josekit
+//!   turning the PKCS#8 key into a signer (done on every call by
+//!   `jose::sign_vc_jwt`) and the compact JWS with a signer built once.
 
 use atout_core::{
     crypto::{KeyAlgorithm, PrivateKey},
@@ -253,6 +256,16 @@ fn stages(c: &mut Criterion) {
         .with_static_loader()
         .with_context_map_from(shipped)
         .expect("bundled contexts");
+    let expand = |credential: &Map<String, Value>| {
+        let loader = &loader;
+        let credential = credential.clone();
+        async move {
+            let vc: JsonCredential =
+                serde_json::from_value(Value::Object(credential)).expect("a VC 2.0 credential");
+            let mut ld = LdEnvironment::default();
+            vc.expand_with(&mut ld, loader).await.expect("expanded");
+        }
+    };
     let canonicalise = |credential: &Map<String, Value>| {
         let loader = &loader;
         let credential = credential.clone();
@@ -281,10 +294,70 @@ fn stages(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    group.bench_function("expand_diploma", |b| {
+        b.to_async(&rt).iter(|| expand(black_box(&prepared)))
+    });
     group.bench_function("expand_canonicalise_diploma", |b| {
         b.to_async(&rt).iter(|| canonicalise(black_box(&prepared)))
     });
+    jose_stages(&mut group, &prepared);
     group.finish();
+}
+
+/// josekit's part of `jose::sign_vc_jwt`, as it calls it.
+fn jose_stages(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    credential: &Map<String, Value>,
+) {
+    use josekit::jws::{self, JwsHeader, JwsSigner};
+
+    let ed = PrivateKey::generate(KeyAlgorithm::Ed25519).expect("Ed25519 key");
+    let p256 = PrivateKey::generate(KeyAlgorithm::P256).expect("P-256 key");
+    // The minimal RFC 8410 document `sign_vc_jwt` rebuilds from the seed.
+    let pkcs8 = ed.pkcs8_der();
+    let at = pkcs8
+        .windows(4)
+        .position(|w| w == [0x04, 0x22, 0x04, 0x20])
+        .expect("an RFC 8410 key");
+    let mut ed_der = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    ed_der.extend_from_slice(&pkcs8[at + 4..at + 36]);
+
+    let mut header = JwsHeader::new();
+    header.set_token_type("vc+jwt");
+    header.set_content_type("vc");
+    header.set_key_id(format!("{DID}#key-1"));
+    let payload = serde_json::to_vec(credential).expect("JSON");
+
+    group.bench_function("josekit_signer_from_der_EdDSA", |b| {
+        b.iter(|| {
+            jws::EdDSA
+                .signer_from_der(black_box(&ed_der))
+                .expect("signer")
+        })
+    });
+    group.bench_function("josekit_signer_from_der_ES256", |b| {
+        b.iter(|| {
+            jws::ES256
+                .signer_from_der(black_box(p256.pkcs8_der()))
+                .expect("signer")
+        })
+    });
+    let ed_signer = jws::EdDSA.signer_from_der(&ed_der).expect("signer");
+    let p256_signer = jws::ES256
+        .signer_from_der(p256.pkcs8_der())
+        .expect("signer");
+    let signers: [(&str, &dyn JwsSigner); 2] = [
+        ("josekit_compact_jws_EdDSA", &ed_signer),
+        ("josekit_compact_jws_ES256", &p256_signer),
+    ];
+    for (name, signer) in signers {
+        group.bench_function(name, |b| {
+            b.iter(|| jws::serialize_compact(black_box(&payload), &header, signer).expect("JWS"))
+        });
+    }
 }
 
 criterion_group! {
