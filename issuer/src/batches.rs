@@ -225,6 +225,12 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
                 format!("reference {:?} appears twice", row.reference),
             ));
         }
+        if crate::templates::check_email(&row.email).is_err() {
+            errors.push(row_error(n, "email is not an email address"));
+        }
+        if atout_vc::model::has_nul(&row.subject) {
+            errors.push(row_error(n, "NUL characters are not allowed"));
+        }
         for e in validator.iter_errors(&row.subject).take(3) {
             errors.push(row_error(n, format!("{} {e}", e.instance_path())));
         }

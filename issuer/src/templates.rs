@@ -422,6 +422,22 @@ pub fn subject_name(subject: &Value) -> Option<String> {
     }
 }
 
+/// A plausible email address (kept in the registry only).
+pub fn check_email(email: &Option<String>) -> Result<(), ApiError> {
+    if let Some(e) = email {
+        let ok = e.len() <= 254
+            && e.split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+            && !e.chars().any(|c| c.is_control() || c.is_whitespace());
+        if !ok {
+            return Err(
+                ApiError::unprocessable("email is not an email address").with("field", "email")
+            );
+        }
+    }
+    Ok(())
+}
+
 pub fn check_reference(reference: &Option<String>) -> Result<(), ApiError> {
     if let Some(r) = reference {
         if r.is_empty() || r.len() > 200 || r.chars().any(char::is_control) {
@@ -462,6 +478,7 @@ async fn issue_from_template(
     };
     let template = template(&state, org, &id).await?;
     check_reference(&body.reference)?;
+    check_email(&body.email)?;
     let format = ProofFormat::parse(
         body.options.cryptosuite.as_deref(),
         body.options.format.as_deref(),

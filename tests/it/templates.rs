@@ -339,6 +339,17 @@ async fn templates_refuse_bad_schemas_subjects_and_strangers() {
     assert_eq!(problem["type"], "urn:atout:problem:invalid-subject");
     assert_eq!(problem["errors"].as_array().unwrap().len(), 3, "{problem}");
     assert_problem(issue(key.clone(), json!("text")).await, 422).await;
+    let mut nul = graduate();
+    nul["givenName"] = json!("Re\u{0}née");
+    assert_problem(issue(key.clone(), nul).await, 422).await;
+    let res = app
+        .post_json(
+            &format!("/orgs/univ-a/templates/{id}/issue"),
+            Some(&key),
+            &json!({"subject": graduate(), "email": "x\u{0}@example.org"}),
+        )
+        .await;
+    assert_problem(res, 422).await;
     // Another organisation cannot use or see it.
     assert_problem(issue(other.clone(), graduate()).await, 403).await;
     assert_problem(

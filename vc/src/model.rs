@@ -22,6 +22,16 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> Invalid {
     }
 }
 
+/// Whether any string (or key) in `value` holds a NUL character.
+pub fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
 /// Parses an `xsd:dateTimeStamp` (a date-time with a time zone).
 pub fn parse_datetime(field: &str, value: &Value) -> Result<DateTime<Utc>, Invalid> {
     let text = value
@@ -79,6 +89,12 @@ pub fn prepare(
     contexts: &Contexts,
     now: DateTime<Utc>,
 ) -> Result<Map<String, Value>, Invalid> {
+    if has_nul(&credential) {
+        return Err(invalid(
+            "credential",
+            "NUL characters (\\u0000) are not allowed in a credential",
+        ));
+    }
     let Value::Object(mut vc) = credential else {
         return Err(invalid("credential", "must be a JSON object"));
     };
