@@ -78,6 +78,28 @@ fn schema_type<'a>(schema: &'a Value, path: &str) -> Option<&'a str> {
     node.get("type").and_then(Value::as_str)
 }
 
+/// Sets `parts` (a dotted path) to `value`, creating objects on the way;
+/// false if the path runs through a value or ends on an object.
+fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> bool {
+    match parts {
+        [last] => {
+            if map.get(*last).is_some_and(Value::is_object) {
+                return false;
+            }
+            map.insert((*last).to_owned(), value);
+            true
+        }
+        [first, rest @ ..] => match map
+            .entry((*first).to_owned())
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            Value::Object(m) => insert_path(m, rest, value),
+            _ => false,
+        },
+        [] => false,
+    }
+}
+
 fn row_error(row: usize, message: impl Into<String>) -> Value {
     json!({"row": row, "message": message.into()})
 }
@@ -118,6 +140,9 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
         }
         for (i, record) in reader.records().enumerate() {
             let n = i + 1;
+            if errors.len() >= 50 {
+                break;
+            }
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
@@ -152,18 +177,13 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
                             ));
                             continue;
                         };
-                        let mut node = &mut subject;
                         let parts: Vec<&str> = path.split('.').collect();
-                        for part in &parts[..parts.len() - 1] {
-                            node = match node
-                                .entry(part.to_string())
-                                .or_insert_with(|| Value::Object(Map::new()))
-                            {
-                                Value::Object(m) => m,
-                                _ => unreachable!("only objects are inserted on the way"),
-                            };
+                        if !insert_path(&mut subject, &parts, value) {
+                            errors.push(row_error(
+                                n,
+                                format!("{path}: a column is both a value and an object"),
+                            ));
                         }
-                        node.insert(parts[parts.len() - 1].to_owned(), value);
                     }
                 }
             }
@@ -177,6 +197,9 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
         let text = std::str::from_utf8(data)
             .map_err(|_| ApiError::bad_request("JSON Lines must be UTF-8"))?;
         for (i, line) in text.lines().enumerate() {
+            if errors.len() >= 50 {
+                break;
+            }
             if line.trim().is_empty() {
                 continue;
             }
@@ -253,12 +276,27 @@ pub async fn create_batch(
     options: &IssueOptions,
     actor: &Actor,
 ) -> Result<Batch, ApiError> {
-    ProofFormat::parse(
+    let format = ProofFormat::parse(
         options.cryptosuite.as_deref(),
         options.format.as_deref(),
         options.alg.as_deref(),
     )
     .map_err(invalid)?;
+    if state
+        .store
+        .active_key(
+            &atout_core::store::KeyOwner::Org(org.id.clone()),
+            format.key_algorithm(),
+        )
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::unprocessable(format!(
+            "This organisation has no {} key for this format.",
+            format.key_algorithm()
+        ))
+        .with("field", "options"));
+    }
     let now = state.clock.now();
     let batch = Batch {
         id: new_id(),
@@ -478,10 +516,47 @@ pub async fn run_batch(
                 let _ = state.store.release_status(&id).await;
             }
         }
-        state
+        let mut result = state
             .store
             .complete_chunk(&batch_id, &outcome, state.clock.now())
-            .await?;
+            .await;
+        if let Err(atout_core::store::StoreError::Conflict(_)) = result {
+            // Another process issued some of these references meanwhile:
+            // they become skipped rows, and the rest is written.
+            let references: Vec<String> = outcome
+                .issued
+                .iter()
+                .filter_map(|(_, c, _)| c.reference.clone())
+                .collect();
+            let taken: std::collections::HashMap<String, String> = state
+                .store
+                .issued_references(&org.id, &references)
+                .await?
+                .into_iter()
+                .collect();
+            let mut kept = Vec::new();
+            for (row, c, a) in std::mem::take(&mut outcome.issued) {
+                match c.reference.as_ref().and_then(|r| taken.get(r)) {
+                    Some(id) => {
+                        let _ = state.store.release_status(&c.id).await;
+                        outcome.skipped.push((row, id.clone()));
+                    }
+                    None => kept.push((row, c, a)),
+                }
+            }
+            outcome.issued = kept;
+            result = state
+                .store
+                .complete_chunk(&batch_id, &outcome, state.clock.now())
+                .await;
+        }
+        if let Err(e) = result {
+            // Nothing of the chunk was written: free its status entries.
+            for (_, c, _) in &outcome.issued {
+                let _ = state.store.release_status(&c.id).await;
+            }
+            return Err(e.into());
+        }
         let now = state.clock.now();
         state
             .store

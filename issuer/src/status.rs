@@ -146,6 +146,14 @@ async fn status_list(
     let not_found = || ApiError::not_found("No such status list.");
     let (purpose, number) = list.rsplit_once('-').ok_or_else(not_found)?;
     let purpose = StatusPurpose::parse(purpose).ok_or_else(not_found)?;
+    // One URL per list: digits only, no leading zero.
+    if number.is_empty()
+        || number.len() > 9
+        || !number.bytes().all(|b| b.is_ascii_digit())
+        || number.starts_with('0')
+    {
+        return Err(not_found());
+    }
     let number: i64 = number.parse().map_err(|_| not_found())?;
     let org = state.orgs.find(&slug).await.map_err(|_| not_found())?;
     let list = state
@@ -242,6 +250,16 @@ async fn update_status(
             )));
         }
     }
+    let mut purposes = std::collections::HashSet::new();
+    if !body
+        .credential_status
+        .iter()
+        .all(|c| purposes.insert(c.status_purpose))
+    {
+        return Err(ApiError::unprocessable(
+            "Each status purpose may appear once in credentialStatus.",
+        ));
+    }
     let record = state
         .store
         .find_issued_credential(&org.id, &body.credential_id)
@@ -249,6 +267,25 @@ async fn update_status(
         .ok_or_else(|| {
             ApiError::not_found("This organisation issued no credential with this id.")
         })?;
+    // Refuse before changing anything: un-revoking, or a purpose the
+    // credential has no entry for.
+    let current = state.store.status_entries(&record.id).await?;
+    for change in &body.credential_status {
+        match current.iter().find(|e| e.purpose == change.status_purpose) {
+            None => {
+                return Err(ApiError::unprocessable(format!(
+                    "This credential has no {} status entry.",
+                    change.status_purpose.as_str()
+                )))
+            }
+            Some(e) if e.purpose == StatusPurpose::Revocation && e.status && !change.status => {
+                return Err(ApiError::conflict(
+                    "This credential is revoked, and revocation is irreversible.",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
     for change in &body.credential_status {
         let now = state.clock.now();
         let verb = match (change.status_purpose, change.status) {

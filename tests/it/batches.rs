@@ -380,3 +380,49 @@ async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
     assert_eq!(count, total);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn concurrent_batches_of_the_same_file_issue_each_reference_once() {
+    let app = TestApp::spawn().await;
+    let (key, template) = setup(&app).await;
+    let (a, b) = tokio::join!(
+        upload(&app, &key, &template, "text/csv", csv(0..300)),
+        upload(&app, &key, &template, "text/csv", csv(0..300)),
+    );
+    let la = a.headers()["location"].to_str().unwrap().to_owned();
+    let lb = b.headers()["location"].to_str().unwrap().to_owned();
+    let (da, db) = (
+        wait_done(&app, &key, &la).await,
+        wait_done(&app, &key, &lb).await,
+    );
+    let issued = da["issued"].as_i64().unwrap() + db["issued"].as_i64().unwrap();
+    let skipped = da["skipped"].as_i64().unwrap() + db["skipped"].as_i64().unwrap();
+    assert_eq!((issued, skipped), (300, 300), "{da} {db}");
+    // Hostile headers and formats without keys are refused, not crashed on.
+    let clash = "reference,degree,degree.type\nR1,x,Diploma\n".to_owned();
+    let problem = assert_problem(upload(&app, &key, &template, "text/csv", clash).await, 422).await;
+    assert!(problem["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("both a value and an object"));
+    let res = app
+        .client
+        .post(app.url(&format!(
+            "/orgs/univ-a/batches?template={template}&format=vc%2Bjwt&alg=ES256"
+        )))
+        .bearer_auth(&key)
+        .header("content-type", "text/csv")
+        .body(csv(0..1))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422).await;
+    let garbage: String = (0..100_000).map(|i| format!("{{bad {i}\n")).collect();
+    let problem = assert_problem(
+        upload(&app, &key, &template, "application/jsonl", garbage).await,
+        422,
+    )
+    .await;
+    assert!(problem["errors"].as_array().unwrap().len() <= 50);
+    app.stop().await;
+}

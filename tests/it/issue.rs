@@ -338,6 +338,13 @@ async fn bad_credentials_get_precise_problems_and_nothing_is_half_issued() {
             "",
         ),
         (
+            with(&|c| c["credentialSubject"]["nickname"] = json!("Nénette")),
+            json!({"format": "vc+jwt"}),
+            422,
+            "invalid-json-ld",
+            "",
+        ),
+        (
             with(&|c| c["credentialSubject"]["givenName"] = json!("Re\u{0}née")),
             json!({}),
             422,

@@ -273,6 +273,8 @@ async fn status_lists_are_public_cacheable_and_status_changes_are_guarded() {
     assert_ne!(res.headers()["etag"].to_str().unwrap(), etag);
 
     for path in [
+        "/orgs/univ-a/status/revocation-01",
+        "/orgs/univ-a/status/revocation-+1",
         "/orgs/univ-a/status/revocation-2",
         "/orgs/univ-a/status/other-1",
         "/orgs/univ-a/status/revocation",
@@ -328,6 +330,38 @@ async fn status_lists_are_public_cacheable_and_status_changes_are_guarded() {
         )
         .await;
     }
+    // Several changes are checked before any is made.
+    let suspend_then_unrevoke = json!({"credentialId": id, "credentialStatus": [
+        {"type": "BitstringStatusListEntry", "status": true, "statusPurpose": "suspension"},
+        {"type": "BitstringStatusListEntry", "status": false, "statusPurpose": "revocation"}
+    ]});
+    assert_problem(
+        app.post_json(
+            "/credentials/status",
+            Some(&issuer.key),
+            &suspend_then_unrevoke,
+        )
+        .await,
+        409,
+    )
+    .await;
+    let twice = json!({"credentialId": id, "credentialStatus": [
+        {"type": "BitstringStatusListEntry", "status": true, "statusPurpose": "suspension"},
+        {"type": "BitstringStatusListEntry", "status": false, "statusPurpose": "suspension"}
+    ]});
+    assert_problem(
+        app.post_json("/credentials/status", Some(&issuer.key), &twice)
+            .await,
+        422,
+    )
+    .await;
+    let page: Value = app
+        .get("/orgs/univ-a/credentials", Some(&issuer.key))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"][0]["suspended"], false, "nothing was changed");
     // A credential cannot bring its own status entries.
     let mut own = diploma(app);
     own["credentialStatus"] = json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "1", "statusListCredential": "https://evil.example/list"});

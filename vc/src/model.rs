@@ -22,6 +22,23 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> Invalid {
     }
 }
 
+/// The path of the first key that is an IRI (`x:y`) or a keyword (`@x`).
+fn odd_key(key: &str, value: &Value, path: &str) -> Option<String> {
+    if key.contains(':') || key.starts_with('@') {
+        return Some(path.to_owned());
+    }
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| odd_key(k, v, &format!("{path}.{k}"))),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| match v {
+            Value::Object(_) => odd_key("", v, &format!("{path}[{i}]")),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 /// Whether any string (or key) in `value` holds a NUL character.
 pub fn has_nul(value: &Value) -> bool {
     match value {
@@ -98,6 +115,20 @@ pub fn prepare(
     let Value::Object(mut vc) = credential else {
         return Err(invalid("credential", "must be a JSON object"));
     };
+    // Only compact terms: a key written as an IRI (or a JSON-LD keyword, or
+    // a nested @context) would slip past the checks below and change what
+    // the signature covers.
+    for (key, value) in &vc {
+        if key != "@context" {
+            if let Some(bad) = odd_key(key, value, key) {
+                return Err(invalid(
+                    bad,
+                    "only terms defined by the bundled contexts are accepted as keys (no IRIs, \
+                     JSON-LD keywords or nested @context)",
+                ));
+            }
+        }
+    }
     if vc.contains_key("proof") {
         return Err(invalid(
             "proof",

@@ -119,6 +119,7 @@ pub async fn secure(
             })
         }
         ProofFormat::VcJwt(alg) => {
+            crate::ssi_bridge::check_json_ld(engine, credential).await?;
             let jwt = sign_vc_jwt(credential, alg, &key.verification_method, &key.key)?;
             let envelope = json!({
                 "@context": [CREDENTIALS_V2],

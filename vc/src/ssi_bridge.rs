@@ -162,6 +162,24 @@ pub async fn sign_data_integrity(
     serde_json::to_string(&signed).map_err(|e| SignError::Internal(e.to_string()))
 }
 
+/// Checks that `credential` is valid JSON-LD under its (bundled) contexts:
+/// every term defined. Data Integrity signing does this as part of
+/// canonicalisation; `vc+jwt` needs it separately, so that a JWT never
+/// carries what a Data Integrity proof would refuse.
+pub async fn check_json_ld(
+    engine: &LdEngine,
+    credential: &Map<String, Value>,
+) -> Result<(), SignError> {
+    use ssi::json_ld::Expandable;
+    let vc: JsonCredential = serde_json::from_value(Value::Object(credential.clone()))
+        .map_err(|e| SignError::JsonLd(format!("not a VC 2.0 credential: {e}")))?;
+    let mut ld = ssi::rdf::LdEnvironment::default();
+    vc.expand_with(&mut ld, &engine.loader)
+        .await
+        .map_err(|e| SignError::JsonLd(format!("JSON-LD expansion failed: {e}")))?;
+    Ok(())
+}
+
 /// Resolves a did:key locally (no network): Multikey verification method,
 /// listed for authentication and assertion. Only the key types Atout
 /// verifies (Ed25519, P-256), in their canonical encoding, are accepted.

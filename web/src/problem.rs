@@ -223,6 +223,12 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(what) => Self::conflict(what),
             StoreError::NotFound => Self::not_found("No such resource."),
+            // PostgreSQL refuses NUL and invalid bytes in text: the input's fault.
+            StoreError::Database(sqlx::Error::Database(db))
+                if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) =>
+            {
+                Self::bad_request("The request contains characters that cannot be stored (NUL).")
+            }
             StoreError::Database(sqlx::Error::PoolTimedOut) => {
                 Self::unavailable("The database is busy; try again shortly.")
                     .header(header::RETRY_AFTER, "2")
