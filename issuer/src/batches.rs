@@ -356,9 +356,10 @@ pub async fn run_batch(
         .get_batch(&batch_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No such batch."))?;
+    let holder = new_id();
     if !state
         .store
-        .lease_batch(&batch_id, now + lease, now, false)
+        .lease_batch(&batch_id, &holder, now + lease, now, false)
         .await?
     {
         return Ok(batch);
@@ -558,10 +559,16 @@ pub async fn run_batch(
             return Err(e.into());
         }
         let now = state.clock.now();
-        state
+        if !state
             .store
-            .lease_batch(&batch_id, now + lease, now, true)
-            .await?;
+            .lease_batch(&batch_id, &holder, now + lease, now, true)
+            .await?
+        {
+            // Another worker took the batch over (this one was too slow):
+            // leave the rest to it.
+            tracing::warn!(batch = %batch_id, "lease lost; another worker continues");
+            break;
+        }
         if let Some(batch) = state.store.get_batch(&batch_id).await? {
             if let Some(p) = &progress {
                 p(&batch);
@@ -575,6 +582,15 @@ pub async fn run_batch(
         .ok_or_else(|| ApiError::internal("batch vanished"))?;
     tracing::info!(batch = %batch.id, issued = batch.issued, skipped = batch.skipped, failed = batch.failed, "batch finished");
     Ok(batch)
+}
+
+/// Resumes batches left running by a previous process, now and then every
+/// minute (a worker that died leaves its lease to expire).
+pub async fn resume_forever(state: AppState) {
+    loop {
+        resume_orphans(state.clone()).await;
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
 }
 
 /// Resumes the batches left running by a previous process.

@@ -298,7 +298,7 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let resume = app.state.clone();
     let running = Running::start(app, listen, metrics).await?;
     // Batches left running by a previous process (crash, restart).
-    tokio::spawn(atout_issuer::batches::resume_orphans(resume));
+    tokio::spawn(atout_issuer::batches::resume_forever(resume));
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
     use std::io::Write as _;

@@ -629,3 +629,85 @@ async fn concurrent_rotations_of_one_owner_never_collide() {
     }
     assert_eq!(store.list_keys(&KeyOwner::Platform).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn batch_leases_belong_to_one_worker() {
+    use atout_core::store::{Batch, Template};
+    let db = TestDb::new().await;
+    let store = open(&db).await;
+    let a = org("univ-a");
+    store
+        .create_org(
+            &a,
+            &[key(
+                KeyOwner::Org(a.id.clone()),
+                "key-1",
+                KeyAlgorithm::Ed25519,
+            )],
+            &audit(Some(&a.id), "org.created"),
+        )
+        .await
+        .unwrap();
+    let template = Template {
+        id: new_id(),
+        org_id: a.id.clone(),
+        name_fr: "Diplôme".into(),
+        name_en: "Diploma".into(),
+        credential_type: "DiplomaCredential".into(),
+        subject_schema: "{}".into(),
+        achievement: None,
+        created_at: start_time(),
+    };
+    store
+        .create_template(&template, &audit(Some(&a.id), "template.created"))
+        .await
+        .unwrap();
+    let batch = Batch {
+        id: new_id(),
+        org_id: a.id.clone(),
+        template_id: template.id.clone(),
+        options: "{}".into(),
+        actor: "cli".into(),
+        state: "running".into(),
+        total: 0,
+        issued: 0,
+        skipped: 0,
+        failed: 0,
+        created_at: start_time(),
+        updated_at: start_time(),
+    };
+    store
+        .create_batch(&batch, &[], &audit(Some(&a.id), "batch.created"))
+        .await
+        .unwrap();
+    let t0 = start_time();
+    let later = |s: i64| t0 + Duration::seconds(s);
+    assert!(store
+        .lease_batch(&batch.id, "w1", later(120), t0, false)
+        .await
+        .unwrap());
+    // Held: another worker can neither take nor renew it.
+    assert!(!store
+        .lease_batch(&batch.id, "w2", later(130), later(10), false)
+        .await
+        .unwrap());
+    assert!(!store
+        .lease_batch(&batch.id, "w2", later(130), later(10), true)
+        .await
+        .unwrap());
+    assert!(store
+        .lease_batch(&batch.id, "w1", later(200), later(60), true)
+        .await
+        .unwrap());
+    assert!(store.orphaned_batches(later(100)).await.unwrap().is_empty());
+    // Expired: another worker takes it, and the first can no longer renew.
+    assert_eq!(store.orphaned_batches(later(201)).await.unwrap().len(), 1);
+    assert!(store
+        .lease_batch(&batch.id, "w2", later(330), later(201), false)
+        .await
+        .unwrap());
+    assert!(!store
+        .lease_batch(&batch.id, "w1", later(400), later(202), true)
+        .await
+        .unwrap());
+}

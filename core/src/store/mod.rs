@@ -489,11 +489,13 @@ pub trait Store: Send + Sync + 'static {
     async fn get_batch(&self, id: &str) -> StoreResult<Option<Batch>>;
     /// Running batches nobody holds (to resume after a restart).
     async fn orphaned_batches(&self, now: DateTime<Utc>) -> StoreResult<Vec<Batch>>;
-    /// Takes or renews the batch's lease; false if another worker holds it.
+    /// Takes (when free or expired) or renews (when `holder` has it) the
+    /// batch's lease until `until`; false if another worker holds it.
     async fn lease_batch(
         &self,
         id: &str,
-        holder_until: DateTime<Utc>,
+        holder: &str,
+        until: DateTime<Utc>,
         now: DateTime<Utc>,
         renew: bool,
     ) -> StoreResult<bool>;

@@ -1208,23 +1208,30 @@ macro_rules! sql_store {
             async fn lease_batch(
                 &self,
                 id: &str,
-                holder_until: DateTime<Utc>,
+                holder: &str,
+                until: DateTime<Utc>,
                 now: DateTime<Utc>,
                 renew: bool,
             ) -> StoreResult<bool> {
                 let mut tx = self.write().await?;
                 let done = if renew {
-                    sqlx::query("UPDATE batches SET lease_until = $1 WHERE id = $2 AND state = 'running'")
-                        .bind(holder_until)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?
+                    sqlx::query(
+                        "UPDATE batches SET lease_until = $1 \
+                         WHERE id = $2 AND state = 'running' AND lease_holder = $3",
+                    )
+                    .bind(until)
+                    .bind(id)
+                    .bind(holder)
+                    .execute(&mut *tx)
+                    .await?
                 } else {
                     sqlx::query(
-                        "UPDATE batches SET lease_until = $1 WHERE id = $2 AND state = 'running' \
-                         AND (lease_until IS NULL OR lease_until < $3)",
+                        "UPDATE batches SET lease_until = $1, lease_holder = $2 \
+                         WHERE id = $3 AND state = 'running' \
+                         AND (lease_until IS NULL OR lease_until < $4)",
                     )
-                    .bind(holder_until)
+                    .bind(until)
+                    .bind(holder)
                     .bind(id)
                     .bind(now)
                     .execute(&mut *tx)

@@ -1,0 +1,2 @@
+-- The worker holding a batch's lease: only it may renew the lease.
+ALTER TABLE batches ADD COLUMN lease_holder TEXT;
