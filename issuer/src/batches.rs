@@ -25,10 +25,7 @@ use atout_core::{
     ids::new_id,
     store::{Batch, BatchRow, ChunkOutcome, IssuedCredential, Organisation, Template},
 };
-use atout_vc::{
-    model,
-    sign::{self, ProofFormat},
-};
+use atout_vc::{model, sign};
 use atout_web::{
     auth::{OrgKey, Principal},
     problem::ProblemBody,
@@ -276,12 +273,7 @@ pub async fn create_batch(
     options: &IssueOptions,
     actor: &Actor,
 ) -> Result<Batch, ApiError> {
-    let format = ProofFormat::parse(
-        options.cryptosuite.as_deref(),
-        options.format.as_deref(),
-        options.alg.as_deref(),
-    )
-    .map_err(invalid)?;
+    let format = options.proof_format()?;
     if state
         .store
         .active_key(
@@ -378,12 +370,7 @@ pub async fn run_batch(
         .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
     let options: IssueOptions = serde_json::from_str(&batch.options)
         .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
-    let format = ProofFormat::parse(
-        options.cryptosuite.as_deref(),
-        options.format.as_deref(),
-        options.alg.as_deref(),
-    )
-    .map_err(invalid)?;
+    let format = options.proof_format()?;
     let key = Arc::new(
         state
             .orgs

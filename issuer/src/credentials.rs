@@ -57,6 +57,18 @@ pub struct IssueOptions {
     pub credential_id: Option<String>,
 }
 
+impl IssueOptions {
+    /// The proof format these options ask for.
+    pub fn proof_format(&self) -> Result<ProofFormat, ApiError> {
+        ProofFormat::parse(
+            self.cryptosuite.as_deref(),
+            self.format.as_deref(),
+            self.alg.as_deref(),
+        )
+        .map_err(invalid)
+    }
+}
+
 pub fn invalid(e: Invalid) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -94,12 +106,7 @@ async fn issue(
         ));
     };
     let options = request.options;
-    let format = ProofFormat::parse(
-        options.cryptosuite.as_deref(),
-        options.format.as_deref(),
-        options.alg.as_deref(),
-    )
-    .map_err(invalid)?;
+    let format = options.proof_format()?;
     let mut credential = request.credential;
     if credential.get("credentialStatus").is_some() {
         return Err(invalid(Invalid {

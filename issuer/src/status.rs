@@ -51,13 +51,6 @@ pub fn list_url(state: &AppState, slug: &str, purpose: StatusPurpose, number: i6
     )
 }
 
-fn vc_purpose(p: StatusPurpose) -> status::Purpose {
-    match p {
-        StatusPurpose::Revocation => status::Purpose::Revocation,
-        StatusPurpose::Suspension => status::Purpose::Suspension,
-    }
-}
-
 /// Allocates the revocation and suspension entries of the credentials
 /// `refs` (record ids); returns each credential's `credentialStatus`.
 pub async fn assign(
@@ -75,7 +68,7 @@ pub async fn assign(
         for (i, e) in entries.iter().enumerate() {
             per_credential[i].push(status::entry(
                 &list_url(state, &org.slug, purpose, e.list_number),
-                vc_purpose(purpose),
+                purpose,
                 e.index as u64,
             ));
         }
@@ -100,13 +93,7 @@ async fn signed_list(
         .map_err(ApiError::internal)?;
     let did = state.orgs.did_web().org(&org.slug);
     let url = list_url(state, &org.slug, list.purpose, list.number);
-    let unsigned = status::list_credential(
-        &url,
-        &did,
-        vc_purpose(list.purpose),
-        &encoded,
-        state.clock.now(),
-    );
+    let unsigned = status::list_credential(&url, &did, list.purpose, &encoded, state.clock.now());
     let key = state
         .orgs
         .org_signing_key(&org.slug, KeyAlgorithm::Ed25519)

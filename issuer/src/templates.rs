@@ -14,10 +14,7 @@ use atout_core::{
     ids::new_id,
     store::{Organisation, Template},
 };
-use atout_vc::{
-    contexts::{CREDENTIALS_V2, OB_V3_0_3},
-    sign::ProofFormat,
-};
+use atout_vc::contexts::{CREDENTIALS_V2, OB_V3_0_3};
 use atout_web::{
     auth::{OrgKey, OrgMember, Principal},
     problem::ProblemBody,
@@ -479,12 +476,7 @@ async fn issue_from_template(
     let template = template(&state, org, &id).await?;
     check_reference(&body.reference)?;
     check_email(&body.email)?;
-    let format = ProofFormat::parse(
-        body.options.cryptosuite.as_deref(),
-        body.options.format.as_deref(),
-        body.options.alg.as_deref(),
-    )
-    .map_err(crate::credentials::invalid)?;
+    let format = body.options.proof_format()?;
     let schema: Value = serde_json::from_str(&template.subject_schema)
         .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
     check_subject(&schema, &body.subject)?;

@@ -15,29 +15,8 @@ pub const MIN_LIST_SIZE: usize = 131_072;
 /// `Cache-Control`.
 pub const TTL_MS: u64 = 300_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Purpose {
-    Revocation,
-    Suspension,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Revocation => "revocation",
-            Self::Suspension => "suspension",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "revocation" => Some(Self::Revocation),
-            "suspension" => Some(Self::Suspension),
-            _ => None,
-        }
-    }
-}
+/// The purposes of status entries (shared with the store).
+pub use atout_core::store::StatusPurpose as Purpose;
 
 /// A `BitstringStatusListEntry` for a credential.
 pub fn entry(list_url: &str, purpose: Purpose, index: u64) -> Value {
