@@ -339,6 +339,25 @@ macro_rules! sql_store {
                 Ok(begin(&self.pool).await?)
             }
 
+            /// An organisation's credential whose `column` (a fixed column
+            /// name, never input) equals `value`.
+            async fn credential_where(
+                &self,
+                org_id: &str,
+                column: &'static str,
+                value: &str,
+            ) -> StoreResult<Option<IssuedCredential>> {
+                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials \
+                     WHERE org_id = $1 AND {column} = $2"
+                ))
+                .bind(org_id)
+                .bind(value)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
             /// Serialises key changes of one owner within a transaction
             /// (PostgreSQL runs READ COMMITTED; SQLite's `BEGIN IMMEDIATE`
             /// already serialises writers).
@@ -364,22 +383,80 @@ macro_rules! sql_store {
                 tx: &mut sqlx::Transaction<'c, $db>,
                 e: &NewAuditEntry,
             ) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (id, at, org_id, actor, action, object, request_id, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(&e.id)
-                .bind(e.at)
-                .bind(&e.org_id)
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(&e.object)
-                .bind(&e.request_id)
-                .bind(e.details.as_ref().map(|d| d.to_string()))
-                .execute(&mut **tx)
-                .await
-                .map_err(|e| StoreError::from_sqlx(e, "audit entry already exists"))?;
+                Self::insert_audits(tx, &[e]).await
+            }
+
+            /// Appends audit lines (multi-row INSERTs).
+            async fn insert_audits<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                entries: &[&NewAuditEntry],
+            ) -> StoreResult<()> {
+                for chunk in entries.chunks(INSERT_CHUNK / 2) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO audit_log (id, at, org_id, actor, action, object, request_id, details) ",
+                    );
+                    q.push_values(chunk, |mut b, e| {
+                        b.push_bind(&e.id)
+                            .push_bind(e.at)
+                            .push_bind(&e.org_id)
+                            .push_bind(&e.actor)
+                            .push_bind(&e.action)
+                            .push_bind(&e.object)
+                            .push_bind(&e.request_id)
+                            .push_bind(e.details.as_ref().map(|d| d.to_string()));
+                    });
+                    q.build()
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(|e| StoreError::from_sqlx(e, "audit entry already exists"))?;
+                }
                 Ok(())
+            }
+
+            /// Stores signed credentials verbatim (multi-row INSERTs).
+            async fn insert_credentials<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                credentials: &[&IssuedCredential],
+            ) -> StoreResult<()> {
+                for chunk in credentials.chunks(INSERT_CHUNK / 2) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO issued_credentials ({CREDENTIAL_COLUMNS}) "
+                    ));
+                    q.push_values(chunk, |mut b, c| {
+                        b.push_bind(&c.id)
+                            .push_bind(&c.org_id)
+                            .push_bind(&c.credential_id)
+                            .push_bind(&c.format)
+                            .push_bind(&c.body)
+                            .push_bind(c.issued_at)
+                            .push_bind(&c.template_id)
+                            .push_bind(&c.reference)
+                            .push_bind(&c.subject_name)
+                            .push_bind(&c.subject_email);
+                    });
+                    q.build().execute(&mut **tx).await.map_err(|e| {
+                        StoreError::from_sqlx(e, "a credential with this id or reference was already issued")
+                    })?;
+                }
+                Ok(())
+            }
+
+            /// Inserts `new` as an active key with the owner's next fragment
+            /// (`key-N`); the caller holds the owner's lock.
+            async fn insert_next_key<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                new: &SigningKeyRecord,
+            ) -> StoreResult<String> {
+                let count: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE owner = $1")
+                        .bind(new.owner.column())
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let mut key = new.clone();
+                key.fragment = format!("key-{}", count + 1);
+                key.status = KeyStatus::Active;
+                Self::insert_key(tx, &key).await?;
+                Ok(key.fragment)
             }
 
             async fn insert_key<'c>(
@@ -552,11 +629,6 @@ macro_rules! sql_store {
             ) -> StoreResult<(String, Option<String>)> {
                 let mut tx = self.write().await?;
                 Self::lock_owner(&mut tx, &new.owner).await?;
-                let count: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE owner = $1")
-                        .bind(new.owner.column())
-                        .fetch_one(&mut *tx)
-                        .await?;
                 let retired: Option<String> = sqlx::query_scalar(
                     "UPDATE signing_keys SET status = 'retired', retired_at = $1 \
                      WHERE owner = $2 AND algorithm = $3 AND status = 'active' RETURNING id",
@@ -566,18 +638,15 @@ macro_rules! sql_store {
                 .bind(new.algorithm.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
-                let mut key = new.clone();
-                key.fragment = format!("key-{}", count + 1);
-                key.status = KeyStatus::Active;
-                Self::insert_key(&mut tx, &key).await?;
+                let fragment = Self::insert_next_key(&mut tx, new).await?;
                 let mut audit = audit.clone();
                 if let Some(serde_json::Value::Object(details)) = audit.details.as_mut() {
-                    details.insert("fragment".into(), key.fragment.clone().into());
+                    details.insert("fragment".into(), fragment.clone().into());
                     details.insert("retired".into(), retired.clone().into());
                 }
                 Self::insert_audit(&mut tx, &audit).await?;
                 tx.commit().await?;
-                Ok((key.fragment, retired))
+                Ok((fragment, retired))
             }
 
             async fn create_key_if_absent(
@@ -598,15 +667,7 @@ macro_rules! sql_store {
                 if existing > 0 {
                     return Ok(false);
                 }
-                let count: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys WHERE owner = $1")
-                        .bind(new.owner.column())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                let mut key = new.clone();
-                key.fragment = format!("key-{}", count + 1);
-                key.status = KeyStatus::Active;
-                Self::insert_key(&mut tx, &key).await?;
+                Self::insert_next_key(&mut tx, new).await?;
                 Self::insert_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(true)
@@ -755,23 +816,7 @@ macro_rules! sql_store {
                 audit: &NewAuditEntry,
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                sqlx::query(&format!(
-                    "INSERT INTO issued_credentials ({CREDENTIAL_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                ))
-                .bind(&c.id)
-                .bind(&c.org_id)
-                .bind(&c.credential_id)
-                .bind(&c.format)
-                .bind(&c.body)
-                .bind(c.issued_at)
-                .bind(&c.template_id)
-                .bind(&c.reference)
-                .bind(&c.subject_name)
-                .bind(&c.subject_email)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_sqlx(e, "a credential with this id exists"))?;
+                Self::insert_credentials(&mut tx, &[c]).await?;
                 Self::insert_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(())
@@ -782,15 +827,7 @@ macro_rules! sql_store {
                 org_id: &str,
                 credential_id: &str,
             ) -> StoreResult<Option<IssuedCredential>> {
-                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
-                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials \
-                     WHERE org_id = $1 AND credential_id = $2"
-                ))
-                .bind(org_id)
-                .bind(credential_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(Into::into))
+                self.credential_where(org_id, "credential_id", credential_id).await
             }
 
             async fn allocate_status(
@@ -1041,15 +1078,7 @@ macro_rules! sql_store {
                 org_id: &str,
                 reference: &str,
             ) -> StoreResult<Option<IssuedCredential>> {
-                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
-                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials \
-                     WHERE org_id = $1 AND reference = $2"
-                ))
-                .bind(org_id)
-                .bind(reference)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(Into::into))
+                self.credential_where(org_id, "reference", reference).await
             }
 
             async fn list_issued(
@@ -1279,41 +1308,11 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                for chunk in outcome.issued.chunks(INSERT_CHUNK / 2) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
-                        "INSERT INTO issued_credentials ({CREDENTIAL_COLUMNS}) "
-                    ));
-                    q.push_values(chunk, |mut b, (_, c, _)| {
-                        b.push_bind(&c.id)
-                            .push_bind(&c.org_id)
-                            .push_bind(&c.credential_id)
-                            .push_bind(&c.format)
-                            .push_bind(&c.body)
-                            .push_bind(c.issued_at)
-                            .push_bind(&c.template_id)
-                            .push_bind(&c.reference)
-                            .push_bind(&c.subject_name)
-                            .push_bind(&c.subject_email);
-                    });
-                    q.build()
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| StoreError::from_sqlx(e, "a credential id or reference was already issued"))?;
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO audit_log (id, at, org_id, actor, action, object, request_id, details) ",
-                    );
-                    q.push_values(chunk, |mut b, (_, _, e)| {
-                        b.push_bind(&e.id)
-                            .push_bind(e.at)
-                            .push_bind(&e.org_id)
-                            .push_bind(&e.actor)
-                            .push_bind(&e.action)
-                            .push_bind(&e.object)
-                            .push_bind(&e.request_id)
-                            .push_bind(e.details.as_ref().map(|d| d.to_string()));
-                    });
-                    q.build().execute(&mut *tx).await?;
-                }
+                let credentials: Vec<&IssuedCredential> =
+                    outcome.issued.iter().map(|(_, c, _)| c).collect();
+                Self::insert_credentials(&mut tx, &credentials).await?;
+                let audits: Vec<&NewAuditEntry> = outcome.issued.iter().map(|(_, _, a)| a).collect();
+                Self::insert_audits(&mut tx, &audits).await?;
                 let updates = outcome
                     .issued
                     .iter()
