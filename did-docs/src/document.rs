@@ -1,9 +1,36 @@
 //! DID documents of the platform and organisations.
 
 use atout_core::{
-    did::{DidDocument, MethodRef, VerificationMethod, DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT},
-    store::{KeyStatus, SigningKeyRecord},
+    did::{
+        DidDocument, DidWeb, MethodRef, VerificationMethod, DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT,
+    },
+    ids::Slug,
+    store::{KeyOwner, KeyStatus, SigningKeyRecord, Store, StoreError},
 };
+
+/// The document of one of this platform's DIDs, from the database: the
+/// platform's (`slug: None`) or an organisation's. `None` if there is no
+/// such organisation (an invalid slug never reaches the database).
+pub async fn local_document(
+    store: &dyn Store,
+    did_web: &DidWeb,
+    slug: Option<&str>,
+) -> Result<Option<DidDocument>, StoreError> {
+    let (did, owner) = match slug {
+        None => (did_web.platform(), KeyOwner::Platform),
+        Some(slug) => {
+            if Slug::parse(slug).is_err() {
+                return Ok(None);
+            }
+            let Some(org) = store.get_org_by_slug(slug).await? else {
+                return Ok(None);
+            };
+            (did_web.org(&org.slug), KeyOwner::Org(org.id))
+        }
+    };
+    let keys = store.list_keys(&owner).await?;
+    Ok(Some(document_for(&did, &keys)))
+}
 
 /// The DID document for `did` with these keys:
 ///

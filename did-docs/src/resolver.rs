@@ -10,12 +10,11 @@
 //!   cannot smuggle a private target) unless `did_web_allow_private` is set.
 //!   Successful results are cached for `did_web_cache_ttl_secs`.
 
-use crate::document::document_for;
 use atout_core::{
     clock::Clock,
     config::DidWebConfig,
     did::{did_web_url, DidDocument, DidResolver, DidWeb, ResolveError},
-    store::{KeyOwner, Store},
+    store::Store,
 };
 use chrono::{DateTime, Utc};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -46,30 +45,10 @@ impl Resolver {
         did: &str,
         owner: Option<&str>,
     ) -> Result<DidDocument, ResolveError> {
-        let internal = |e: atout_core::store::StoreError| ResolveError::Internal(e.to_string());
-        let keys = match owner {
-            None => self
-                .store
-                .list_keys(&KeyOwner::Platform)
-                .await
-                .map_err(internal)?,
-            Some(slug) => {
-                if atout_core::ids::Slug::parse(slug).is_err() {
-                    return Err(ResolveError::NotFound(did.chars().take(200).collect()));
-                }
-                let org = self
-                    .store
-                    .get_org_by_slug(slug)
-                    .await
-                    .map_err(internal)?
-                    .ok_or_else(|| ResolveError::NotFound(did.to_owned()))?;
-                self.store
-                    .list_keys(&KeyOwner::Org(org.id))
-                    .await
-                    .map_err(internal)?
-            }
-        };
-        Ok(document_for(did, &keys))
+        crate::document::local_document(self.store.as_ref(), &self.did_web, owner)
+            .await
+            .map_err(|e| ResolveError::Internal(e.to_string()))?
+            .ok_or_else(|| ResolveError::NotFound(did.chars().take(200).collect()))
     }
 }
 

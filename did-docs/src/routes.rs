@@ -1,8 +1,8 @@
 //! `GET /.well-known/did.json` (the platform) and
 //! `GET /orgs/{slug}/did.json` (each organisation). Public.
 
-use crate::document::document_for;
-use atout_core::{did::DidDocument, store::KeyOwner};
+use crate::document::local_document;
+use atout_core::did::DidDocument;
 use atout_web::{ApiError, AppState, Path};
 use axum::{
     extract::State,
@@ -44,11 +44,10 @@ fn did_json(doc: &DidDocument) -> Response {
     responses((status = 200, description = "DID document", content_type = "application/did+json"))
 )]
 async fn platform_did(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let keys = state.store.list_keys(&KeyOwner::Platform).await?;
-    Ok(did_json(&document_for(
-        &state.orgs.did_web().platform(),
-        &keys,
-    )))
+    let doc = local_document(state.store.as_ref(), state.orgs.did_web(), None)
+        .await?
+        .ok_or_else(|| ApiError::internal("the platform has no document"))?;
+    Ok(did_json(&doc))
 }
 
 /// An organisation's DID document: Multikey verification methods; active
@@ -67,17 +66,8 @@ async fn org_did(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    if atout_core::ids::Slug::parse(&slug).is_err() {
-        return Err(ApiError::not_found("No organisation has this slug."));
-    }
-    let org = state
-        .store
-        .get_org_by_slug(&slug)
+    let doc = local_document(state.store.as_ref(), state.orgs.did_web(), Some(&slug))
         .await?
         .ok_or_else(|| ApiError::not_found("No organisation has this slug."))?;
-    let keys = state.store.list_keys(&KeyOwner::Org(org.id)).await?;
-    Ok(did_json(&document_for(
-        &state.orgs.did_web().org(&org.slug),
-        &keys,
-    )))
+    Ok(did_json(&doc))
 }
