@@ -18,7 +18,7 @@
 
 use crate::{
     credentials::{invalid, sign_error, IssueOptions},
-    templates::{build_credential, check_subject, subject_name},
+    templates::{build_credential, check_subject, stored_schema, subject_name, subject_validator},
 };
 use atout_core::{
     audit::{action, Actor},
@@ -226,8 +226,7 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
             format!("at most {MAX_ROWS} rows per batch"),
         )]));
     }
-    let validator = jsonschema::validator_for(schema)
-        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    let validator = subject_validator(schema)?;
     let mut seen = HashSet::new();
     for (i, row) in rows.iter().enumerate() {
         let n = i + 1;
@@ -366,8 +365,7 @@ pub async fn run_batch(
         .get_template(&org.id, &batch.template_id)
         .await?
         .ok_or_else(|| ApiError::internal("batch of an unknown template"))?;
-    let schema: Value = serde_json::from_str(&template.subject_schema)
-        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    let validator = subject_validator(&stored_schema(&template)?)?;
     let options: IssueOptions = serde_json::from_str(&batch.options)
         .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
     let format = options.proof_format()?;
@@ -412,7 +410,7 @@ pub async fn run_batch(
             let prepared = serde_json::from_str::<Value>(&row.subject)
                 .map_err(|e| ApiError::internal(e.to_string()))
                 .and_then(|subject| {
-                    check_subject(&schema, &subject)?;
+                    check_subject(&validator, &subject)?;
                     let credential = build_credential(&state, &org, &template, &subject)?;
                     model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)
                 });
@@ -667,8 +665,7 @@ async fn create_batch_route(
         .get_template(&org.id, &q.template)
         .await?
         .ok_or_else(|| ApiError::not_found("This organisation has no such template."))?;
-    let schema: Value = serde_json::from_str(&template.subject_schema)
-        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    let schema = stored_schema(&template)?;
     let rows = tokio::task::spawn_blocking(move || parse_rows(csv, &body, &schema))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;

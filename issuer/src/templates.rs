@@ -342,10 +342,19 @@ pub struct TemplateIssue {
     pub options: crate::credentials::IssueOptions,
 }
 
+/// A template's subject schema (checked when the template was created).
+pub fn stored_schema(template: &Template) -> Result<Value, ApiError> {
+    serde_json::from_str(&template.subject_schema)
+        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))
+}
+
+/// The compiled subject schema: compile once, check many subjects.
+pub fn subject_validator(schema: &Value) -> Result<jsonschema::Validator, ApiError> {
+    jsonschema::validator_for(schema).map_err(|e| ApiError::internal(format!("stored schema: {e}")))
+}
+
 /// The subject's errors against the schema, at most 20.
-pub fn check_subject(schema: &Value, subject: &Value) -> Result<(), ApiError> {
-    let validator = jsonschema::validator_for(schema)
-        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+pub fn check_subject(validator: &jsonschema::Validator, subject: &Value) -> Result<(), ApiError> {
     let errors: Vec<Value> = validator
         .iter_errors(subject)
         .take(20)
@@ -477,9 +486,10 @@ async fn issue_from_template(
     check_reference(&body.reference)?;
     check_email(&body.email)?;
     let format = body.options.proof_format()?;
-    let schema: Value = serde_json::from_str(&template.subject_schema)
-        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
-    check_subject(&schema, &body.subject)?;
+    check_subject(
+        &subject_validator(&stored_schema(&template)?)?,
+        &body.subject,
+    )?;
     let credential = build_credential(&state, org, &template, &body.subject)?;
     let issued = issue_credential(
         &state,

@@ -346,7 +346,8 @@ async fn bulk_issue(
     };
     let data =
         std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let schema: serde_json::Value = serde_json::from_str(&template.subject_schema)?;
+    let schema =
+        atout_issuer::templates::stored_schema(&template).map_err(|e| anyhow::anyhow!("{e}"))?;
     let rows = tokio::task::spawn_blocking(move || batches::parse_rows(csv, &data, &schema))
         .await?
         .map_err(|e| {
