@@ -330,6 +330,10 @@ pub async fn create_batch(
     Ok(batch)
 }
 
+/// A row ready to sign: the row, its registry id, the credential and the
+/// subject's name for the registry.
+type Prepared = (BatchRow, String, Map<String, Value>, Option<String>);
+
 /// Called after each chunk with the batch's counters.
 pub type Progress = Arc<dyn Fn(&Batch) + Send + Sync>;
 
@@ -400,8 +404,7 @@ pub async fn run_batch(
             .into_iter()
             .collect();
         let mut outcome = ChunkOutcome::default();
-        // (row, record id, credential, subject name, email)
-        let mut todo: Vec<(BatchRow, String, Map<String, Value>)> = Vec::new();
+        let mut todo: Vec<Prepared> = Vec::new();
         for row in rows {
             if let Some(id) = existing.get(&row.reference) {
                 outcome.skipped.push((row.row_number, id.clone()));
@@ -412,17 +415,19 @@ pub async fn run_batch(
                 .and_then(|subject| {
                     check_subject(&validator, &subject)?;
                     let credential = build_credential(&state, &org, &template, &subject)?;
-                    model::prepare(credential, &did, &state.vc.contexts, now).map_err(invalid)
+                    let map = model::prepare(credential, &did, &state.vc.contexts, now)
+                        .map_err(invalid)?;
+                    Ok((map, subject_name(&subject)))
                 });
             match prepared {
-                Ok(map) => todo.push((row, new_id(), map)),
+                Ok((map, name)) => todo.push((row, new_id(), map, name)),
                 Err(e) => outcome.failed.push((row.row_number, e.to_string())),
             }
         }
         if !todo.is_empty() {
-            let ids: Vec<String> = todo.iter().map(|(_, id, _)| id.clone()).collect();
+            let ids: Vec<String> = todo.iter().map(|(_, id, _, _)| id.clone()).collect();
             let statuses = crate::status::assign(&state, &org, &ids).await?;
-            for ((_, _, map), entries) in todo.iter_mut().zip(statuses) {
+            for ((_, _, map, _), entries) in todo.iter_mut().zip(statuses) {
                 map.insert("credentialStatus".into(), entries);
             }
             // Sign on every core.
@@ -438,9 +443,9 @@ pub async fn run_batch(
                 tasks.push(tokio::task::spawn_blocking(move || {
                     handle.block_on(async move {
                         let mut out = Vec::with_capacity(part.len());
-                        for (row, id, map) in part {
+                        for (row, id, map, name) in part {
                             let signed = sign::secure(&engine, &map, format, &key, &did).await;
-                            out.push((row, id, map, signed));
+                            out.push((row, id, map, name, signed));
                         }
                         out
                     })
@@ -451,11 +456,9 @@ pub async fn run_batch(
                 let part = task
                     .await
                     .map_err(|e| ApiError::internal(format!("signing task: {e}")))?;
-                for (row, id, map, signed) in part {
+                for (row, id, map, name, signed) in part {
                     match signed {
                         Ok(secured) => {
-                            let subject: Value =
-                                serde_json::from_str(&row.subject).unwrap_or(Value::Null);
                             let credential_id = map
                                 .get("id")
                                 .and_then(Value::as_str)
@@ -470,7 +473,7 @@ pub async fn run_batch(
                                 issued_at: now,
                                 template_id: Some(template.id.clone()),
                                 reference: Some(row.reference.clone()),
-                                subject_name: subject_name(&subject),
+                                subject_name: name,
                                 subject_email: row.email.clone(),
                             };
                             let audit = actor.entry(
