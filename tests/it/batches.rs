@@ -308,11 +308,8 @@ async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
             .len()
     };
     let run = || {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_atout"));
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(test_env(&app.db, &app.data_dir, &app.base))
-            .args(["issue", "--org", "univ-a", "--template", &template, "--csv"])
+        let mut cmd = app.command();
+        cmd.args(["issue", "--org", "univ-a", "--template", &template, "--csv"])
             .arg(&file)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());

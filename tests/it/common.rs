@@ -243,6 +243,16 @@ impl TestApp {
         )
     }
 
+    /// The `atout` binary, configured for this app's database and data
+    /// folder, with nothing else from the test's environment.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_atout"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(test_env(&self.db, &self.data_dir, &self.base));
+        cmd
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await.expect("clean shutdown");

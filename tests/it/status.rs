@@ -383,15 +383,7 @@ async fn the_command_line_revokes_suspends_and_unsuspends() {
     let app = &issuer.app;
     let issued = issuer.issue(json!({})).await;
     let id = issued["id"].as_str().unwrap().to_owned();
-    let cli = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_atout"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(test_env(&app.db, &app.data_dir, &app.base))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let cli = |args: &[&str]| app.command().args(args).output().unwrap();
     let registry = || async {
         let page: Value = app
             .get("/orgs/univ-a/credentials", Some(&issuer.key))
