@@ -71,6 +71,9 @@ struct Raw {
     did_web_allow_http: Option<bool>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     metrics_listen: Option<SocketAddr>,
+    verifier_snapshot: Option<PathBuf>,
+    verifier_registry: Option<PathBuf>,
+    registry_authority: Option<String>,
     log: Option<String>,
     log_format: Option<LogFormat>,
 }
@@ -97,6 +100,9 @@ pub const KEYS: &[&str] = &[
     "did_web_allow_private",
     "did_web_allow_http",
     "metrics_listen",
+    "verifier_snapshot",
+    "verifier_registry",
+    "registry_authority",
     "log",
     "log_format",
 ];
@@ -115,6 +121,9 @@ pub struct Config {
     pub base_url: Url,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Whether `database_url` was configured (not the default): a verifier
+    /// running alone uses a database only then.
+    pub database_url_explicit: bool,
     pub database_password: Option<SecretString>,
     pub database_max_connections: u32,
     /// Base64 of 32 bytes. `None` in development means "use or create
@@ -126,6 +135,14 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     pub did_web: DidWebConfig,
     pub metrics_listen: Option<SocketAddr>,
+    /// An offline bundle (`atout verifier snapshot`): the verifier then
+    /// uses only its registry, DID documents and status lists, no network.
+    pub verifier_snapshot: Option<PathBuf>,
+    /// A signed trust registry document for a verifier without database.
+    pub verifier_registry: Option<PathBuf>,
+    /// The DID whose signature a registry document must carry (default:
+    /// this platform's DID).
+    pub registry_authority: Option<String>,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -257,6 +274,7 @@ impl Config {
             ));
         }
         let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url_explicit = raw.database_url.is_some();
         let database_url = raw
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("atout.db").display()));
@@ -347,6 +365,7 @@ impl Config {
             base_url,
             data_dir,
             database_url,
+            database_url_explicit,
             database_password,
             database_max_connections,
             master_key,
@@ -355,6 +374,16 @@ impl Config {
             shutdown_timeout: Duration::from_secs(shutdown_secs),
             did_web,
             metrics_listen: raw.metrics_listen,
+            verifier_snapshot: raw.verifier_snapshot.filter(|p| !p.as_os_str().is_empty()),
+            verifier_registry: raw.verifier_registry.filter(|p| !p.as_os_str().is_empty()),
+            registry_authority: match raw.registry_authority.filter(|d| !d.is_empty()) {
+                Some(did) if !did.starts_with("did:") => {
+                    return Err(invalid(
+                        "registry_authority must be a DID (did:web:... or did:key:...)",
+                    ))
+                }
+                other => other,
+            },
             log,
             log_format: raw.log_format.unwrap_or(LogFormat::Pretty),
         })
@@ -456,6 +485,19 @@ impl Config {
             match self.metrics_listen {
                 Some(a) => format!("\"{a}\""),
                 None => "\"\" # not set: /metrics on the main port, admin token required".into(),
+            },
+        );
+        let path = |p: &Option<PathBuf>| match p {
+            Some(p) => format!("{:?}", p.display().to_string()),
+            None => "\"\" # not set".into(),
+        };
+        line("verifier_snapshot", path(&self.verifier_snapshot));
+        line("verifier_registry", path(&self.verifier_registry));
+        line(
+            "registry_authority",
+            match &self.registry_authority {
+                Some(d) => format!("{d:?}"),
+                None => "\"\" # not set: this platform's DID".into(),
             },
         );
         line("log", format!("{:?}", self.log));

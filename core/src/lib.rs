@@ -2,7 +2,8 @@
 //!
 //! Everything here is independent of HTTP: configuration, the clock, keys and
 //! their encryption at rest, the storage layer (SQLite and PostgreSQL behind
-//! one [`store::Store`] trait), organisations and the audit log. Services
+//! one [`store::Store`] trait), organisations, the trust registry of
+//! accredited issuers and the audit log. Services
 //! (`issuer`, `verifier`, `wallet-api`, `did-docs`) depend on this crate,
 //! never on one another.
 
@@ -13,6 +14,7 @@ pub mod crypto;
 pub mod did;
 pub mod ids;
 pub mod orgs;
+pub mod registry;
 pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -8,5 +8,5 @@ pub mod routes;
 mod ssi_bridge;
 
 pub use document::document_for;
-pub use resolver::{Resolver, WebResolver};
+pub use resolver::{GuardedHttp, Resolver, WebResolver};
 pub use routes::router;

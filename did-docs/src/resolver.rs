@@ -75,35 +75,111 @@ impl DidResolver for Resolver {
     }
 }
 
-/// did:web over HTTPS, guarded and cached.
-pub struct WebResolver {
+/// HTTP GET with the foundation's guards: a timeout, a response size
+/// limit (Content-Length and streamed), no redirects, no proxy, and refusal
+/// of loopback, private and reserved addresses (IP literals, and every
+/// address a name resolves to) unless `allow_private` is set. Used for
+/// did:web documents and, by the verifier, for status lists and schemas.
+#[derive(Clone)]
+pub struct GuardedHttp {
     client: reqwest::Client,
     config: DidWebConfig,
-    cache: TtlCache,
 }
 
-impl WebResolver {
-    pub fn new(config: DidWebConfig, clock: Arc<dyn Clock>) -> Result<Self, ResolveError> {
+impl GuardedHttp {
+    pub fn new(config: DidWebConfig) -> Result<Self, ResolveError> {
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .https_only(!config.allow_http)
-            .user_agent(concat!(
-                "atout/",
-                env!("CARGO_PKG_VERSION"),
-                " did:web resolver"
-            ))
+            .user_agent(concat!("atout/", env!("CARGO_PKG_VERSION")))
             .dns_resolver(Arc::new(GuardedDns {
                 allow_private: config.allow_private,
             }))
             .build()
             .map_err(|e| ResolveError::Internal(format!("HTTP client: {e}")))?;
+        Ok(Self { client, config })
+    }
+
+    /// Whether plain `http:` URLs may be fetched (tests and development).
+    pub fn allows_http(&self) -> bool {
+        self.config.allow_http
+    }
+
+    /// The body of `url`, at most `max_bytes` (or the configured limit).
+    /// `NotFound` carries the URL.
+    pub async fn get(
+        &self,
+        url: url::Url,
+        accept: &'static str,
+        max_bytes: Option<usize>,
+    ) -> Result<Vec<u8>, ResolveError> {
+        match url.scheme() {
+            "https" => {}
+            "http" if self.config.allow_http => {}
+            other => {
+                return Err(ResolveError::Fetch(format!(
+                    "the {other:?} scheme is not fetched (https only)"
+                )))
+            }
+        }
+        if let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = url.host() {
+            // IP literals never reach the DNS guard: check them here.
+            let ip = match url.host() {
+                Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+                Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+                _ => unreachable!(),
+            };
+            if !self.config.allow_private && !is_public(ip) {
+                return Err(ResolveError::ForbiddenAddress(ip.to_string()));
+            }
+        }
+        let shown: String = url.as_str().chars().take(300).collect();
+        let mut response = self
+            .client
+            .get(url)
+            .header(reqwest::header::ACCEPT, accept)
+            .send()
+            .await
+            .map_err(fetch_error)?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
+            return Err(ResolveError::NotFound(shown));
+        }
+        if !status.is_success() {
+            return Err(ResolveError::Fetch(format!(
+                "the server answered HTTP {}",
+                status.as_u16()
+            )));
+        }
+        let max = max_bytes.unwrap_or(self.config.max_bytes);
+        if response.content_length().is_some_and(|n| n > max as u64) {
+            return Err(ResolveError::TooLarge(max));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(fetch_error)? {
+            if body.len() + chunk.len() > max {
+                return Err(ResolveError::TooLarge(max));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+/// did:web over HTTPS, guarded and cached.
+pub struct WebResolver {
+    http: GuardedHttp,
+    cache: TtlCache,
+}
+
+impl WebResolver {
+    pub fn new(config: DidWebConfig, clock: Arc<dyn Clock>) -> Result<Self, ResolveError> {
         Ok(Self {
-            client,
             cache: TtlCache::new(clock, config.cache_ttl, 10_000),
-            config,
+            http: GuardedHttp::new(config)?,
         })
     }
 
@@ -117,54 +193,24 @@ impl WebResolver {
     }
 
     async fn fetch(&self, did: &str) -> Result<DidDocument, ResolveError> {
-        let scheme = if self.config.allow_http {
+        let scheme = if self.http.allows_http() {
             "http"
         } else {
             "https"
         };
         let url = did_web_url(did, scheme)?;
-        if let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = url.host() {
-            // IP literals never reach the DNS guard: check them here.
-            let ip = match url.host() {
-                Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
-                Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
-                _ => unreachable!(),
-            };
-            if !self.config.allow_private && !is_public(ip) {
-                return Err(ResolveError::ForbiddenAddress(ip.to_string()));
-            }
-        }
-        let mut response = self
-            .client
-            .get(url)
-            .header(
-                reqwest::header::ACCEPT,
+        let body = self
+            .http
+            .get(
+                url,
                 "application/did+json, application/did+ld+json, application/json;q=0.9",
+                None,
             )
-            .send()
             .await
-            .map_err(fetch_error)?;
-        let status = response.status();
-        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
-            return Err(ResolveError::NotFound(did.to_owned()));
-        }
-        if !status.is_success() {
-            return Err(ResolveError::Fetch(format!(
-                "the server answered HTTP {}",
-                status.as_u16()
-            )));
-        }
-        let max = self.config.max_bytes;
-        if response.content_length().is_some_and(|n| n > max as u64) {
-            return Err(ResolveError::TooLarge(max));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(fetch_error)? {
-            if body.len() + chunk.len() > max {
-                return Err(ResolveError::TooLarge(max));
-            }
-            body.extend_from_slice(&chunk);
-        }
+            .map_err(|e| match e {
+                ResolveError::NotFound(_) => ResolveError::NotFound(did.to_owned()),
+                other => other,
+            })?;
         let doc: DidDocument = serde_json::from_slice(&body)
             .map_err(|e| ResolveError::InvalidDocument(format!("not a DID document: {e}")))?;
         if doc.id != did {

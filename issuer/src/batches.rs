@@ -439,12 +439,13 @@ pub async fn run_batch(
                 let engine = state.vc.engine.clone();
                 let key = key.clone();
                 let did = did.clone();
+                let now = state.clock.now();
                 let handle = tokio::runtime::Handle::current();
                 tasks.push(tokio::task::spawn_blocking(move || {
                     handle.block_on(async move {
                         let mut out = Vec::with_capacity(part.len());
                         for (row, id, map, name) in part {
-                            let signed = sign::secure(&engine, &map, format, &key, &did).await;
+                            let signed = sign::secure(&engine, &map, format, &key, &did, now).await;
                             out.push((row, id, map, name, signed));
                         }
                         out

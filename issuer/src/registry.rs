@@ -51,6 +51,24 @@ pub struct RegistryEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub credential: Option<Value>,
+    /// Only in `GET /orgs/{slug}/credentials/{id}`: the public verification
+    /// link and its QR codes, to print or send.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationLinks>,
+}
+
+/// A credential's public verification link (a random token, never the
+/// credential) and its QR codes.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationLinks {
+    /// `{base}/verify/{token}`: the verification page.
+    #[schema(example = "https://portfolio.example.org/verify/3q2-7wAAAAAAAAAAAAAAAA")]
+    pub url: String,
+    /// The QR code of `url`, as SVG (vector, for print).
+    pub qr_svg: String,
+    /// The QR code of `url`, as PNG (`?size=` in pixels, 128 to 2048).
+    pub qr_png: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,6 +101,7 @@ async fn entry(
         subject_name: c.subject_name,
         subject_email: c.subject_email,
         credential,
+        verification: None,
     })
 }
 
@@ -141,7 +160,8 @@ async fn list_credentials(
     Ok(Json(RegistryPage { items, next_before }))
 }
 
-/// One issued credential, as issued, with its status.
+/// One issued credential, as issued, with its status and its public
+/// verification link (created on first request).
 #[utoipa::path(
     get, path = "/orgs/{slug}/credentials/{id}", tag = "registry",
     security(("bearer" = [])),
@@ -171,5 +191,16 @@ async fn get_credential(
     };
     let c =
         found.ok_or_else(|| ApiError::not_found("This organisation issued no such credential."))?;
-    Ok(Json(entry(&state, c, true).await?))
+    let token = state
+        .store
+        .verification_link_for(&c.id, state.clock.now())
+        .await?;
+    let url = format!("{}/verify/{token}", state.config.base());
+    let mut entry = entry(&state, c, true).await?;
+    entry.verification = Some(VerificationLinks {
+        qr_svg: format!("{url}/qr.svg"),
+        qr_png: format!("{url}/qr.png"),
+        url,
+    });
+    Ok(Json(entry))
 }

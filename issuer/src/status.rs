@@ -76,6 +76,23 @@ pub async fn assign(
     Ok(per_credential.into_iter().map(Value::Array).collect())
 }
 
+/// Every status list of every organisation, signed and current, by URL:
+/// what an offline verifier bundle carries.
+pub async fn all_signed_lists(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    let mut out = Vec::new();
+    for org in state.store.list_orgs().await? {
+        for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+            let mut number = 1;
+            while let Some(list) = state.store.get_status_list(&org.id, purpose, number).await? {
+                let url = list_url(state, &org.slug, purpose, number);
+                out.push((url, signed_list(state, &org, &list).await?));
+                number += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The signed list credential for the list's current version (re-signed
 /// only when a status changed since).
 async fn signed_list(
@@ -104,6 +121,7 @@ async fn signed_list(
         ProofFormat::DataIntegrity(Cryptosuite::EddsaRdfc2022),
         &key,
         &did,
+        state.clock.now(),
     )
     .await
     .map_err(ApiError::internal)?;

@@ -8,7 +8,8 @@ use atout_core::{
     store::{self, ConnectOptions, Store},
     Config,
 };
-use atout_did_docs::{Resolver, WebResolver};
+use atout_did_docs::{GuardedHttp, Resolver, WebResolver};
+use atout_verifier::{Verifier, VerifierParts, VerifierState};
 use atout_web::{
     metrics::{self, Metrics},
     middleware, AppState,
@@ -36,6 +37,7 @@ impl Context {
             password: config.database_password.clone(),
             max_connections: config.database_max_connections,
             busy_timeout: std::time::Duration::from_secs(10),
+            read_only: false,
         })
         .await
         .map_err(|e| {
@@ -103,6 +105,8 @@ impl Context {
         (name = "templates", description = "Credential templates"),
         (name = "registry", description = "Issued credentials of an organisation"),
         (name = "batches", description = "Bulk issuance"),
+        (name = "trust registry", description = "Accredited issuers (platform admin)"),
+        (name = "verification", description = "VC-API verification (public)"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -145,6 +149,8 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         ctx.store.clone(),
         web,
     ));
+    let vc = Arc::new(atout_vc::Vc::new(ctx.config.base())?);
+    let verifier = verifier_state(&ctx, vc.clone(), resolver.clone())?;
     let state = AppState {
         config: ctx.config.clone(),
         clock: ctx.clock.clone(),
@@ -152,10 +158,10 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         orgs: ctx.orgs.clone(),
         resolver,
         metrics: Arc::new(Metrics::new()),
-        vc: Arc::new(atout_vc::Vc::new(ctx.config.base())?),
+        vc,
         admin_token,
     };
-    let (router, openapi) = routes(state.clone());
+    let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {
         state,
         router,
@@ -165,12 +171,54 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
 
 /// All routes with their middleware, and the OpenAPI document built from
 /// the same code.
-pub fn routes(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+/// The verifier as the full server runs it: keys of this platform from the
+/// database, other did:web over guarded HTTP, this deployment's status lists
+/// from its store and others over guarded HTTP (cached), the trust registry
+/// from the database.
+pub fn verifier_state(
+    ctx: &Context,
+    vc: Arc<atout_vc::Vc>,
+    resolver: Arc<dyn atout_core::did::DidResolver>,
+) -> anyhow::Result<VerifierState> {
+    use atout_verifier::sources::{HttpStatusLists, StoreLists, StoreRegistry};
+    let canon = atout_canon::Canonicalizer::new(vc.contexts.documents())
+        .map(Arc::new)
+        .map_err(|e| anyhow::anyhow!("bundled contexts: {e}"))?;
+    let verifier = Verifier::new(VerifierParts {
+        vc,
+        canon: Some(canon),
+        resolver,
+        lists: Arc::new(HttpStatusLists {
+            http: GuardedHttp::new(ctx.config.did_web.clone())?,
+            clock: ctx.clock.clone(),
+        }),
+        local_lists: Some(Arc::new(StoreLists {
+            store: ctx.store.clone(),
+            did_web: DidWeb::new(&ctx.config.base_url),
+            base: ctx.config.base().to_owned(),
+        })),
+        registry: Arc::new(StoreRegistry(Arc::new(atout_core::registry::Registry::new(
+            ctx.store.clone(),
+            ctx.clock.clone(),
+        )))),
+        clock: ctx.clock.clone(),
+        list_ttl: std::time::Duration::from_millis(atout_vc::status::TTL_MS),
+        snapshot_taken_at: None,
+    });
+    Ok(VerifierState {
+        verifier: Arc::new(verifier),
+        base: ctx.config.base().to_owned(),
+        store: Some(ctx.store.clone()),
+    })
+}
+
+pub fn routes(state: AppState, verifier: VerifierState) -> (Router, utoipa::openapi::OpenApi) {
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(ops::router(state.config.metrics_listen.is_none()))
         .merge(atout_did_docs::router())
         .merge(atout_issuer::router())
-        .merge(atout_verifier::router())
+        .merge(atout_verifier::registry_api::router())
+        .merge(atout_verifier::router(verifier))
         .merge(atout_wallet_api::router());
     let (router, openapi) = {
         // The OpenAPI document itself is served from the router.
@@ -182,19 +230,21 @@ pub fn routes(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state.clone());
-    (with_plumbing(router, &state), openapi)
+    (
+        with_plumbing(router, &state.config, state.metrics.clone()),
+        openapi,
+    )
 }
 
 /// The middleware every listener gets: request ids, tracing, metrics,
 /// security headers, body limit, problem fallback, panic catching.
-pub fn with_plumbing(router: Router, state: &AppState) -> Router {
-    let hsts = state.config.base_url.scheme() == "https";
-    let metrics = state.metrics.clone();
+pub fn with_plumbing(router: Router, config: &Config, metrics: Arc<Metrics>) -> Router {
+    let hsts = config.base_url.scheme() == "https";
     router
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(from_fn(middleware::reject_nul))
         .layer(from_fn(middleware::problem_fallback))
-        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(from_fn(move |req, next| {
             middleware::security_headers(hsts, req, next)
         }))

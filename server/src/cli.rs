@@ -31,7 +31,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (the default).
-    Serve,
+    Serve(ServeArgs),
+    /// The verifier's offline bundle.
+    #[command(subcommand)]
+    Verifier(VerifierCommand),
     /// Apply database migrations and exit.
     Migrate,
     /// Print the effective configuration (secrets redacted).
@@ -49,6 +52,39 @@ pub enum Command {
     /// Revoke, suspend or unsuspend an issued credential.
     #[command(subcommand)]
     Credential(CredentialCommand),
+    /// The trust registry of accredited issuers.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct ServeArgs {
+    /// Run one part alone. `verifier`: the verification API and pages only,
+    /// writing nothing (no database at all unless DATABASE_URL is set, then
+    /// read-only: a replica is enough); scales horizontally.
+    #[arg(long, value_enum)]
+    pub only: Option<Part>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    Verifier,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerifierCommand {
+    /// Write an offline bundle for verifiers: the signed trust registry, the
+    /// DID documents of this platform and of the registry's issuers, and
+    /// every status list. A verifier started with ATOUT_VERIFIER_SNAPSHOT
+    /// pointing to it verifies with no network at all.
+    Snapshot {
+        /// Where to write the bundle (JSON).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +223,212 @@ pub enum ApiKeyCommand {
     Revoke { slug: String, id: String },
 }
 
+// ----- trust registry --------------------------------------------------
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Add an accredited issuer, or replace its entry.
+    Add {
+        /// The issuer's DID (did:web:... or did:key:...).
+        #[arg(long)]
+        did: String,
+        /// Official name in French.
+        #[arg(long)]
+        name_fr: String,
+        /// Official name in English.
+        #[arg(long)]
+        name_en: String,
+        /// The accreditation, e.g. "Certificateur RNCP, France Compétences".
+        #[arg(long)]
+        accreditation: String,
+        /// Where the accreditation can be checked (https).
+        #[arg(long)]
+        accreditation_url: Option<String>,
+        /// From (RFC 3339 date-time or date; default: the entry's current
+        /// value, or now).
+        #[arg(long)]
+        valid_from: Option<String>,
+        /// Until, inclusive (RFC 3339 date-time or date; default: no end).
+        #[arg(long)]
+        valid_until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the accredited issuers.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one entry.
+    Show {
+        did: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an issuer: verifiers stop naming it at once. Requires --yes.
+    Remove {
+        did: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Write the registry as a VC signed by the platform (stdout, or --out).
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the registry with a signed registry document; its issuer must
+    /// be the registry authority and its proof must verify.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+async fn registry_command(state: &atout_web::AppState, cmd: RegistryCommand) -> anyhow::Result<()> {
+    use atout_core::registry::{parse_time, LocalizedName, Registry, RegistryError, TrustedIssuer};
+    use atout_verifier::registry as doc;
+    let registry = Registry::new(state.store.clone(), state.clock.clone());
+    let actor = Actor::cli();
+    let line = |e: &TrustedIssuer| {
+        let trust = serde_json::to_value(e.status_at(state.clock.now())).unwrap_or_default();
+        format!(
+            "{}\t{}\t{}",
+            e.did,
+            trust.as_str().unwrap_or_default(),
+            e.name.fr
+        )
+    };
+    match cmd {
+        RegistryCommand::Add {
+            did,
+            name_fr,
+            name_en,
+            accreditation,
+            accreditation_url,
+            valid_from,
+            valid_until,
+            json,
+        } => {
+            let time =
+                |field: &str, text: Option<String>| text.map(|t| parse_time(field, &t)).transpose();
+            let valid_until = time("validUntil", valid_until)?;
+            let valid_from = match time("validFrom", valid_from)? {
+                Some(t) => t,
+                None => match registry.get(&did).await {
+                    Ok(existing) => existing.valid_from,
+                    Err(RegistryError::NotFound(_)) => state.clock.now(),
+                    Err(e) => return Err(e.into()),
+                },
+            };
+            let (entry, created) = registry
+                .upsert(
+                    &actor,
+                    TrustedIssuer {
+                        did,
+                        name: LocalizedName {
+                            fr: name_fr,
+                            en: name_en,
+                        },
+                        accreditation,
+                        accreditation_url,
+                        valid_from,
+                        valid_until,
+                    },
+                )
+                .await?;
+            if json {
+                return print_json(&entry);
+            }
+            println!(
+                "{} {}",
+                if created { "added" } else { "updated" },
+                entry.did
+            );
+            Ok(())
+        }
+        RegistryCommand::List { json } => {
+            let entries = registry.list().await?;
+            if json {
+                return print_json(&entries);
+            }
+            for e in &entries {
+                println!("{}", line(e));
+            }
+            Ok(())
+        }
+        RegistryCommand::Show { did, json } => {
+            let e = registry.get(&did).await?;
+            if json {
+                return print_json(&e);
+            }
+            println!("{}", line(&e));
+            println!("  fr: {}\n  en: {}", e.name.fr, e.name.en);
+            println!("  accreditation: {}", e.accreditation);
+            if let Some(url) = &e.accreditation_url {
+                println!("  accreditation URL: {url}");
+            }
+            println!(
+                "  valid from {}{}",
+                e.valid_from.to_rfc3339(),
+                e.valid_until
+                    .map(|u| format!(" until {}", u.to_rfc3339()))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        RegistryCommand::Remove { did, yes } => {
+            anyhow::ensure!(
+                yes,
+                "removing {did} from the trust registry makes verifiers stop naming it and \
+                 report its credentials as from an unrecognised issuer. Run again with --yes \
+                 to confirm"
+            );
+            registry.remove(&actor, &did).await?;
+            println!("removed {did}");
+            Ok(())
+        }
+        RegistryCommand::Export { out } => {
+            let signed = doc::export(state).await?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &signed.text)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    eprintln!(
+                        "wrote {} ({} trusted issuers)",
+                        path.display(),
+                        signed.entries.len()
+                    );
+                }
+                None => println!("{}", signed.text),
+            }
+            Ok(())
+        }
+        RegistryCommand::Import { file, json } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let document: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", file.display()))?;
+            let verifier = doc::EngineVerifier::new(state);
+            let outcome = doc::import(state, &actor, &document, &verifier).await?;
+            if json {
+                return print_json(&outcome);
+            }
+            println!(
+                "imported {} trusted issuers ({} added, {} updated, {} removed)",
+                outcome.count,
+                outcome.diff.added.len(),
+                outcome.diff.updated.len(),
+                outcome.diff.removed.len()
+            );
+            Ok(())
+        }
+    }
+}
+
+// ----- end of trust registry ------------------------------------------
+
 fn parse_algorithm(text: &str) -> Result<KeyAlgorithm, String> {
     KeyAlgorithm::parse(text)
         .ok_or_else(|| format!("unknown algorithm {text:?}: use ed25519 or p256"))
@@ -213,7 +455,10 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+    match runtime.block_on(run(
+        cli.command.unwrap_or(Command::Serve(ServeArgs::default())),
+        config,
+    )) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("atout: {e:#}");
@@ -254,13 +499,40 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date ({:?})", ctx.store.backend());
             Ok(())
         }
-        Command::Serve => serve(config, clock).await,
+        Command::Serve(ServeArgs { only: None }) => serve(config, clock).await,
+        Command::Serve(ServeArgs {
+            only: Some(Part::Verifier),
+        }) => serve_verifier(config, clock).await,
+        Command::Verifier(VerifierCommand::Snapshot { out, json }) => {
+            let stats = crate::verifier_mode::write_snapshot(config, clock, &out).await?;
+            if json {
+                print_json(&stats)?;
+            } else {
+                println!(
+                    "wrote {}: {} trusted issuers, {} DID documents, {} status lists",
+                    out.display(),
+                    stats.issuers,
+                    stats.did_documents,
+                    stats.status_lists
+                );
+                for s in &stats.skipped {
+                    eprintln!("skipped (could not be fetched): {s}");
+                }
+            }
+            Ok(())
+        }
         Command::Issue(args) => bulk_issue(config, clock, args).await,
         Command::Template(cmd) => {
             let app = crate::build(config, clock).await?;
             let state = app.state.clone();
             let result = template_command(&state, cmd).await;
             state.store.close().await;
+            result
+        }
+        Command::Registry(cmd) => {
+            let app = crate::build(config, clock).await?;
+            let result = registry_command(&app.state, cmd).await;
+            app.state.store.close().await;
             result
         }
         Command::Credential(cmd) => {
@@ -323,6 +595,26 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
         () = shutdown_signal() => {}
     }
     running.stop().await
+}
+
+async fn serve_verifier(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let app = crate::verifier_mode::build_verifier_only(config, clock).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, mode = %app.description, "verifier listening");
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Atout verifier (alone) is listening on http://{addr}\n{}\nPOST /credentials/verify, POST /presentations/verify, GET /verify",
+        app.description
+    );
+    let _ = out.flush();
+    drop(out);
+    crate::verifier_mode::serve_verifier_only(app, listener, shutdown_signal()).await
 }
 
 async fn bulk_issue(

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod ops;
 pub mod secrets;
 pub mod serve;
+pub mod verifier_mode;
 
 pub use app::{build, App, Context};
 pub use serve::{serve, Running};

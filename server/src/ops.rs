@@ -112,5 +112,5 @@ pub fn metrics_only(state: AppState) -> Router {
         .fallback(atout_web::middleware::not_found)
         .method_not_allowed_fallback(atout_web::middleware::method_not_allowed)
         .with_state(state.clone());
-    crate::app::with_plumbing(router, &state)
+    crate::app::with_plumbing(router, &state.config, state.metrics.clone())
 }

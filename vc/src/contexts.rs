@@ -77,6 +77,30 @@ impl Contexts {
     pub fn shipped(&self) -> impl Iterator<Item = (&str, &'static str)> {
         self.shipped.iter().map(|(u, t)| (u.as_str(), *t))
     }
+
+    /// (URL, JSON text) of every allowed context: for the bundled ones the
+    /// very text ssi's static loader serves (the `ssi-contexts` constants,
+    /// OB 3.0.0 being its "JFF plugfest 2" document), for the others the
+    /// documents we ship. Both JSON-LD routes therefore see the same
+    /// contexts.
+    pub fn documents(&self) -> Vec<(String, String)> {
+        let bundled: [(&str, &str); 7] = [
+            (CREDENTIALS_V2, ssi_contexts::CREDENTIALS_V2),
+            (CREDENTIALS_V1, ssi_contexts::CREDENTIALS_V1),
+            (DATA_INTEGRITY_V2, ssi_contexts::W3ID_DATA_INTEGRITY_V2),
+            (MULTIKEY_V1, ssi_contexts::W3ID_MULTIKEY_V1),
+            (ED25519_2020_V1, ssi_contexts::W3ID_ED2020_V1),
+            (DID_V1, ssi_contexts::DID_V1),
+            (OB_V3_0_0, ssi_contexts::JFF_VC_EDU_PLUGFEST_2022_2),
+        ];
+        let mut all: Vec<(String, String)> = bundled
+            .iter()
+            .map(|(u, t)| ((*u).to_owned(), (*t).to_owned()))
+            .collect();
+        all.extend(self.shipped().map(|(u, t)| (u.to_owned(), t.to_owned())));
+        all.sort_unstable();
+        all
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +122,17 @@ mod tests {
         assert!(c.is_allowed(OB_V3_0_3));
         assert!(!c.is_allowed("https://schema.org/"));
         assert!(!c.is_allowed("https://evil.example/context.json"));
+    }
+
+    #[test]
+    fn documents_cover_every_allowed_context() {
+        let c = Contexts::new("https://portfolio.example.org");
+        let docs = c.documents();
+        let urls: Vec<&str> = docs.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(urls, c.allowed());
+        for (url, text) in &docs {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert!(v["@context"].is_object(), "{url}");
+        }
     }
 }

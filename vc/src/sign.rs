@@ -94,12 +94,14 @@ pub struct SecuredCredential {
 }
 
 /// Secures `credential` (already checked by [`crate::model::prepare`]).
+/// A Data Integrity proof is dated `created` (the application clock).
 pub async fn secure(
     engine: &LdEngine,
     credential: &Map<String, Value>,
     format: ProofFormat,
     key: &SigningKey,
     issuer_did: &str,
+    created: chrono::DateTime<chrono::Utc>,
 ) -> Result<SecuredCredential, SignError> {
     match format {
         ProofFormat::DataIntegrity(suite) => {
@@ -110,6 +112,7 @@ pub async fn secure(
                 &key.verification_method,
                 issuer_did,
                 &key.key,
+                created,
             )
             .await?;
             Ok(SecuredCredential {

@@ -104,7 +104,8 @@ pub(crate) fn ed25519_seed(pkcs8: &[u8]) -> Result<Zeroizing<Vec<u8>>, SignError
 
 /// Signs `credential` with a Data Integrity proof (`proofPurpose:
 /// assertionMethod`) by the verification method `vm_id` (a Multikey
-/// controlled by `controller`). Returns the secured credential as JSON text.
+/// controlled by `controller`), dated `created` (the application clock's
+/// time, not the system's). Returns the secured credential as JSON text.
 pub async fn sign_data_integrity(
     engine: &LdEngine,
     credential: &Map<String, Value>,
@@ -112,6 +113,7 @@ pub async fn sign_data_integrity(
     vm_id: &str,
     controller: &str,
     key: &PrivateKey,
+    created: chrono::DateTime<chrono::Utc>,
 ) -> Result<String, SignError> {
     let vc: JsonCredential = serde_json::from_value(Value::Object(credential.clone()))
         .map_err(|e| SignError::JsonLd(format!("not a VC 2.0 credential: {e}")))?;
@@ -134,13 +136,19 @@ pub async fn sign_data_integrity(
         Cryptosuite::EddsaRdfc2022 => AnySuite::EdDsaRdfc2022,
         Cryptosuite::EcdsaRdfc2019 => AnySuite::EcdsaRdfc2019,
     };
+    let mut options = ProofOptions::from_method(vm_iri.into());
+    let stamp: ssi::xsd::DateTimeStamp = created
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        .parse()
+        .map_err(|_| SignError::Internal("the creation time is not an xsd:dateTimeStamp".into()))?;
+    options.created = Some(stamp.into());
     let signed = suite
         .sign_with(
             environment,
             vc,
             &resolver,
             signer,
-            ProofOptions::from_method(vm_iri.into()),
+            options,
             Default::default(),
         )
         .await
@@ -203,6 +211,29 @@ pub async fn resolve_did_key(did: &str) -> Result<DidDocument, ResolveError> {
         .map_err(|e| ResolveError::InvalidDid(format!("{}: {e}", shown())))?;
     serde_json::from_slice(&output.document)
         .map_err(|e| ResolveError::Internal(format!("did:key document: {e}")))
+}
+
+/// The canonical N-Quads of the JSON-LD document `doc` through ssi: JSON-LD
+/// expansion with the bundled contexts only (undefined terms refused, as when
+/// signing), conversion to RDF, URDNA2015 / RDFC-1.0 canonicalisation, N-Quads
+/// lines sorted, each ending in `\n`. This is exactly what the
+/// eddsa-rdfc-2022 and ecdsa-rdfc-2019 suites hash for the claims. It accepts
+/// any JSON-LD document (credential, presentation, proof configuration) and is
+/// the full route the lean one (`atout-canon`) falls back to.
+pub async fn canonical_nquads(engine: &LdEngine, doc: &Value) -> Result<String, SignError> {
+    use ssi::json_ld::{CompactJsonLd, Expandable};
+    use ssi::rdf::AnyLdEnvironment;
+    let json: CompactJsonLd = serde_json::from_value(doc.clone())
+        .map_err(|e| SignError::JsonLd(format!("not a JSON-LD document: {e}")))?;
+    let mut ld = ssi::rdf::LdEnvironment::default();
+    let expanded = json
+        .expand_with(&mut ld, &engine.loader)
+        .await
+        .map_err(|e| SignError::JsonLd(format!("JSON-LD expansion failed: {e}")))?;
+    let lines = ld
+        .canonical_form_of(&expanded)
+        .map_err(|e| SignError::JsonLd(format!("conversion to RDF failed: {e}")))?;
+    Ok(lines.concat())
 }
 
 #[cfg(test)]

@@ -1,12 +1,44 @@
-//! The verifier: stateless verification of credentials and presentations,
-//! deployable on its own. Its endpoints (`/credentials/verify`,
-//! `/presentations/verify`) arrive with the verifier issue; the DID
-//! resolution it will use lives in `atout-did-docs`.
+//! The verifier: verification of credentials and presentations that works
+//! without contacting the issuer, deployable on its own (stateless).
+//!
+//! * [`engine`]: the checks (proof, issuer key, validity period,
+//!   revocation, suspension, issuer trust, schema), each `ok`, `failed` or
+//!   `could-not-check`.
+//! * [`sources`]: the trust registry and status lists, from the database,
+//!   over HTTP, or from an offline snapshot.
+//! * [`api`]: `POST /credentials/verify`, `POST /presentations/verify`.
 
-use atout_web::AppState;
+pub mod api;
+pub mod engine;
+pub mod i18n;
+pub mod page;
+pub mod qr;
+pub mod registry;
+pub mod registry_api;
+pub mod report;
+pub mod snapshot;
+pub mod sources;
+
+pub use engine::{Malformed, Verifier, VerifierParts, VerifyOptions};
+
+use atout_core::store::Store;
+use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 
-/// The verifier's routes (none yet).
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+/// What the verifier's routes need. No database is needed for the API and
+/// the paste page; token pages read (only) from `store`.
+#[derive(Clone)]
+pub struct VerifierState {
+    pub verifier: Arc<Verifier>,
+    /// Public base URL, without a trailing slash.
+    pub base: String,
+    /// Read-only use: a verification link's credential.
+    pub store: Option<Arc<dyn Store>>,
+}
+
+/// The verifier's routes, with their state applied.
+pub fn router<S: Clone + Send + Sync + 'static>(state: VerifierState) -> OpenApiRouter<S> {
+    api::router()
+        .merge(page::router())
+        .with_state(state)
 }

@@ -37,6 +37,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Config(String),
+    #[error("the system random number generator failed")]
+    Random,
 }
 
 impl StoreError {
@@ -379,6 +381,43 @@ pub enum StatusUpdate {
     Irreversible,
 }
 
+/// An accredited issuer of the trust registry, as stored (the domain type
+/// is [`crate::registry::TrustedIssuer`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedIssuerRecord {
+    /// A did:web or did:key DID (primary key).
+    pub did: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub accreditation: String,
+    pub accreditation_url: Option<String>,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TrustedIssuerRecord {
+    /// Same entry, timestamps aside.
+    pub fn same_entry(&self, other: &Self) -> bool {
+        self.did == other.did
+            && self.name_fr == other.name_fr
+            && self.name_en == other.name_en
+            && self.accreditation == other.accreditation
+            && self.accreditation_url == other.accreditation_url
+            && self.valid_from == other.valid_from
+            && self.valid_until == other.valid_until
+    }
+}
+
+/// What replacing the trust registry changed (DIDs, sorted).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistryDiff {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub removed: Vec<String>,
+}
+
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
@@ -564,6 +603,44 @@ pub trait Store: Send + Sync + 'static {
         version: i64,
         signed: &str,
     ) -> StoreResult<()>;
+
+    /// The trust registry, by DID.
+    async fn list_trusted_issuers(&self) -> StoreResult<Vec<TrustedIssuerRecord>>;
+    async fn get_trusted_issuer(&self, did: &str) -> StoreResult<Option<TrustedIssuerRecord>>;
+    /// Creates or replaces an entry (its `created_at` is kept on update).
+    /// Returns whether it was created; the audit entry's details get
+    /// `"created": bool`.
+    async fn upsert_trusted_issuer(
+        &self,
+        entry: &TrustedIssuerRecord,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<bool>;
+    /// Returns false (and writes no audit line) if there was no such entry.
+    async fn delete_trusted_issuer(&self, did: &str, audit: &NewAuditEntry) -> StoreResult<bool>;
+    /// Makes `entries` (distinct DIDs) the whole registry, in one
+    /// transaction; entries that stay keep their `created_at`. The audit
+    /// entry's details get the [`RegistryDiff`].
+    async fn replace_trusted_issuers(
+        &self,
+        entries: &[TrustedIssuerRecord],
+        audit: &NewAuditEntry,
+    ) -> StoreResult<RegistryDiff>;
+
+    /// The verification link token of a credential (by record id), created
+    /// on first call (16 random bytes, base64url): the same token for every
+    /// caller, concurrent ones included. `NotFound` if there is no such
+    /// credential.
+    async fn verification_link_for(
+        &self,
+        credential_ref: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<String>;
+    /// The credential a verification link names. Read-only: works on a
+    /// read-only replica.
+    async fn credential_by_verification_token(
+        &self,
+        token: &str,
+    ) -> StoreResult<Option<IssuedCredential>>;
 }
 
 /// Connection settings.
@@ -574,6 +651,10 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     /// SQLite: how long a writer waits for the lock.
     pub busy_timeout: Duration,
+    /// Read-only sessions (a verifier on a replica): SQLite opens the file
+    /// read-only and never creates it; PostgreSQL sessions default to
+    /// read-only transactions.
+    pub read_only: bool,
 }
 
 impl ConnectOptions {
@@ -583,6 +664,7 @@ impl ConnectOptions {
             password: None,
             max_connections: 10,
             busy_timeout: Duration::from_secs(10),
+            read_only: false,
         }
     }
 }
@@ -608,14 +690,18 @@ pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         let mut opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("invalid SQLite URL: {e}")))?
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
             .busy_timeout(options.busy_timeout)
             .foreign_keys(true);
+        opts = if options.read_only {
+            opts.read_only(true).create_if_missing(false)
+        } else {
+            opts.create_if_missing(true)
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+        };
         let path = opts.get_filename().to_owned();
         let on_disk = path.as_os_str() != ":memory:";
-        if on_disk {
+        if on_disk && !options.read_only {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 create_private_dir(parent).map_err(|e| {
                     StoreError::Config(format!(
@@ -631,7 +717,7 @@ pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
-        if on_disk {
+        if on_disk && !options.read_only {
             // The database holds sealed keys, API key hashes and the audit
             // log: readable by its owner only.
             #[cfg(unix)]
@@ -645,6 +731,9 @@ pub async fn connect(options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
         let mut opts = sqlx::postgres::PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?
             .application_name("atout");
+        if options.read_only {
+            opts = opts.options([("default_transaction_read_only", "on")]);
+        }
         if let Some(password) = &options.password {
             opts = opts.password(password.expose_secret());
         }

@@ -301,6 +301,46 @@ impl TryFrom<StatusEntryRow> for StatusEntry {
 const STATUS_LIST_COLUMNS: &str =
     "id, org_id, purpose, number, size, allocated, open, version, signed_version, signed";
 
+#[derive(sqlx::FromRow)]
+struct TrustedIssuerRow {
+    did: String,
+    name_fr: String,
+    name_en: String,
+    accreditation: String,
+    accreditation_url: Option<String>,
+    valid_from: DateTime<Utc>,
+    valid_until: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<TrustedIssuerRow> for TrustedIssuerRecord {
+    fn from(r: TrustedIssuerRow) -> Self {
+        Self {
+            did: r.did,
+            name_fr: r.name_fr,
+            name_en: r.name_en,
+            accreditation: r.accreditation,
+            accreditation_url: r.accreditation_url,
+            valid_from: r.valid_from,
+            valid_until: r.valid_until,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const TRUSTED_ISSUER_COLUMNS: &str = "did, name_fr, name_en, accreditation, accreditation_url, \
+     valid_from, valid_until, created_at, updated_at";
+
+/// Serialises writes to the trust registry (PostgreSQL advisory lock).
+const TRUSTED_ISSUERS_LOCK: &str = "trusted_issuers";
+
+/// A verification link token: base64url of 16 random bytes.
+fn new_link_token() -> StoreResult<String> {
+    crate::crypto::random_token(16).map_err(|_| StoreError::Random)
+}
+
 const ORG_COLUMNS: &str = "id, slug, name_fr, name_en, created_at, updated_at";
 const KEY_COLUMNS: &str = "id, owner, fragment, algorithm, public_key_multibase, \
      sealed_private_key, status, created_at, retired_at, withdrawn_at";
@@ -457,6 +497,34 @@ macro_rules! sql_store {
                 key.status = KeyStatus::Active;
                 Self::insert_key(tx, &key).await?;
                 Ok(key.fragment)
+            }
+
+            /// Inserts or updates a registry entry; `created_at` is kept on update.
+            async fn put_trusted_issuer<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                e: &TrustedIssuerRecord,
+            ) -> StoreResult<()> {
+                sqlx::query(&format!(
+                    "INSERT INTO trusted_issuers ({TRUSTED_ISSUER_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (did) DO UPDATE SET name_fr = excluded.name_fr, \
+                       name_en = excluded.name_en, accreditation = excluded.accreditation, \
+                       accreditation_url = excluded.accreditation_url, \
+                       valid_from = excluded.valid_from, valid_until = excluded.valid_until, \
+                       updated_at = excluded.updated_at"
+                ))
+                .bind(&e.did)
+                .bind(&e.name_fr)
+                .bind(&e.name_en)
+                .bind(&e.accreditation)
+                .bind(&e.accreditation_url)
+                .bind(e.valid_from)
+                .bind(e.valid_until)
+                .bind(e.created_at)
+                .bind(e.updated_at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
             }
 
             async fn insert_key<'c>(
@@ -1372,6 +1440,185 @@ macro_rules! sql_store {
                 ))
                 .bind(org_id)
                 .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn list_trusted_issuers(&self) -> StoreResult<Vec<TrustedIssuerRecord>> {
+                Ok(sqlx::query_as::<_, TrustedIssuerRow>(&format!(
+                    "SELECT {TRUSTED_ISSUER_COLUMNS} FROM trusted_issuers ORDER BY did"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+            }
+
+            async fn get_trusted_issuer(&self, did: &str) -> StoreResult<Option<TrustedIssuerRecord>> {
+                Ok(sqlx::query_as::<_, TrustedIssuerRow>(&format!(
+                    "SELECT {TRUSTED_ISSUER_COLUMNS} FROM trusted_issuers WHERE did = $1"
+                ))
+                .bind(did)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Into::into))
+            }
+
+            async fn upsert_trusted_issuer(
+                &self,
+                entry: &TrustedIssuerRecord,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<bool> {
+                let mut tx = self.write().await?;
+                Self::lock_name(&mut tx, TRUSTED_ISSUERS_LOCK).await?;
+                let existing: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM trusted_issuers WHERE did = $1")
+                        .bind(&entry.did)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let created = existing == 0;
+                Self::put_trusted_issuer(&mut tx, entry).await?;
+                let mut audit = audit.clone();
+                if let Some(serde_json::Value::Object(details)) = audit.details.as_mut() {
+                    details.insert("created".into(), created.into());
+                }
+                Self::insert_audit(&mut tx, &audit).await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn delete_trusted_issuer(
+                &self,
+                did: &str,
+                audit: &NewAuditEntry,
+            ) -> StoreResult<bool> {
+                let mut tx = self.write().await?;
+                Self::lock_name(&mut tx, TRUSTED_ISSUERS_LOCK).await?;
+                let done = sqlx::query("DELETE FROM trusted_issuers WHERE did = $1")
+                    .bind(did)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                Self::insert_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn replace_trusted_issuers(
+                &self,
+                entries: &[TrustedIssuerRecord],
+                audit: &NewAuditEntry,
+            ) -> StoreResult<RegistryDiff> {
+                let mut tx = self.write().await?;
+                Self::lock_name(&mut tx, TRUSTED_ISSUERS_LOCK).await?;
+                let current: std::collections::HashMap<String, TrustedIssuerRecord> =
+                    sqlx::query_as::<_, TrustedIssuerRow>(&format!(
+                        "SELECT {TRUSTED_ISSUER_COLUMNS} FROM trusted_issuers"
+                    ))
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.did.clone(), r.into()))
+                    .collect();
+                let mut diff = RegistryDiff::default();
+                let wanted: std::collections::HashSet<&str> =
+                    entries.iter().map(|e| e.did.as_str()).collect();
+                for did in current.keys().filter(|d| !wanted.contains(d.as_str())) {
+                    sqlx::query("DELETE FROM trusted_issuers WHERE did = $1")
+                        .bind(did)
+                        .execute(&mut *tx)
+                        .await?;
+                    diff.removed.push(did.clone());
+                }
+                for entry in entries {
+                    match current.get(&entry.did) {
+                        Some(old) if old.same_entry(entry) => continue,
+                        Some(_) => diff.updated.push(entry.did.clone()),
+                        None => diff.added.push(entry.did.clone()),
+                    }
+                    Self::put_trusted_issuer(&mut tx, entry).await?;
+                }
+                diff.added.sort();
+                diff.updated.sort();
+                diff.removed.sort();
+                let mut audit = audit.clone();
+                if let Some(serde_json::Value::Object(details)) = audit.details.as_mut() {
+                    for (k, v) in [("added", &diff.added), ("updated", &diff.updated), ("removed", &diff.removed)] {
+                        details.insert(k.into(), v.clone().into());
+                    }
+                }
+                Self::insert_audit(&mut tx, &audit).await?;
+                tx.commit().await?;
+                Ok(diff)
+            }
+
+            async fn verification_link_for(
+                &self,
+                credential_ref: &str,
+                at: DateTime<Utc>,
+            ) -> StoreResult<String> {
+                let find = "SELECT token FROM verification_links WHERE credential_ref = $1";
+                // Most calls find the link: no write transaction for them.
+                let found: Option<String> = sqlx::query_scalar(find)
+                    .bind(credential_ref)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if let Some(token) = found {
+                    return Ok(token);
+                }
+                let mut tx = self.write().await?;
+                let exists: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM issued_credentials WHERE id = $1")
+                        .bind(credential_ref)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if exists == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                // A concurrent caller's insert wins: ON CONFLICT waits for
+                // it, and the SELECT (a fresh snapshot under READ
+                // COMMITTED; serialised writers on SQLite) reads its token.
+                // A token collision (2^-128) just draws again.
+                for _ in 0..3 {
+                    sqlx::query(
+                        "INSERT INTO verification_links (token, credential_ref, created_at) \
+                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(new_link_token()?)
+                    .bind(credential_ref)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                    let token: Option<String> = sqlx::query_scalar(find)
+                        .bind(credential_ref)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(token) = token {
+                        tx.commit().await?;
+                        return Ok(token);
+                    }
+                }
+                Err(StoreError::Conflict("no free verification link token"))
+            }
+
+            async fn credential_by_verification_token(
+                &self,
+                token: &str,
+            ) -> StoreResult<Option<IssuedCredential>> {
+                let well_formed = token.len() == 22
+                    && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if !well_formed {
+                    return Ok(None);
+                }
+                Ok(sqlx::query_as::<_, CredentialRow>(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE id = \
+                     (SELECT credential_ref FROM verification_links WHERE token = $1)"
+                ))
+                .bind(token)
                 .fetch_optional(&self.pool)
                 .await?
                 .map(Into::into))

@@ -1,0 +1,869 @@
+//! The verification pages' texts, in French and English, and how a page’s
+//! language is chosen: `?lang=fr|en`, else the visitor’s `Accept-Language`
+//! (q-values honoured), else French.
+//!
+//! Every text exists in both languages by construction: [`Texts`] is one
+//! struct filled once per language, and check sentences are written as
+//! `[French, English]` pairs.
+
+use crate::report::{CheckKind, Outcome};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+/// A page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 code, for `lang` attributes and `?lang=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Fr => Lang::En,
+            Lang::En => Lang::Fr,
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks `[French, English]`.
+    pub fn pick<T: Copy>(self, pair: [T; 2]) -> T {
+        match self {
+            Lang::Fr => pair[0],
+            Lang::En => pair[1],
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// The page language: `?lang=` when it names French or English, else the
+/// best of French and English in `Accept-Language`, else French.
+pub fn choose(query_lang: Option<&str>, accept_language: Option<&str>) -> Lang {
+    if let Some(lang) = query_lang.and_then(Lang::parse) {
+        return lang;
+    }
+    accept_language.and_then(from_accept_language).unwrap_or(Lang::Fr)
+}
+
+/// The preferred of French and English in an `Accept-Language` header
+/// (RFC 9110 §12.5.4): the highest q wins, the first listed on a tie;
+/// `q=0` means "not this one"; `*` stands for any language not named.
+pub fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(u16, Lang)> = None;
+    let mut named = [false, false];
+    let mut star: Option<u16> = None;
+    for item in header.split(',').take(32) {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let mut q = 1000u16;
+        for param in parts {
+            let param = param.trim();
+            if let Some(value) = param.strip_prefix("q=").or_else(|| param.strip_prefix("Q=")) {
+                q = parse_q(value).unwrap_or(0);
+            }
+        }
+        if tag == "*" {
+            star = star.or(Some(q));
+            continue;
+        }
+        let primary = tag.split('-').next().unwrap_or("");
+        let Some(lang) = Lang::parse(primary) else {
+            continue;
+        };
+        let slot = usize::from(lang == Lang::En);
+        if named[slot] {
+            continue;
+        }
+        named[slot] = true;
+        if q > 0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    if let Some(q) = star.filter(|q| *q > 0) {
+        // `*` covers a language the header does not name: French first.
+        for lang in [Lang::Fr, Lang::En] {
+            let slot = usize::from(lang == Lang::En);
+            if !named[slot] && best.is_none_or(|(b, _)| q > b) {
+                best = Some((q, lang));
+            }
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+/// A qvalue (`0`, `0.8`, `1.000`) in thousandths.
+fn parse_q(text: &str) -> Option<u16> {
+    let text = text.trim();
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut thousandths: u16 = match int {
+        "0" => 0,
+        "1" => 1000,
+        _ => return None,
+    };
+    for (i, digit) in frac.bytes().enumerate() {
+        thousandths += u16::from(digit - b'0') * [100, 10, 1][i];
+    }
+    (thousandths <= 1000).then_some(thousandths)
+}
+
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date for people: "3 juillet 2026" / "3 July 2026" ("1er" in French),
+/// with the time in UTC when it is not midnight.
+pub fn format_date(lang: Lang, at: DateTime<Utc>) -> String {
+    let month = (at.month0() as usize).min(11);
+    let day = match (lang, at.day()) {
+        (Lang::Fr, 1) => "1er".to_owned(),
+        (_, d) => d.to_string(),
+    };
+    let date = match lang {
+        Lang::Fr => format!("{day} {} {}", MONTHS_FR[month], at.year()),
+        Lang::En => format!("{day} {} {}", MONTHS_EN[month], at.year()),
+    };
+    if at.num_seconds_from_midnight() == 0 {
+        date
+    } else {
+        format_date_time(lang, at)
+    }
+}
+
+/// A date and time for people, in UTC: "3 juillet 2026 à 14:05 UTC".
+pub fn format_date_time(lang: Lang, at: DateTime<Utc>) -> String {
+    let month = (at.month0() as usize).min(11);
+    match lang {
+        Lang::Fr => {
+            let day = if at.day() == 1 { "1er".to_owned() } else { at.day().to_string() };
+            format!(
+                "{day} {} {} à {:02}:{:02} UTC",
+                MONTHS_FR[month],
+                at.year(),
+                at.hour(),
+                at.minute()
+            )
+        }
+        Lang::En => format!(
+            "{} {} {} at {:02}:{:02} UTC",
+            at.day(),
+            MONTHS_EN[month],
+            at.year(),
+            at.hour(),
+            at.minute()
+        ),
+    }
+}
+
+/// A check’s name.
+pub fn check_name(lang: Lang, kind: CheckKind) -> &'static str {
+    lang.pick(match kind {
+        CheckKind::Proof => ["Signature", "Signature"],
+        CheckKind::IssuerKey => ["Clé de l’émetteur", "Issuer’s key"],
+        CheckKind::ValidityPeriod => ["Période de validité", "Validity period"],
+        CheckKind::Revocation => ["Révocation", "Revocation"],
+        CheckKind::Suspension => ["Suspension", "Suspension"],
+        CheckKind::IssuerTrust => ["Émetteur accrédité", "Accredited issuer"],
+        CheckKind::Schema => ["Schéma", "Schema"],
+        CheckKind::HolderProof => ["Signature du titulaire", "Holder’s signature"],
+        CheckKind::Challenge => ["Défi", "Challenge"],
+        CheckKind::Domain => ["Domaine", "Domain"],
+        CheckKind::Credentials => ["Justificatifs contenus", "Credentials inside"],
+    })
+}
+
+/// An outcome in words (shown next to its icon, so colour is never the
+/// only signal).
+pub fn outcome_word(lang: Lang, outcome: Outcome) -> &'static str {
+    lang.pick(match outcome {
+        Outcome::Ok => ["Réussi", "Passed"],
+        Outcome::Failed => ["Échec", "Failed"],
+        Outcome::CouldNotCheck => ["Non vérifiable", "Could not check"],
+    })
+}
+
+/// The one sentence a check’s `code` stands for; `None` for a code this
+/// table does not know (the page then shows the English reason).
+pub fn check_sentence(lang: Lang, kind: CheckKind, code: &str) -> Option<&'static str> {
+    sentence_pair(kind, code).map(|pair| lang.pick(pair))
+}
+
+fn sentence_pair(kind: CheckKind, code: &str) -> Option<[&'static str; 2]> {
+    use CheckKind as K;
+    // Codes whose sentence depends on the check.
+    let by_kind = match (kind, code) {
+        (K::Revocation, "status-clear") => Some([
+            "Le justificatif n’a pas été révoqué.",
+            "The credential has not been revoked.",
+        ]),
+        (K::Suspension, "status-clear") => Some([
+            "Le justificatif n’est pas suspendu.",
+            "The credential is not suspended.",
+        ]),
+        (K::Revocation, "no-status-entry") => Some([
+            "L’émetteur n’a pas prévu de pouvoir révoquer ce justificatif.",
+            "The issuer did not provide for revoking this credential.",
+        ]),
+        (K::Suspension, "no-status-entry") => Some([
+            "L’émetteur n’a pas prévu de pouvoir suspendre ce justificatif.",
+            "The issuer did not provide for suspending this credential.",
+        ]),
+        (K::HolderProof, "wrong-proof-purpose") => Some([
+            "La signature du titulaire n’a pas été faite pour s’authentifier.",
+            "The holder’s signature was not made for authentication.",
+        ]),
+        _ => None,
+    };
+    if by_kind.is_some() {
+        return by_kind;
+    }
+    Some(match code {
+        // Signature.
+        "signature-valid" => [
+            "La signature correspond au contenu : il n’a pas été modifié depuis sa signature.",
+            "The signature matches the content: it has not been altered since it was signed.",
+        ],
+        "signature-mismatch" => [
+            "La signature ne correspond pas au contenu : le justificatif a été modifié, ou signé par quelqu’un d’autre.",
+            "The signature does not match the content: the credential was altered, or signed by someone else.",
+        ],
+        "no-proof" => [
+            "Le justificatif ne porte aucune signature.",
+            "The credential carries no signature.",
+        ],
+        "key-unavailable" => [
+            "La signature n’a pas pu être contrôlée, faute d’avoir obtenu la clé de l’émetteur.",
+            "The signature could not be checked because the issuer’s key could not be obtained.",
+        ],
+        "key-not-accepted" => [
+            "La signature n’a pas été faite avec une clé reconnue par l’émetteur.",
+            "The signature was not made with a key the issuer accepts.",
+        ],
+        "malformed-proof-value" => ["La signature est mal formée.", "The signature is malformed."],
+        "invalid-json-ld" => [
+            "Le contenu n’est pas structuré correctement : aucune signature ne peut donc le couvrir.",
+            "The content is not well-formed linked data, so no signature can cover it.",
+        ],
+        "unsupported-cryptosuite" | "unsupported-proof-type" => [
+            "Ce type de signature n’est pas pris en charge par ce service de vérification.",
+            "This kind of signature is not supported by this verifier.",
+        ],
+        "missing-cryptosuite" => [
+            "La signature n’indique pas son algorithme.",
+            "The signature does not say which algorithm it uses.",
+        ],
+        "wrong-proof-purpose" => [
+            "La signature n’a pas été faite pour émettre un justificatif.",
+            "The signature was not made for issuing a credential.",
+        ],
+        "proof-created-in-future" => [
+            "La signature porte une date située dans le futur.",
+            "The signature claims a date in the future.",
+        ],
+        "proof-expired" => ["La signature a expiré.", "The signature has expired."],
+        "unknown-context" => [
+            "Le justificatif utilise un vocabulaire (contexte JSON-LD) que ce service n’accepte pas.",
+            "The credential uses a vocabulary (JSON-LD context) this verifier does not accept.",
+        ],
+        "alg-not-allowed" => [
+            "L’algorithme de signature n’est pas accepté.",
+            "The signature algorithm is not accepted.",
+        ],
+        "iss-mismatch" => [
+            "L’enveloppe signée désigne un autre émetteur que le justificatif.",
+            "The signed envelope names another issuer than the credential.",
+        ],
+        // Issuer’s key.
+        "key-resolved" => [
+            "La clé de signature est bien publiée par l’émetteur pour cet usage.",
+            "The signing key is published by the issuer for this use.",
+        ],
+        "not-checked" => [
+            "Ce contrôle n’a pas été fait, car le contenu du justificatif ne peut pas être interprété.",
+            "This was not checked, because the credential’s content cannot be interpreted.",
+        ],
+        "key-not-resolved" => [
+            "Aucune clé de signature n’a pu être identifiée.",
+            "No signing key could be identified.",
+        ],
+        "malformed-verification-method" => [
+            "La signature ne désigne pas correctement sa clé.",
+            "The signature does not properly name its key.",
+        ],
+        "key-not-controlled-by-signer" => [
+            "La clé de signature n’appartient pas à l’émetteur indiqué dans le justificatif.",
+            "The signing key does not belong to the issuer named in the credential.",
+        ],
+        "unsupported-did" => [
+            "L’identifiant de l’émetteur est d’un type que ce service ne prend pas en charge.",
+            "The issuer’s identifier is of a kind this verifier does not support.",
+        ],
+        "did-not-found" => [
+            "L’identifiant de l’émetteur n’existe pas : son document public est introuvable.",
+            "The issuer’s identifier does not exist: its public document was not found.",
+        ],
+        "did-unreachable" => [
+            "Les clés publiques de l’émetteur n’ont pas pu être obtenues pour l’instant.",
+            "The issuer’s public keys could not be obtained for now.",
+        ],
+        "key-not-authorized-for-purpose" => [
+            "L’émetteur n’autorise pas cette clé à signer des justificatifs.",
+            "The issuer does not authorise this key to sign credentials.",
+        ],
+        "key-not-found" => [
+            "L’émetteur ne publie pas (ou plus) cette clé : elle a peut-être été retirée.",
+            "The issuer does not (or no longer) publish this key: it may have been withdrawn.",
+        ],
+        "unsupported-key" => [
+            "La clé de l’émetteur est d’un type que ce service ne prend pas en charge.",
+            "The issuer’s key is of a kind this verifier does not support.",
+        ],
+        "key-algorithm-mismatch" => [
+            "La clé ne correspond pas à l’algorithme de la signature.",
+            "The key does not match the signature’s algorithm.",
+        ],
+        // Validity period.
+        "not-yet-valid" => [
+            "Le justificatif n’est pas encore valide.",
+            "The credential is not valid yet.",
+        ],
+        "expired" => ["Le justificatif a expiré.", "The credential has expired."],
+        "within-validity-period" => [
+            "Le justificatif est dans sa période de validité.",
+            "The credential is within its validity period.",
+        ],
+        "no-expiry" => [
+            "Le justificatif est valide et n’a pas de date de fin.",
+            "The credential is valid and has no end date.",
+        ],
+        // Revocation and suspension.
+        "revoked" => [
+            "L’émetteur a révoqué ce justificatif.",
+            "The issuer has revoked this credential.",
+        ],
+        "suspended" => [
+            "L’émetteur a suspendu ce justificatif.",
+            "The issuer has suspended this credential.",
+        ],
+        "not-checked-proof-invalid" => [
+            "Non contrôlé, car la signature n’est pas valide.",
+            "Not checked, because the signature is not valid.",
+        ],
+        "unsupported-status-type" | "unsupported-status-size" => [
+            "Ce type d’information de statut n’est pas pris en charge par ce service.",
+            "This kind of status information is not supported by this verifier.",
+        ],
+        "malformed-status-entry" => [
+            "L’information de statut du justificatif est mal formée.",
+            "The credential’s status information is malformed.",
+        ],
+        "status-unavailable" => [
+            "La liste de statut de l’émetteur n’a pas pu être obtenue pour l’instant.",
+            "The issuer’s status list could not be obtained for now.",
+        ],
+        "status-list-wrong-issuer" => [
+            "La liste de statut n’a pas été publiée par l’émetteur du justificatif.",
+            "The status list was not published by the credential’s issuer.",
+        ],
+        "status-purpose-mismatch" => [
+            "La liste de statut ne sert pas à cet usage.",
+            "The status list does not serve this purpose.",
+        ],
+        "status-index-out-of-range" => [
+            "La place du justificatif dans la liste de statut n’existe pas.",
+            "The credential’s place in the status list does not exist.",
+        ],
+        "status-list-expired" => [
+            "La liste de statut a expiré et aucune plus récente n’a pu être obtenue.",
+            "The status list has expired and no newer one could be obtained.",
+        ],
+        "status-list-invalid" => [
+            "La liste de statut n’est pas valide.",
+            "The status list is not valid.",
+        ],
+        "status-list-unverifiable" => [
+            "La signature de la liste de statut n’a pas pu être contrôlée.",
+            "The status list’s own signature could not be checked.",
+        ],
+        // Issuer trust.
+        "accredited" => [
+            "L’émetteur figure au registre des organismes accrédités.",
+            "The issuer is in the registry of accredited organisations.",
+        ],
+        "unknown-issuer" => [
+            "L’émetteur ne figure pas au registre des organismes accrédités.",
+            "The issuer is not in the registry of accredited organisations.",
+        ],
+        "accreditation-expired" => [
+            "L’accréditation de l’émetteur a pris fin.",
+            "The issuer’s accreditation has ended.",
+        ],
+        "accreditation-not-yet-valid" => [
+            "L’accréditation de l’émetteur n’a pas encore commencé.",
+            "The issuer’s accreditation has not started yet.",
+        ],
+        "registry-unavailable" => [
+            "Le registre des organismes accrédités n’a pas pu être consulté pour l’instant.",
+            "The registry of accredited organisations could not be read for now.",
+        ],
+        // Schema.
+        "unsupported-schema-type" => [
+            "Le justificatif déclare un type de schéma que ce service ne prend pas en charge.",
+            "The credential declares a kind of schema this verifier does not support.",
+        ],
+        "schema-not-fetched" => [
+            "Le justificatif déclare un schéma, que ce service ne contrôle pas.",
+            "The credential declares a schema, which this verifier does not check.",
+        ],
+        // Presentations.
+        "presentation-unsigned" => [
+            "La présentation n’est pas signée par son titulaire.",
+            "The presentation is not signed by its holder.",
+        ],
+        "not-requested" => ["Non demandé, donc non contrôlé.", "Not requested, so not checked."],
+        "matches" => [
+            "Il correspond à celui demandé.",
+            "It matches the one requested.",
+        ],
+        "challenge-missing" | "domain-missing" => [
+            "La présentation ne porte pas celui qui était demandé.",
+            "The presentation does not carry the one requested.",
+        ],
+        "challenge-mismatch" | "domain-mismatch" => [
+            "Il diffère de celui demandé.",
+            "It differs from the one requested.",
+        ],
+        "no-credentials" => [
+            "La présentation ne contient aucun justificatif.",
+            "The presentation carries no credential.",
+        ],
+        "credentials-verified" => [
+            "Tous les justificatifs qu’elle contient sont valides.",
+            "Every credential inside is valid.",
+        ],
+        "credential-not-verified" => [
+            "Au moins un des justificatifs qu’elle contient n’est pas valide.",
+            "At least one of the credentials inside is not valid.",
+        ],
+        _ => return None,
+    })
+}
+
+/// A credential format for people: `data-integrity/eddsa-rdfc-2022` gives
+/// "Data Integrity (eddsa-rdfc-2022)", `vc+jwt/EdDSA` "JWT (vc+jwt, EdDSA)".
+pub fn format_name(format: &str) -> String {
+    match format.split_once('/') {
+        Some(("data-integrity", suite)) => format!("Data Integrity ({suite})"),
+        Some(("vc+jwt", alg)) => format!("JWT (vc+jwt, {alg})"),
+        None if format == "data-integrity" => "Data Integrity".to_owned(),
+        _ => format.to_owned(),
+    }
+}
+
+/// Every other text of the pages.
+#[derive(Debug)]
+pub struct Texts {
+    pub site_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_link: &'static str,
+    /// The link to the other language, written in that language.
+    pub switch_label: &'static str,
+    pub language_nav: &'static str,
+    pub footer: &'static str,
+
+    // Verdicts.
+    pub verdict_valid: &'static str,
+    pub verdict_valid_text: &'static str,
+    pub verdict_unrecognised: &'static str,
+    pub verdict_unrecognised_text: &'static str,
+    pub verdict_invalid: &'static str,
+    pub verdict_invalid_text: &'static str,
+    pub verdict_incomplete: &'static str,
+    pub verdict_incomplete_text: &'static str,
+    pub verdict_incomplete_advice: &'static str,
+    pub icon_valid: &'static str,
+    pub icon_warning: &'static str,
+    pub icon_invalid: &'static str,
+    pub icon_incomplete: &'static str,
+
+    // The credential.
+    pub section_credential: &'static str,
+    pub content_unverified: &'static str,
+    pub label_issuer: &'static str,
+    pub unknown_issuer: &'static str,
+    pub unknown_issuer_note: &'static str,
+    pub label_issuer_id: &'static str,
+    pub label_accreditation: &'static str,
+    pub label_subject: &'static str,
+    pub label_achievement: &'static str,
+    pub label_valid_from: &'static str,
+    pub label_valid_until: &'static str,
+    pub no_end_date: &'static str,
+    pub not_stated: &'static str,
+    pub label_format: &'static str,
+
+    // Checks.
+    pub section_checks: &'static str,
+    pub english_only: &'static str,
+    pub status_fetched_at: &'static str,
+    pub status_not_fetched: &'static str,
+
+    // Verification link.
+    pub section_link: &'static str,
+    pub link_text: &'static str,
+    pub qr_svg: &'static str,
+    pub qr_png: &'static str,
+    pub verify_another: &'static str,
+
+    // The paste form.
+    pub form_title: &'static str,
+    pub form_intro: &'static str,
+    pub label_paste: &'static str,
+    pub paste_hint: &'static str,
+    pub label_file: &'static str,
+    pub file_hint: &'static str,
+    pub submit: &'static str,
+    pub privacy_note: &'static str,
+    pub form_error_title: &'static str,
+    pub technical_detail: &'static str,
+    pub err_empty: &'static str,
+    pub err_both: &'static str,
+    pub err_not_text: &'static str,
+    pub err_not_json: &'static str,
+    pub err_not_recognised: &'static str,
+    pub err_not_credential: &'static str,
+    pub err_form_unreadable: &'static str,
+    pub err_content_type: &'static str,
+
+    // Error pages.
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub no_store_title: &'static str,
+    pub no_store_text: &'static str,
+    pub too_large_title: &'static str,
+    pub too_large_text: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_text: &'static str,
+    pub go_to_form: &'static str,
+}
+
+pub static FR: Texts = Texts {
+    site_name: "Atout",
+    tagline: "Vérification de justificatifs",
+    skip_link: "Aller au contenu",
+    switch_label: "English version",
+    language_nav: "Langue",
+    footer: "Atout vérifie les justificatifs sans contacter leur émetteur : signature, validité, révocation, suspension et accréditation de l’émetteur.",
+
+    verdict_valid: "Authentique, valide et à jour",
+    verdict_valid_text: "La signature est valide, l’émetteur est un organisme accrédité, et le justificatif n’est ni expiré, ni révoqué, ni suspendu.",
+    verdict_unrecognised: "Authentique et à jour, mais émetteur non reconnu",
+    verdict_unrecognised_text: "La signature est valide et le justificatif n’est ni expiré, ni révoqué, ni suspendu. Mais son émetteur ne figure pas (ou plus) parmi les organismes accrédités du registre : rien ne garantit qui il est. Ne vous fiez pas au nom qu’il se donne lui-même.",
+    verdict_invalid: "Ce justificatif n’est pas valide",
+    verdict_invalid_text: "Au moins un contrôle a échoué : voyez le détail ci-dessous. Ne vous fiez pas à ce justificatif.",
+    verdict_incomplete: "Vérification impossible pour l’instant",
+    verdict_incomplete_text: "Certains contrôles n’ont pas pu être effectués, par exemple parce qu’une information nécessaire n’a pas pu être obtenue. Cela ne signifie pas que le justificatif est faux : aucun contrôle n’a échoué.",
+    verdict_incomplete_advice: "Réessayez plus tard, ou demandez au titulaire un autre moyen de vérifier ce justificatif.",
+    icon_valid: "Valide",
+    icon_warning: "Attention",
+    icon_invalid: "Non valide",
+    icon_incomplete: "Vérification incomplète",
+
+    section_credential: "Ce que déclare le justificatif",
+    content_unverified: "La signature n’étant pas valide, rien ne garantit ce contenu.",
+    label_issuer: "Émetteur",
+    unknown_issuer: "Émetteur inconnu",
+    unknown_issuer_note: "Cet émetteur ne figure pas au registre des organismes accrédités. Son identifiant technique :",
+    label_issuer_id: "Identifiant technique (DID) :",
+    label_accreditation: "Accréditation :",
+    label_subject: "Titulaire",
+    label_achievement: "Intitulé",
+    label_valid_from: "Valide à partir du",
+    label_valid_until: "Valide jusqu’au",
+    no_end_date: "Sans date de fin",
+    not_stated: "Non indiqué",
+    label_format: "Format",
+
+    section_checks: "Contrôles effectués",
+    english_only: "(en anglais)",
+    status_fetched_at: "Informations de révocation et de suspension obtenues le",
+    status_not_fetched: "Aucune liste de révocation ou de suspension n’a été consultée.",
+
+    section_link: "Lien de vérification",
+    link_text: "Ce lien refait cette vérification à tout moment :",
+    qr_svg: "Code QR (SVG, pour l’impression)",
+    qr_png: "Code QR (image PNG)",
+    verify_another: "Vérifier un autre justificatif",
+
+    form_title: "Vérifier un justificatif",
+    form_intro: "Collez un justificatif numérique (au format JSON, ou un JWT commençant par « eyJ »), ou choisissez le fichier qui le contient. Atout en contrôle la signature, la validité, la révocation, la suspension et l’émetteur.",
+    label_paste: "Justificatif à vérifier (JSON ou JWT)",
+    paste_hint: "Collez le texte complet, tel que vous l’avez reçu.",
+    label_file: "Ou choisissez un fichier",
+    file_hint: "Fichier .json, .jwt ou .txt.",
+    submit: "Vérifier",
+    privacy_note: "Le justificatif n’est pas conservé : il sert uniquement à cette vérification.",
+    form_error_title: "Le justificatif n’a pas pu être vérifié",
+    technical_detail: "Détail technique :",
+    err_empty: "Collez un justificatif ou choisissez un fichier.",
+    err_both: "Collez un justificatif ou choisissez un fichier, mais pas les deux.",
+    err_not_text: "Le fichier n’est pas un fichier texte (UTF-8).",
+    err_not_json: "Le texte commence comme du JSON mais n’est pas du JSON valide.",
+    err_not_recognised: "Ce texte n’est ni du JSON ni un JWT. Un justificatif commence par « { » (JSON) ou par « eyJ » (JWT).",
+    err_not_credential: "Ce n’est pas un justificatif vérifiable bien formé.",
+    err_form_unreadable: "Le formulaire envoyé n’a pas pu être lu.",
+    err_content_type: "Envoyez le formulaire de cette page (multipart/form-data ou application/x-www-form-urlencoded).",
+
+    not_found_title: "Lien de vérification inconnu",
+    not_found_text: "Ce lien de vérification n’existe pas. Vérifiez qu’il a été recopié en entier, ou demandez au titulaire un nouveau lien.",
+    no_store_title: "Liens de vérification indisponibles ici",
+    no_store_text: "Ce service de vérification fonctionne sans base de données : il ne peut pas retrouver un justificatif à partir d’un lien. Vous pouvez en revanche vérifier un justificatif en le collant ou en envoyant son fichier.",
+    too_large_title: "Envoi trop volumineux",
+    too_large_text: "Le texte ou le fichier envoyé dépasse la taille acceptée. Un justificatif fait en général quelques kilo-octets : vérifiez que vous avez choisi le bon fichier.",
+    unavailable_title: "Service momentanément indisponible",
+    unavailable_text: "La vérification n’a pas pu être effectuée pour l’instant. Réessayez dans quelques minutes.",
+    go_to_form: "Vérifier un justificatif en le collant",
+};
+
+pub static EN: Texts = Texts {
+    site_name: "Atout",
+    tagline: "Credential verification",
+    skip_link: "Skip to content",
+    switch_label: "Version française",
+    language_nav: "Language",
+    footer: "Atout checks credentials without contacting their issuer: signature, validity, revocation, suspension and the issuer’s accreditation.",
+
+    verdict_valid: "Authentic, valid and current",
+    verdict_valid_text: "The signature is valid, the issuer is an accredited organisation, and the credential has not expired, nor been revoked or suspended.",
+    verdict_unrecognised: "Authentic and current, but from an unrecognised issuer",
+    verdict_unrecognised_text: "The signature is valid and the credential has not expired, nor been revoked or suspended. But its issuer is not (or no longer) one of the accredited organisations of the registry: nothing vouches for who it is. Do not rely on the name it gives itself.",
+    verdict_invalid: "This credential is not valid",
+    verdict_invalid_text: "At least one check failed: see the details below. Do not rely on this credential.",
+    verdict_incomplete: "Could not be fully checked",
+    verdict_incomplete_text: "Some checks could not be made, for example because information they need could not be obtained. This does not mean the credential is false: no check failed.",
+    verdict_incomplete_advice: "Try again later, or ask the holder for another way to verify this credential.",
+    icon_valid: "Valid",
+    icon_warning: "Warning",
+    icon_invalid: "Not valid",
+    icon_incomplete: "Incomplete verification",
+
+    section_credential: "What the credential states",
+    content_unverified: "As the signature is not valid, nothing vouches for this content.",
+    label_issuer: "Issuer",
+    unknown_issuer: "Unknown issuer",
+    unknown_issuer_note: "This issuer is not in the registry of accredited organisations. Its technical identifier:",
+    label_issuer_id: "Technical identifier (DID):",
+    label_accreditation: "Accreditation:",
+    label_subject: "Holder",
+    label_achievement: "Title",
+    label_valid_from: "Valid from",
+    label_valid_until: "Valid until",
+    no_end_date: "No end date",
+    not_stated: "Not stated",
+    label_format: "Format",
+
+    section_checks: "Checks performed",
+    english_only: "",
+    status_fetched_at: "Revocation and suspension information obtained on",
+    status_not_fetched: "No revocation or suspension list was consulted.",
+
+    section_link: "Verification link",
+    link_text: "This link runs this verification again at any time:",
+    qr_svg: "QR code (SVG, for print)",
+    qr_png: "QR code (PNG image)",
+    verify_another: "Verify another credential",
+
+    form_title: "Verify a credential",
+    form_intro: "Paste a digital credential (as JSON, or a JWT starting with “eyJ”), or choose the file that holds it. Atout checks its signature, validity, revocation, suspension and issuer.",
+    label_paste: "Credential to verify (JSON or JWT)",
+    paste_hint: "Paste the whole text, as you received it.",
+    label_file: "Or choose a file",
+    file_hint: "A .json, .jwt or .txt file.",
+    submit: "Verify",
+    privacy_note: "The credential is not kept: it is used for this verification only.",
+    form_error_title: "The credential could not be verified",
+    technical_detail: "Technical detail:",
+    err_empty: "Paste a credential or choose a file.",
+    err_both: "Paste a credential or choose a file, not both.",
+    err_not_text: "The file is not a text file (UTF-8).",
+    err_not_json: "The text starts like JSON but is not valid JSON.",
+    err_not_recognised: "This text is neither JSON nor a JWT. A credential starts with “{” (JSON) or “eyJ” (JWT).",
+    err_not_credential: "This is not a well-formed verifiable credential.",
+    err_form_unreadable: "The form that was sent could not be read.",
+    err_content_type: "Send this page’s form (multipart/form-data or application/x-www-form-urlencoded).",
+
+    not_found_title: "Unknown verification link",
+    not_found_text: "This verification link does not exist. Check that it was copied in full, or ask the holder for a new link.",
+    no_store_title: "Verification links are not available here",
+    no_store_text: "This verification service runs without a database: it cannot find a credential from a link. You can still verify a credential by pasting it or sending its file.",
+    too_large_title: "Too large",
+    too_large_text: "The text or file sent is larger than accepted. A credential is usually a few kilobytes: check that you chose the right file.",
+    unavailable_title: "Temporarily unavailable",
+    unavailable_text: "The verification could not be made for now. Try again in a few minutes.",
+    go_to_form: "Verify a credential by pasting it",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_wins_then_accept_language_with_q_values_then_french() {
+        assert_eq!(choose(Some("en"), Some("fr")), Lang::En);
+        assert_eq!(choose(Some("FR"), Some("en")), Lang::Fr);
+        // An unknown ?lang= is ignored.
+        assert_eq!(choose(Some("de"), Some("en-GB")), Lang::En);
+        assert_eq!(choose(None, None), Lang::Fr);
+        assert_eq!(choose(None, Some("")), Lang::Fr);
+        assert_eq!(choose(None, Some("de-DE, it")), Lang::Fr);
+        for (header, expected) in [
+            ("en-US,en;q=0.9", Lang::En),
+            ("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", Lang::Fr),
+            ("fr;q=0.5, en;q=0.8", Lang::En),
+            ("en;q=0.5, fr;q=0.8", Lang::Fr),
+            ("de, en;q=0.3", Lang::En),
+            ("en;q=0, fr;q=0.1", Lang::Fr),
+            ("fr;q=0, en;q=0.1", Lang::En),
+            // A tie goes to the first listed.
+            ("en;q=0.5, fr;q=0.5", Lang::En),
+            // `*` stands for a language not named.
+            ("en;q=0.2, *;q=0.5", Lang::Fr),
+            ("fr;q=0, *", Lang::En),
+            ("EN-gb", Lang::En),
+            // Only the first q of a tag counts; malformed q means 0.
+            ("en;q=2, fr;q=0.4", Lang::Fr),
+            ("en;q=0.9999, fr;q=0.4", Lang::Fr),
+            ("en;q=1.000, fr", Lang::En),
+        ] {
+            assert_eq!(from_accept_language(header), Some(expected), "{header}");
+        }
+        assert_eq!(from_accept_language("en;q=0, fr;q=0"), None);
+    }
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(format_date(Lang::Fr, at("2026-07-03T00:00:00Z")), "3 juillet 2026");
+        assert_eq!(format_date(Lang::En, at("2026-07-03T00:00:00Z")), "3 July 2026");
+        assert_eq!(format_date(Lang::Fr, at("2026-08-01T00:00:00Z")), "1er août 2026");
+        assert_eq!(
+            format_date(Lang::Fr, at("2026-01-15T10:05:00Z")),
+            "15 janvier 2026 à 10:05 UTC"
+        );
+        assert_eq!(
+            format_date(Lang::En, at("2026-01-15T10:05:00+02:00")),
+            "15 January 2026 at 08:05 UTC"
+        );
+        assert_eq!(
+            format_date_time(Lang::En, at("2026-12-31T23:00:00Z")),
+            "31 December 2026 at 23:00 UTC"
+        );
+    }
+
+    /// Every code the engine can report has a sentence in both languages:
+    /// the engine’s string literals in kebab-case are its codes (a few
+    /// known non-codes aside).
+    #[test]
+    fn every_code_of_the_engine_is_translated() {
+        let source = include_str!("engine.rs");
+        let not_codes = ["data-integrity", "eddsa-rdfc-2022", "ecdsa-rdfc-2019"];
+        let mut codes: Vec<&str> = source
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| {
+                s.contains('-')
+                    && !s.starts_with('-')
+                    && !s.ends_with('-')
+                    && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .filter(|s| !not_codes.contains(s))
+            .collect();
+        codes.extend(["revoked", "suspended", "expired", "accredited", "matches"]);
+        codes.sort_unstable();
+        codes.dedup();
+        assert!(codes.len() > 40, "found only {codes:?}");
+        let kinds = [
+            CheckKind::Proof,
+            CheckKind::IssuerKey,
+            CheckKind::ValidityPeriod,
+            CheckKind::Revocation,
+            CheckKind::Suspension,
+            CheckKind::IssuerTrust,
+            CheckKind::Schema,
+            CheckKind::HolderProof,
+        ];
+        for code in codes {
+            let mut translated = false;
+            for kind in kinds {
+                let fr = check_sentence(Lang::Fr, kind, code);
+                let en = check_sentence(Lang::En, kind, code);
+                assert_eq!(fr.is_some(), en.is_some(), "{code:?} in one language only");
+                assert!(fr.is_none() || fr != en, "{code}");
+                translated |= fr.is_some();
+            }
+            assert!(translated, "no sentence for {code:?}");
+        }
+        assert_eq!(check_sentence(Lang::En, CheckKind::Proof, "no-such-code"), None);
+        // Status codes shared by revocation and suspension say which.
+        assert_ne!(
+            check_sentence(Lang::Fr, CheckKind::Revocation, "status-clear"),
+            check_sentence(Lang::Fr, CheckKind::Suspension, "status-clear")
+        );
+    }
+
+    #[test]
+    fn formats_are_named_for_people() {
+        assert_eq!(format_name("data-integrity/eddsa-rdfc-2022"), "Data Integrity (eddsa-rdfc-2022)");
+        assert_eq!(format_name("vc+jwt/ES256"), "JWT (vc+jwt, ES256)");
+        assert_eq!(format_name("data-integrity"), "Data Integrity");
+        assert_eq!(format_name("other"), "other");
+    }
+}

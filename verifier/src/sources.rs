@@ -1,0 +1,191 @@
+//! Where the verifier gets what it does not hold: the trust registry and
+//! status list credentials. Each is a trait so that the same engine runs
+//! inside the full server (database), alone over HTTP, or from an offline
+//! snapshot.
+
+use atout_core::did::ResolveError;
+use chrono::{DateTime, Utc};
+use std::{collections::HashMap, sync::Arc};
+
+pub use atout_core::registry::{RegistrySnapshot, Trust, TrustedIssuer};
+
+/// The trust registry, as seen by the verifier.
+#[async_trait::async_trait]
+pub trait TrustRegistry: Send + Sync + 'static {
+    /// The entry for `did`, if the registry lists it (whatever its dates).
+    async fn lookup(&self, did: &str) -> Result<Option<TrustedIssuer>, String>;
+}
+
+/// A registry held in memory: a verified registry document or a snapshot.
+#[async_trait::async_trait]
+impl TrustRegistry for RegistrySnapshot {
+    async fn lookup(&self, did: &str) -> Result<Option<TrustedIssuer>, String> {
+        Ok(self.entries.get(did).cloned())
+    }
+}
+
+/// The registry in this deployment's database (read-only use).
+pub struct StoreRegistry(pub Arc<atout_core::registry::Registry>);
+
+#[async_trait::async_trait]
+impl TrustRegistry for StoreRegistry {
+    async fn lookup(&self, did: &str) -> Result<Option<TrustedIssuer>, String> {
+        match self.0.get(did).await {
+            Ok(entry) => Ok(Some(entry)),
+            Err(
+                atout_core::registry::RegistryError::NotFound(_)
+                | atout_core::registry::RegistryError::Invalid(_),
+            ) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// A status list credential as fetched (not yet verified).
+#[derive(Debug, Clone)]
+pub struct FetchedList {
+    /// The list credential: JSON text (Data Integrity) or a compact JWT.
+    pub body: String,
+    /// When it was obtained (for a snapshot: when the snapshot was taken).
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// Where status list credentials come from.
+#[async_trait::async_trait]
+pub trait StatusLists: Send + Sync + 'static {
+    async fn fetch(&self, url: &str) -> Result<FetchedList, ResolveError>;
+}
+
+/// Status lists over HTTP(S), with the foundation's guards (timeout, size
+/// limit, no redirects, no private addresses in production).
+pub struct HttpStatusLists {
+    pub http: atout_did_docs::GuardedHttp,
+    pub clock: Arc<dyn atout_core::clock::Clock>,
+}
+
+/// Largest status list credential fetched (a 16 KiB list compresses to far
+/// less; 1 MiB leaves room for large lists and JWT encodings).
+pub const MAX_LIST_BYTES: usize = 1024 * 1024;
+
+#[async_trait::async_trait]
+impl StatusLists for HttpStatusLists {
+    async fn fetch(&self, url: &str) -> Result<FetchedList, ResolveError> {
+        let parsed = url::Url::parse(url)
+            .map_err(|_| ResolveError::Fetch(format!("{:?} is not a URL", short(url))))?;
+        let body = self
+            .http
+            .get(
+                parsed,
+                "application/vc+ld+json, application/vc+jwt, application/vc, application/json;q=0.9",
+                Some(MAX_LIST_BYTES),
+            )
+            .await?;
+        let body = String::from_utf8(body)
+            .map_err(|_| ResolveError::InvalidDocument("the status list is not UTF-8".into()))?;
+        Ok(FetchedList {
+            body,
+            fetched_at: self.clock.now(),
+        })
+    }
+}
+
+/// The issuer side of a deployment: its own lists, read from its store
+/// (no signature to check, no cache: a revocation shows at once).
+#[async_trait::async_trait]
+pub trait LocalLists: Send + Sync + 'static {
+    /// `None` when the URL is not one of this deployment's lists.
+    async fn local_status(&self, url: &str, index: u64) -> Option<Result<LocalStatus, String>>;
+}
+
+/// One bit of a local list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalStatus {
+    /// The DID of the organisation that owns the list.
+    pub issuer: String,
+    /// `revocation` or `suspension`.
+    pub purpose: String,
+    /// Whether the bit is outside the list.
+    pub out_of_range: bool,
+    pub set: bool,
+}
+
+/// Status lists from an offline snapshot only: no network at all.
+#[derive(Debug, Default, Clone)]
+pub struct SnapshotLists {
+    pub lists: HashMap<String, String>,
+    pub taken_at: DateTime<Utc>,
+}
+
+#[async_trait::async_trait]
+impl StatusLists for SnapshotLists {
+    async fn fetch(&self, url: &str) -> Result<FetchedList, ResolveError> {
+        self.lists
+            .get(url)
+            .map(|body| FetchedList {
+                body: body.clone(),
+                fetched_at: self.taken_at,
+            })
+            .ok_or_else(|| {
+                ResolveError::Fetch(format!(
+                    "the status list {} is not in the offline snapshot",
+                    short(url)
+                ))
+            })
+    }
+}
+
+pub(crate) fn short(text: &str) -> String {
+    text.chars().take(200).collect()
+}
+
+/// This deployment's own lists, read from its store (read-only queries: a
+/// replica is enough). URLs look like `{base}/orgs/{slug}/status/{purpose}-{n}`.
+pub struct StoreLists {
+    pub store: Arc<dyn atout_core::store::Store>,
+    pub did_web: atout_core::did::DidWeb,
+    /// Public base URL, without a trailing slash.
+    pub base: String,
+}
+
+#[async_trait::async_trait]
+impl LocalLists for StoreLists {
+    async fn local_status(&self, url: &str, index: u64) -> Option<Result<LocalStatus, String>> {
+        let rest = url.strip_prefix(&self.base)?.strip_prefix("/orgs/")?;
+        let (slug, list) = rest.split_once("/status/")?;
+        let (purpose, number) = list.rsplit_once('-')?;
+        let purpose = atout_core::store::StatusPurpose::parse(purpose)?;
+        if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let number: i64 = number.parse().ok()?;
+        let answer = async {
+            let org = self
+                .store
+                .get_org_by_slug(slug)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "no such organisation".to_owned())?;
+            let list = self
+                .store
+                .get_status_list(&org.id, purpose, number)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "no such status list".to_owned())?;
+            let out_of_range = index >= list.size as u64;
+            let set = !out_of_range
+                && self
+                    .store
+                    .status_list_set_bits(&list.id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .contains(&(index as i64));
+            Ok(LocalStatus {
+                issuer: self.did_web.org(&org.slug),
+                purpose: purpose.as_str().to_owned(),
+                out_of_range,
+                set,
+            })
+        };
+        Some(answer.await)
+    }
+}
