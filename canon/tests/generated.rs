@@ -361,3 +361,32 @@ proptest! {
         compare(&badge(OB_3_0_3, "n".into(), "c".into(), vec![], Some(credits), 1));
     }
 }
+
+/// How often the lean route declines on anything-goes documents (printed
+/// with `--nocapture`); ordinary ones never decline (the proptest above).
+#[test]
+fn declines_are_counted() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = diploma_strategy(any_number().boxed(), any_text().boxed(), false);
+    let (mut same, mut declined) = (0usize, 0usize);
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    for _ in 0..300 {
+        let Ok(tree) = strategy.new_tree(&mut runner) else {
+            continue;
+        };
+        match compare(&build(&tree.current())) {
+            Outcome::Same => same += 1,
+            Outcome::Fallback => {
+                declined += 1;
+                let at = atout_canon::Canonicalizer::declined_at().unwrap_or_default();
+                *reasons.entry(at).or_default() += 1;
+            }
+        }
+    }
+    println!(
+        "anything-goes diplomas: {same} identical, {declined} declined; declined at {reasons:?}"
+    );
+    assert!(same > 0);
+}
