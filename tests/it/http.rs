@@ -119,12 +119,7 @@ async fn every_route_states_who_may_call_it() {
         ),
         ("GET", "/verify".into(), None, public),
         ("POST", "/verify".into(), Some(json!({})), public),
-        (
-            "GET",
-            "/verify/AAAAAAAAAAAAAAAAAAAAAA".into(),
-            None,
-            public,
-        ),
+        ("GET", "/verify/AAAAAAAAAAAAAAAAAAAAAA".into(), None, public),
         (
             "GET",
             "/verify/AAAAAAAAAAAAAAAAAAAAAA/qr.svg".into(),

@@ -163,8 +163,11 @@ async fn page(app: &TestApp, url: &str, accept_language: Option<&str>) -> Page {
     Page::from(req.send().await.unwrap()).await
 }
 
-/// A multipart/form-data body: (name, file name, content).
-fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+/// A form field: name, file name (for a file), content.
+type Field<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A multipart/form-data body.
+fn multipart(fields: &[Field<'_>]) -> (String, Vec<u8>) {
     let boundary = "----atout-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (name, filename, content) in fields {
@@ -188,7 +191,7 @@ fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_form(app: &TestApp, query: &str, fields: &[(&str, Option<&str>, &[u8])]) -> Page {
+async fn post_form(app: &TestApp, query: &str, fields: &[Field<'_>]) -> Page {
     let (content_type, body) = multipart(fields);
     let res = app
         .client
@@ -260,7 +263,9 @@ async fn a_fresh_credential_shows_its_verdict_issuer_and_checks_in_french_and_en
     assert!(!p.has("Organisme univ-a"));
     assert!(p.html.contains("role=\"img\" aria-label=\"Réussi\">✓"));
     assert!(p.html.contains("role=\"img\" aria-label=\"Échec\">✗"));
-    assert!(p.html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
+    assert!(p
+        .html
+        .contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
     assert_eq!(p.headers["cache-control"], "no-store");
     assert_eq!(p.headers["x-robots-tag"], "noindex, nofollow");
     assert_eq!(p.headers["referrer-policy"], "no-referrer");
@@ -387,7 +392,10 @@ async fn the_issuer_is_never_named_from_the_credential_and_content_is_escaped() 
     p.assert_html(200, "en");
     assert!(!p.html.contains("Université de Paris"));
     assert!(!p.html.contains("<script>"));
-    p.assert_has(&["Unknown issuer", "Authentic and current, but from an unrecognised issuer"]);
+    p.assert_has(&[
+        "Unknown issuer",
+        "Authentic and current, but from an unrecognised issuer",
+    ]);
     s.app.stop().await;
 }
 
@@ -449,7 +457,10 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
     let p = post_form(
         app,
         "?lang=en",
-        &[("credential", None, text.as_bytes()), ("file", Some(""), b"")],
+        &[
+            ("credential", None, text.as_bytes()),
+            ("file", Some(""), b""),
+        ],
     )
     .await;
     p.assert_has(&["Authentic, valid and current"]);
@@ -462,7 +473,10 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
     let p = post_form(
         app,
         "?lang=en",
-        &[("credential", None, b""), ("file", Some("diploma.jwt"), format!("{jwt}\n").as_bytes())],
+        &[
+            ("credential", None, b""),
+            ("file", Some("diploma.jwt"), format!("{jwt}\n").as_bytes()),
+        ],
     )
     .await;
     p.assert_html(200, "en");
@@ -476,7 +490,12 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
     let mut altered = issued.clone();
     altered["credentialSubject"]["familyName"] = json!("Martin");
     let text_altered = altered.to_string();
-    let p = post_form(app, "?lang=fr", &[("credential", None, text_altered.as_bytes())]).await;
+    let p = post_form(
+        app,
+        "?lang=fr",
+        &[("credential", None, text_altered.as_bytes())],
+    )
+    .await;
     p.assert_html(200, "fr");
     p.assert_has(&[
         "Ce justificatif n’est pas valide",
@@ -485,7 +504,7 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
     ]);
 
     // Garbage: the form again, 400, the reason in words, what was pasted kept.
-    let cases: [(&[(&str, Option<&str>, &[u8])], &str, &str); 7] = [
+    let cases: [(&[Field], &str, &str); 7] = [
         (
             &[("credential", None, b"hello <b>world</b>")],
             "Ce texte n’est ni du JSON ni un JWT.",
@@ -497,7 +516,11 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
             "is not valid JSON",
         ),
         (
-            &[("credential", None, b"{\"type\": [\"VerifiableCredential\"]}")],
+            &[(
+                "credential",
+                None,
+                b"{\"type\": [\"VerifiableCredential\"]}",
+            )],
             "Ce n’est pas un justificatif vérifiable bien formé.",
             "This is not a well-formed verifiable credential.",
         ),
@@ -526,14 +549,40 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
         for (lang, expected) in [("fr", fr), ("en", en)] {
             let p = post_form(app, &format!("?lang={lang}"), fields).await;
             p.assert_html(400, lang);
-            p.assert_has(&[expected, "role=\"alert\"", "aria-invalid=\"true\"", "<label for=\"credential\">"]);
+            p.assert_has(&[
+                expected,
+                "role=\"alert\"",
+                "aria-invalid=\"true\"",
+                "<label for=\"credential\">",
+            ]);
         }
     }
-    let p = post_form(app, "?lang=en", &[("credential", None, b"hello <b>world</b>")]).await;
-    assert!(p.html.contains(">hello &#60;b&#62;world&#60;/b&#62;</textarea>") || p.html.contains(">hello &lt;b&gt;world&lt;/b&gt;</textarea>"), "{}", p.html);
+    let p = post_form(
+        app,
+        "?lang=en",
+        &[("credential", None, b"hello <b>world</b>")],
+    )
+    .await;
+    assert!(
+        p.html
+            .contains(">hello &#60;b&#62;world&#60;/b&#62;</textarea>")
+            || p.html
+                .contains(">hello &lt;b&gt;world&lt;/b&gt;</textarea>"),
+        "{}",
+        p.html
+    );
     assert!(!p.html.contains("<b>world"));
     // The engine's reason is given as a technical detail.
-    let p = post_form(app, "?lang=fr", &[("credential", None, b"{\"type\": [\"VerifiableCredential\"]}")]).await;
+    let p = post_form(
+        app,
+        "?lang=fr",
+        &[(
+            "credential",
+            None,
+            b"{\"type\": [\"VerifiableCredential\"]}",
+        )],
+    )
+    .await;
     p.assert_has(&["Détail technique", "lang=\"en\">"]);
 
     // Not a form at all.
@@ -607,7 +656,11 @@ async fn unknown_links_get_a_readable_404_page_in_the_visitors_language() {
     p.assert_html(404, "en");
     p.assert_has(&["Unknown verification link"]);
     // Malformed tokens: the same page, and the path is not echoed.
-    for bad in ["short", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", &"A".repeat(23)] {
+    for bad in [
+        "short",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        &"A".repeat(23),
+    ] {
         let p = page(app, &app.url(&format!("/verify/{bad}?lang=en")), None).await;
         p.assert_html(404, "en");
         assert!(!p.html.contains("<script>alert"));
@@ -616,7 +669,8 @@ async fn unknown_links_get_a_readable_404_page_in_the_visitors_language() {
     // QR codes of an unknown token: problems.
     for path in ["qr.svg", "qr.png"] {
         assert_problem(
-            app.get(&format!("/verify/{UNKNOWN_TOKEN}/{path}"), None).await,
+            app.get(&format!("/verify/{UNKNOWN_TOKEN}/{path}"), None)
+                .await,
             404,
         )
         .await;
@@ -637,7 +691,13 @@ fn decode_qr(width: usize, height: usize, pixel: impl Fn(usize, usize) -> u8) ->
 fn rasterise_svg(svg: &str, scale: usize) -> (usize, Vec<u8>) {
     let view_box = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
     let side: usize = view_box.split(' ').next().unwrap().parse().unwrap();
-    let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let px = side * scale;
     let mut img = vec![255u8; px * px];
     for rect in d.split('M').filter(|r| !r.is_empty()) {
@@ -675,7 +735,12 @@ async fn qr_codes_read_back_as_the_verification_link() {
     let url = links["url"].as_str().unwrap();
 
     // SVG: vector, with a text alternative; it reads back as the link.
-    let res = app.client.get(links["qrSvg"].as_str().unwrap()).send().await.unwrap();
+    let res = app
+        .client
+        .get(links["qrSvg"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
     assert_eq!(res.headers()["cache-control"], "public, max-age=86400");
@@ -688,7 +753,12 @@ async fn qr_codes_read_back_as_the_verification_link() {
     assert_eq!(decode_qr(px, px, |x, y| img[y * px + x]), url);
 
     // PNG: 8 pixels per module by default, black and white only.
-    let res = app.client.get(links["qrPng"].as_str().unwrap()).send().await.unwrap();
+    let res = app
+        .client
+        .get(links["qrPng"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(res.headers()["cache-control"], "public, max-age=86400");
@@ -722,7 +792,14 @@ async fn qr_codes_read_back_as_the_verification_link() {
         assert_eq!(decode_qr(w, h, |x, y| img[y * w + x]), url, "size {size}");
     }
     let png_path = format!("{}/qr.png", url.strip_prefix(&app.base).unwrap());
-    for bad in ["?size=127", "?size=2049", "?size=0", "?size=big", "?size=-1", "?colour=red"] {
+    for bad in [
+        "?size=127",
+        "?size=2049",
+        "?size=0",
+        "?size=big",
+        "?size=-1",
+        "?colour=red",
+    ] {
         assert_problem(app.get(&format!("{png_path}{bad}"), None).await, 400).await;
     }
     s.app.stop().await;

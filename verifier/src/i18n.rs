@@ -62,7 +62,9 @@ pub fn choose(query_lang: Option<&str>, accept_language: Option<&str>) -> Lang {
     if let Some(lang) = query_lang.and_then(Lang::parse) {
         return lang;
     }
-    accept_language.and_then(from_accept_language).unwrap_or(Lang::Fr)
+    accept_language
+        .and_then(from_accept_language)
+        .unwrap_or(Lang::Fr)
 }
 
 /// The preferred of French and English in an `Accept-Language` header
@@ -78,7 +80,10 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
         let mut q = 1000u16;
         for param in parts {
             let param = param.trim();
-            if let Some(value) = param.strip_prefix("q=").or_else(|| param.strip_prefix("Q=")) {
+            if let Some(value) = param
+                .strip_prefix("q=")
+                .or_else(|| param.strip_prefix("Q="))
+            {
                 q = parse_q(value).unwrap_or(0);
             }
         }
@@ -182,7 +187,11 @@ pub fn format_date_time(lang: Lang, at: DateTime<Utc>) -> String {
     let month = (at.month0() as usize).min(11);
     match lang {
         Lang::Fr => {
-            let day = if at.day() == 1 { "1er".to_owned() } else { at.day().to_string() };
+            let day = if at.day() == 1 {
+                "1er".to_owned()
+            } else {
+                at.day().to_string()
+            };
             format!(
                 "{day} {} {} à {:02}:{:02} UTC",
                 MONTHS_FR[month],
@@ -790,9 +799,18 @@ mod tests {
     #[test]
     fn dates_read_naturally_in_each_language() {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(format_date(Lang::Fr, at("2026-07-03T00:00:00Z")), "3 juillet 2026");
-        assert_eq!(format_date(Lang::En, at("2026-07-03T00:00:00Z")), "3 July 2026");
-        assert_eq!(format_date(Lang::Fr, at("2026-08-01T00:00:00Z")), "1er août 2026");
+        assert_eq!(
+            format_date(Lang::Fr, at("2026-07-03T00:00:00Z")),
+            "3 juillet 2026"
+        );
+        assert_eq!(
+            format_date(Lang::En, at("2026-07-03T00:00:00Z")),
+            "3 July 2026"
+        );
+        assert_eq!(
+            format_date(Lang::Fr, at("2026-08-01T00:00:00Z")),
+            "1er août 2026"
+        );
         assert_eq!(
             format_date(Lang::Fr, at("2026-01-15T10:05:00Z")),
             "15 janvier 2026 à 10:05 UTC"
@@ -822,7 +840,8 @@ mod tests {
                 s.contains('-')
                     && !s.starts_with('-')
                     && !s.ends_with('-')
-                    && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             })
             .filter(|s| !not_codes.contains(s))
             .collect();
@@ -851,7 +870,10 @@ mod tests {
             }
             assert!(translated, "no sentence for {code:?}");
         }
-        assert_eq!(check_sentence(Lang::En, CheckKind::Proof, "no-such-code"), None);
+        assert_eq!(
+            check_sentence(Lang::En, CheckKind::Proof, "no-such-code"),
+            None
+        );
         // Status codes shared by revocation and suspension say which.
         assert_ne!(
             check_sentence(Lang::Fr, CheckKind::Revocation, "status-clear"),
@@ -861,7 +883,10 @@ mod tests {
 
     #[test]
     fn formats_are_named_for_people() {
-        assert_eq!(format_name("data-integrity/eddsa-rdfc-2022"), "Data Integrity (eddsa-rdfc-2022)");
+        assert_eq!(
+            format_name("data-integrity/eddsa-rdfc-2022"),
+            "Data Integrity (eddsa-rdfc-2022)"
+        );
         assert_eq!(format_name("vc+jwt/ES256"), "JWT (vc+jwt, ES256)");
         assert_eq!(format_name("data-integrity"), "Data Integrity");
         assert_eq!(format_name("other"), "other");

@@ -95,24 +95,29 @@ pub async fn trace(req: Request, next: Next) -> Response {
     .await
 }
 
-/// Turns any error response that is not already a problem (e.g. axum's 405,
-/// a layer's 413 or 408) into `application/problem+json`, keeping headers
-/// such as `Allow`. HTML error pages written for people (the verification
-/// page's 404, 413, ...) are left as they are.
 /// A response extension: this error status carries a body the client
 /// expects (e.g. a VC-API verification result with 422), to be kept as is.
 #[derive(Debug, Clone, Copy)]
 pub struct DeliberateBody;
 
+/// Turns any error response that is not already a problem (e.g. axum's 405,
+/// a layer's 413 or 408) into `application/problem+json`, keeping headers
+/// such as `Allow`. HTML error pages written for people (the verification
+/// page's 404, 413, ...) and [`DeliberateBody`] responses are left as they
+/// are.
 pub async fn problem_fallback(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     let status = response.status();
     if status.as_u16() < 400 {
         return response;
     }
-    let is_problem_or_page = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
-    });
+    let is_problem_or_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+                || v.as_bytes().starts_with(b"text/html")
+        });
     if is_problem_or_page || response.extensions().get::<DeliberateBody>().is_some() {
         return response;
     }
