@@ -330,6 +330,9 @@ pub async fn write_snapshot(
 async fn registry_document(
     state: &atout_web::AppState,
 ) -> anyhow::Result<(serde_json::Value, Vec<String>)> {
-    let _ = state;
-    anyhow::bail!("PENDING: registry export")
+    let signed = atout_verifier::registry::export(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("the registry could not be exported: {e}"))?;
+    let document = serde_json::from_str(&signed.text)?;
+    Ok((document, signed.entries.into_iter().map(|e| e.did).collect()))
 }

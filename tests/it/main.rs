@@ -16,5 +16,6 @@ mod registry;
 mod status;
 mod store;
 mod templates;
+mod verifier_alone;
 mod verify;
 mod verify_page;
