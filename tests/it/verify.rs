@@ -775,3 +775,46 @@ async fn malformed_oversized_and_hostile_input_is_refused_clearly() {
     assert_problem(res, 405).await;
     assert_eq!(verify(app, &issued, json!({})).await.0, 200);
 }
+
+#[tokio::test]
+async fn a_declared_json_schema_is_checked() {
+    let issuer = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let app = &issuer.app;
+    let server = DocServer::start().await;
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let did = server.did();
+    let vm = format!("{did}#key-1");
+    server.put("/.well-known/did.json", 200, did_document(&did, &key, &["assertionMethod"]).to_string());
+    let schema = |required: &str| {
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "required": ["credentialSubject"],
+            "properties": {"credentialSubject": {"type": "object", "required": [required]}}
+        })
+        .to_string()
+    };
+    let mut vc = simple_credential(&did, None);
+    vc["credentialSchema"] = json!({"id": server.url("/schema.json"), "type": "JsonSchema"});
+    let vc = sign_di(app, &vc, &key, &vm, "assertionMethod", json!({})).await;
+
+    server.put("/schema.json", 200, schema("name"));
+    let (status, report) = verify(app, &vc, json!({})).await;
+    assert_eq!(status, 200, "{report:#}");
+    assert_eq!(check(&report, "schema")["code"], "matches-schema");
+
+    // Another verifier (fresh cache) against a schema the credential breaks.
+    let issuer2 = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    server.put("/schema.json", 200, schema("birthDate"));
+    assert_rejected(&verify(&issuer2.app, &vc, json!({})).await, "schema", "failed", "schema-mismatch");
+
+    // Unreachable: reported, and a warning (the VC-API verdict is proof,
+    // validity period and status).
+    let issuer3 = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    server.put("/schema.json", 503, "down".into());
+    let (status, report) = verify(&issuer3.app, &vc, json!({})).await;
+    assert_eq!(check(&report, "schema")["status"], "could-not-check");
+    assert_eq!(check(&report, "schema")["code"], "schema-unavailable");
+    assert_eq!(status, 200, "{report:#}");
+    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("schema")));
+}
