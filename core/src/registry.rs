@@ -404,6 +404,16 @@ impl Registry {
             .ok_or_else(not_found)
     }
 
+    /// The start of an entry given without one: its current start when the
+    /// DID is listed, otherwise now.
+    pub async fn default_valid_from(&self, did: &str) -> Result<DateTime<Utc>, RegistryError> {
+        match self.get(did).await {
+            Ok(existing) => Ok(existing.valid_from),
+            Err(RegistryError::NotFound(_)) => Ok(self.clock.now()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Adds or replaces an entry; returns it normalised, and whether it was
     /// added.
     pub async fn upsert(

@@ -287,7 +287,7 @@ pub enum RegistryCommand {
 }
 
 async fn registry_command(state: &atout_web::AppState, cmd: RegistryCommand) -> anyhow::Result<()> {
-    use atout_core::registry::{parse_time, LocalizedName, Registry, RegistryError, TrustedIssuer};
+    use atout_core::registry::{parse_time, LocalizedName, Registry, TrustedIssuer};
     use atout_verifier::registry as doc;
     let registry = Registry::new(state.store.clone(), state.clock.clone());
     let actor = Actor::cli();
@@ -316,11 +316,7 @@ async fn registry_command(state: &atout_web::AppState, cmd: RegistryCommand) -> 
             let valid_until = time("validUntil", valid_until)?;
             let valid_from = match time("validFrom", valid_from)? {
                 Some(t) => t,
-                None => match registry.get(&did).await {
-                    Ok(existing) => existing.valid_from,
-                    Err(RegistryError::NotFound(_)) => state.clock.now(),
-                    Err(e) => return Err(e.into()),
-                },
+                None => registry.default_valid_from(&did).await?,
             };
             let (entry, created) = registry
                 .upsert(

@@ -163,7 +163,6 @@ async fn put_issuer(
     if body.did.as_ref().is_some_and(|d| *d != did) {
         return Err(invalid("did", "is not the DID of the path"));
     }
-    atout_core::registry::check_did(&did).map_err(|e| registry_problem(e.into()))?;
     let registry = registry(&state);
     let time = |field: &str, text: &Option<String>| {
         text.as_deref()
@@ -174,11 +173,10 @@ async fn put_issuer(
     let valid_until = time("validUntil", &body.valid_until)?;
     let valid_from = match time("validFrom", &body.valid_from)? {
         Some(t) => t,
-        None => match registry.get(&did).await {
-            Ok(existing) => existing.valid_from,
-            Err(RegistryError::NotFound(_)) => state.clock.now(),
-            Err(e) => return Err(registry_problem(e)),
-        },
+        None => registry
+            .default_valid_from(&did)
+            .await
+            .map_err(registry_problem)?,
     };
     let (entry, created) = registry
         .upsert(
