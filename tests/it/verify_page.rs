@@ -344,6 +344,13 @@ async fn revoked_and_suspended_credentials_say_so_in_both_languages() {
         "Université d'Orléans",
     ]);
     assert!(p.has("révoqué"));
+    // The reason is given with the verdict, and in the list of checks.
+    assert_eq!(
+        p.text()
+            .matches("L’émetteur a révoqué ce justificatif.")
+            .count(),
+        2
+    );
     let p = page(app, &revoked_url, Some("en")).await;
     p.assert_html(200, "en");
     p.assert_has(&[

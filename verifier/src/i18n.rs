@@ -338,6 +338,10 @@ fn sentence_pair(kind: CheckKind, code: &str) -> Option<[&'static str; 2]> {
             "Ce contrôle n’a pas été fait, car le contenu du justificatif ne peut pas être interprété.",
             "This was not checked, because the credential’s content cannot be interpreted.",
         ],
+        "key-not-checked" => [
+            "La clé n’a pas été contrôlée, car la signature a été refusée d’emblée.",
+            "The key was not checked, because the signature was refused first.",
+        ],
         "key-not-resolved" => [
             "Aucune clé de signature n’a pu être identifiée.",
             "No signing key could be identified.",
@@ -466,6 +470,26 @@ fn sentence_pair(kind: CheckKind, code: &str) -> Option<[&'static str; 2]> {
         "unsupported-schema-type" => [
             "Le justificatif déclare un type de schéma que ce service ne prend pas en charge.",
             "The credential declares a kind of schema this verifier does not support.",
+        ],
+        "matches-schema" => [
+            "Le justificatif respecte le schéma qu’il déclare.",
+            "The credential matches the schema it declares.",
+        ],
+        "schema-mismatch" => [
+            "Le justificatif ne respecte pas le schéma qu’il déclare.",
+            "The credential does not match the schema it declares.",
+        ],
+        "malformed-schema-entry" => [
+            "La déclaration de schéma du justificatif est mal formée.",
+            "The credential’s schema declaration is malformed.",
+        ],
+        "schema-unavailable" => [
+            "Le schéma déclaré par le justificatif n’a pas pu être obtenu pour l’instant.",
+            "The schema the credential declares could not be obtained for now.",
+        ],
+        "schema-invalid" => [
+            "Le schéma déclaré par le justificatif n’est pas utilisable.",
+            "The schema the credential declares is not usable.",
         ],
         "schema-not-fetched" => [
             "Le justificatif déclare un schéma, que ce service ne contrôle pas.",

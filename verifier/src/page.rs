@@ -18,7 +18,7 @@ use crate::{
     engine::parse_date,
     i18n::{self, Lang, Texts},
     qr,
-    report::{CheckKind, CredentialReport, Outcome},
+    report::{Check, CheckKind, CredentialReport, Outcome},
     VerifierState, VerifyOptions,
 };
 use askama::Template;
@@ -54,8 +54,8 @@ static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
     let hash = ring::digest::digest(&ring::digest::SHA256, CSS.as_bytes());
     let hash = base64::engine::general_purpose::STANDARD.encode(hash.as_ref());
     HeaderValue::from_str(&format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src 'self'; \
-         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'sha256-{hash}'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'"
     ))
     .expect("a valid header value")
 });
@@ -211,6 +211,13 @@ struct CheckView {
     english_fallback: bool,
 }
 
+/// A reason given with the verdict.
+struct Reason {
+    text: String,
+    /// The engine's English reason (no translation).
+    english: bool,
+}
+
 struct LinkView {
     url: String,
     qr_svg: String,
@@ -225,6 +232,7 @@ struct ResultView {
     verdict_title: &'static str,
     verdict_text: &'static str,
     verdict_advice: Option<&'static str>,
+    verdict_reasons: Vec<Reason>,
     content_unverified: bool,
     /// From the trust registry only.
     issuer_name: Option<String>,
@@ -262,15 +270,27 @@ pub enum Verdict {
     Incomplete,
 }
 
+/// Whether a check's outcome decides between valid, invalid and
+/// incomplete (issuer trust has a verdict of its own).
+fn decides(c: &Check) -> bool {
+    c.check != CheckKind::IssuerTrust
+        && !(c.check == CheckKind::Schema && c.status == Outcome::CouldNotCheck)
+}
+
+/// The sentence for a check, and whether it is the engine's English reason
+/// (no translation for its code).
+fn sentence(lang: Lang, c: &Check) -> (String, bool) {
+    match i18n::check_sentence(lang, c.check, c.code) {
+        Some(s) => (s.to_owned(), false),
+        None => (c.reason.clone(), lang != Lang::En),
+    }
+}
+
 /// The verdict of a report. A schema that could not be fetched is a note
 /// in the list, not a reason to doubt the credential (the VC-API treats it
 /// the same way).
 pub fn verdict(report: &CredentialReport) -> Verdict {
-    let counts = |c: &&crate::report::Check| {
-        c.check != CheckKind::IssuerTrust
-            && !(c.check == CheckKind::Schema && c.status == Outcome::CouldNotCheck)
-    };
-    let deciding: Vec<_> = report.results.iter().filter(counts).collect();
+    let deciding: Vec<_> = report.results.iter().filter(|c| decides(c)).collect();
     if deciding.iter().any(|c| c.status == Outcome::Failed) {
         return Verdict::Invalid;
     }
@@ -292,7 +312,8 @@ pub fn verdict(report: &CredentialReport) -> Verdict {
 
 fn result_view(lang: Lang, report: &CredentialReport, link: Option<LinkView>) -> ResultView {
     let t = lang.texts();
-    let (verdict_class, icon, icon_label, title, text, advice) = match verdict(report) {
+    let verdict = verdict(report);
+    let (verdict_class, icon, icon_label, title, text, advice) = match verdict {
         Verdict::Valid => (
             "valid",
             "✓",
@@ -340,17 +361,33 @@ fn result_view(lang: Lang, report: &CredentialReport, link: Option<LinkView>) ->
                 Outcome::Failed => ("failed", "✗"),
                 Outcome::CouldNotCheck => ("could-not-check", "?"),
             };
-            let translated = i18n::check_sentence(lang, c.check, c.code);
+            let (sentence, english_fallback) = sentence(lang, c);
             CheckView {
                 status,
                 icon,
                 word: i18n::outcome_word(lang, c.status),
                 name: i18n::check_name(lang, c.check),
-                english_fallback: translated.is_none() && lang != Lang::En,
-                sentence: translated
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| c.reason.clone()),
+                sentence,
+                english_fallback,
             }
+        })
+        .collect();
+    // Why, in the verdict itself: the checks that failed, or that could
+    // not be made.
+    let reasons = report
+        .results
+        .iter()
+        .filter(|c| match verdict {
+            Verdict::Invalid => decides(c) && c.status == Outcome::Failed,
+            Verdict::Incomplete => {
+                (decides(c) || c.check == CheckKind::IssuerTrust)
+                    && c.status == Outcome::CouldNotCheck
+            }
+            Verdict::Valid | Verdict::Unrecognised => false,
+        })
+        .map(|c| {
+            let (text, english) = sentence(lang, c);
+            Reason { text, english }
         })
         .collect();
     let summary = &report.credential;
@@ -361,6 +398,7 @@ fn result_view(lang: Lang, report: &CredentialReport, link: Option<LinkView>) ->
         verdict_title: title,
         verdict_text: text,
         verdict_advice: advice,
+        verdict_reasons: reasons,
         content_unverified: !proof_ok,
         issuer_name: report
             .issuer
@@ -862,7 +900,7 @@ async fn qr_png(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Check, IssuerView, LocalizedName, Summary};
+    use crate::report::{IssuerView, LocalizedName, Summary};
 
     fn report(results: Vec<Check>, name: Option<LocalizedName>) -> CredentialReport {
         CredentialReport {
@@ -1077,7 +1115,7 @@ mod tests {
             en: "University of Orléans".into(),
         };
         let r = report(results, Some(name));
-        for (lang, expected) in [
+        let expected_pairs: [(Lang, [&str; 6]); 2] = [
             (
                 Lang::En,
                 [
@@ -1086,6 +1124,7 @@ mod tests {
                     "Try again later, or ask the holder",
                     "aria-label=\"Could not check\">?",
                     "University of Orléans",
+                    "<li>The issuer’s status list could not be obtained for now.</li>",
                 ],
             ),
             (
@@ -1096,9 +1135,11 @@ mod tests {
                     "Réessayez plus tard, ou demandez au titulaire",
                     "aria-label=\"Non vérifiable\">?",
                     "Université d’Orléans",
+                    "<li>La liste de statut de l’émetteur n’a pas pu être obtenue pour l’instant.</li>",
                 ],
             ),
-        ] {
+        ];
+        for (lang, expected) in expected_pairs {
             let page = ResultPage {
                 chrome: Chrome::new(lang, "/verify", true),
                 t: lang.texts(),
