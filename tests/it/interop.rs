@@ -11,6 +11,7 @@
 
 use crate::common::*;
 use crate::verify::{assert_rejected, check, verify, verify_vp, DocServer};
+use atout_core::clock::Clock as _;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
@@ -44,7 +45,7 @@ struct Env {
 impl Env {
     async fn new() -> Self {
         let app = TestApp::spawn_with(ALLOW_LOCAL_DID_WEB).await;
-        app.clock.set(chrono::Utc::now());
+        app.clock.set(wall_clock());
         let url = app.url("/contexts/atout/v1");
         let res = app.client.get(&url).send().await.unwrap();
         assert_eq!(res.status(), 200, "{url}");
@@ -173,9 +174,13 @@ async fn node(args: &[&str], input: Value) -> Value {
     .unwrap()
 }
 
+/// The real time, which the npm libraries put in their proofs.
+fn wall_clock() -> chrono::DateTime<chrono::Utc> {
+    atout_core::clock::SystemClock.now()
+}
+
 fn yesterday() -> String {
-    (chrono::Utc::now() - chrono::Duration::days(1))
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    (wall_clock() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The issuer sign.mjs should use: a fresh did:key, or the DID of `server`.
@@ -472,6 +477,21 @@ async fn presentation_verifies(
         "domain",
         "failed",
         "domain-mismatch",
+    );
+    // Someone else named as the holder of the holder's presentation.
+    let mut stolen = vp.clone();
+    stolen["holder"] = json!(signed.issuer);
+    let result = verify_vp(
+        app,
+        &stolen,
+        json!({"challenge": CHALLENGE, "domain": DOMAIN}),
+    )
+    .await;
+    assert_rejected(
+        &result,
+        "holder-proof",
+        "failed",
+        "key-not-controlled-by-signer",
     );
 }
 
