@@ -722,7 +722,7 @@ fn expand_iri_in_context<'a>(
 /// expands without one), so relative references are unsupported, as are
 /// blank node identifiers and keywords.
 pub(crate) fn expand_iri<'v>(
-    ctx: &Ctx,
+    ctx: &'v Ctx,
     value: &'v str,
     vocab: bool,
 ) -> Result<std::borrow::Cow<'v, str>, Unsupported> {
@@ -732,7 +732,7 @@ pub(crate) fn expand_iri<'v>(
     if vocab {
         if let Some(def) = ctx.term(value) {
             return match &def.mapping {
-                Mapping::Iri(iri) => Ok(std::borrow::Cow::Owned(iri.to_string())),
+                Mapping::Iri(iri) => Ok(std::borrow::Cow::Borrowed(&**iri)),
                 _ => Err(unsupported()),
             };
         }

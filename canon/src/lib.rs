@@ -11,49 +11,70 @@
 //! active context, and every context derived from it by scoped contexts),
 //! and walks the JSON once, writing each RDF term's N-Quads text as it goes.
 //!
-//! # Identical to the standard, or nothing
+//! # Identical to the standard and to ssi, or nothing
 //!
 //! [`Canonicalizer::canonicalize`] returns the canonical N-Quads only when it
 //! is certain they are byte for byte what the standard (JSON-LD 1.1
-//! Expansion and toRdf, then RDFC-1.0) and ssi's implementation of it give.
-//! Otherwise it returns `Ok(None)` and the caller uses the full processor
-//! (`atout_vc::ssi_bridge::canonical_nquads`). The tests of this crate
-//! compare both routes on a corpus and on generated documents.
+//! Expansion and Deserialize JSON-LD to RDF, then RDFC-1.0) gives and what
+//! ssi gives. Otherwise it returns `Ok(None)` and the caller uses the full
+//! processor (`atout_vc::ssi_bridge::canonical_nquads`). Why the bytes are
+//! the same: the algorithms are the standard's, step for step, on a subset
+//! of JSON-LD where ssi follows the standard; wherever ssi 0.16 departs from
+//! the standard (found by comparing both on every case), this route
+//! declines, so the fallback gives ssi's result and nothing else changes.
+//! The tests of this crate compare both routes byte for byte on a corpus of
+//! the credentials, presentations and proof configurations Atout issues and
+//! verifies, and on generated documents.
 //!
 //! What is handled:
 //! - contexts: remote ones (the documents given to [`Canonicalizer::new`],
-//!   nothing is fetched), inline ones, arrays, `null`; term definitions with
-//!   `@id` (IRIs, compact IRIs with prefixes, keyword aliases such as
-//!   `"id": "@id"`), `@type` (`@id`, `@vocab`, `@json`, `@none`, datatypes),
-//!   `@container` `@set`, `@list` and `@graph`, `@protected` (identical
-//!   redefinitions only), `@prefix`, property-scoped and type-scoped contexts
-//!   (the latter not propagating to nested nodes), `@propagate`, `@version`;
+//!   nothing is fetched), inline ones (up to 16 KiB), arrays, `null`; term
+//!   definitions with `@id` (IRIs, compact IRIs with prefixes, keyword
+//!   aliases such as `"id": "@id"`), `@type` (`@id`, `@vocab`, `@json`,
+//!   `@none`, datatypes), `@container` `@set`, `@list` and `@graph`,
+//!   `@protected` (identical redefinitions only), `@prefix`, property-scoped
+//!   and type-scoped contexts (the latter not propagating to nested nodes),
+//!   `@propagate`, `@version`;
 //! - documents: node objects with `@id` (absolute IRIs, compact IRIs) or
 //!   without (blank nodes), `@type` (terms, compact or absolute IRIs),
 //!   properties that are defined terms, nested nodes, arrays, `null`s,
 //!   strings, booleans, integers up to 2^53, non-integral numbers whose
 //!   standard `xsd:double` form is also the shortest one, typed values,
 //!   `@id`/`@vocab` coercion, value objects (`@value` with `@type`, `@json`
-//!   or a lowercase `@language`), `@json` literals (RFC 8785), lists,
-//!   `@graph` containers (named graphs, as `proof` and
-//!   `verifiableCredential` are), embedded `@context`s, a top-level `@graph`;
+//!   or a lowercase `@language`), `@json` literals (RFC 8785), `@graph`
+//!   containers (named graphs, as `proof` and `verifiableCredential` are),
+//!   embedded `@context`s, a top-level `@graph`;
 //! - canonicalisation: blank nodes with unique first-degree hashes, and the
-//!   N-degree algorithm for the others, except where ssi departs from the
-//!   standard (see [`rdfc`]).
+//!   N-degree algorithm for the others (with a bound on the work), except
+//!   where ssi departs from the standard (see `rdfc.rs`).
 //!
-//! What goes to the full processor (`None`): `@vocab`, `@base`, `@language`
-//! and `@direction` in contexts, `@import`, `@reverse`, `@nest`, `@index`,
-//! `@included`, language/index/id/type maps, keys that are not terms
-//! (undefined terms, which ssi refuses anyway, IRIs and compact IRIs as
-//! keys), relative IRIs, blank node identifiers written in the document,
-//! protected-term redefinitions and other errors of the JSON-LD algorithms,
-//! strings with control characters other than LF and CR, numbers whose forms
-//! may differ (see [`literal`]), duplicate quads on blank nodes, more than
-//! 64 levels of nesting.
+//! What goes to the full processor (`None`):
+//! - JSON-LD features not implemented: `@vocab`, `@base`, `@language` and
+//!   `@direction` in contexts, `@import`, `@reverse`, `@nest`, `@index`,
+//!   `@included`, `@set` objects, language/index/id/type maps, keys that are
+//!   not terms (undefined terms, which ssi refuses anyway, IRIs and compact
+//!   IRIs as keys), relative IRIs, blank node identifiers written in the
+//!   document, errors of the JSON-LD algorithms (protected-term
+//!   redefinitions, invalid values...), more than 64 levels of nesting;
+//! - where ssi 0.16 departs from the standard: lists (`@list`: it writes a
+//!   blank node in place of `rdf:nil` and drops literal items), numbers with
+//!   a datatype (it keeps their JSON text, e.g. `"12.5"^^xsd:decimal` where
+//!   the standard writes `"1.25E1"`), doubles whose shortest form differs
+//!   from the standard's 16-digit form (`973.31`: `9.7331E2` against
+//!   `9.733099999999999E2`), integral numbers written with an exponent
+//!   beyond 10^9, booleans with a datatype other than `xsd:boolean` (it
+//!   always writes `xsd:boolean`, e.g. for OB 3.0's `https://` XSD
+//!   namespace), duplicate quads on blank nodes (it hashes them twice),
+//!   related blank nodes already labelled in Hash N-Degree Quads;
+//! - what the standard leaves open: strings with control characters other
+//!   than LF and CR (escaped differently across N-Quads versions), language
+//!   tags that are not lowercase `language[-script][-region]`.
 //!
 //! [`Error`] is for the context documents given to [`Canonicalizer::new`]
-//! and for datasets that need more canonicalisation work than RDFC-1.0's
-//! poisoning guard allows.
+//! and for datasets that need more canonicalisation work than the bound
+//! (RDFC-1.0 asks for one against poisoned datasets; ssi has none).
+//! [`Canonicalizer::declined_at`] tells, for diagnostics, where the last
+//! document was declined.
 
 mod context;
 mod expand;
@@ -72,9 +93,10 @@ use std::sync::{Arc, RwLock};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Unsupported;
 
+type Declined = Option<&'static std::panic::Location<'static>>;
+
 thread_local! {
-    static DECLINED_AT: std::cell::Cell<Option<&'static std::panic::Location<'static>>> =
-        const { std::cell::Cell::new(None) };
+    static DECLINED_AT: std::cell::Cell<Declined> = const { std::cell::Cell::new(None) };
 }
 
 /// Declines, remembering where (for [`Canonicalizer::declined_at`]).
@@ -100,8 +122,9 @@ pub enum Error {
 
 /// How many derived contexts are kept; past that the cache starts afresh.
 const CACHE_ENTRIES: usize = 1024;
-/// Inline contexts larger than this are processed but not cached.
-const CACHE_KEY_MAX: usize = 64 * 1024;
+/// Contexts written in documents larger than this (as JSON text) are left to
+/// the full processor.
+const INLINE_CONTEXT_MAX: usize = 16 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Derivation {
@@ -120,7 +143,8 @@ type CacheKey = (u64, Derivation);
 pub struct Canonicalizer {
     docs: Documents,
     initial: Arc<Ctx>,
-    cache: RwLock<HashMap<CacheKey, Option<Arc<Ctx>>>>,
+    /// Derived contexts, or where deriving them was declined.
+    cache: RwLock<HashMap<CacheKey, Result<Arc<Ctx>, Declined>>>,
 }
 
 impl std::fmt::Debug for Canonicalizer {
@@ -221,9 +245,10 @@ impl Canonicalizer {
     /// The context `local` (a document's `@context`) applied on `parent`.
     fn embedded(&self, parent: &Arc<Ctx>, local: &Value) -> Result<Arc<Ctx>, Unsupported> {
         let text = serde_json::to_string(local).map_err(|_| unsupported())?;
-        if text.len() > CACHE_KEY_MAX {
-            return context::process(&self.docs, parent, local, None, &[], Options::DEFAULT, 0)
-                .map(Arc::new);
+        if text.len() > INLINE_CONTEXT_MAX {
+            // Real contexts written in documents are small; large ones
+            // (expensive to process) go to the full processor.
+            return Err(unsupported());
         }
         let key = (parent.id, Derivation::Inline(text.into_boxed_str()));
         self.cached(key, || {
@@ -263,17 +288,25 @@ impl Canonicalizer {
     ) -> Result<Arc<Ctx>, Unsupported> {
         if let Ok(cache) = self.cache.read() {
             if let Some(hit) = cache.get(&key) {
-                return hit.clone().ok_or_else(|| unsupported());
+                return match hit {
+                    Ok(ctx) => Ok(ctx.clone()),
+                    Err(at) => {
+                        DECLINED_AT.with(|d| d.set(*at));
+                        Err(Unsupported)
+                    }
+                };
             }
         }
-        let result = compute().ok().map(Arc::new);
+        let result = compute()
+            .map(Arc::new)
+            .map_err(|Unsupported| DECLINED_AT.with(|d| d.get()));
         if let Ok(mut cache) = self.cache.write() {
             if cache.len() >= CACHE_ENTRIES {
                 cache.clear();
             }
             cache.insert(key, result.clone());
         }
-        result.ok_or_else(|| unsupported())
+        result.map_err(|_| Unsupported)
     }
 }
 

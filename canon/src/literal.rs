@@ -138,14 +138,20 @@ pub(crate) fn json_canonical(v: &Value, out: &mut String, depth: usize) -> Optio
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
+            // Integers only, where every reading agrees exactly (ssi re-reads
+            // the JSON text of other numbers with a lossy parser).
             let x = if let Some(i) = n.as_i64() {
                 i as f64
             } else if let Some(u) = n.as_u64() {
                 u as f64
             } else {
-                n.as_f64()?
+                let x = n.as_f64()?;
+                if x.fract() != 0.0 || x.abs() >= 1e9 || (x == 0.0 && x.is_sign_negative()) {
+                    return None;
+                }
+                x
             };
-            if !x.is_finite() {
+            if !x.is_finite() || x.abs() > MAX_SAFE_INTEGER as f64 {
                 return None;
             }
             let mut buffer = ryu_js::Buffer::new();
@@ -326,10 +332,16 @@ mod tests {
     #[test]
     fn json_literals() {
         let v: Value =
-            serde_json::from_str(r#"{"b":[1,2.5,"x\u0001"],"a":null,"c":1e21}"#).unwrap();
+            serde_json::from_str(r#"{"b":[1,5.0,"x\u0001\t"],"a":null,"c":{"é":true,"e":false}}"#)
+                .unwrap();
         let mut out = String::new();
         json_canonical(&v, &mut out, 0).unwrap();
-        assert_eq!(out, r#"{"a":null,"b":[1,2.5,"x\u0001"],"c":1e+21}"#);
+        assert_eq!(
+            out,
+            r#"{"a":null,"b":[1,5,"x\u0001\t"],"c":{"e":false,"é":true}}"#
+        );
+        let v: Value = serde_json::from_str("[2.5]").unwrap();
+        assert_eq!(json_canonical(&v, &mut String::new(), 0), None);
     }
 
     #[test]

@@ -716,3 +716,40 @@ fn hostile_inputs() {
     doc["credentialSubject"]["degree"] = json!(many);
     let _ = routes().lean.canonicalize(&doc);
 }
+
+#[test]
+fn prefixes_come_from_the_contexts_before() {
+    // OB 3.0.3 types awardedDate "xsd:dateTime" without defining `xsd`: after
+    // the Atout context (which defines it) that is XSD's dateTime, otherwise
+    // the IRI "xsd:dateTime" itself.
+    let mut outputs = Vec::new();
+    for ctx in [
+        json!([V2, ATOUT, OB_3_0_3]),
+        json!([V2, OB_3_0_3, ATOUT]),
+        json!([V2, OB_3_0_3]),
+    ] {
+        // (No Achievement: its scoped context redefines the Atout context's
+        // protected fieldOfStudy, which both routes refuse.)
+        let doc = json!({
+            "@context": ctx,
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": ISSUER,
+            "awardedDate": "2026-05-12T00:00:00Z",
+            "credentialSubject": {"id": HOLDER, "type": "AchievementSubject"}
+        });
+        same(&doc);
+        outputs.push(routes().lean.canonicalize(&doc).unwrap().unwrap());
+    }
+    assert!(outputs[0]
+        .contains("\"2026-05-12T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>"));
+    assert!(outputs[1].contains("\"2026-05-12T00:00:00Z\"^^<xsd:dateTime>"));
+    assert!(outputs[2].contains("\"2026-05-12T00:00:00Z\"^^<xsd:dateTime>"));
+    // An Achievement under both contexts: a protected term redefinition.
+    let doc = with(
+        open_badge(OB_3_0_3),
+        "@context",
+        json!([V2, ATOUT, OB_3_0_3]),
+    );
+    assert!(routes().full(&doc).is_err());
+    assert_eq!(compare(&doc), Outcome::Fallback);
+}
