@@ -18,6 +18,7 @@ use crate::iri::is_absolute_iri;
 use crate::{unsupported, Unsupported};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -173,12 +174,43 @@ impl TermDef {
     }
 }
 
+/// A fast hash for term names (FxHash): term maps are built from the
+/// context documents and inline contexts of at most 16 KiB, and only looked
+/// up with document keys, so flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type Terms = HashMap<Box<str>, Arc<TermDef>, BuildHasherDefault<TermHasher>>;
+
 /// An active context. Immutable once built; shared through `Arc` and cached.
 #[derive(Debug)]
 pub(crate) struct Ctx {
     /// Unique, to key the caches.
     pub(crate) id: u64,
-    pub(crate) terms: HashMap<Box<str>, Arc<TermDef>>,
+    pub(crate) terms: Terms,
     /// The context to revert to for new node objects, set by type-scoped
     /// contexts (which do not propagate).
     pub(crate) previous: Option<Arc<Ctx>>,
@@ -188,7 +220,7 @@ impl Ctx {
     pub(crate) fn initial() -> Self {
         Self {
             id: 0,
-            terms: HashMap::new(),
+            terms: Terms::default(),
             previous: None,
         }
     }
@@ -204,7 +236,7 @@ impl Ctx {
 
 /// A context being built.
 struct Builder {
-    terms: HashMap<Box<str>, Arc<TermDef>>,
+    terms: Terms,
     previous: Option<Arc<Ctx>>,
 }
 
@@ -295,7 +327,7 @@ pub(crate) fn process(
                     result.previous.take()
                 };
                 result = Builder {
-                    terms: HashMap::new(),
+                    terms: Terms::default(),
                     previous,
                 };
             }

@@ -196,22 +196,26 @@ impl Canonicalizer {
     /// sorted) of the JSON-LD document `doc`, or `Ok(None)` when this route
     /// does not handle it with certainty (use the full processor then).
     pub fn canonicalize(&self, doc: &Value) -> Result<Option<String>, Error> {
-        let Some((ds, labels)) = self.prepare(doc)? else {
+        let Some(canonical) = self.prepare(doc)? else {
             return Ok(None);
         };
-        let mut out = String::with_capacity(ds.buf.len() + ds.quads.len() * 24);
-        rdfc::write_canonical(&ds, &labels, |line| out.push_str(line));
+        let mut out = String::with_capacity(canonical.len());
+        for line in canonical.lines() {
+            out.push_str(line);
+        }
         Ok(Some(out))
     }
 
     /// The SHA-256 of [`Canonicalizer::canonicalize`]'s output, without
     /// building it.
     pub fn canonical_hash(&self, doc: &Value) -> Result<Option<[u8; 32]>, Error> {
-        let Some((ds, labels)) = self.prepare(doc)? else {
+        let Some(canonical) = self.prepare(doc)? else {
             return Ok(None);
         };
         let mut hasher = Sha256::new();
-        rdfc::write_canonical(&ds, &labels, |line| hasher.update(line.as_bytes()));
+        for line in canonical.lines() {
+            hasher.update(line.as_bytes());
+        }
         Ok(Some(hasher.finalize().into()))
     }
 
@@ -225,16 +229,15 @@ impl Canonicalizer {
             .map(|l| format!("{}:{}", l.file(), l.line()))
     }
 
-    fn prepare(&self, doc: &Value) -> Result<Option<(expand::Dataset, Vec<u32>)>, Error> {
+    fn prepare(&self, doc: &Value) -> Result<Option<rdfc::Canonical>, Error> {
         DECLINED_AT.with(|d| d.set(None));
         let mut walker = expand::Walker::new(self);
         if walker.document(doc).is_err() {
             return Ok(None);
         }
-        let mut ds = walker.ds;
-        let labelled = rdfc::dedup(&mut ds).and_then(|()| rdfc::labels(&ds));
-        match labelled {
-            Ok(labels) => Ok(Some((ds, labels))),
+        let ds = walker.ds;
+        match rdfc::labels(&ds).and_then(|labels| rdfc::canonical(&ds, &labels)) {
+            Ok(canonical) => Ok(Some(canonical)),
             Err(stop) => match Option::<Error>::from(stop) {
                 Some(e) => Err(e),
                 None => Ok(None),

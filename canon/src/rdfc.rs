@@ -15,12 +15,13 @@
 use crate::expand::{Dataset, Part, Quad};
 use crate::Error;
 use sha2::{Digest, Sha256};
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Hash N-Degree work allowed (calls plus permutations) before giving up.
 const MAX_WORK: usize = 50_000;
+/// How deep Hash N-Degree Quads may recurse.
+const MAX_RECURSION: usize = 256;
 
 const UNISSUED: u32 = u32::MAX;
 
@@ -79,52 +80,10 @@ fn write_quad(out: &mut String, ds: &Dataset, q: &Quad, label: &impl Fn(&mut Str
     out.push_str(" .\n");
 }
 
-fn compare_part(ds: &Dataset, a: Part, b: Part) -> Ordering {
-    match (a, b) {
-        (Part::Blank(x), Part::Blank(y)) => x.cmp(&y),
-        (Part::Blank(_), Part::Text(..)) => Ordering::Less,
-        (Part::Text(..), Part::Blank(_)) => Ordering::Greater,
-        (x, y) => ds.text(x).cmp(ds.text(y)),
-    }
-}
-
-fn compare_quad(ds: &Dataset, a: &Quad, b: &Quad) -> Ordering {
-    compare_part(ds, a.s, b.s)
-        .then_with(|| compare_part(ds, a.p, b.p))
-        .then_with(|| compare_part(ds, a.o, b.o))
-        .then_with(|| match (a.g, b.g) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Less,
-            (Some(_), None) => Ordering::Greater,
-            (Some(x), Some(y)) => compare_part(ds, x, y),
-        })
-}
-
 fn has_blank(q: &Quad) -> bool {
     matches!(q.s, Part::Blank(_))
         || matches!(q.o, Part::Blank(_))
         || matches!(q.g, Some(Part::Blank(_)))
-}
-
-/// Removes duplicate quads (an RDF dataset is a set). Duplicates that involve
-/// a blank node would enter ssi's hashes twice: unsupported.
-pub(crate) fn dedup(ds: &mut Dataset) -> Result<(), Stop> {
-    let mut quads = std::mem::take(&mut ds.quads);
-    quads.sort_by(|a, b| compare_quad(ds, a, b));
-    let mut kept: Vec<Quad> = Vec::with_capacity(quads.len());
-    for q in quads {
-        if let Some(last) = kept.last() {
-            if compare_quad(ds, last, &q) == Ordering::Equal {
-                if has_blank(&q) {
-                    return Err(stop());
-                }
-                continue;
-            }
-        }
-        kept.push(q);
-    }
-    ds.quads = kept;
-    Ok(())
 }
 
 #[derive(Clone)]
@@ -217,9 +176,14 @@ impl State<'_> {
     }
 
     /// Hash N-Degree Quads (4.8).
-    fn hash_n_degree(&mut self, id: u32, issuer: &Issuer) -> Result<(String, Issuer), Stop> {
+    fn hash_n_degree(
+        &mut self,
+        id: u32,
+        issuer: &Issuer,
+        depth: usize,
+    ) -> Result<(String, Issuer), Stop> {
         self.work += 1;
-        if self.work > MAX_WORK {
+        if self.work > MAX_WORK || depth > MAX_RECURSION {
             return Err(Stop::TooComplex);
         }
         let mut related_by_hash: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -259,7 +223,7 @@ impl State<'_> {
                     return Err(Stop::TooComplex);
                 }
                 if let Some((path, issuer_copy)) =
-                    self.try_permutation(&permutation, &issuer, &chosen_path)?
+                    self.try_permutation(&permutation, &issuer, &chosen_path, depth)?
                 {
                     if chosen_path.is_empty() || path < chosen_path {
                         chosen_path = path;
@@ -283,6 +247,7 @@ impl State<'_> {
         permutation: &[u32],
         issuer: &Issuer,
         chosen_path: &str,
+        depth: usize,
     ) -> Result<Option<(String, Issuer)>, Stop> {
         let beaten = |path: &str| {
             !chosen_path.is_empty() && path.len() >= chosen_path.len() && path > chosen_path
@@ -301,7 +266,7 @@ impl State<'_> {
             }
         }
         for related in recursion {
-            let (hash, result_issuer) = self.hash_n_degree(related, &issuer_copy)?;
+            let (hash, result_issuer) = self.hash_n_degree(related, &issuer_copy, depth + 1)?;
             let n = issuer_copy.issue(related);
             let _ = write!(path, "_:b{n}<{hash}>");
             issuer_copy = result_issuer;
@@ -401,7 +366,7 @@ pub(crate) fn labels(ds: &Dataset) -> Result<Vec<u32>, Stop> {
             }
             let mut temporary = Issuer::new(n);
             temporary.issue(b);
-            results.push(state.hash_n_degree(b, &temporary)?);
+            results.push(state.hash_n_degree(b, &temporary, 0)?);
         }
         results.sort_by(|x, y| x.0.cmp(&y.0));
         for (_, issuer) in results {
@@ -419,11 +384,30 @@ pub(crate) fn labels(ds: &Dataset) -> Result<Vec<u32>, Stop> {
     Ok(labels)
 }
 
-/// The canonical N-Quads lines, sorted and without duplicates, passed to
-/// `sink` in order.
-pub(crate) fn write_canonical(ds: &Dataset, labels: &[u32], mut sink: impl FnMut(&str)) {
+/// The canonical N-Quads lines, sorted, without duplicates.
+pub(crate) struct Canonical {
+    text: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Canonical {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(a, z)| &self.text[a..z])
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.text.len()
+    }
+}
+
+/// Writes the canonical lines. An RDF dataset is a set: duplicate quads are
+/// written once, but duplicates involving a blank node are declined, because
+/// ssi counts them twice in its hashes (the labels are still computed on
+/// them before, harmlessly: the result is then dropped). Identical lines are
+/// exactly identical quads, as labels are distinct.
+pub(crate) fn canonical(ds: &Dataset, labels: &[u32]) -> Result<Canonical, Stop> {
     let mut text = String::with_capacity(ds.buf.len() + ds.quads.len() * 24);
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(ds.quads.len());
+    let mut spans: Vec<(usize, usize, bool)> = Vec::with_capacity(ds.quads.len());
     let label = |out: &mut String, b: u32| {
         let n = labels.get(b as usize).copied().unwrap_or(UNISSUED);
         let _ = write!(out, "_:c14n{n}");
@@ -431,15 +415,21 @@ pub(crate) fn write_canonical(ds: &Dataset, labels: &[u32], mut sink: impl FnMut
     for q in &ds.quads {
         let start = text.len();
         write_quad(&mut text, ds, q, &label);
-        spans.push((start, text.len()));
+        spans.push((start, text.len(), has_blank(q)));
     }
-    spans.sort_by(|x, y| text[x.0..x.1].cmp(&text[y.0..y.1]));
+    spans.sort_unstable_by(|x, y| text[x.0..x.1].cmp(&text[y.0..y.1]));
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     let mut last: Option<&str> = None;
-    for &(a, z) in &spans {
+    for &(a, z, blank) in &spans {
         let line = &text[a..z];
-        if last != Some(line) {
-            sink(line);
-            last = Some(line);
+        if last == Some(line) {
+            if blank {
+                return Err(stop());
+            }
+            continue;
         }
+        kept.push((a, z));
+        last = Some(line);
     }
+    Ok(Canonical { text, spans: kept })
 }

@@ -753,3 +753,32 @@ fn prefixes_come_from_the_contexts_before() {
     assert!(routes().full(&doc).is_err());
     assert_eq!(compare(&doc), Outcome::Fallback);
 }
+
+#[test]
+fn repeated_values() {
+    // On a node with an IRI: the same triple twice is one triple.
+    let mut doc = diploma();
+    doc["credentialSubject"]["studentNumber"] = json!(["1", "1", "2"]);
+    doc["type"] = json!([
+        "VerifiableCredential",
+        "DiplomaCredential",
+        "DiplomaCredential"
+    ]);
+    doc["credentialSubject"]["esco"] = json!(["https://example.org/x", "https://example.org/x"]);
+    same(&doc);
+    // On a blank node: ssi hashes the duplicate twice; declined.
+    let mut doc = diploma();
+    doc["credentialSubject"]["degree"]["grade"] = json!(["A", "A"]);
+    assert_eq!(compare(&doc), Outcome::Fallback);
+    // The same node described twice (from nodes with IRIs).
+    let mut doc = diploma();
+    doc["credentialSubject"]["awardingBody"] =
+        json!([{"id": ISSUER, "name": "U"}, {"id": ISSUER, "name": "U"}]);
+    doc["issuer"] = json!({"id": ISSUER, "name": "U"});
+    same(&doc);
+    // ...and from a blank node: the link is a duplicate on a blank node.
+    let mut doc = diploma();
+    doc["credentialSubject"]["degree"]["awardingBody"] =
+        json!([{"id": ISSUER, "name": "U"}, {"id": ISSUER, "name": "U"}]);
+    assert_eq!(compare(&doc), Outcome::Fallback);
+}
