@@ -782,3 +782,70 @@ fn repeated_values() {
         json!([{"id": ISSUER, "name": "U"}, {"id": ISSUER, "name": "U"}]);
     assert_eq!(compare(&doc), Outcome::Fallback);
 }
+
+#[test]
+fn other_vc_members() {
+    let mut doc = diploma();
+    doc["validUntil"] = json!("2036-07-01T00:00:00Z");
+    doc["description"] = json!("Master's degree");
+    doc["credentialSchema"] = json!({
+        "id": "https://portfolio.example.org/schemas/diploma.json",
+        "type": "JsonSchema"
+    });
+    doc["termsOfUse"] = json!({"id": "https://portfolio.example.org/terms", "type": "https://example.org/ns#Policy"});
+    doc["evidence"] = json!([{"id": "https://portfolio.example.org/evidence/1"}]);
+    doc["relatedResource"] = json!([{
+        "id": "https://portfolio.example.org/contexts/atout/v1",
+        "digestSRI": "sha384-ZTYyMmNlMWUwMTExNjk1NmE1OTk2ZjhiMzE2ZDY4MjVlYTIzYjk3M2RjMmI2Y2Q5"
+    }]);
+    same(&doc);
+    same(&secured(doc, "assertionMethod"));
+}
+
+#[test]
+fn presentations_in_other_forms() {
+    // An enveloped credential (vc+jwt in a data: URL) and a holder object.
+    let vp = json!({
+        "@context": [V2],
+        "type": "VerifiablePresentation",
+        "holder": {"id": HOLDER},
+        "verifiableCredential": [{
+            "@context": V2,
+            "id": "data:application/vc+jwt,eyJhbGciOiJFZERTQSIsInR5cCI6InZjK2p3dCJ9.eyJ0ZXN0Ijp0cnVlfQ.c2lnbmF0dXJl",
+            "type": "EnvelopedVerifiableCredential"
+        }]
+    });
+    same(&vp);
+    // VC 1.1 presentation with an Ed25519Signature2020 proof.
+    let vp = json!({
+        "@context": [V1, ED2020],
+        "type": "VerifiablePresentation",
+        "holder": HOLDER,
+        "verifiableCredential": [{
+            "@context": [V1, ED2020],
+            "id": "urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5",
+            "type": ["VerifiableCredential"],
+            "issuer": HOLDER,
+            "issuanceDate": "2020-03-10T04:24:12.164Z",
+            "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21"},
+            "proof": {
+                "type": "Ed25519Signature2020",
+                "created": "2020-03-10T04:24:12Z",
+                "verificationMethod": format!("{HOLDER}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
+                "proofPurpose": "assertionMethod",
+                "proofValue": "z3MvGcVxzRzzpKF1HA11EjvfPZsN8NAb7kXBRfeTm3CBg2gcJLQM5hZNmj6Ccd9Lk4C1YueiFZvkSx4FuHVYVouQk"
+            }
+        }],
+        "proof": {
+            "type": "Ed25519Signature2020",
+            "created": "2020-03-11T00:00:00Z",
+            "verificationMethod": format!("{HOLDER}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
+            "proofPurpose": "authentication",
+            "challenge": "99612b24-63d9-11ea-b99f-4f66f3e4f81a",
+            "domain": "verifier.example.org",
+            "proofValue": "z4oey5q2M3XKaxup3tmzN4DRFTLVqpLMweBrSxMY2xHX5XTYVQeVbY8nQAVHMrXFkXJpmEcqdoDwLWxaqA3Q1geV6"
+        }
+    });
+    same(&vp);
+    same(&proof_configuration(&vp));
+}
