@@ -9,8 +9,11 @@
 //! One case is deliberately left to the full processor: in ssi 0.16's
 //! implementation, a related blank node that already has a canonical label is
 //! pushed to the recursion list instead of its label being appended to the
-//! path (step 4.8.3 (5.4.4.1)), so its labels then differ from the standard's.
-//! When this route meets that case it returns `None` rather than pick a side.
+//! path (step 4.8.3 (5.4.4.1)). Its N-degree hashes then differ from the
+//! standard's, so the order it gives the blank nodes of a group, hence their
+//! labels, can differ (and, on ties, vary from run to run, as it walks the
+//! group in hash-set order). When this route meets that case it returns
+//! `None` rather than pick a side.
 
 use crate::expand::{Dataset, Part, Quad};
 use crate::Error;
