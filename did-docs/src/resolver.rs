@@ -169,58 +169,82 @@ impl GuardedHttp {
     }
 }
 
-/// did:web over HTTPS, guarded and cached.
+/// did:web over HTTPS, guarded and cached. A cached document past half its
+/// lifetime is served while a fresh copy is fetched in the background, so
+/// verifiers rarely wait on an issuer's server.
 pub struct WebResolver {
     http: GuardedHttp,
-    cache: TtlCache,
+    cache: Arc<TtlCache>,
+    refreshing: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 impl WebResolver {
     pub fn new(config: DidWebConfig, clock: Arc<dyn Clock>) -> Result<Self, ResolveError> {
         Ok(Self {
-            cache: TtlCache::new(clock, config.cache_ttl, 10_000),
+            cache: Arc::new(TtlCache::new(clock, config.cache_ttl, 10_000)),
             http: GuardedHttp::new(config)?,
+            refreshing: Default::default(),
         })
     }
 
     pub async fn resolve(&self, did: &str) -> Result<DidDocument, ResolveError> {
-        if let Some(doc) = self.cache.get(did) {
+        if let Some((doc, stale)) = self.cache.get_with_age(did) {
+            if stale {
+                self.refresh_in_background(did);
+            }
             return Ok((*doc).clone());
         }
-        let doc = self.fetch(did).await?;
+        let doc = fetch_did_web(&self.http, did).await?;
         self.cache.insert(did.to_owned(), Arc::new(doc.clone()));
         Ok(doc)
     }
 
-    async fn fetch(&self, did: &str) -> Result<DidDocument, ResolveError> {
-        let scheme = if self.http.allows_http() {
-            "http"
-        } else {
-            "https"
-        };
-        let url = did_web_url(did, scheme)?;
-        let body = self
-            .http
-            .get(
-                url,
-                "application/did+json, application/did+ld+json, application/json;q=0.9",
-                None,
-            )
-            .await
-            .map_err(|e| match e {
-                ResolveError::NotFound(_) => ResolveError::NotFound(did.to_owned()),
-                other => other,
-            })?;
-        let doc: DidDocument = serde_json::from_slice(&body)
-            .map_err(|e| ResolveError::InvalidDocument(format!("not a DID document: {e}")))?;
-        if doc.id != did {
-            return Err(ResolveError::InvalidDocument(format!(
-                "the document's id {:?} is not the DID that was resolved",
-                doc.id.chars().take(200).collect::<String>()
-            )));
+    fn refresh_in_background(&self, did: &str) {
+        {
+            let mut busy = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+            if !busy.insert(did.to_owned()) {
+                return;
+            }
         }
-        Ok(doc)
+        let (http, cache, busy, did) = (
+            self.http.clone(),
+            self.cache.clone(),
+            self.refreshing.clone(),
+            did.to_owned(),
+        );
+        tokio::spawn(async move {
+            // A failed refresh keeps the cached copy until it expires.
+            if let Ok(doc) = fetch_did_web(&http, &did).await {
+                cache.insert(did.clone(), Arc::new(doc));
+            }
+            busy.lock().unwrap_or_else(|e| e.into_inner()).remove(&did);
+        });
     }
+}
+
+async fn fetch_did_web(http: &GuardedHttp, did: &str) -> Result<DidDocument, ResolveError> {
+    let scheme = if http.allows_http() { "http" } else { "https" };
+    let url = did_web_url(did, scheme)?;
+    let body = http
+        .get(
+            url,
+            "application/did+json, application/did+ld+json, application/json;q=0.9",
+            None,
+        )
+        .await
+        .map_err(|e| match e {
+            ResolveError::NotFound(_) => ResolveError::NotFound(did.to_owned()),
+            other => other,
+        })?;
+    let doc: DidDocument = serde_json::from_slice(&body)
+        .map_err(|e| ResolveError::InvalidDocument(format!("not a DID document: {e}")))?;
+    if doc.id != did {
+        return Err(ResolveError::InvalidDocument(format!(
+            "the document's id {:?} is not the DID that was resolved",
+            doc.id.chars().take(200).collect::<String>()
+        )));
+    }
+    Ok(doc)
 }
 
 fn fetch_error(e: reqwest::Error) -> ResolveError {
@@ -382,11 +406,19 @@ impl TtlCache {
         }
     }
 
+    #[cfg(test)]
     fn get(&self, key: &str) -> Option<Arc<DidDocument>> {
+        self.get_with_age(key).map(|(doc, _)| doc)
+    }
+
+    /// The live entry, and whether it is past half its lifetime.
+    fn get_with_age(&self, key: &str) -> Option<(Arc<DidDocument>, bool)> {
         let now = self.clock.now();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         match entries.map.get(key) {
-            Some((expires, doc, _)) if *expires > now => Some(doc.clone()),
+            Some((expires, doc, _)) if *expires > now => {
+                Some((doc.clone(), *expires - now < self.ttl / 2))
+            }
             Some(_) => {
                 entries.remove(key);
                 None

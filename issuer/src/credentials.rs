@@ -200,7 +200,16 @@ pub async fn issue_credential(
             tracing::warn!(error = %e, "could not release status entries");
         }
     };
-    let secured = match sign::secure(&state.vc.engine, &prepared, format, &key, &did, state.clock.now()).await {
+    let secured = match sign::secure(
+        &state.vc.engine,
+        &prepared,
+        format,
+        &key,
+        &did,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             release(state.clone(), record_id.clone()).await;

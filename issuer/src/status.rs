@@ -83,7 +83,11 @@ pub async fn all_signed_lists(state: &AppState) -> Result<Vec<(String, String)>,
     for org in state.store.list_orgs().await? {
         for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
             let mut number = 1;
-            while let Some(list) = state.store.get_status_list(&org.id, purpose, number).await? {
+            while let Some(list) = state
+                .store
+                .get_status_list(&org.id, purpose, number)
+                .await?
+            {
                 let url = list_url(state, &org.slug, purpose, number);
                 out.push((url, signed_list(state, &org, &list).await?));
                 number += 1;

@@ -197,10 +197,9 @@ pub fn verifier_state(
             did_web: DidWeb::new(&ctx.config.base_url),
             base: ctx.config.base().to_owned(),
         })),
-        registry: Arc::new(StoreRegistry(Arc::new(atout_core::registry::Registry::new(
-            ctx.store.clone(),
-            ctx.clock.clone(),
-        )))),
+        registry: Arc::new(StoreRegistry(Arc::new(
+            atout_core::registry::Registry::new(ctx.store.clone(), ctx.clock.clone()),
+        ))),
         clock: ctx.clock.clone(),
         list_ttl: std::time::Duration::from_millis(atout_vc::status::TTL_MS),
         snapshot_taken_at: None,

@@ -46,7 +46,9 @@ impl DidResolver for NetworkResolver {
         } else if did.starts_with("did:web:") {
             self.web.resolve(did).await
         } else if did.starts_with("did:") {
-            Err(ResolveError::UnsupportedMethod(did.chars().take(200).collect()))
+            Err(ResolveError::UnsupportedMethod(
+                did.chars().take(200).collect(),
+            ))
         } else {
             Err(ResolveError::InvalidDid(did.chars().take(200).collect()))
         }
@@ -117,8 +119,8 @@ pub async fn build_verifier_only(
     let (verifier, description) = if let Some(path) = &config.verifier_snapshot {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read the snapshot {}: {e}", path.display()))?;
-        let snapshot = Snapshot::parse(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let snapshot =
+            Snapshot::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let verifier = offline_verifier(&snapshot, vc, Some(canon), clock.clone())
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -158,37 +160,41 @@ pub async fn build_verifier_only(
                 snapshot_taken_at: None,
             })
         };
-        let (registry, source): (Arc<dyn TrustRegistry>, String) =
-            if let Some(path) = &config.verifier_registry {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    anyhow::anyhow!("cannot read the registry {}: {e}", path.display())
-                })?;
-                let document: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", path.display()))?;
-                let empty = RegistrySnapshot::new(authority.clone(), clock.now(), vec![]);
-                let bootstrap = Arc::new(Verifier::new(parts(Arc::new(empty))?));
-                let registry = verify_registry_document(&bootstrap, &document, &authority)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                let n = registry.len();
-                (Arc::new(registry), format!("registry file ({n} issuers)"))
-            } else if let Some(store) = &store {
-                (
-                    Arc::new(StoreRegistry(Arc::new(
-                        atout_core::registry::Registry::new(store.clone(), clock.clone()),
-                    ))),
-                    "registry from the database".into(),
-                )
-            } else {
-                tracing::warn!(
-                    "no trust registry (set ATOUT_VERIFIER_REGISTRY to a signed registry \
+        let (registry, source): (Arc<dyn TrustRegistry>, String) = if let Some(path) =
+            &config.verifier_registry
+        {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read the registry {}: {e}", path.display()))?;
+            let document: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", path.display()))?;
+            let empty = RegistrySnapshot::new(authority.clone(), clock.now(), vec![]);
+            let bootstrap = Arc::new(Verifier::new(parts(Arc::new(empty))?));
+            let registry = verify_registry_document(&bootstrap, &document, &authority)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let n = registry.len();
+            (Arc::new(registry), format!("registry file ({n} issuers)"))
+        } else if let Some(store) = &store {
+            (
+                Arc::new(StoreRegistry(Arc::new(
+                    atout_core::registry::Registry::new(store.clone(), clock.clone()),
+                ))),
+                "registry from the database".into(),
+            )
+        } else {
+            tracing::warn!(
+                "no trust registry (set ATOUT_VERIFIER_REGISTRY to a signed registry \
                      document, or ATOUT_VERIFIER_SNAPSHOT): every issuer shows as unknown"
-                );
-                (
-                    Arc::new(RegistrySnapshot::new(authority.clone(), clock.now(), vec![])),
-                    "no registry".into(),
-                )
-            };
+            );
+            (
+                Arc::new(RegistrySnapshot::new(
+                    authority.clone(),
+                    clock.now(),
+                    vec![],
+                )),
+                "no registry".into(),
+            )
+        };
         let verifier = Arc::new(Verifier::new(parts(registry)?));
         let description = format!(
             "online: DID documents and status lists over HTTP (cached), {source}, {}",
@@ -209,7 +215,10 @@ pub async fn build_verifier_only(
         .merge(atout_verifier::router(state))
         .split_for_parts();
     let router = router
-        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
         .route(
             "/readyz",
             get(|State(ops): State<OpsState>| async move {
@@ -334,5 +343,8 @@ async fn registry_document(
         .await
         .map_err(|e| anyhow::anyhow!("the registry could not be exported: {e}"))?;
     let document = serde_json::from_str(&signed.text)?;
-    Ok((document, signed.entries.into_iter().map(|e| e.did).collect()))
+    Ok((
+        document,
+        signed.entries.into_iter().map(|e| e.did).collect(),
+    ))
 }

@@ -862,14 +862,22 @@ async fn successful_resolutions_are_cached_on_the_application_clock() {
     assert_eq!(web.resolve(&org).await.unwrap().id, org);
     assert_eq!(upstream.hits(), 2);
 
-    // Still fresh just before the TTL...
-    clock.advance(chrono::Duration::seconds(59));
+    // Fresh and untouched for the first half of its lifetime...
+    clock.advance(chrono::Duration::seconds(29));
     assert_eq!(web.resolve(&did).await.unwrap(), first);
     assert_eq!(upstream.hits(), 2);
 
-    // ...fetched again after it, then cached anew.
-    clock.advance(chrono::Duration::seconds(2));
+    // ...then served from the cache while a fresh copy is fetched in the
+    // background (the verifier does not wait on the issuer's server).
+    clock.advance(chrono::Duration::seconds(30));
     assert_eq!(web.resolve(&did).await.unwrap(), first);
+    for _ in 0..100 {
+        if upstream.hits() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(upstream.hits(), 3, "refreshed in the background");
     assert_eq!(
         upstream.requests(),
         [
@@ -878,8 +886,16 @@ async fn successful_resolutions_are_cached_on_the_application_clock() {
             "/.well-known/did.json"
         ]
     );
+    // The refreshed copy lives a full TTL from its fetch: past the first
+    // copy's expiry, nothing is fetched.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    clock.advance(chrono::Duration::seconds(2));
     assert_eq!(web.resolve(&did).await.unwrap(), first);
     assert_eq!(upstream.hits(), 3);
+    // Past the TTL with no use in between: fetched again, in line.
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(web.resolve(&did).await.unwrap(), first);
+    assert_eq!(upstream.hits(), 4);
 }
 
 #[tokio::test]

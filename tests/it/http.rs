@@ -117,6 +117,18 @@ async fn every_route_states_who_may_call_it() {
             Some(json!({})),
             admin_only,
         ),
+        (
+            "POST",
+            "/credentials/verify".into(),
+            Some(json!({"verifiableCredential": {}})),
+            public,
+        ),
+        (
+            "POST",
+            "/presentations/verify".into(),
+            Some(json!({"verifiablePresentation": {}})),
+            public,
+        ),
         ("GET", "/verify".into(), None, public),
         ("POST", "/verify".into(), Some(json!({})), public),
         ("GET", "/verify/AAAAAAAAAAAAAAAAAAAAAA".into(), None, public),

@@ -24,16 +24,25 @@ impl Alone {
         Self::start_at(base_url, env, start_time()).await
     }
 
-    async fn start_at(base_url: &str, env: &[(&str, &str)], now: chrono::DateTime<chrono::Utc>) -> Self {
+    async fn start_at(
+        base_url: &str,
+        env: &[(&str, &str)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut vars: Vec<(String, String)> = vec![
             ("ATOUT_BASE_URL".into(), base_url.into()),
-            ("ATOUT_DATA_DIR".into(), dir.path().join("nothing-here").display().to_string()),
+            (
+                "ATOUT_DATA_DIR".into(),
+                dir.path().join("nothing-here").display().to_string(),
+            ),
         ];
         vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::load(None, vars).expect("configuration");
         let clock = Arc::new(FixedClock::new(now));
-        let app: VerifierOnly = build_verifier_only(config, clock).await.expect("verifier alone");
+        let app: VerifierOnly = build_verifier_only(config, clock)
+            .await
+            .expect("verifier alone");
         let store = app.store.clone();
         let description = app.description.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -91,7 +100,9 @@ async fn a_verifier_alone_needs_no_database_and_writes_nothing() {
     let app = &issuer.app;
     trust(app, &issuer.did).await;
     let issued = issuer.issue(crate::issue::diploma(app), json!({})).await;
-    let revoked = issuer.issue(crate::issue::diploma(app), json!({"format": "vc+jwt"})).await;
+    let revoked = issuer
+        .issue(crate::issue::diploma(app), json!({"format": "vc+jwt"}))
+        .await;
     issuer.set_status(&revoked, "revocation", true).await;
     // The signed registry, as a file.
     let export = app.get("/admin/registry/export", Some(ADMIN_TOKEN)).await;
@@ -108,10 +119,19 @@ async fn a_verifier_alone_needs_no_database_and_writes_nothing() {
         ],
     )
     .await;
-    assert!(alone.store.is_none(), "no database unless DATABASE_URL is set");
-    assert!(alone.description.contains("no database"), "{}", alone.description);
+    assert!(
+        alone.store.is_none(),
+        "no database unless DATABASE_URL is set"
+    );
+    assert!(
+        alone.description.contains("no database"),
+        "{}",
+        alone.description
+    );
     // The issuer's DID document and status lists come over HTTP.
-    let (status, report) = alone.verify(&issued, json!({"requireTrustedIssuer": true})).await;
+    let (status, report) = alone
+        .verify(&issued, json!({"requireTrustedIssuer": true}))
+        .await;
     assert_eq!(status, 200, "{report:#}");
     assert_eq!(report["issuer"]["name"]["en"], "University of Orléans");
     let (status, report) = alone.verify(&revoked, json!({})).await;
@@ -121,7 +141,12 @@ async fn a_verifier_alone_needs_no_database_and_writes_nothing() {
     assert!(!alone._dir.path().join("nothing-here").exists());
     // Health and readiness without a database.
     for path in ["/healthz", "/readyz"] {
-        let res = alone.client.get(format!("{}{path}", alone.base)).send().await.unwrap();
+        let res = alone
+            .client
+            .get(format!("{}{path}", alone.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{path}");
     }
     // Routes of the full server are not there.
@@ -134,7 +159,8 @@ async fn a_verifier_alone_needs_no_database_and_writes_nothing() {
         .unwrap();
     assert_eq!(res.status(), 404);
     // A registry file that does not verify is refused at start-up.
-    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&registry_file).unwrap()).unwrap();
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&registry_file).unwrap()).unwrap();
     doc["credentialSubject"]["trustedIssuers"][0]["name"]["en"] = json!("Evil University");
     std::fs::write(&registry_file, doc.to_string()).unwrap();
     let config = Config::load(
@@ -162,7 +188,11 @@ async fn verification_links_need_only_read_access() {
     let issued = issuer.issue(crate::issue::diploma(app), json!({})).await;
     let alone = Alone::start(&app.base, &[("DATABASE_URL", app.db.url.as_str())]).await;
     let store = alone.store.clone().expect("a read-only database");
-    assert!(alone.description.contains("read-only"), "{}", alone.description);
+    assert!(
+        alone.description.contains("read-only"),
+        "{}",
+        alone.description
+    );
     // Writes are impossible on this connection.
     assert!(store.init_meta("probe", "x").await.is_err(), "read-only");
     // Keys of this platform come from the database; status from its store.
@@ -180,17 +210,37 @@ async fn the_snapshot_verifies_with_the_network_cut() {
     let app = &issuer.app;
     trust(app, &issuer.did).await;
     let good = issuer.issue(crate::issue::diploma(app), json!({})).await;
-    let jwt = issuer.issue(crate::issue::diploma(app), json!({"format": "vc+jwt", "alg": "ES256"})).await;
-    let revoked = issuer.issue(crate::issue::diploma(app), json!({"cryptosuite": "ecdsa-rdfc-2019"})).await;
+    let jwt = issuer
+        .issue(
+            crate::issue::diploma(app),
+            json!({"format": "vc+jwt", "alg": "ES256"}),
+        )
+        .await;
+    let revoked = issuer
+        .issue(
+            crate::issue::diploma(app),
+            json!({"cryptosuite": "ecdsa-rdfc-2019"}),
+        )
+        .await;
     issuer.set_status(&revoked, "revocation", true).await;
     let kept = tempfile::tempdir().unwrap();
     let snapshot = kept.path().join("snapshot.json");
     let out = app
         .command()
-        .args(["verifier", "snapshot", "--out", snapshot.to_str().unwrap(), "--json"])
+        .args([
+            "verifier",
+            "snapshot",
+            "--out",
+            snapshot.to_str().unwrap(),
+            "--json",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(stats["issuers"], 1);
     assert!(stats["did_documents"].as_u64().unwrap() >= 2, "{stats}");
@@ -209,9 +259,15 @@ async fn the_snapshot_verifies_with_the_network_cut() {
         taken + chrono::Duration::minutes(1),
     )
     .await;
-    assert!(alone.description.contains("offline"), "{}", alone.description);
+    assert!(
+        alone.description.contains("offline"),
+        "{}",
+        alone.description
+    );
     for credential in [&good, &jwt] {
-        let (status, report) = alone.verify(credential, json!({"requireTrustedIssuer": true})).await;
+        let (status, report) = alone
+            .verify(credential, json!({"requireTrustedIssuer": true}))
+            .await;
         assert_eq!(status, 200, "{report:#}");
         assert_eq!(report["issuer"]["name"]["fr"], "Université d'Orléans");
         // How fresh the status data is: the snapshot's date.
@@ -221,7 +277,8 @@ async fn the_snapshot_verifies_with_the_network_cut() {
     assert_eq!(status, 422);
     assert_eq!(check(&report, "revocation")["code"], "revoked");
     // An issuer the snapshot does not hold: could not check, never valid.
-    let key = atout_core::crypto::PrivateKey::generate(atout_core::crypto::KeyAlgorithm::Ed25519).unwrap();
+    let key = atout_core::crypto::PrivateKey::generate(atout_core::crypto::KeyAlgorithm::Ed25519)
+        .unwrap();
     let elsewhere = "did:web:elsewhere.example";
     let mut other = crate::verify::simple_credential(elsewhere, None);
     other["proof"] = json!({
@@ -232,8 +289,15 @@ async fn the_snapshot_verifies_with_the_network_cut() {
     });
     let (status, report) = alone.verify(&other, json!({})).await;
     assert_eq!(status, 422);
-    assert_eq!(check(&report, "issuer-key")["status"], "could-not-check", "{report:#}");
-    assert!(check(&report, "issuer-key")["reason"].as_str().unwrap().contains("snapshot"));
+    assert_eq!(
+        check(&report, "issuer-key")["status"],
+        "could-not-check",
+        "{report:#}"
+    );
+    assert!(check(&report, "issuer-key")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("snapshot"));
 }
 
 #[tokio::test]
@@ -254,7 +318,9 @@ async fn the_binary_serves_the_verifier_alone() {
     let stdout = child.stdout.take().unwrap();
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
         line
     })
     .await
@@ -266,7 +332,11 @@ async fn the_binary_serves_the_verifier_alone() {
         .trim()
         .to_owned();
     let client = reqwest::Client::new();
-    let res = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+    let res = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let res = client
         .post(format!("http://{addr}/credentials/verify"))
@@ -275,7 +345,11 @@ async fn the_binary_serves_the_verifier_alone() {
         .await
         .unwrap();
     assert_problem(res, 400).await;
-    let res = client.get(format!("http://{addr}/verify")).send().await.unwrap();
+    let res = client
+        .get(format!("http://{addr}/verify"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200, "the paste page works without a database");
     child.kill().unwrap();
     let _ = child.wait();

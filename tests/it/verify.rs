@@ -109,7 +109,10 @@ pub fn assert_rejected(result: &(u16, Value), name: &str, status: &str, code: &s
     assert_eq!(c["status"], status, "{name}: {report:#}");
     assert_eq!(c["code"], code, "{name}: {report:#}");
     assert!(!c["reason"].as_str().unwrap().is_empty());
-    assert!(!report["errors"].as_array().unwrap().is_empty(), "{report:#}");
+    assert!(
+        !report["errors"].as_array().unwrap().is_empty(),
+        "{report:#}"
+    );
 }
 
 /// A server on localhost serving fixed documents (DID documents, status
@@ -204,7 +207,14 @@ fn sha256(data: &[u8]) -> Vec<u8> {
 /// Signs `doc` with a Data Integrity proof (eddsa-rdfc-2022 for Ed25519,
 /// ecdsa-rdfc-2019 for P-256): the test's own signer, for holders and for
 /// issuers on other servers.
-pub async fn sign_di(app: &TestApp, doc: &Value, key: &PrivateKey, vm: &str, purpose: &str, extra: Value) -> Value {
+pub async fn sign_di(
+    app: &TestApp,
+    doc: &Value,
+    key: &PrivateKey,
+    vm: &str,
+    purpose: &str,
+    extra: Value,
+) -> Value {
     let suite = match key.algorithm() {
         KeyAlgorithm::Ed25519 => "eddsa-rdfc-2022",
         KeyAlgorithm::P256 => "ecdsa-rdfc-2019",
@@ -304,7 +314,10 @@ async fn credentials_in_every_format_verify_and_report_every_check() {
     let app = &issuer.app;
     let formats = [
         (json!({}), "data-integrity/eddsa-rdfc-2022"),
-        (json!({"cryptosuite": "ecdsa-rdfc-2019"}), "data-integrity/ecdsa-rdfc-2019"),
+        (
+            json!({"cryptosuite": "ecdsa-rdfc-2019"}),
+            "data-integrity/ecdsa-rdfc-2019",
+        ),
         (json!({"format": "vc+jwt"}), "vc+jwt/EdDSA"),
         (json!({"format": "vc+jwt", "alg": "ES256"}), "vc+jwt/ES256"),
     ];
@@ -335,12 +348,24 @@ async fn credentials_in_every_format_verify_and_report_every_check() {
             assert_eq!(trust["status"], "failed");
             assert_eq!(trust["code"], "unknown-issuer");
             assert_eq!(report["issuer"]["id"], issuer.did);
-            assert_eq!(report["issuer"]["name"], Value::Null, "never the credential's own name");
+            assert_eq!(
+                report["issuer"]["name"],
+                Value::Null,
+                "never the credential's own name"
+            );
             assert_eq!(report["issuer"]["trusted"], false);
-            assert!(report["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("issuer-trust")));
-            assert_eq!(report["checks"].as_array().unwrap().len(), report["results"].as_array().unwrap().len());
+            assert!(report["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w.as_str().unwrap().starts_with("issuer-trust")));
+            assert_eq!(
+                report["checks"].as_array().unwrap().len(),
+                report["results"].as_array().unwrap().len()
+            );
 
-            let (status, report) = verify(app, &issued, json!({"requireTrustedIssuer": true})).await;
+            let (status, report) =
+                verify(app, &issued, json!({"requireTrustedIssuer": true})).await;
             assert_eq!(status, 422, "{report:#}");
             assert_eq!(report["verified"], false);
 
@@ -348,7 +373,14 @@ async fn credentials_in_every_format_verify_and_report_every_check() {
             if format.starts_with("vc+jwt") {
                 let (status, report) = verify(app, &json!(jwt_of(&issued)), json!({})).await;
                 assert_eq!(status, 200, "{report:#}");
-                assert_eq!(report["credential"]["subjectName"], if kind == "diploma" { json!("Renée Dupont-Lefèvre") } else { Value::Null });
+                assert_eq!(
+                    report["credential"]["subjectName"],
+                    if kind == "diploma" {
+                        json!("Renée Dupont-Lefèvre")
+                    } else {
+                        Value::Null
+                    }
+                );
             }
         }
     }
@@ -409,29 +441,130 @@ async fn tampered_data_integrity_credentials_are_rejected_with_their_reason() {
     let (_, key_b) = app.create_api_key("univ-b").await;
     let did_b = format!("did:web:127.0.0.1%3A{}:orgs:univ-b", app.addr.port());
     for options in [json!({}), json!({"cryptosuite": "ecdsa-rdfc-2019"})] {
-        let issued = issuer.issue(crate::issue::diploma(app), options.clone()).await;
-        let other = issuer.issue(crate::issue::diploma(app), options.clone()).await;
+        let issued = issuer
+            .issue(crate::issue::diploma(app), options.clone())
+            .await;
+        let other = issuer
+            .issue(crate::issue::diploma(app), options.clone())
+            .await;
         let at = |f: &dyn Fn(&mut Value)| {
             let mut v = issued.clone();
             f(&mut v);
             v
         };
         let cases: Vec<(&str, Value, &str, &str, &str)> = vec![
-            ("changed subject field", at(&|v| v["credentialSubject"]["degree"]["grade"] = json!("Très bien")), "proof", "failed", "signature-mismatch"),
-            ("changed name", at(&|v| v["credentialSubject"]["familyName"] = json!("Martin")), "proof", "failed", "signature-mismatch"),
-            ("changed dates", at(&|v| v["validFrom"] = json!("2020-01-01T00:00:00Z")), "proof", "failed", "signature-mismatch"),
-            ("added expiry", at(&|v| v["validUntil"] = json!("2099-01-01T00:00:00Z")), "proof", "failed", "signature-mismatch"),
-            ("swapped proof value", at(&|v| v["proof"]["proofValue"] = other["proof"]["proofValue"].clone()), "proof", "failed", "signature-mismatch"),
-            ("removed status", at(&|v| { v.as_object_mut().unwrap().remove("credentialStatus"); }), "proof", "failed", "signature-mismatch"),
-            ("changed proof date", at(&|v| v["proof"]["created"] = json!("2026-01-15T09:59:59Z")), "proof", "failed", "signature-mismatch"),
-            ("garbled proof value", at(&|v| v["proof"]["proofValue"] = json!("zzzz")), "proof", "failed", "malformed-proof-value"),
-            ("wrong verificationMethod", at(&|v| v["proof"]["verificationMethod"] = json!(format!("{}#nope", issuer.did))), "issuer-key", "failed", "key-not-found"),
-            ("key of another issuer", at(&|v| v["proof"]["verificationMethod"] = json!(format!("{did_b}#key-1"))), "issuer-key", "failed", "key-not-controlled-by-signer"),
-            ("issuer swapped", at(&|v| v["issuer"] = json!(did_b)), "issuer-key", "failed", "key-not-controlled-by-signer"),
-            ("wrong purpose", at(&|v| v["proof"]["proofPurpose"] = json!("authentication")), "proof", "failed", "wrong-proof-purpose"),
-            ("unknown context", at(&|v| v["@context"].as_array_mut().unwrap().push(json!("https://evil.example/context.json"))), "proof", "failed", "unknown-context"),
-            ("unsupported cryptosuite", at(&|v| v["proof"]["cryptosuite"] = json!("bbs-2023")), "proof", "could-not-check", "unsupported-cryptosuite"),
-            ("proof from the future", at(&|v| v["proof"]["created"] = json!("2030-01-01T00:00:00Z")), "proof", "failed", "proof-created-in-future"),
+            (
+                "changed subject field",
+                at(&|v| v["credentialSubject"]["degree"]["grade"] = json!("Très bien")),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "changed name",
+                at(&|v| v["credentialSubject"]["familyName"] = json!("Martin")),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "changed dates",
+                at(&|v| v["validFrom"] = json!("2020-01-01T00:00:00Z")),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "added expiry",
+                at(&|v| v["validUntil"] = json!("2099-01-01T00:00:00Z")),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "swapped proof value",
+                at(&|v| v["proof"]["proofValue"] = other["proof"]["proofValue"].clone()),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "removed status",
+                at(&|v| {
+                    v.as_object_mut().unwrap().remove("credentialStatus");
+                }),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "changed proof date",
+                at(&|v| v["proof"]["created"] = json!("2026-01-15T09:59:59Z")),
+                "proof",
+                "failed",
+                "signature-mismatch",
+            ),
+            (
+                "garbled proof value",
+                at(&|v| v["proof"]["proofValue"] = json!("zzzz")),
+                "proof",
+                "failed",
+                "malformed-proof-value",
+            ),
+            (
+                "wrong verificationMethod",
+                at(&|v| v["proof"]["verificationMethod"] = json!(format!("{}#nope", issuer.did))),
+                "issuer-key",
+                "failed",
+                "key-not-found",
+            ),
+            (
+                "key of another issuer",
+                at(&|v| v["proof"]["verificationMethod"] = json!(format!("{did_b}#key-1"))),
+                "issuer-key",
+                "failed",
+                "key-not-controlled-by-signer",
+            ),
+            (
+                "issuer swapped",
+                at(&|v| v["issuer"] = json!(did_b)),
+                "issuer-key",
+                "failed",
+                "key-not-controlled-by-signer",
+            ),
+            (
+                "wrong purpose",
+                at(&|v| v["proof"]["proofPurpose"] = json!("authentication")),
+                "proof",
+                "failed",
+                "wrong-proof-purpose",
+            ),
+            (
+                "unknown context",
+                at(&|v| {
+                    v["@context"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!("https://evil.example/context.json"))
+                }),
+                "proof",
+                "failed",
+                "unknown-context",
+            ),
+            (
+                "unsupported cryptosuite",
+                at(&|v| v["proof"]["cryptosuite"] = json!("bbs-2023")),
+                "proof",
+                "could-not-check",
+                "unsupported-cryptosuite",
+            ),
+            (
+                "proof from the future",
+                at(&|v| v["proof"]["created"] = json!("2030-01-01T00:00:00Z")),
+                "proof",
+                "failed",
+                "proof-created-in-future",
+            ),
         ];
         for (what, tampered, name, status, code) in cases {
             let result = verify(app, &tampered, json!({})).await;
@@ -441,18 +574,36 @@ async fn tampered_data_integrity_credentials_are_rejected_with_their_reason() {
         // Algorithm confusion: an eddsa proof relabelled ecdsa (or the
         // reverse) needs a key of the other curve.
         let relabelled = at(&|v| {
-            let suite = if v["proof"]["cryptosuite"] == "eddsa-rdfc-2022" { "ecdsa-rdfc-2019" } else { "eddsa-rdfc-2022" };
+            let suite = if v["proof"]["cryptosuite"] == "eddsa-rdfc-2022" {
+                "ecdsa-rdfc-2019"
+            } else {
+                "eddsa-rdfc-2022"
+            };
             v["proof"]["cryptosuite"] = json!(suite);
         });
-        assert_rejected(&verify(app, &relabelled, json!({})).await, "issuer-key", "failed", "key-algorithm-mismatch");
+        assert_rejected(
+            &verify(app, &relabelled, json!({})).await,
+            "issuer-key",
+            "failed",
+            "key-algorithm-mismatch",
+        );
         // A genuine credential of another issuer, claimed as ours.
         let res = app
-            .post_json("/credentials/issue", Some(&key_b), &json!({"credential": crate::issue::diploma(app)}))
+            .post_json(
+                "/credentials/issue",
+                Some(&key_b),
+                &json!({"credential": crate::issue::diploma(app)}),
+            )
             .await;
         let from_b: Value = res.json().await.unwrap();
         let mut claimed = from_b.clone();
         claimed["issuer"] = json!(issuer.did);
-        assert_rejected(&verify(app, &claimed, json!({})).await, "issuer-key", "failed", "key-not-controlled-by-signer");
+        assert_rejected(
+            &verify(app, &claimed, json!({})).await,
+            "issuer-key",
+            "failed",
+            "key-not-controlled-by-signer",
+        );
         // The untouched credentials still verify.
         assert_eq!(verify(app, &issued, json!({})).await.0, 200);
         assert_eq!(verify(app, &from_b, json!({})).await.0, 200);
@@ -469,15 +620,28 @@ async fn dates_and_statuses_decide_the_verdict() {
     later["validFrom"] = json!("2026-09-01T00:00:00Z");
     for options in [json!({}), json!({"format": "vc+jwt"})] {
         let not_yet = issuer.issue(later.clone(), options.clone()).await;
-        assert_rejected(&verify(app, &not_yet, json!({})).await, "validity-period", "failed", "not-yet-valid");
+        assert_rejected(
+            &verify(app, &not_yet, json!({})).await,
+            "validity-period",
+            "failed",
+            "not-yet-valid",
+        );
 
         let issued = issuer.issue(expiring.clone(), options.clone()).await;
         let (status, report) = verify(app, &issued, json!({})).await;
         assert_eq!(status, 200, "{report:#}");
-        assert_eq!(check(&report, "validity-period")["code"], "within-validity-period");
+        assert_eq!(
+            check(&report, "validity-period")["code"],
+            "within-validity-period"
+        );
 
         issuer.set_status(&issued, "suspension", true).await;
-        assert_rejected(&verify(app, &issued, json!({})).await, "suspension", "failed", "suspended");
+        assert_rejected(
+            &verify(app, &issued, json!({})).await,
+            "suspension",
+            "failed",
+            "suspended",
+        );
         issuer.set_status(&issued, "suspension", false).await;
         assert_eq!(verify(app, &issued, json!({})).await.0, 200);
         issuer.set_status(&issued, "revocation", true).await;
@@ -485,11 +649,20 @@ async fn dates_and_statuses_decide_the_verdict() {
         let result = result.await;
         assert_rejected(&result, "revocation", "failed", "revoked");
         assert_eq!(check(&result.1, "suspension")["status"], "ok");
-        assert_eq!(check(&result.1, "proof")["status"], "ok", "the signature itself is fine");
+        assert_eq!(
+            check(&result.1, "proof")["status"],
+            "ok",
+            "the signature itself is fine"
+        );
 
         let fresh = issuer.issue(expiring.clone(), options.clone()).await;
         app.clock.advance(chrono::Duration::days(30));
-        assert_rejected(&verify(app, &fresh, json!({})).await, "validity-period", "failed", "expired");
+        assert_rejected(
+            &verify(app, &fresh, json!({})).await,
+            "validity-period",
+            "failed",
+            "expired",
+        );
         app.clock.set(start_time());
     }
 }
@@ -502,62 +675,150 @@ async fn tampered_jwts_are_rejected_with_their_reason() {
     let app = &issuer.app;
     app.create_org("univ-b").await;
     let did_b = format!("did:web:127.0.0.1%3A{}:orgs:univ-b", app.addr.port());
-    let issued = issuer.issue(crate::issue::diploma(app), json!({"format": "vc+jwt"})).await;
+    let issued = issuer
+        .issue(crate::issue::diploma(app), json!({"format": "vc+jwt"}))
+        .await;
     let jwt = jwt_of(&issued);
     let (header, payload, signature) = jwt_parts(&jwt);
-    let make = |h: &Value, p: &Value, s: &str| json!(format!("{}.{}.{s}", b64(h.to_string().as_bytes()), b64(p.to_string().as_bytes())));
+    let make = |h: &Value, p: &Value, s: &str| {
+        json!(format!(
+            "{}.{}.{s}",
+            b64(h.to_string().as_bytes()),
+            b64(p.to_string().as_bytes())
+        ))
+    };
 
     let mut changed = payload.clone();
     changed["credentialSubject"]["degree"]["grade"] = json!("Très bien");
-    assert_rejected(&verify(app, &make(&header, &changed, &signature), json!({})).await, "proof", "failed", "signature-mismatch");
+    assert_rejected(
+        &verify(app, &make(&header, &changed, &signature), json!({})).await,
+        "proof",
+        "failed",
+        "signature-mismatch",
+    );
 
     // alg: none, with and without a signature.
     let mut none = header.clone();
     none["alg"] = json!("none");
-    assert_rejected(&verify(app, &make(&none, &payload, ""), json!({})).await, "proof", "failed", "alg-not-allowed");
-    assert_rejected(&verify(app, &make(&none, &payload, &signature), json!({})).await, "proof", "failed", "alg-not-allowed");
+    assert_rejected(
+        &verify(app, &make(&none, &payload, ""), json!({})).await,
+        "proof",
+        "failed",
+        "alg-not-allowed",
+    );
+    assert_rejected(
+        &verify(app, &make(&none, &payload, &signature), json!({})).await,
+        "proof",
+        "failed",
+        "alg-not-allowed",
+    );
 
     // Algorithm confusion: HMAC keyed with the public key.
-    let doc: Value = app.get("/orgs/univ-a/did.json", None).await.json().await.unwrap();
-    let public = doc["verificationMethod"][0]["publicKeyMultibase"].as_str().unwrap().to_owned();
+    let doc: Value = app
+        .get("/orgs/univ-a/did.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let public = doc["verificationMethod"][0]["publicKeyMultibase"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut hs = header.clone();
     hs["alg"] = json!("HS256");
-    let input = format!("{}.{}", b64(hs.to_string().as_bytes()), b64(payload.to_string().as_bytes()));
-    let mac = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, public.as_bytes()), input.as_bytes());
-    assert_rejected(&verify(app, &json!(format!("{input}.{}", b64(mac.as_ref()))), json!({})).await, "proof", "failed", "alg-not-allowed");
+    let input = format!(
+        "{}.{}",
+        b64(hs.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    let mac = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, public.as_bytes()),
+        input.as_bytes(),
+    );
+    assert_rejected(
+        &verify(
+            app,
+            &json!(format!("{input}.{}", b64(mac.as_ref()))),
+            json!({}),
+        )
+        .await,
+        "proof",
+        "failed",
+        "alg-not-allowed",
+    );
 
     // ES256 claimed for an Ed25519 signature.
     let mut es = header.clone();
     es["alg"] = json!("ES256");
-    assert_rejected(&verify(app, &make(&es, &payload, &signature), json!({})).await, "issuer-key", "failed", "key-algorithm-mismatch");
+    assert_rejected(
+        &verify(app, &make(&es, &payload, &signature), json!({})).await,
+        "issuer-key",
+        "failed",
+        "key-algorithm-mismatch",
+    );
 
     // A kid of another issuer; a kid that does not exist.
     let mut other = header.clone();
     other["kid"] = json!(format!("{did_b}#key-1"));
-    assert_rejected(&verify(app, &make(&other, &payload, &signature), json!({})).await, "issuer-key", "failed", "key-not-controlled-by-signer");
+    assert_rejected(
+        &verify(app, &make(&other, &payload, &signature), json!({})).await,
+        "issuer-key",
+        "failed",
+        "key-not-controlled-by-signer",
+    );
     let mut missing = header.clone();
     missing["kid"] = json!(format!("{}#nope", issuer.did));
-    assert_rejected(&verify(app, &make(&missing, &payload, &signature), json!({})).await, "issuer-key", "failed", "key-not-found");
+    assert_rejected(
+        &verify(app, &make(&missing, &payload, &signature), json!({})).await,
+        "issuer-key",
+        "failed",
+        "key-not-found",
+    );
 
     // Issuer swapped in the payload.
     let mut swapped = payload.clone();
     swapped["issuer"] = json!(did_b);
-    assert_rejected(&verify(app, &make(&header, &swapped, &signature), json!({})).await, "issuer-key", "failed", "key-not-controlled-by-signer");
+    assert_rejected(
+        &verify(app, &make(&header, &swapped, &signature), json!({})).await,
+        "issuer-key",
+        "failed",
+        "key-not-controlled-by-signer",
+    );
 
     // Unknown context.
     let mut ctx = payload.clone();
-    ctx["@context"].as_array_mut().unwrap().push(json!("https://evil.example/ctx"));
-    assert_rejected(&verify(app, &make(&header, &ctx, &signature), json!({})).await, "proof", "failed", "unknown-context");
+    ctx["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("https://evil.example/ctx"));
+    assert_rejected(
+        &verify(app, &make(&header, &ctx, &signature), json!({})).await,
+        "proof",
+        "failed",
+        "unknown-context",
+    );
 
     // Malformed: wrong typ, a VC 1.1 JWT, two parts: 400.
     for bad in [
-        { let mut h = header.clone(); h["typ"] = json!("JWT"); make(&h, &payload, &signature) },
-        make(&header, &json!({"vc": payload.clone(), "iss": issuer.did}), &signature),
+        {
+            let mut h = header.clone();
+            h["typ"] = json!("JWT");
+            make(&h, &payload, &signature)
+        },
+        make(
+            &header,
+            &json!({"vc": payload.clone(), "iss": issuer.did}),
+            &signature,
+        ),
         json!(jwt.rsplit_once('.').unwrap().0),
         json!("not a jwt"),
     ] {
         let res = app
-            .post_json("/credentials/verify", None, &json!({"verifiableCredential": bad}))
+            .post_json(
+                "/credentials/verify",
+                None,
+                &json!({"verifiableCredential": bad}),
+            )
             .await;
         assert_problem(res, 400).await;
     }
@@ -571,7 +832,9 @@ async fn presentations_check_the_holder_the_challenge_the_domain_and_every_crede
     let issuer = Issuer::new(&[]).await;
     let app = &issuer.app;
     let vc = issuer.issue(crate::issue::diploma(app), json!({})).await;
-    let jwt_vc = issuer.issue(crate::issue::diploma(app), json!({"format": "vc+jwt"})).await;
+    let jwt_vc = issuer
+        .issue(crate::issue::diploma(app), json!({"format": "vc+jwt"}))
+        .await;
     let holder_key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let (holder, vm) = did_key(&holder_key);
     let vp = presentation(&holder, vec![vc.clone(), jwt_vc.clone()]);
@@ -583,57 +846,166 @@ async fn presentations_check_the_holder_the_challenge_the_domain_and_every_crede
     assert_eq!(status, 200, "{report:#}");
     assert_eq!(report["verified"], true);
     assert_eq!(report["credentials"].as_array().unwrap().len(), 2);
-    assert_eq!(report["credentials"][1]["format"], "vc+jwt/EdDSA", "the enveloped JWT is verified");
+    assert_eq!(
+        report["credentials"][1]["format"], "vc+jwt/EdDSA",
+        "the enveloped JWT is verified"
+    );
     for name in ["holder-proof", "challenge", "domain", "credentials"] {
         assert_eq!(check(&report, name)["status"], "ok", "{name}: {report:#}");
     }
 
-    assert_rejected(&verify_vp(app, &signed, json!({"challenge": "other", "domain": "https://employer.example"})).await, "challenge", "failed", "challenge-mismatch");
-    assert_rejected(&verify_vp(app, &signed, json!({"challenge": "c-123", "domain": "https://evil.example"})).await, "domain", "failed", "domain-mismatch");
+    assert_rejected(
+        &verify_vp(
+            app,
+            &signed,
+            json!({"challenge": "other", "domain": "https://employer.example"}),
+        )
+        .await,
+        "challenge",
+        "failed",
+        "challenge-mismatch",
+    );
+    assert_rejected(
+        &verify_vp(
+            app,
+            &signed,
+            json!({"challenge": "c-123", "domain": "https://evil.example"}),
+        )
+        .await,
+        "domain",
+        "failed",
+        "domain-mismatch",
+    );
     let unchallenged = sign_di(app, &vp, &holder_key, &vm, "authentication", json!({})).await;
-    assert_rejected(&verify_vp(app, &unchallenged, options.clone()).await, "challenge", "failed", "challenge-missing");
+    assert_rejected(
+        &verify_vp(app, &unchallenged, options.clone()).await,
+        "challenge",
+        "failed",
+        "challenge-missing",
+    );
     // The challenge is signed: changing it breaks the holder's proof.
     let mut replayed = signed.clone();
     replayed["proof"]["challenge"] = json!("c-456");
-    assert_rejected(&verify_vp(app, &replayed, json!({"challenge": "c-456", "domain": "https://employer.example"})).await, "holder-proof", "failed", "signature-mismatch");
+    assert_rejected(
+        &verify_vp(
+            app,
+            &replayed,
+            json!({"challenge": "c-456", "domain": "https://employer.example"}),
+        )
+        .await,
+        "holder-proof",
+        "failed",
+        "signature-mismatch",
+    );
     // A presentation signed for assertion, not authentication.
     let asserted = sign_di(app, &vp, &holder_key, &vm, "assertionMethod", proof.clone()).await;
-    assert_rejected(&verify_vp(app, &asserted, options.clone()).await, "holder-proof", "failed", "wrong-proof-purpose");
+    assert_rejected(
+        &verify_vp(app, &asserted, options.clone()).await,
+        "holder-proof",
+        "failed",
+        "wrong-proof-purpose",
+    );
     // Someone else's presentation.
     let other_key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let (_, other_vm) = did_key(&other_key);
-    let stolen = sign_di(app, &vp, &other_key, &other_vm, "authentication", proof.clone()).await;
-    assert_rejected(&verify_vp(app, &stolen, options.clone()).await, "holder-proof", "failed", "key-not-controlled-by-signer");
+    let stolen = sign_di(
+        app,
+        &vp,
+        &other_key,
+        &other_vm,
+        "authentication",
+        proof.clone(),
+    )
+    .await;
+    assert_rejected(
+        &verify_vp(app, &stolen, options.clone()).await,
+        "holder-proof",
+        "failed",
+        "key-not-controlled-by-signer",
+    );
     // A tampered credential inside, signed over by the holder: the holder's
     // proof verifies, the credential does not.
     let mut bad_vc = vc.clone();
     bad_vc["credentialSubject"]["degree"]["grade"] = json!("Très bien");
-    let wrapped = sign_di(app, &presentation(&holder, vec![bad_vc]), &holder_key, &vm, "authentication", proof.clone()).await;
+    let wrapped = sign_di(
+        app,
+        &presentation(&holder, vec![bad_vc]),
+        &holder_key,
+        &vm,
+        "authentication",
+        proof.clone(),
+    )
+    .await;
     let result = verify_vp(app, &wrapped, options.clone()).await;
     assert_rejected(&result, "credentials", "failed", "credential-not-verified");
     assert_eq!(check(&result.1, "holder-proof")["status"], "ok");
-    assert_eq!(check(&result.1["credentials"][0], "proof")["code"], "signature-mismatch");
+    assert_eq!(
+        check(&result.1["credentials"][0], "proof")["code"],
+        "signature-mismatch"
+    );
     // Unsigned presentation.
-    assert_rejected(&verify_vp(app, &vp, json!({})).await, "holder-proof", "failed", "presentation-unsigned");
+    assert_rejected(
+        &verify_vp(app, &vp, json!({})).await,
+        "holder-proof",
+        "failed",
+        "presentation-unsigned",
+    );
 }
 
 #[tokio::test]
 async fn a_key_listed_only_for_assertion_cannot_authenticate_a_presentation() {
-    let issuer = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let issuer = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+    ])
+    .await;
     let app = &issuer.app;
     let server = DocServer::start().await;
     let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let holder = server.did();
-    server.put("/.well-known/did.json", 200, did_document(&holder, &key, &["assertionMethod"]).to_string());
+    server.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&holder, &key, &["assertionMethod"]).to_string(),
+    );
     let vm = format!("{holder}#key-1");
-    let vp = sign_di(app, &presentation(&holder, vec![]), &key, &vm, "authentication", json!({"challenge": "x"})).await;
-    assert_rejected(&verify_vp(app, &vp, json!({"challenge": "x"})).await, "holder-proof", "failed", "key-not-authorized-for-purpose");
+    let vp = sign_di(
+        app,
+        &presentation(&holder, vec![]),
+        &key,
+        &vm,
+        "authentication",
+        json!({"challenge": "x"}),
+    )
+    .await;
+    assert_rejected(
+        &verify_vp(app, &vp, json!({"challenge": "x"})).await,
+        "holder-proof",
+        "failed",
+        "key-not-authorized-for-purpose",
+    );
     // Listed for authentication: accepted.
-    server.put("/.well-known/did.json", 200, did_document(&holder, &key, &["authentication"]).to_string());
+    server.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&holder, &key, &["authentication"]).to_string(),
+    );
     let fresh_server = DocServer::start().await;
     let holder2 = fresh_server.did();
-    fresh_server.put("/.well-known/did.json", 200, did_document(&holder2, &key, &["authentication"]).to_string());
-    let vp2 = sign_di(app, &presentation(&holder2, vec![]), &key, &format!("{holder2}#key-1"), "authentication", json!({"challenge": "x"})).await;
+    fresh_server.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&holder2, &key, &["authentication"]).to_string(),
+    );
+    let vp2 = sign_di(
+        app,
+        &presentation(&holder2, vec![]),
+        &key,
+        &format!("{holder2}#key-1"),
+        "authentication",
+        json!({"challenge": "x"}),
+    )
+    .await;
     let (status, report) = verify_vp(app, &vp2, json!({"challenge": "x"})).await;
     assert_eq!(status, 200, "{report:#}");
 }
@@ -642,13 +1014,22 @@ async fn a_key_listed_only_for_assertion_cannot_authenticate_a_presentation() {
 
 #[tokio::test]
 async fn unreachable_did_documents_and_status_lists_are_could_not_check() {
-    let issuer = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true"), ("ATOUT_DID_WEB_TIMEOUT_MS", "2000")]).await;
+    let issuer = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+        ("ATOUT_DID_WEB_TIMEOUT_MS", "2000"),
+    ])
+    .await;
     let app = &issuer.app;
     let server = DocServer::start().await;
     let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let did = server.did();
     let vm = format!("{did}#key-1");
-    server.put("/.well-known/did.json", 200, did_document(&did, &key, &["assertionMethod"]).to_string());
+    server.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&did, &key, &["assertionMethod"]).to_string(),
+    );
 
     // A status list that does not answer, then answers 500, then is fine.
     let entry = json!({
@@ -656,12 +1037,30 @@ async fn unreachable_did_documents_and_status_lists_are_could_not_check() {
         "statusPurpose": "revocation", "statusListIndex": "7",
         "statusListCredential": server.url("/status/1")
     });
-    let vc = sign_di(app, &simple_credential(&did, Some(entry)), &key, &vm, "assertionMethod", json!({})).await;
+    let vc = sign_di(
+        app,
+        &simple_credential(&did, Some(entry)),
+        &key,
+        &vm,
+        "assertionMethod",
+        json!({}),
+    )
+    .await;
     let result = verify(app, &vc, json!({})).await;
-    assert_rejected(&result, "revocation", "could-not-check", "status-unavailable");
+    assert_rejected(
+        &result,
+        "revocation",
+        "could-not-check",
+        "status-unavailable",
+    );
     assert_eq!(check(&result.1, "proof")["status"], "ok");
     server.put("/status/1", 500, "oops".into());
-    assert_rejected(&verify(app, &vc, json!({})).await, "revocation", "could-not-check", "status-unavailable");
+    assert_rejected(
+        &verify(app, &vc, json!({})).await,
+        "revocation",
+        "could-not-check",
+        "status-unavailable",
+    );
 
     let encoded = atout_vc::status::encode(131_072, [7u64]).unwrap();
     let list = json!({
@@ -675,14 +1074,25 @@ async fn unreachable_did_documents_and_status_lists_are_could_not_check() {
     let signed_list = sign_di(app, &list, &key, &vm, "assertionMethod", json!({})).await;
     // A forged list (bit flipped, proof kept): never "not revoked", never "revoked".
     let mut forged = signed_list.clone();
-    forged["credentialSubject"]["encodedList"] = json!(atout_vc::status::encode(131_072, []).unwrap());
+    forged["credentialSubject"]["encodedList"] =
+        json!(atout_vc::status::encode(131_072, []).unwrap());
     server.put("/status/1", 200, forged.to_string());
-    assert_rejected(&verify(app, &vc, json!({})).await, "revocation", "could-not-check", "status-list-unverifiable");
+    assert_rejected(
+        &verify(app, &vc, json!({})).await,
+        "revocation",
+        "could-not-check",
+        "status-list-unverifiable",
+    );
     // The genuine list: index 7 is set, revoked.
     server.put("/status/1", 200, signed_list.to_string());
     let later = start_time() + chrono::Duration::minutes(10);
     app.clock.set(later);
-    assert_rejected(&verify(app, &vc, json!({})).await, "revocation", "failed", "revoked");
+    assert_rejected(
+        &verify(app, &vc, json!({})).await,
+        "revocation",
+        "failed",
+        "revoked",
+    );
 
     // The issuer's DID document cannot be fetched.
     let gone = {
@@ -690,15 +1100,36 @@ async fn unreachable_did_documents_and_status_lists_are_could_not_check() {
         l.local_addr().unwrap().port()
     };
     let ghost = format!("did:web:127.0.0.1%3A{gone}");
-    let vc = sign_di(app, &simple_credential(&ghost, None), &key, &format!("{ghost}#key-1"), "assertionMethod", json!({})).await;
+    let vc = sign_di(
+        app,
+        &simple_credential(&ghost, None),
+        &key,
+        &format!("{ghost}#key-1"),
+        "assertionMethod",
+        json!({}),
+    )
+    .await;
     let result = verify(app, &vc, json!({})).await;
     assert_rejected(&result, "issuer-key", "could-not-check", "did-unreachable");
     assert_eq!(check(&result.1, "proof")["status"], "could-not-check");
     // The DID document is not there (404): the DID does not exist.
     let server2 = DocServer::start().await;
     let nobody = server2.did();
-    let vc = sign_di(app, &simple_credential(&nobody, None), &key, &format!("{nobody}#key-1"), "assertionMethod", json!({})).await;
-    assert_rejected(&verify(app, &vc, json!({})).await, "issuer-key", "failed", "did-not-found");
+    let vc = sign_di(
+        app,
+        &simple_credential(&nobody, None),
+        &key,
+        &format!("{nobody}#key-1"),
+        "assertionMethod",
+        json!({}),
+    )
+    .await;
+    assert_rejected(
+        &verify(app, &vc, json!({})).await,
+        "issuer-key",
+        "failed",
+        "did-not-found",
+    );
 }
 
 #[tokio::test]
@@ -708,11 +1139,30 @@ async fn private_addresses_are_refused_in_the_default_configuration() {
     let server = DocServer::start().await;
     let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let did = server.did();
-    server.put("/.well-known/did.json", 200, did_document(&did, &key, &["assertionMethod"]).to_string());
-    let vc = sign_di(app, &simple_credential(&did, None), &key, &format!("{did}#key-1"), "assertionMethod", json!({})).await;
+    server.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&did, &key, &["assertionMethod"]).to_string(),
+    );
+    let vc = sign_di(
+        app,
+        &simple_credential(&did, None),
+        &key,
+        &format!("{did}#key-1"),
+        "assertionMethod",
+        json!({}),
+    )
+    .await;
     let result = verify(app, &vc, json!({})).await;
     assert_rejected(&result, "issuer-key", "could-not-check", "did-unreachable");
-    assert!(check(&result.1, "issuer-key")["reason"].as_str().unwrap().contains("loopback"), "{:#}", result.1);
+    assert!(
+        check(&result.1, "issuer-key")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("loopback"),
+        "{:#}",
+        result.1
+    );
 }
 
 // ----- malformed and hostile input ---------------------------------------
@@ -754,7 +1204,12 @@ async fn malformed_oversized_and_hostile_input_is_refused_clearly() {
         assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}: {problem}");
     }
     // NUL bytes are refused before any parsing.
-    let res = post("/credentials/verify", json!({"verifiableCredential": "a\u{0}b"}).to_string()).await.unwrap();
+    let res = post(
+        "/credentials/verify",
+        json!({"verifiableCredential": "a\u{0}b"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_problem(res, 400).await;
     // Oversized.
     let big = json!({"verifiableCredential": {"x": "a".repeat(100_000)}}).to_string();
@@ -778,13 +1233,21 @@ async fn malformed_oversized_and_hostile_input_is_refused_clearly() {
 
 #[tokio::test]
 async fn a_declared_json_schema_is_checked() {
-    let issuer = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let issuer = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+    ])
+    .await;
     let app = &issuer.app;
     let server = DocServer::start().await;
     let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let did = server.did();
     let vm = format!("{did}#key-1");
-    server.put("/.well-known/did.json", 200, did_document(&did, &key, &["assertionMethod"]).to_string());
+    server.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&did, &key, &["assertionMethod"]).to_string(),
+    );
     let schema = |required: &str| {
         json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -804,17 +1267,34 @@ async fn a_declared_json_schema_is_checked() {
     assert_eq!(check(&report, "schema")["code"], "matches-schema");
 
     // Another verifier (fresh cache) against a schema the credential breaks.
-    let issuer2 = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let issuer2 = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+    ])
+    .await;
     server.put("/schema.json", 200, schema("birthDate"));
-    assert_rejected(&verify(&issuer2.app, &vc, json!({})).await, "schema", "failed", "schema-mismatch");
+    assert_rejected(
+        &verify(&issuer2.app, &vc, json!({})).await,
+        "schema",
+        "failed",
+        "schema-mismatch",
+    );
 
     // Unreachable: reported, and a warning (the VC-API verdict is proof,
     // validity period and status).
-    let issuer3 = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let issuer3 = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+    ])
+    .await;
     server.put("/schema.json", 503, "down".into());
     let (status, report) = verify(&issuer3.app, &vc, json!({})).await;
     assert_eq!(check(&report, "schema")["status"], "could-not-check");
     assert_eq!(check(&report, "schema")["code"], "schema-unavailable");
     assert_eq!(status, 200, "{report:#}");
-    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("schema")));
+    assert!(report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().starts_with("schema")));
 }

@@ -220,7 +220,9 @@ fn secure(c: &mut Criterion) {
     // rather than timing an error path. The sizes go in BENCHMARKS.md.
     for (name, credential, format, key) in &cases {
         let secured = rt
-            .block_on(sign::secure(&vc.engine, credential, *format, key, DID, created))
+            .block_on(sign::secure(
+                &vc.engine, credential, *format, key, DID, created,
+            ))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         eprintln!(
             "{name}: stored {} bytes, response {} bytes",
@@ -234,9 +236,16 @@ fn secure(c: &mut Criterion) {
     for (name, credential, format, key) in &cases {
         group.bench_function(*name, |b| {
             b.to_async(&rt).iter(|| async {
-                sign::secure(&vc.engine, black_box(credential), *format, key, DID, created)
-                    .await
-                    .expect("signed")
+                sign::secure(
+                    &vc.engine,
+                    black_box(credential),
+                    *format,
+                    key,
+                    DID,
+                    created,
+                )
+                .await
+                .expect("signed")
             })
         });
     }

@@ -26,7 +26,8 @@ fn verifier(vc: Arc<atout_vc::Vc>, lean: bool) -> Arc<Verifier> {
     let now = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let canon = lean.then(|| Arc::new(atout_canon::Canonicalizer::new(vc.contexts.documents()).unwrap()));
+    let canon =
+        lean.then(|| Arc::new(atout_canon::Canonicalizer::new(vc.contexts.documents()).unwrap()));
     Arc::new(Verifier::new(VerifierParts {
         vc,
         canon,
@@ -121,23 +122,60 @@ fn bench(c: &mut Criterion) {
         .with_timezone(&chrono::Utc);
     let sign = |cred: Map<String, Value>, suite, vm: &str, did: &str, key: &PrivateKey| -> Value {
         let text = runtime
-            .block_on(sign_data_integrity(&vc.engine, &cred, suite, vm, did, key, created))
+            .block_on(sign_data_integrity(
+                &vc.engine, &cred, suite, vm, did, key, created,
+            ))
             .unwrap();
         serde_json::from_str(&text).unwrap()
     };
-    let eddsa = sign(diploma(&ed_did), Cryptosuite::EddsaRdfc2022, &ed_vm, &ed_did, &ed);
-    let ecdsa = sign(diploma(&p_did), Cryptosuite::EcdsaRdfc2019, &p_vm, &p_did, &p256);
-    let ob = sign(badge(&ed_did), Cryptosuite::EddsaRdfc2022, &ed_vm, &ed_did, &ed);
+    let eddsa = sign(
+        diploma(&ed_did),
+        Cryptosuite::EddsaRdfc2022,
+        &ed_vm,
+        &ed_did,
+        &ed,
+    );
+    let ecdsa = sign(
+        diploma(&p_did),
+        Cryptosuite::EcdsaRdfc2019,
+        &p_vm,
+        &p_did,
+        &p256,
+    );
+    let ob = sign(
+        badge(&ed_did),
+        Cryptosuite::EddsaRdfc2022,
+        &ed_vm,
+        &ed_did,
+        &ed,
+    );
     let jwt_ed = Value::String(
-        atout_vc::jose::sign_vc_jwt(&diploma(&ed_did), atout_vc::jose::JwtAlg::EdDSA, &ed_vm, &ed).unwrap(),
+        atout_vc::jose::sign_vc_jwt(
+            &diploma(&ed_did),
+            atout_vc::jose::JwtAlg::EdDSA,
+            &ed_vm,
+            &ed,
+        )
+        .unwrap(),
     );
     let jwt_es = Value::String(
-        atout_vc::jose::sign_vc_jwt(&diploma(&p_did), atout_vc::jose::JwtAlg::ES256, &p_vm, &p256).unwrap(),
+        atout_vc::jose::sign_vc_jwt(
+            &diploma(&p_did),
+            atout_vc::jose::JwtAlg::ES256,
+            &p_vm,
+            &p256,
+        )
+        .unwrap(),
     );
     if let Ok(dir) = std::env::var("ATOUT_BENCH_DUMP") {
         // For scripts/bench-verify: the same credentials for the Node verifier.
         let doc = |did: &str| {
-            serde_json::to_value(runtime.block_on(atout_vc::ssi_bridge::resolve_did_key(did)).unwrap()).unwrap()
+            serde_json::to_value(
+                runtime
+                    .block_on(atout_vc::ssi_bridge::resolve_did_key(did))
+                    .unwrap(),
+            )
+            .unwrap()
         };
         std::fs::write(
             format!("{dir}/credentials.json"),
@@ -152,7 +190,9 @@ fn bench(c: &mut Criterion) {
     }
     let options = VerifyOptions::default();
     let check = |v: &Arc<Verifier>, input: &Value| {
-        let report = runtime.block_on(v.verify_credential(input, &options)).unwrap();
+        let report = runtime
+            .block_on(v.verify_credential(input, &options))
+            .unwrap();
         assert!(report.verified, "{report:?}");
     };
 

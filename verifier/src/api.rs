@@ -54,12 +54,16 @@ pub struct VerifyPresentationRequest {
 fn parse<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, ApiError> {
     serde_json::from_value(body).map_err(|e| {
         let text: String = e.to_string().chars().take(300).collect();
-        ApiError::bad_request(format!("The request body does not have the expected members: {text}."))
+        ApiError::bad_request(format!(
+            "The request body does not have the expected members: {text}."
+        ))
     })
 }
 
 fn bad_input(e: Malformed) -> ApiError {
-    ApiError::bad_request(format!("The input is not a well-formed credential or presentation: {e}."))
+    ApiError::bad_request(format!(
+        "The input is not a well-formed credential or presentation: {e}."
+    ))
 }
 
 fn answer<T: serde::Serialize>(verified: bool, report: T) -> Response {

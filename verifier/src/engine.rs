@@ -20,8 +20,8 @@
 
 use crate::{
     report::{
-        decide, errors_and_warnings, Check, CheckKind, CredentialReport, IssuerView,
-        Outcome, PresentationReport, Summary,
+        decide, errors_and_warnings, Check, CheckKind, CredentialReport, IssuerView, Outcome,
+        PresentationReport, Summary,
     },
     sources::{short, LocalLists, StatusLists, Trust, TrustRegistry},
 };
@@ -84,6 +84,9 @@ pub struct VerifyOptions {
 
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
+/// A compiled schema and when it was fetched.
+type CachedSchema = (DateTime<Utc>, Arc<jsonschema::Validator>);
+
 /// A verified, decoded status list.
 struct CachedList {
     issuer: String,
@@ -106,7 +109,8 @@ pub struct Verifier {
     pub(crate) clock: Arc<dyn Clock>,
     list_cache: Mutex<HashMap<String, Arc<CachedList>>>,
     did_key_cache: Mutex<HashMap<String, Arc<DidDocument>>>,
-    schema_cache: Mutex<HashMap<String, (DateTime<Utc>, Arc<jsonschema::Validator>)>>,
+    schema_cache: Mutex<HashMap<String, CachedSchema>>,
+    key_cache: Mutex<HashMap<String, PublicKey>>,
     list_ttl: Duration,
     /// Set when running from an offline snapshot: when it was taken.
     pub snapshot_taken_at: Option<DateTime<Utc>>,
@@ -172,6 +176,7 @@ impl Verifier {
             list_cache: Mutex::new(HashMap::new()),
             did_key_cache: Mutex::new(HashMap::new()),
             schema_cache: Mutex::new(HashMap::new()),
+            key_cache: Mutex::new(HashMap::new()),
             list_ttl: Duration::from_std(parts.list_ttl).unwrap_or(Duration::minutes(5)),
             snapshot_taken_at: parts.snapshot_taken_at,
         }
@@ -188,7 +193,9 @@ impl Verifier {
     ) -> Result<CredentialReport, Malformed> {
         check_depth(input)?;
         let (credential, secured) = parse_credential(input)?;
-        Ok(self.verify_parsed(&credential, secured, options, true).await)
+        Ok(self
+            .verify_parsed(&credential, secured, options, true)
+            .await)
     }
 
     /// Like [`Self::verify_credential`], without the status checks.
@@ -199,7 +206,9 @@ impl Verifier {
     ) -> Result<CredentialReport, Malformed> {
         check_depth(input)?;
         let (credential, secured) = parse_credential(input)?;
-        Ok(self.verify_parsed(&credential, secured, options, false).await)
+        Ok(self
+            .verify_parsed(&credential, secured, options, false)
+            .await)
     }
 
     async fn verify_parsed(
@@ -233,9 +242,9 @@ impl Verifier {
             ),
         };
         results.push(self.check_validity(credential));
-        let proof_ok = results
-            .iter()
-            .all(|c| !matches!(c.check, CheckKind::Proof | CheckKind::IssuerKey) || c.status == Outcome::Ok);
+        let proof_ok = results.iter().all(|c| {
+            !matches!(c.check, CheckKind::Proof | CheckKind::IssuerKey) || c.status == Outcome::Ok
+        });
         let mut status_fetched_at = None;
         if check_status {
             let (checks, fetched) = self.check_status(credential, &issuer, proof_ok).await;
@@ -358,7 +367,10 @@ impl Verifier {
 
         let mut credentials = Vec::with_capacity(parsed.len());
         for (credential, secured) in parsed {
-            credentials.push(self.verify_parsed(&credential, secured, options, true).await);
+            credentials.push(
+                self.verify_parsed(&credential, secured, options, true)
+                    .await,
+            );
         }
         let bad = credentials.iter().filter(|c| !c.verified).count();
         results.push(if credentials.is_empty() {
@@ -421,11 +433,19 @@ impl Verifier {
         })
     }
 
-    fn check_challenge_domain(&self, vp: &Map<String, Value>, options: &VerifyOptions) -> Vec<Check> {
+    fn check_challenge_domain(
+        &self,
+        vp: &Map<String, Value>,
+        options: &VerifyOptions,
+    ) -> Vec<Check> {
         let proofs = proofs_of(vp);
         let mut out = Vec::new();
         for (kind, key, wanted) in [
-            (CheckKind::Challenge, "challenge", options.challenge.as_deref()),
+            (
+                CheckKind::Challenge,
+                "challenge",
+                options.challenge.as_deref(),
+            ),
             (CheckKind::Domain, "domain", options.domain.as_deref()),
         ] {
             let Some(wanted) = wanted else {
@@ -446,16 +466,28 @@ impl Verifier {
             out.push(if found.is_empty() {
                 Check::failed(
                     kind,
-                    if key == "challenge" { "challenge-missing" } else { "domain-missing" },
+                    if key == "challenge" {
+                        "challenge-missing"
+                    } else {
+                        "domain-missing"
+                    },
                     format!("The presentation's proof carries no {key}, but one was requested."),
                 )
             } else if found.iter().all(matches) {
-                Check::ok(kind, "matches", format!("The proof carries the requested {key}."))
+                Check::ok(
+                    kind,
+                    "matches",
+                    format!("The proof carries the requested {key}."),
+                )
             } else {
                 found.clear();
                 Check::failed(
                     kind,
-                    if key == "challenge" { "challenge-mismatch" } else { "domain-mismatch" },
+                    if key == "challenge" {
+                        "challenge-mismatch"
+                    } else {
+                        "domain-mismatch"
+                    },
                     format!("The proof's {key} is not the one requested."),
                 )
             });
@@ -465,7 +497,11 @@ impl Verifier {
 
     // ----- Data Integrity ----------------------------------------------
 
-    async fn check_di(&self, doc: &Map<String, Value>, rules: ProofRules<'_>) -> (String, Vec<Check>) {
+    async fn check_di(
+        &self,
+        doc: &Map<String, Value>,
+        rules: ProofRules<'_>,
+    ) -> (String, Vec<Check>) {
         let proofs = proofs_of(doc);
         let mut format = String::from("data-integrity");
         if proofs.is_empty() {
@@ -584,7 +620,7 @@ impl Verifier {
         if let Some(worst) = worst(key_checks) {
             out.push(worst);
         } else {
-                out.push(Check::could_not(
+            out.push(Check::could_not(
                 CheckKind::IssuerKey,
                 "key-not-checked",
                 "The signing key was not checked, because the proof was refused first.",
@@ -620,7 +656,12 @@ impl Verifier {
     /// The key named by `vm`, from its DID document, listed under the
     /// proof's purpose, controlled by the expected DID, of the suite's
     /// algorithm.
-    async fn resolve_key(&self, vm: &str, rules: ProofRules<'_>, algorithm: KeyAlgorithm) -> KeyResult {
+    async fn resolve_key(
+        &self,
+        vm: &str,
+        rules: ProofRules<'_>,
+        algorithm: KeyAlgorithm,
+    ) -> KeyResult {
         let fail = |code: &'static str, reason: String| KeyResult {
             key: None,
             check: Check::failed(CheckKind::IssuerKey, code, reason),
@@ -628,13 +669,19 @@ impl Verifier {
         let Some((did, fragment)) = vm.split_once('#') else {
             return fail(
                 "malformed-verification-method",
-                format!("The verification method {:?} is not a DID URL with a fragment.", short(vm)),
+                format!(
+                    "The verification method {:?} is not a DID URL with a fragment.",
+                    short(vm)
+                ),
             );
         };
         if !did.starts_with("did:") || fragment.is_empty() {
             return fail(
                 "malformed-verification-method",
-                format!("The verification method {:?} is not a DID URL with a fragment.", short(vm)),
+                format!(
+                    "The verification method {:?} is not a DID URL with a fragment.",
+                    short(vm)
+                ),
             );
         }
         if let Some(controller) = rules.controller {
@@ -645,7 +692,11 @@ impl Verifier {
                         "The signing key belongs to {}, not to {} who is named as the {}.",
                         short(did),
                         short(controller),
-                        if rules.purpose == Relationship::Authentication { "holder" } else { "issuer" }
+                        if rules.purpose == Relationship::Authentication {
+                            "holder"
+                        } else {
+                            "issuer"
+                        }
                     ),
                 );
             }
@@ -659,7 +710,10 @@ impl Verifier {
                     }
                     ResolveError::NotFound(_) => fail(
                         "did-not-found",
-                        format!("The DID {} does not exist (its document was not found).", short(did)),
+                        format!(
+                            "The DID {} does not exist (its document was not found).",
+                            short(did)
+                        ),
                     ),
                     other => KeyResult {
                         key: None,
@@ -690,7 +744,10 @@ impl Verifier {
             return if exists {
                 fail(
                     "key-not-authorized-for-purpose",
-                    format!("The key {} is not listed for {purpose_name} in the DID document.", short(vm)),
+                    format!(
+                        "The key {} is not listed for {purpose_name} in the DID document.",
+                        short(vm)
+                    ),
                 )
             } else {
                 fail(
@@ -715,7 +772,7 @@ impl Verifier {
                 ),
             );
         }
-        let key = match public_key(method) {
+        let key = match self.parsed_key(method) {
             Ok(k) => k,
             Err(reason) => return fail("unsupported-key", reason),
         };
@@ -735,9 +792,42 @@ impl Verifier {
             check: Check::ok(
                 CheckKind::IssuerKey,
                 "key-resolved",
-                format!("The key {} is listed for {purpose_name} by {}.", short(vm), short(did)),
+                format!(
+                    "The key {} is listed for {purpose_name} by {}.",
+                    short(vm),
+                    short(did)
+                ),
             ),
         }
+    }
+
+    /// The public key of a method, decoded once per distinct encoding
+    /// (multibase decoding and P-256 point decompression are not free).
+    fn parsed_key(&self, method: &VerificationMethod) -> Result<PublicKey, String> {
+        let encoded = match (
+            &method.public_key_multibase,
+            method.other.get("publicKeyJwk"),
+        ) {
+            (Some(mb), _) => mb.clone(),
+            (None, Some(jwk)) => jwk.to_string(),
+            (None, None) => return public_key(method),
+        };
+        if let Some(key) = self
+            .key_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&encoded).cloned())
+        {
+            return Ok(key);
+        }
+        let key = public_key(method)?;
+        if let Ok(mut cache) = self.key_cache.lock() {
+            if cache.len() >= 10_000 {
+                cache.clear();
+            }
+            cache.insert(encoded, key.clone());
+        }
+        Ok(key)
     }
 
     /// did:key documents never change: they are cached (bounded). Other
@@ -747,7 +837,12 @@ impl Verifier {
         if !did.starts_with("did:key:") {
             return self.resolver.resolve(did).await.map(Arc::new);
         }
-        if let Some(doc) = self.did_key_cache.lock().ok().and_then(|c| c.get(did).cloned()) {
+        if let Some(doc) = self
+            .did_key_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(did).cloned())
+        {
             return Ok(doc);
         }
         let doc = Arc::new(self.resolver.resolve(did).await?);
@@ -762,7 +857,12 @@ impl Verifier {
 
     // ----- vc+jwt ------------------------------------------------------
 
-    async fn check_jwt(&self, credential: &Map<String, Value>, jwt: &Jwt, issuer: &str) -> (String, Vec<Check>) {
+    async fn check_jwt(
+        &self,
+        credential: &Map<String, Value>,
+        jwt: &Jwt,
+        issuer: &str,
+    ) -> (String, Vec<Check>) {
         let format = format!("vc+jwt/{}", jwt.alg);
         let algorithm = match jwt.alg.as_str() {
             "EdDSA" | "Ed25519" => KeyAlgorithm::Ed25519,
@@ -773,7 +873,10 @@ impl Verifier {
                     vec![Check::failed(
                         CheckKind::Proof,
                         "alg-not-allowed",
-                        format!("The JWT algorithm {:?} is not accepted (EdDSA and ES256 are).", short(other)),
+                        format!(
+                            "The JWT algorithm {:?} is not accepted (EdDSA and ES256 are).",
+                            short(other)
+                        ),
                     )],
                 )
             }
@@ -839,12 +942,23 @@ impl Verifier {
             ("validFrom", "validUntil")
         };
         // Dates were checked to parse when the input was parsed.
-        let date = |k: &str| credential.get(k).and_then(Value::as_str).and_then(parse_date);
+        let date = |k: &str| {
+            credential
+                .get(k)
+                .and_then(Value::as_str)
+                .and_then(parse_date)
+        };
         let from = date(from_key);
         let until = date(until_key);
         // JWT claims, when present, bind too.
-        let nbf = credential.get("nbf").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
-        let exp = credential.get("exp").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+        let nbf = credential
+            .get("nbf")
+            .and_then(Value::as_i64)
+            .and_then(|t| DateTime::from_timestamp(t, 0));
+        let exp = credential
+            .get("exp")
+            .and_then(Value::as_i64)
+            .and_then(|t| DateTime::from_timestamp(t, 0));
         let from = from.into_iter().chain(nbf).max();
         let until = until.into_iter().chain(exp).min();
         let show = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -898,7 +1012,10 @@ impl Verifier {
         let mut suspension = Vec::new();
         let mut oldest: Option<DateTime<Utc>> = None;
         for entry in entries.iter().take(MAX_STATUS_ENTRIES) {
-            let purpose = entry.get("statusPurpose").and_then(Value::as_str).unwrap_or("");
+            let purpose = entry
+                .get("statusPurpose")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let kind = match purpose {
                 "revocation" => CheckKind::Revocation,
                 "suspension" => CheckKind::Suspension,
@@ -924,8 +1041,16 @@ impl Verifier {
         }
         let mut out = Vec::new();
         for (kind, checks, none) in [
-            (CheckKind::Revocation, revocation, "The credential declares no revocation status: it cannot be revoked."),
-            (CheckKind::Suspension, suspension, "The credential declares no suspension status: it cannot be suspended."),
+            (
+                CheckKind::Revocation,
+                revocation,
+                "The credential declares no revocation status: it cannot be revoked.",
+            ),
+            (
+                CheckKind::Suspension,
+                suspension,
+                "The credential declares no suspension status: it cannot be suspended.",
+            ),
         ] {
             match worst(checks) {
                 Some(c) => out.push(c),
@@ -942,7 +1067,8 @@ impl Verifier {
         kind: CheckKind,
         purpose: &str,
     ) -> (Check, Option<DateTime<Utc>>) {
-        let cannot = |code: &'static str, reason: String| (Check::could_not(kind, code, reason), None);
+        let cannot =
+            |code: &'static str, reason: String| (Check::could_not(kind, code, reason), None);
         let failed = |code: &'static str, reason: String| (Check::failed(kind, code, reason), None);
         let entry_type = entry.get("type").and_then(Value::as_str).unwrap_or("");
         if entry_type != "BitstringStatusListEntry" && entry_type != "StatusList2021Entry" {
@@ -952,7 +1078,9 @@ impl Verifier {
             );
         }
         let index = match entry.get("statusListIndex") {
-            Some(Value::String(s)) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(Value::String(s))
+                if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 s.parse::<u64>().ok()
             }
             _ => None,
@@ -966,7 +1094,11 @@ impl Verifier {
                 "The status entry lacks a valid statusListIndex or statusListCredential.".into(),
             );
         };
-        if entry.get("statusSize").and_then(Value::as_u64).is_some_and(|s| s != 1) {
+        if entry
+            .get("statusSize")
+            .and_then(Value::as_u64)
+            .is_some_and(|s| s != 1)
+        {
             return cannot(
                 "unsupported-status-size",
                 "Status entries of more than one bit are not supported.".into(),
@@ -980,7 +1112,10 @@ impl Verifier {
         if let Some(local) = &self.local_lists {
             if let Some(answer) = local.local_status(url, index).await {
                 return match answer {
-                    Err(e) => cannot("status-unavailable", format!("The status list could not be read: {e}.")),
+                    Err(e) => cannot(
+                        "status-unavailable",
+                        format!("The status list could not be read: {e}."),
+                    ),
                     Ok(s) if s.issuer != issuer => cannot(
                         "status-list-wrong-issuer",
                         "The status list was not issued by the credential's issuer.".into(),
@@ -994,11 +1129,19 @@ impl Verifier {
                         "The status index is outside the list.".into(),
                     ),
                     Ok(s) if s.set => (
-                        Check::failed(kind, revoked_word, format!("The issuer has {revoked_word} this credential.")),
+                        Check::failed(
+                            kind,
+                            revoked_word,
+                            format!("The issuer has {revoked_word} this credential."),
+                        ),
                         Some(self.clock.now()),
                     ),
                     Ok(_) => (
-                        Check::ok(kind, "status-clear", format!("The credential is {ok_word} (checked just now).")),
+                        Check::ok(
+                            kind,
+                            "status-clear",
+                            format!("The credential is {ok_word} (checked just now)."),
+                        ),
                         Some(self.clock.now()),
                     ),
                 };
@@ -1006,7 +1149,15 @@ impl Verifier {
         }
         let list = match self.status_list(url).await {
             Ok(list) => list,
-            Err(check) => return (Check { check: kind, ..check }, None),
+            Err(check) => {
+                return (
+                    Check {
+                        check: kind,
+                        ..check
+                    },
+                    None,
+                )
+            }
         };
         if list.issuer != issuer {
             return cannot(
@@ -1026,7 +1177,9 @@ impl Verifier {
                 "The status list has expired and no newer one could be obtained.".into(),
             );
         }
-        let at = list.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let at = list
+            .fetched_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         match atout_vc::status::bit(&list.bits, index) {
             Err(_) => cannot(
                 "status-index-out-of-range",
@@ -1055,14 +1208,22 @@ impl Verifier {
     /// entry is served while a refresh runs in the background. (Boxed: the
     /// list is verified by the same engine, and a concrete `Send` future
     /// type breaks the async recursion.)
-    fn status_list<'a>(self: &'a Arc<Self>, url: &'a str) -> BoxFuture<'a, Result<Arc<CachedList>, Check>> {
+    fn status_list<'a>(
+        self: &'a Arc<Self>,
+        url: &'a str,
+    ) -> BoxFuture<'a, Result<Arc<CachedList>, Check>> {
         Box::pin(async move {
             let now = self.clock.now();
-            let cached = self.list_cache.lock().ok().and_then(|c| c.get(url).cloned());
+            let cached = self
+                .list_cache
+                .lock()
+                .ok()
+                .and_then(|c| c.get(url).cloned());
             if let Some(list) = cached {
                 if now < list.expires {
                     // Refresh ahead once half the lifetime has passed.
-                    if now - list.fetched_at > self.list_ttl / 2 && self.snapshot_taken_at.is_none() {
+                    if now - list.fetched_at > self.list_ttl / 2 && self.snapshot_taken_at.is_none()
+                    {
                         let this = self.clone();
                         let url = url.to_owned();
                         tokio::spawn(async move {
@@ -1076,14 +1237,19 @@ impl Verifier {
         })
     }
 
-    fn load_list<'a>(self: &'a Arc<Self>, url: &'a str) -> BoxFuture<'a, Result<Arc<CachedList>, Check>> {
+    fn load_list<'a>(
+        self: &'a Arc<Self>,
+        url: &'a str,
+    ) -> BoxFuture<'a, Result<Arc<CachedList>, Check>> {
         Box::pin(self.load_list_inner(url))
     }
 
     async fn load_list_inner(self: &Arc<Self>, url: &str) -> Result<Arc<CachedList>, Check> {
         // Whatever is wrong with a list, the credential's status is unknown:
         // never "revoked", never "not revoked".
-        let cannot = |code: &'static str, reason: String| Check::could_not(CheckKind::Revocation, code, reason);
+        let cannot = |code: &'static str, reason: String| {
+            Check::could_not(CheckKind::Revocation, code, reason)
+        };
         let failed = |_code: &'static str, reason: String| {
             Check::could_not(CheckKind::Revocation, "status-list-invalid", reason)
         };
@@ -1094,26 +1260,38 @@ impl Verifier {
             )
         })?;
         let value: Value = if fetched.body.trim_start().starts_with('{') {
-            serde_json::from_str(&fetched.body)
-                .map_err(|_| failed("status-list-invalid", "The status list is not valid JSON.".into()))?
+            serde_json::from_str(&fetched.body).map_err(|_| {
+                failed(
+                    "status-list-invalid",
+                    "The status list is not valid JSON.".into(),
+                )
+            })?
         } else {
             Value::String(fetched.body.trim().to_owned())
         };
-        let (list_credential, secured) = parse_credential(&value)
-            .map_err(|e| failed("status-list-invalid", format!("The status list is not a credential: {e}")))?;
+        let (list_credential, secured) = parse_credential(&value).map_err(|e| {
+            failed(
+                "status-list-invalid",
+                format!("The status list is not a credential: {e}"),
+            )
+        })?;
         let list_issuer = issuer_id(&list_credential).unwrap_or_default();
         let options = VerifyOptions::default();
-        let report = self.verify_parsed(&list_credential, secured, &options, false).await;
-        if let Some(bad) = report
-            .results
-            .iter()
-            .find(|c| matches!(c.check, CheckKind::Proof | CheckKind::IssuerKey) && c.status != Outcome::Ok)
-        {
+        let report = self
+            .verify_parsed(&list_credential, secured, &options, false)
+            .await;
+        if let Some(bad) = report.results.iter().find(|c| {
+            matches!(c.check, CheckKind::Proof | CheckKind::IssuerKey) && c.status != Outcome::Ok
+        }) {
             return Err(cannot(
                 "status-list-unverifiable",
                 format!(
                     "The status list's own proof {}: {}",
-                    if bad.status == Outcome::CouldNotCheck { "could not be checked" } else { "does not verify" },
+                    if bad.status == Outcome::CouldNotCheck {
+                        "could not be checked"
+                    } else {
+                        "does not verify"
+                    },
                     bad.reason
                 ),
             ));
@@ -1127,7 +1305,12 @@ impl Verifier {
         let subject = list_credential
             .get("credentialSubject")
             .and_then(Value::as_object)
-            .ok_or_else(|| failed("status-list-invalid", "The status list has no subject.".into()))?;
+            .ok_or_else(|| {
+                failed(
+                    "status-list-invalid",
+                    "The status list has no subject.".into(),
+                )
+            })?;
         let purpose = subject
             .get("statusPurpose")
             .and_then(Value::as_str)
@@ -1136,15 +1319,36 @@ impl Verifier {
         let encoded = subject
             .get("encodedList")
             .and_then(Value::as_str)
-            .ok_or_else(|| failed("status-list-invalid", "The status list has no encodedList.".into()))?;
+            .ok_or_else(|| {
+                failed(
+                    "status-list-invalid",
+                    "The status list has no encodedList.".into(),
+                )
+            })?;
         // StatusList2021 lists have no multibase prefix.
-        let encoded = if encoded.starts_with('u') { encoded.to_owned() } else { format!("u{encoded}") };
-        let bits = atout_vc::status::decode(&encoded, MAX_LIST_BITS_BYTES)
-            .map_err(|e| failed("status-list-invalid", format!("The encoded list is invalid: {e}.")))?;
+        let encoded = if encoded.starts_with('u') {
+            encoded.to_owned()
+        } else {
+            format!("u{encoded}")
+        };
+        let bits = atout_vc::status::decode(&encoded, MAX_LIST_BITS_BYTES).map_err(|e| {
+            failed(
+                "status-list-invalid",
+                format!("The encoded list is invalid: {e}."),
+            )
+        })?;
         let now = self.clock.now();
-        let fetched_at = if self.snapshot_taken_at.is_some() { fetched.fetched_at } else { now };
+        let fetched_at = if self.snapshot_taken_at.is_some() {
+            fetched.fetched_at
+        } else {
+            now
+        };
         let valid_until = list_credential
-            .get(if is_v1(&list_credential) { "expirationDate" } else { "validUntil" })
+            .get(if is_v1(&list_credential) {
+                "expirationDate"
+            } else {
+                "validUntil"
+            })
             .and_then(Value::as_str)
             .and_then(parse_date);
         let expires = if self.snapshot_taken_at.is_some() {
@@ -1266,7 +1470,10 @@ impl Verifier {
                 checks.push(Check::could_not(
                     CheckKind::Schema,
                     "unsupported-schema-type",
-                    format!("The schema type {:?} is not supported (JsonSchema is).", short(t)),
+                    format!(
+                        "The schema type {:?} is not supported (JsonSchema is).",
+                        short(t)
+                    ),
                 ));
                 continue;
             }
@@ -1300,7 +1507,12 @@ impl Verifier {
 
     async fn schema(&self, url: &str) -> Result<Arc<jsonschema::Validator>, Check> {
         let now = self.clock.now();
-        if let Some((at, v)) = self.schema_cache.lock().ok().and_then(|c| c.get(url).cloned()) {
+        if let Some((at, v)) = self
+            .schema_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(url).cloned())
+        {
             if now - at < self.list_ttl {
                 return Ok(v);
             }
@@ -1316,12 +1528,18 @@ impl Verifier {
             Check::could_not(
                 CheckKind::Schema,
                 "schema-invalid",
-                format!("The schema {} is not a usable JSON Schema: {why}.", short(url)),
+                format!(
+                    "The schema {} is not a usable JSON Schema: {why}.",
+                    short(url)
+                ),
             )
         };
-        let schema: Value = serde_json::from_str(&fetched.body).map_err(|e| invalid(e.to_string()))?;
+        let schema: Value =
+            serde_json::from_str(&fetched.body).map_err(|e| invalid(e.to_string()))?;
         check_depth(&schema).map_err(|e| invalid(e.0))?;
-        let validator = Arc::new(jsonschema::validator_for(&schema).map_err(|e| invalid(short(&e.to_string())))?);
+        let validator = Arc::new(
+            jsonschema::validator_for(&schema).map_err(|e| invalid(short(&e.to_string())))?,
+        );
         if let Ok(mut cache) = self.schema_cache.lock() {
             if cache.len() >= 1_000 {
                 cache.clear();
@@ -1387,20 +1605,34 @@ fn suite_of(proof: &Map<String, Value>) -> Result<Suite, Check> {
 }
 
 /// Purpose, dates, challenge/domain shape.
-fn check_proof_fields(proof: &Map<String, Value>, rules: ProofRules<'_>, now: DateTime<Utc>) -> Option<Check> {
+fn check_proof_fields(
+    proof: &Map<String, Value>,
+    rules: ProofRules<'_>,
+    now: DateTime<Utc>,
+) -> Option<Check> {
     let wanted = match rules.purpose {
         Relationship::AssertionMethod => "assertionMethod",
         Relationship::Authentication => "authentication",
     };
-    let purpose = proof.get("proofPurpose").and_then(Value::as_str).unwrap_or("");
+    let purpose = proof
+        .get("proofPurpose")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if purpose != wanted {
         return Some(Check::failed(
             CheckKind::Proof,
             "wrong-proof-purpose",
-            format!("The proof's purpose is {:?}; {wanted} is required here.", short(purpose)),
+            format!(
+                "The proof's purpose is {:?}; {wanted} is required here.",
+                short(purpose)
+            ),
         ));
     }
-    if let Some(created) = proof.get("created").and_then(Value::as_str).and_then(parse_date) {
+    if let Some(created) = proof
+        .get("created")
+        .and_then(Value::as_str)
+        .and_then(parse_date)
+    {
         if created > now + SKEW {
             return Some(Check::failed(
                 CheckKind::Proof,
@@ -1409,7 +1641,11 @@ fn check_proof_fields(proof: &Map<String, Value>, rules: ProofRules<'_>, now: Da
             ));
         }
     }
-    if let Some(expires) = proof.get("expires").and_then(Value::as_str).and_then(parse_date) {
+    if let Some(expires) = proof
+        .get("expires")
+        .and_then(Value::as_str)
+        .and_then(parse_date)
+    {
         if now >= expires {
             return Some(Check::failed(
                 CheckKind::Proof,
@@ -1424,7 +1660,11 @@ fn check_proof_fields(proof: &Map<String, Value>, rules: ProofRules<'_>, now: Da
 fn proofs_of(doc: &Map<String, Value>) -> Vec<&Map<String, Value>> {
     match doc.get("proof") {
         Some(Value::Object(p)) => vec![p],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_object).take(MAX_PROOFS).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_object)
+            .take(MAX_PROOFS)
+            .collect(),
         _ => vec![],
     }
 }
@@ -1442,16 +1682,19 @@ fn absolute(doc: &DidDocument, id: &str) -> String {
 /// JsonWebKey (`publicKeyJwk`, OKP Ed25519 or EC P-256).
 fn public_key(method: &VerificationMethod) -> Result<PublicKey, String> {
     if let Some(mb) = &method.public_key_multibase {
-        return PublicKey::from_multibase(mb).map_err(|e| format!("The key {} is unusable: {e}.", short(&method.id)));
+        return PublicKey::from_multibase(mb)
+            .map_err(|e| format!("The key {} is unusable: {e}.", short(&method.id)));
     }
     if let Some(jwk) = method.other.get("publicKeyJwk").and_then(Value::as_object) {
         if jwk.contains_key("d") {
             return Err("The DID document publishes a private key; it is refused.".into());
         }
         let b64 = |k: &str| {
-            jwk.get(k)
-                .and_then(Value::as_str)
-                .and_then(|s| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok())
+            jwk.get(k).and_then(Value::as_str).and_then(|s| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(s)
+                    .ok()
+            })
         };
         let kty = jwk.get("kty").and_then(Value::as_str);
         let crv = jwk.get("crv").and_then(Value::as_str);
@@ -1464,14 +1707,18 @@ fn public_key(method: &VerificationMethod) -> Result<PublicKey, String> {
                     let mut point = vec![4u8];
                     point.extend_from_slice(&x);
                     point.extend_from_slice(&y);
-                    PublicKey::new(KeyAlgorithm::P256, &point).map_err(|e| format!("The P-256 JWK is invalid: {e}."))
+                    PublicKey::new(KeyAlgorithm::P256, &point)
+                        .map_err(|e| format!("The P-256 JWK is invalid: {e}."))
                 }
                 _ => Err("The P-256 JWK is invalid.".into()),
             },
             _ => Err("Only Ed25519 and P-256 keys are supported.".into()),
         };
     }
-    Err(format!("The verification method {} carries no public key Atout can read.", short(&method.id)))
+    Err(format!(
+        "The verification method {} carries no public key Atout can read.",
+        short(&method.id)
+    ))
 }
 
 fn decode_multibase_b58(text: &str) -> Option<Vec<u8>> {
@@ -1500,7 +1747,10 @@ fn worst(checks: Vec<Check>) -> Option<Check> {
     };
     let mut best: Option<Check> = None;
     for c in checks {
-        if best.as_ref().is_none_or(|b| rank(c.status) > rank(b.status)) {
+        if best
+            .as_ref()
+            .is_none_or(|b| rank(c.status) > rank(b.status))
+        {
             best = Some(c);
         }
     }
@@ -1533,7 +1783,9 @@ fn check_depth(value: &Value) -> Result<(), Malformed> {
     if depth(value, 0) {
         Ok(())
     } else {
-        malformed(format!("the document is nested deeper than {MAX_DEPTH} levels"))
+        malformed(format!(
+            "the document is nested deeper than {MAX_DEPTH} levels"
+        ))
     }
 }
 
@@ -1594,7 +1846,10 @@ fn check_credential_shape(doc: &Map<String, Value>) -> Result<(), Malformed> {
     }
     match doc.get("issuer") {
         Some(Value::String(s)) if !s.is_empty() && s.contains(':') => {}
-        Some(Value::Object(o)) if o.get("id").and_then(Value::as_str).is_some_and(|s| s.contains(':')) => {}
+        Some(Value::Object(o))
+            if o.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.contains(':')) => {}
         Some(_) => return malformed("issuer must be a URL or an object with an id URL"),
         None => return malformed("the credential has no issuer"),
     }
@@ -1646,12 +1901,20 @@ fn parse_credential(input: &Value) -> Result<(Map<String, Value>, Secured), Malf
             }
             check_credential_shape(doc)?;
             let proofs = match doc.get("proof") {
-                None => return malformed("the credential has no proof (a JSON credential needs a Data Integrity proof)"),
+                None => return malformed(
+                    "the credential has no proof (a JSON credential needs a Data Integrity proof)",
+                ),
                 Some(Value::Object(p)) => vec![p],
-                Some(Value::Array(a)) if !a.is_empty() && a.len() <= MAX_PROOFS && a.iter().all(Value::is_object) => {
+                Some(Value::Array(a))
+                    if !a.is_empty() && a.len() <= MAX_PROOFS && a.iter().all(Value::is_object) =>
+                {
                     a.iter().filter_map(Value::as_object).collect()
                 }
-                Some(_) => return malformed(format!("proof must be an object or a list of 1 to {MAX_PROOFS} objects")),
+                Some(_) => {
+                    return malformed(format!(
+                        "proof must be an object or a list of 1 to {MAX_PROOFS} objects"
+                    ))
+                }
             };
             for p in proofs {
                 for field in ["type", "proofPurpose", "verificationMethod", "proofValue"] {
@@ -1662,7 +1925,9 @@ fn parse_credential(input: &Value) -> Result<(Map<String, Value>, Secured), Malf
                 for field in ["created", "expires"] {
                     if let Some(v) = p.get(field) {
                         if v.as_str().and_then(parse_date).is_none() {
-                            return malformed(format!("the proof's {field} is not an XML Schema dateTime"));
+                            return malformed(format!(
+                                "the proof's {field} is not an XML Schema dateTime"
+                            ));
                         }
                     }
                 }
@@ -1677,8 +1942,12 @@ fn parse_credential(input: &Value) -> Result<(Map<String, Value>, Secured), Malf
 fn parse_jwt(text: &str) -> Result<(Map<String, Value>, Jwt), Malformed> {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let mut parts = text.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return malformed("a vc+jwt credential is a compact JWS: three base64url parts separated by dots");
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return malformed(
+            "a vc+jwt credential is a compact JWS: three base64url parts separated by dots",
+        );
     };
     let header: Map<String, Value> = b64
         .decode(h)
@@ -1702,7 +1971,11 @@ fn parse_jwt(text: &str) -> Result<(Map<String, Value>, Jwt), Malformed> {
     let signature = b64
         .decode(s)
         .map_err(|_| Malformed("the JWT signature is not base64url".into()))?;
-    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("").to_owned();
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     if alg.is_empty() {
         return malformed("the JWT header has no alg");
     }
@@ -1739,7 +2012,11 @@ fn parse_jwt(text: &str) -> Result<(Map<String, Value>, Jwt), Malformed> {
 fn summary(doc: &Map<String, Value>) -> Summary {
     let types = match doc.get("type") {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => vec![],
     };
     let subject = match doc.get("credentialSubject") {
@@ -1777,11 +2054,18 @@ fn summary(doc: &Map<String, Value>) -> Summary {
     });
     let achievement = achievement.or_else(|| text(doc.get("name")));
     let v1 = is_v1(doc);
-    let date = |k: &str| doc.get(k).and_then(Value::as_str).map(|s| s.chars().take(40).collect());
+    let date = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_str)
+            .map(|s| s.chars().take(40).collect())
+    };
     Summary {
         id: doc.get("id").and_then(Value::as_str).map(short),
         types,
-        subject_id: subject.and_then(|s| s.get("id")).and_then(Value::as_str).map(short),
+        subject_id: subject
+            .and_then(|s| s.get("id"))
+            .and_then(Value::as_str)
+            .map(short),
         subject_name,
         achievement,
         valid_from: date(if v1 { "issuanceDate" } else { "validFrom" }),

@@ -38,7 +38,5 @@ pub struct VerifierState {
 
 /// The verifier's routes, with their state applied.
 pub fn router<S: Clone + Send + Sync + 'static>(state: VerifierState) -> OpenApiRouter<S> {
-    api::router()
-        .merge(page::router())
-        .with_state(state)
+    api::router().merge(page::router()).with_state(state)
 }

@@ -184,7 +184,10 @@ pub(crate) fn decide(results: &[Check], require_trust: bool) -> bool {
     })
 }
 
-pub(crate) fn errors_and_warnings(results: &[Check], require_trust: bool) -> (Vec<String>, Vec<String>) {
+pub(crate) fn errors_and_warnings(
+    results: &[Check],
+    require_trust: bool,
+) -> (Vec<String>, Vec<String>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for c in results {

@@ -65,7 +65,10 @@ impl Snapshot {
         }
         for (did, doc) in &snapshot.did_documents {
             if &doc.id != did {
-                return Err(format!("the DID document filed under {did} is for {}", doc.id));
+                return Err(format!(
+                    "the DID document filed under {did} is for {}",
+                    doc.id
+                ));
             }
         }
         Ok(snapshot)
@@ -135,7 +138,11 @@ pub async fn verify_registry_document(
         .as_str()
         .and_then(crate::engine::parse_date)
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    Ok(RegistrySnapshot::new(authority.to_owned(), issued_at, entries))
+    Ok(RegistrySnapshot::new(
+        authority.to_owned(),
+        issued_at,
+        entries,
+    ))
 }
 
 /// A verifier that uses nothing but the bundle.
@@ -163,7 +170,11 @@ pub async fn offline_verifier(
         list_ttl: std::time::Duration::from_millis(atout_vc::status::TTL_MS),
         snapshot_taken_at: Some(snapshot.created_at),
     };
-    let empty = RegistrySnapshot::new(snapshot.registry_authority.clone(), snapshot.created_at, vec![]);
+    let empty = RegistrySnapshot::new(
+        snapshot.registry_authority.clone(),
+        snapshot.created_at,
+        vec![],
+    );
     let registry = match &snapshot.registry {
         Some(document) => {
             let bootstrap = Arc::new(Verifier::new(parts(Arc::new(empty))));

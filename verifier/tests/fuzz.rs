@@ -67,7 +67,13 @@ fn fixture() -> &'static Fixture {
                     KeyAlgorithm::P256 => atout_vc::ssi_bridge::Cryptosuite::EcdsaRdfc2019,
                 };
                 let text = atout_vc::ssi_bridge::sign_data_integrity(
-                    &vc.engine, &credential, suite, &vm, &did, &key, now,
+                    &vc.engine,
+                    &credential,
+                    suite,
+                    &vm,
+                    &did,
+                    &key,
+                    now,
                 )
                 .await
                 .unwrap();
@@ -111,7 +117,10 @@ fn credential(did: &str) -> Map<String, Value> {
 fn run(input: &Value) -> Option<bool> {
     let f = fixture();
     f.runtime
-        .block_on(f.verifier.verify_credential(input, &VerifyOptions::default()))
+        .block_on(
+            f.verifier
+                .verify_credential(input, &VerifyOptions::default()),
+        )
         .ok()
         .map(|report| {
             // A report is consistent: verified only when every deciding
