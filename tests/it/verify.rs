@@ -1298,3 +1298,23 @@ async fn a_declared_json_schema_is_checked() {
         .iter()
         .any(|w| w.as_str().unwrap().starts_with("schema")));
 }
+
+#[tokio::test]
+async fn undefined_terms_verify_under_the_w3c_undefined_terms_context() {
+    let issuer = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let app = &issuer.app;
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let (did, vm) = did_key(&key);
+    let mut vc = simple_credential(&did, None);
+    vc["@context"] = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        "https://www.w3.org/ns/credentials/undefined-terms/v2"
+    ]);
+    vc["credentialSubject"]["favouriteCheese"] = json!("Crottin de Chavignol");
+    let signed = sign_di(app, &vc, &key, &vm, "assertionMethod", json!({})).await;
+    let (status, report) = verify(app, &signed, json!({})).await;
+    assert_eq!(status, 200, "{report:#}");
+    let mut changed = signed.clone();
+    changed["credentialSubject"]["favouriteCheese"] = json!("Selles-sur-Cher");
+    assert_rejected(&verify(app, &changed, json!({})).await, "proof", "failed", "signature-mismatch");
+}

@@ -13,6 +13,12 @@ pub const OB_V3_0_0: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context.jso
 pub const OB_V3_0_1: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json";
 pub const OB_V3_0_2: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json";
 pub const OB_V3_0_3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+/// The W3C context giving undefined terms an issuer-dependent IRI (VC 2.0
+/// §5.2), for credentials that opt in to it explicitly.
+pub const UNDEFINED_TERMS_V2: &str = "https://www.w3.org/ns/credentials/undefined-terms/v2";
+/// StatusList2021 (the predecessor of Bitstring Status List, in VC 1.1
+/// credentials still in circulation).
+pub const STATUS_LIST_2021_V1: &str = "https://w3id.org/vc/status-list/2021/v1";
 
 /// Our own context's path under the base URL.
 pub const ATOUT_CONTEXT_PATH: &str = "/contexts/atout/v1";
@@ -26,6 +32,7 @@ const BUNDLED_BY_SSI: &[&str] = &[
     ED25519_2020_V1,
     DID_V1,
     OB_V3_0_0,
+    STATUS_LIST_2021_V1,
 ];
 
 /// Contexts whose documents we ship.
@@ -33,6 +40,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (OB_V3_0_1, include_str!("../contexts/ob-context-3.0.1.json")),
     (OB_V3_0_2, include_str!("../contexts/ob-context-3.0.2.json")),
     (OB_V3_0_3, include_str!("../contexts/ob-context-3.0.3.json")),
+    (
+        UNDEFINED_TERMS_V2,
+        include_str!("../contexts/undefined-terms-v2.json"),
+    ),
 ];
 
 /// The text of Atout's own context (terms for diplomas and certificates).
@@ -84,7 +95,7 @@ impl Contexts {
     /// documents we ship. Both JSON-LD routes therefore see the same
     /// contexts.
     pub fn documents(&self) -> Vec<(String, String)> {
-        let bundled: [(&str, &str); 7] = [
+        let bundled: [(&str, &str); 8] = [
             (CREDENTIALS_V2, ssi_contexts::CREDENTIALS_V2),
             (CREDENTIALS_V1, ssi_contexts::CREDENTIALS_V1),
             (DATA_INTEGRITY_V2, ssi_contexts::W3ID_DATA_INTEGRITY_V2),
@@ -92,6 +103,7 @@ impl Contexts {
             (ED25519_2020_V1, ssi_contexts::W3ID_ED2020_V1),
             (DID_V1, ssi_contexts::DID_V1),
             (OB_V3_0_0, ssi_contexts::JFF_VC_EDU_PLUGFEST_2022_2),
+            (STATUS_LIST_2021_V1, ssi_contexts::STATUS_LIST_2021_V1),
         ];
         let mut all: Vec<(String, String)> = bundled
             .iter()
