@@ -1301,7 +1301,11 @@ async fn a_declared_json_schema_is_checked() {
 
 #[tokio::test]
 async fn undefined_terms_verify_under_the_w3c_undefined_terms_context() {
-    let issuer = Issuer::new(&[("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"), ("ATOUT_DID_WEB_ALLOW_HTTP", "true")]).await;
+    let issuer = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+    ])
+    .await;
     let app = &issuer.app;
     let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
     let (did, vm) = did_key(&key);
@@ -1316,5 +1320,10 @@ async fn undefined_terms_verify_under_the_w3c_undefined_terms_context() {
     assert_eq!(status, 200, "{report:#}");
     let mut changed = signed.clone();
     changed["credentialSubject"]["favouriteCheese"] = json!("Selles-sur-Cher");
-    assert_rejected(&verify(app, &changed, json!({})).await, "proof", "failed", "signature-mismatch");
+    assert_rejected(
+        &verify(app, &changed, json!({})).await,
+        "proof",
+        "failed",
+        "signature-mismatch",
+    );
 }

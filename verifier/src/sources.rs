@@ -158,32 +158,20 @@ impl LocalLists for StoreLists {
             return None;
         }
         let number: i64 = number.parse().ok()?;
+        let index = i64::try_from(index).unwrap_or(i64::MAX);
         let answer = async {
-            let org = self
+            let (size, set) = self
                 .store
-                .get_org_by_slug(slug)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| "no such organisation".to_owned())?;
-            let list = self
-                .store
-                .get_status_list(&org.id, purpose, number)
+                .status_bit(slug, purpose, number, index)
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| "no such status list".to_owned())?;
-            let out_of_range = index >= list.size as u64;
-            let set = !out_of_range
-                && self
-                    .store
-                    .status_list_set_bits(&list.id)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .contains(&(index as i64));
+            let out_of_range = index >= size;
             Ok(LocalStatus {
-                issuer: self.did_web.org(&org.slug),
+                issuer: self.did_web.org(slug),
                 purpose: purpose.as_str().to_owned(),
                 out_of_range,
-                set,
+                set: set && !out_of_range,
             })
         };
         Some(answer.await)

@@ -596,6 +596,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<StatusList>>;
     /// The indexes whose bit is set.
     async fn status_list_set_bits(&self, list_id: &str) -> StoreResult<Vec<i64>>;
+    /// One bit of an organisation's list, in one read-only query: the
+    /// list's size and whether `index` is set; `None` when the organisation
+    /// or the list does not exist. For the verifier's hot path.
+    async fn status_bit(
+        &self,
+        slug: &str,
+        purpose: StatusPurpose,
+        number: i64,
+        index: i64,
+    ) -> StoreResult<Option<(i64, bool)>>;
     /// Caches the signed list credential for `version` (unless a newer one is cached).
     async fn save_signed_status_list(
         &self,

@@ -1111,6 +1111,30 @@ macro_rules! sql_store {
                 .await?)
             }
 
+            async fn status_bit(
+                &self,
+                slug: &str,
+                purpose: StatusPurpose,
+                number: i64,
+                index: i64,
+            ) -> StoreResult<Option<(i64, bool)>> {
+                let row: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT CAST(l.size AS BIGINT), CAST(CASE WHEN EXISTS (\
+                         SELECT 1 FROM status_entries e \
+                         WHERE e.list_id = l.id AND e.idx = $4 AND e.status = 1\
+                     ) THEN 1 ELSE 0 END AS BIGINT) \
+                     FROM status_lists l JOIN organisations o ON o.id = l.org_id \
+                     WHERE o.slug = $1 AND l.purpose = $2 AND l.number = $3",
+                )
+                .bind(slug)
+                .bind(purpose.as_str())
+                .bind(number)
+                .bind(index)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(size, set)| (size, set == 1)))
+            }
+
             async fn save_signed_status_list(
                 &self,
                 list_id: &str,
