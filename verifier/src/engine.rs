@@ -634,8 +634,18 @@ impl Verifier {
     /// handles the document, ssi's full processor otherwise.
     async fn hash(&self, doc: &Value) -> Result<[u8; 32], Check> {
         if let Some(canon) = &self.canon {
-            if let Ok(Some(nquads)) = canon.canonicalize(doc) {
-                return Ok(sha256(nquads.as_bytes()));
+            match canon.canonical_hash(doc) {
+                Ok(Some(hash)) => return Ok(hash),
+                // A (possibly poisoned) dataset needing more RDFC-1.0 work
+                // than allowed: not handed to ssi, which has no such limit.
+                Err(atout_canon::Error::TooComplex) => {
+                    return Err(Check::failed(
+                        CheckKind::Proof,
+                        "too-complex",
+                        "The content needs more canonicalisation work than this verifier allows (a possibly hostile document).",
+                    ))
+                }
+                Ok(None) | Err(_) => {}
             }
         }
         match atout_vc::ssi_bridge::canonical_nquads(&self.vc.engine, doc).await {

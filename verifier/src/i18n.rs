@@ -334,6 +334,10 @@ fn sentence_pair(kind: CheckKind, code: &str) -> Option<[&'static str; 2]> {
             "La clé de signature est bien publiée par l’émetteur pour cet usage.",
             "The signing key is published by the issuer for this use.",
         ],
+        "too-complex" => [
+            "Le contenu demande plus de calcul que ce vérificateur n’en accepte : il a peut-être été fabriqué pour le bloquer.",
+            "The content needs more computation than this verifier accepts: it may have been crafted to block it.",
+        ],
         "not-checked" => [
             "Ce contrôle n’a pas été fait, car le contenu du justificatif ne peut pas être interprété.",
             "This was not checked, because the credential’s content cannot be interpreted.",
