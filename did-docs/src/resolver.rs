@@ -27,7 +27,9 @@ use std::{
 /// The resolver used by the verifier: local, did:key, then did:web.
 pub struct Resolver {
     did_web: DidWeb,
-    store: Arc<dyn Store>,
+    /// `None` for a verifier without database: this platform's did:web DIDs
+    /// are then fetched over HTTP like any other.
+    store: Option<Arc<dyn Store>>,
     web: WebResolver,
 }
 
@@ -35,7 +37,16 @@ impl Resolver {
     pub fn new(did_web: DidWeb, store: Arc<dyn Store>, web: WebResolver) -> Self {
         Self {
             did_web,
-            store,
+            store: Some(store),
+            web,
+        }
+    }
+
+    /// A resolver with no database: did:key locally, every did:web over HTTP.
+    pub fn without_store(did_web: DidWeb, web: WebResolver) -> Self {
+        Self {
+            did_web,
+            store: None,
             web,
         }
     }
@@ -45,7 +56,10 @@ impl Resolver {
         did: &str,
         owner: Option<&str>,
     ) -> Result<DidDocument, ResolveError> {
-        crate::document::local_document(self.store.as_ref(), &self.did_web, owner)
+        let Some(store) = &self.store else {
+            return self.web.resolve(did).await;
+        };
+        crate::document::local_document(store.as_ref(), &self.did_web, owner)
             .await
             .map_err(|e| ResolveError::Internal(e.to_string()))?
             .ok_or_else(|| ResolveError::NotFound(did.chars().take(200).collect()))

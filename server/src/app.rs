@@ -8,8 +8,8 @@ use atout_core::{
     store::{self, ConnectOptions, Store},
     Config,
 };
-use atout_did_docs::{GuardedHttp, Resolver, WebResolver};
-use atout_verifier::{Verifier, VerifierParts, VerifierState};
+use atout_did_docs::{Resolver, WebResolver};
+use atout_verifier::{Verifier, VerifierState};
 use atout_web::{
     metrics::{self, Metrics},
     middleware, AppState,
@@ -180,30 +180,21 @@ pub fn verifier_state(
     vc: Arc<atout_vc::Vc>,
     resolver: Arc<dyn atout_core::did::DidResolver>,
 ) -> anyhow::Result<VerifierState> {
-    use atout_verifier::sources::{HttpStatusLists, StoreLists, StoreRegistry};
     let canon = atout_canon::Canonicalizer::new(vc.contexts.documents())
         .map(Arc::new)
         .map_err(|e| anyhow::anyhow!("bundled contexts: {e}"))?;
-    let verifier = Verifier::new(VerifierParts {
+    let registry = Arc::new(atout_verifier::sources::StoreRegistry(Arc::new(
+        atout_core::registry::Registry::new(ctx.store.clone(), ctx.clock.clone()),
+    )));
+    let verifier = Verifier::new(crate::verifier_mode::online_parts(
+        &ctx.config,
+        ctx.clock.clone(),
         vc,
-        canon: Some(canon),
+        canon,
         resolver,
-        lists: Arc::new(HttpStatusLists {
-            http: GuardedHttp::new(ctx.config.did_web.clone())?,
-            clock: ctx.clock.clone(),
-        }),
-        local_lists: Some(Arc::new(StoreLists {
-            store: ctx.store.clone(),
-            did_web: DidWeb::new(&ctx.config.base_url),
-            base: ctx.config.base().to_owned(),
-        })),
-        registry: Arc::new(StoreRegistry(Arc::new(
-            atout_core::registry::Registry::new(ctx.store.clone(), ctx.clock.clone()),
-        ))),
-        clock: ctx.clock.clone(),
-        list_ttl: std::time::Duration::from_millis(atout_vc::status::TTL_MS),
-        snapshot_taken_at: None,
-    });
+        Some(ctx.store.clone()),
+        registry,
+    )?);
     Ok(VerifierState {
         verifier: Arc::new(verifier),
         base: ctx.config.base().to_owned(),

@@ -14,7 +14,7 @@
 use crate::app::with_plumbing;
 use atout_core::{
     clock::Clock,
-    did::{DidDocument, DidResolver, DidWeb, ResolveError},
+    did::{DidResolver, DidWeb},
     store::{self, ConnectOptions, Store},
     Config,
 };
@@ -29,30 +29,38 @@ use axum::{extract::State, routing::get, Json, Router};
 use std::{path::Path, sync::Arc};
 use utoipa_axum::router::OpenApiRouter;
 
-/// did:key locally, did:web over guarded HTTP: for a verifier without
-/// database.
-struct NetworkResolver {
-    web: WebResolver,
-}
-
-#[async_trait::async_trait]
-impl DidResolver for NetworkResolver {
-    async fn resolve(&self, did: &str) -> Result<DidDocument, ResolveError> {
-        if did.len() > 2048 || did.contains(['#', '?', '/']) {
-            return Err(ResolveError::InvalidDid(did.chars().take(200).collect()));
-        }
-        if did.starts_with("did:key:") {
-            atout_vc::ssi_bridge::resolve_did_key(did).await
-        } else if did.starts_with("did:web:") {
-            self.web.resolve(did).await
-        } else if did.starts_with("did:") {
-            Err(ResolveError::UnsupportedMethod(
-                did.chars().take(200).collect(),
-            ))
-        } else {
-            Err(ResolveError::InvalidDid(did.chars().take(200).collect()))
-        }
-    }
+/// The parts of an online verifier (the full server's, or one running alone):
+/// status lists of this deployment from `store` when there is one, others
+/// over guarded HTTP, cached for the lists' advertised lifetime.
+pub fn online_parts(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    vc: Arc<atout_vc::Vc>,
+    canon: Arc<atout_canon::Canonicalizer>,
+    resolver: Arc<dyn DidResolver>,
+    store: Option<Arc<dyn Store>>,
+    registry: Arc<dyn TrustRegistry>,
+) -> anyhow::Result<VerifierParts> {
+    Ok(VerifierParts {
+        vc,
+        canon: Some(canon),
+        resolver,
+        lists: Arc::new(HttpStatusLists {
+            http: GuardedHttp::new(config.did_web.clone())?,
+            clock: clock.clone(),
+        }),
+        local_lists: store.map(|store| {
+            Arc::new(StoreLists {
+                store,
+                did_web: DidWeb::new(&config.base_url),
+                base: config.base().to_owned(),
+            }) as Arc<dyn atout_verifier::sources::LocalLists>
+        }),
+        registry,
+        clock,
+        list_ttl: std::time::Duration::from_millis(atout_vc::status::TTL_MS),
+        snapshot_taken_at: None,
+    })
 }
 
 /// A verifier running alone.
@@ -136,29 +144,18 @@ pub async fn build_verifier_only(
         let web = WebResolver::new(config.did_web.clone(), clock.clone())?;
         let resolver: Arc<dyn DidResolver> = match &store {
             Some(store) => Arc::new(Resolver::new(did_web.clone(), store.clone(), web)),
-            None => Arc::new(NetworkResolver { web }),
+            None => Arc::new(Resolver::without_store(did_web.clone(), web)),
         };
-        let parts = |registry: Arc<dyn TrustRegistry>| -> anyhow::Result<VerifierParts> {
-            Ok(VerifierParts {
-                vc: vc.clone(),
-                canon: Some(canon.clone()),
-                resolver: resolver.clone(),
-                lists: Arc::new(HttpStatusLists {
-                    http: GuardedHttp::new(config.did_web.clone())?,
-                    clock: clock.clone(),
-                }),
-                local_lists: store.as_ref().map(|store| {
-                    Arc::new(StoreLists {
-                        store: store.clone(),
-                        did_web: did_web.clone(),
-                        base: config.base().to_owned(),
-                    }) as Arc<dyn atout_verifier::sources::LocalLists>
-                }),
+        let parts = |registry: Arc<dyn TrustRegistry>| {
+            online_parts(
+                &config,
+                clock.clone(),
+                vc.clone(),
+                canon.clone(),
+                resolver.clone(),
+                store.clone(),
                 registry,
-                clock: clock.clone(),
-                list_ttl: std::time::Duration::from_millis(atout_vc::status::TTL_MS),
-                snapshot_taken_at: None,
-            })
+            )
         };
         let (registry, source): (Arc<dyn TrustRegistry>, String) = if let Some(path) =
             &config.verifier_registry
