@@ -74,6 +74,21 @@ struct Raw {
     verifier_snapshot: Option<PathBuf>,
     verifier_registry: Option<PathBuf>,
     registry_authority: Option<String>,
+    mail_sender: Option<MailSender>,
+    smtp_url: Option<String>,
+    smtp_url_file: Option<PathBuf>,
+    mail_from: Option<String>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    session_ttl_secs: Option<u64>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    login_max_failures: Option<u32>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    offer_ttl_secs: Option<u64>,
+    object_store_url: Option<String>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    document_max_bytes: Option<u64>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    document_quota_bytes: Option<u64>,
     log: Option<String>,
     log_format: Option<LogFormat>,
 }
@@ -103,6 +118,16 @@ pub const KEYS: &[&str] = &[
     "verifier_snapshot",
     "verifier_registry",
     "registry_authority",
+    "mail_sender",
+    "smtp_url",
+    "smtp_url_file",
+    "mail_from",
+    "session_ttl_secs",
+    "login_max_failures",
+    "offer_ttl_secs",
+    "object_store_url",
+    "document_max_bytes",
+    "document_quota_bytes",
     "log",
     "log_format",
 ];
@@ -143,8 +168,39 @@ pub struct Config {
     /// The DID whose signature a registry document must carry (default:
     /// this platform's DID).
     pub registry_authority: Option<String>,
+    /// Citizens' accounts, mail, offers and documents.
+    pub wallet: WalletConfig,
     pub log: String,
     pub log_format: LogFormat,
+}
+
+/// How mail leaves: written to the log (development), or through SMTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailSender {
+    Log,
+    Smtp,
+}
+
+#[derive(Clone)]
+pub struct WalletConfig {
+    pub mail_sender: MailSender,
+    /// `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`.
+    pub smtp_url: Option<SecretString>,
+    /// The `From:` of every message.
+    pub mail_from: String,
+    /// A session's lifetime without use (sliding).
+    pub session_ttl: Duration,
+    /// Failed logins per account allowed in 15 minutes before 429.
+    pub login_max_failures: u32,
+    /// How long an offer link stays valid by default.
+    pub offer_ttl: Duration,
+    /// Where documents are stored: `file:///path` (default
+    /// `data_dir/documents`), `s3://bucket` (with the usual AWS_* settings)
+    /// or `memory:///`.
+    pub object_store_url: String,
+    pub document_max_bytes: u64,
+    pub document_quota_bytes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -359,6 +415,88 @@ impl Config {
             }
         }
         let log = raw.log.unwrap_or_else(|| "info".to_owned());
+        let smtp_url = secret("smtp_url", raw.smtp_url, raw.smtp_url_file)?;
+        let mail_sender = raw.mail_sender.unwrap_or(if smtp_url.is_some() {
+            MailSender::Smtp
+        } else {
+            MailSender::Log
+        });
+        if mail_sender == MailSender::Smtp {
+            match &smtp_url {
+                None => {
+                    return Err(invalid(
+                        "mail_sender = \"smtp\" needs smtp_url (or smtp_url_file), e.g. \
+                         smtp://user:password@mail.example.org:587",
+                    ))
+                }
+                Some(url) => {
+                    let scheme = url.expose_secret().split(':').next().unwrap_or_default();
+                    if scheme != "smtp" && scheme != "smtps" {
+                        return Err(invalid(
+                            "smtp_url must start with smtp:// (STARTTLS) or smtps:// (TLS)",
+                        ));
+                    }
+                }
+            }
+        }
+        let mail_from = raw
+            .mail_from
+            .unwrap_or_else(|| format!("Atout <no-reply@{}>", base_url.host_str().unwrap_or("localhost")));
+        if !mail_from.contains('@') {
+            return Err(invalid("mail_from must be an address, e.g. \"Atout <no-reply@example.org>\""));
+        }
+        let session_ttl_secs = raw.session_ttl_secs.unwrap_or(14 * 86_400);
+        if !(60..=366 * 86_400).contains(&session_ttl_secs) {
+            return Err(invalid("session_ttl_secs must be between 60 and 31622400 (a year)"));
+        }
+        let login_max_failures = raw.login_max_failures.unwrap_or(5);
+        if !(1..=1000).contains(&login_max_failures) {
+            return Err(invalid("login_max_failures must be between 1 and 1000"));
+        }
+        let offer_ttl_secs = raw.offer_ttl_secs.unwrap_or(30 * 86_400);
+        if !(60..=366 * 86_400).contains(&offer_ttl_secs) {
+            return Err(invalid("offer_ttl_secs must be between 60 and 31622400 (a year)"));
+        }
+        let object_store_url = match raw.object_store_url.filter(|u| !u.is_empty()) {
+            Some(url) => {
+                let scheme = url.split("://").next().unwrap_or_default();
+                if !["file", "s3", "memory"].contains(&scheme) || !url.contains("://") {
+                    return Err(invalid(
+                        "object_store_url must be file:///absolute/path, s3://bucket or memory:///",
+                    ));
+                }
+                url
+            }
+            None => {
+                let dir = data_dir.join("documents");
+                let dir = if dir.is_absolute() {
+                    dir
+                } else {
+                    std::env::current_dir()
+                        .map_err(|e| invalid(format!("cannot read the current folder: {e}")))?
+                        .join(dir)
+                };
+                format!("file://{}", dir.display())
+            }
+        };
+        let document_max_bytes = raw.document_max_bytes.unwrap_or(25 * 1024 * 1024);
+        let document_quota_bytes = raw.document_quota_bytes.unwrap_or(500 * 1024 * 1024);
+        if document_max_bytes == 0 || document_max_bytes > document_quota_bytes {
+            return Err(invalid(
+                "document_max_bytes must be above 0 and at most document_quota_bytes",
+            ));
+        }
+        let wallet = WalletConfig {
+            mail_sender,
+            smtp_url,
+            mail_from,
+            session_ttl: Duration::from_secs(session_ttl_secs),
+            login_max_failures,
+            offer_ttl: Duration::from_secs(offer_ttl_secs),
+            object_store_url,
+            document_max_bytes,
+            document_quota_bytes,
+        };
         Ok(Self {
             mode,
             listen,
@@ -384,6 +522,7 @@ impl Config {
                 }
                 other => other,
             },
+            wallet,
             log,
             log_format: raw.log_format.unwrap_or(LogFormat::Pretty),
         })
@@ -500,6 +639,22 @@ impl Config {
                 None => "\"\" # not set: this platform's DID".into(),
             },
         );
+        let w = &self.wallet;
+        line(
+            "mail_sender",
+            format!(
+                "\"{}\"",
+                if w.mail_sender == MailSender::Smtp { "smtp" } else { "log" }
+            ),
+        );
+        line("smtp_url", redacted(&w.smtp_url).into());
+        line("mail_from", format!("{:?}", w.mail_from));
+        line("session_ttl_secs", w.session_ttl.as_secs().to_string());
+        line("login_max_failures", w.login_max_failures.to_string());
+        line("offer_ttl_secs", w.offer_ttl.as_secs().to_string());
+        line("object_store_url", format!("{:?}", w.object_store_url));
+        line("document_max_bytes", w.document_max_bytes.to_string());
+        line("document_quota_bytes", w.document_quota_bytes.to_string());
         line("log", format!("{:?}", self.log));
         line(
             "log_format",
@@ -527,7 +682,7 @@ fn without_secrets(message: &str) -> String {
                 .unwrap_or_default()
         );
     }
-    for key in ["master_key", "admin_token", "database_password"] {
+    for key in ["master_key", "admin_token", "database_password", "smtp_url"] {
         if message.contains(&format!("`{key}`")) || message.contains(&format!(" {key}")) {
             return format!(
                 "invalid value for {key} (a secret: its value is not shown); expected a string"

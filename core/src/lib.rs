@@ -8,11 +8,13 @@
 //! never on one another.
 
 pub mod audit;
+pub mod citizens;
 pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod did;
 pub mod ids;
+pub mod mail;
 pub mod orgs;
 pub mod registry;
 pub mod store;

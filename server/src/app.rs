@@ -26,6 +26,7 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     pub store: Arc<dyn Store>,
     pub orgs: Arc<Orgs>,
+    pub citizens: Arc<atout_core::citizens::Citizens>,
 }
 
 impl Context {
@@ -67,7 +68,7 @@ impl Context {
         let orgs = Arc::new(Orgs::new(
             store.clone(),
             clock.clone(),
-            master,
+            master.clone(),
             DidWeb::new(&config.base_url),
         ));
         orgs.check_master_key().await.map_err(|e| {
@@ -77,11 +78,19 @@ impl Context {
             )
         })?;
         orgs.ensure_platform_key().await?;
+        let citizens = Arc::new(atout_core::citizens::Citizens::new(
+            store.clone(),
+            clock.clone(),
+            master,
+            config.wallet.clone(),
+            config.base(),
+        )?);
         Ok(Self {
             config: Arc::new(config),
             clock,
             store,
             orgs,
+            citizens,
         })
     }
 }
@@ -107,6 +116,11 @@ impl Context {
         (name = "batches", description = "Bulk issuance"),
         (name = "trust registry", description = "Accredited issuers (platform admin)"),
         (name = "verification", description = "VC-API verification (public)"),
+        (name = "accounts", description = "Citizens' accounts and sessions"),
+        (name = "wallet", description = "A citizen's credentials, entries and timeline (the citizen only)"),
+        (name = "documents", description = "A citizen's document vault (the citizen only)"),
+        (name = "offers", description = "Credential offers from organisations to citizens"),
+        (name = "openid4vci", description = "OpenID for Verifiable Credential Issuance 1.0"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -124,10 +138,19 @@ impl utoipa::Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The platform admin token, or an organisation API key (atout_...)",
+                        "The platform admin token, an organisation API key (atout_...), or a citizen session token (atc_...)",
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "atout_session",
+                    "A citizen's session cookie (`__Host-atout_session` over https)",
+                ),
+            )),
         );
     }
 }
@@ -160,6 +183,7 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         metrics: Arc::new(Metrics::new()),
         vc,
         admin_token,
+        citizens: ctx.citizens.clone(),
     };
     let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {

@@ -549,6 +549,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let listen = config.listen;
     let metrics = config.metrics_listen;
+    let config_wallet = config.wallet.clone();
     let app = crate::build(config, clock).await?;
     let base = app.state.config.base().to_owned();
     let data_dir = app.state.config.data_dir.clone();
@@ -566,7 +567,12 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let resume = app.state.clone();
     let running = Running::start(app, listen, metrics).await?;
     // Batches left running by a previous process (crash, restart).
+    let outbox = (resume.store.clone(), resume.clock.clone());
     tokio::spawn(atout_issuer::batches::resume_forever(resume));
+    // Mail queued in the outbox (verification and reset links, offers).
+    let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
+        .map_err(|e| anyhow::anyhow!("mail: {e}"))?;
+    tokio::spawn(atout_core::mail::run_outbox(outbox.0, outbox.1, Arc::new(mailer)));
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
     use std::io::Write as _;

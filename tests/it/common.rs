@@ -8,6 +8,7 @@
 
 use atout::{App, Running};
 use atout_core::{clock::FixedClock, store::Store, Config};
+pub use atout_core::store::{CitizenStore, DocumentStore, OfferStore, WalletStore};
 use atout_web::AppState;
 use chrono::{DateTime, Utc};
 use std::{path::PathBuf, sync::Arc};
@@ -15,6 +16,8 @@ use tempfile::TempDir;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
 /// 32 zero-ish bytes are fine for tests; production keys come from a file.
+/// The password every test citizen signs up with.
+pub const CITIZEN_PASSWORD: &str = "correct horse battery staple";
 pub const MASTER_KEY: &str = "dGVzdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODlhYmNkZWY=";
 
 pub fn init_logs() {
@@ -241,6 +244,43 @@ impl TestApp {
             body["id"].as_str().unwrap().to_owned(),
             body["key"].as_str().unwrap().to_owned(),
         )
+    }
+
+    /// Signs a citizen up through the API; returns their bearer token.
+    pub async fn sign_up(&self, email: &str) -> String {
+        let res = self
+            .post_json(
+                "/auth/signup",
+                None,
+                &serde_json::json!({
+                    "email": email,
+                    "password": CITIZEN_PASSWORD,
+                    "displayName": email.split('@').next().unwrap(),
+                    "session": "bearer",
+                }),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "sign up {email}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["token"].as_str().expect("a bearer token").to_owned()
+    }
+
+    /// The last message queued for `email` whose kind is `kind`, and the
+    /// `token=` parameter of the link it carries.
+    pub async fn mailed_token(&self, email: &str, kind: &str) -> String {
+        let mail = self
+            .store()
+            .mail_to(email)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} mail to {email}"));
+        let start = mail.body.find("token=").expect("a link with a token") + 6;
+        mail.body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
     }
 
     /// The `atout` binary, configured for this app's database and data

@@ -171,3 +171,121 @@ impl FromRequestParts<AppState> for OrgKey {
         }
     }
 }
+
+/// The name of the session cookie: `__Host-` prefixed (Secure, no Domain,
+/// Path=/) when the service is served over https.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.config.base_url.scheme() == "https" {
+        "__Host-atout_session"
+    } else {
+        "atout_session"
+    }
+}
+
+/// The session cookie's value, if the request carries one.
+fn session_cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+/// A logged-in citizen: a session token as `Authorization: Bearer atc_...`
+/// (API clients) or as the session cookie (pages).
+///
+/// * no credentials, or an unknown or expired session: 401;
+/// * the platform admin token or an organisation API key: 403 (wallet
+///   routes belong to citizens);
+/// * a cookie on a state-changing request from another origin: 403.
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    pub record: atout_core::store::CitizenRecord,
+    pub session: atout_core::store::SessionRecord,
+    pub request_id: Option<String>,
+}
+
+impl Citizen {
+    pub fn id(&self) -> &str {
+        &self.record.id
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            label: format!("citizen:{}", self.record.id),
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Citizen {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+        let has_auth = parts.headers.contains_key(axum::http::header::AUTHORIZATION);
+        let token = if has_auth {
+            bearer(parts)?.to_owned()
+        } else if let Some(cookie) = session_cookie(parts, session_cookie_name(state)) {
+            if !parts.method.is_safe() {
+                // SameSite=Strict already keeps the cookie off cross-site
+                // requests; an Origin from elsewhere is refused as well.
+                if let Some(origin) = parts.headers.get(axum::http::header::ORIGIN) {
+                    if origin.as_bytes() != state.config.base().as_bytes() {
+                        return Err(ApiError::forbidden(
+                            "A request carrying the session cookie must come from this site.",
+                        ));
+                    }
+                }
+            }
+            cookie.to_owned()
+        } else {
+            return Err(ApiError::unauthorized(
+                "Log in first: send `Authorization: Bearer atc_...` or the session cookie.",
+            ));
+        };
+        if !token.starts_with(atout_core::citizens::SESSION_PREFIX) {
+            // An admin or organisation token is valid elsewhere, not here.
+            return match Principal::from_request_parts(parts, state).await {
+                Ok(_) if has_auth => Err(ApiError::forbidden(
+                    "This route belongs to citizens; organisation and admin tokens cannot use it.",
+                )),
+                _ => Err(ApiError::unauthorized(
+                    "The session is not valid or has ended; log in again.",
+                )),
+            };
+        }
+        match state.citizens.authenticate(&token).await {
+            Ok(Some((session, record))) => Ok(Self {
+                record,
+                session,
+                request_id,
+            }),
+            Ok(None) => Err(ApiError::unauthorized(
+                "The session is not valid or has ended; log in again.",
+            )),
+            Err(e) => Err(ApiError::internal(e)),
+        }
+    }
+}
+
+/// A citizen, if the request carries a live session; `None` otherwise (for
+/// routes that anyone may call but that say more to the logged-in owner).
+#[derive(Debug, Clone)]
+pub struct MaybeCitizen(pub Option<Citizen>);
+
+impl FromRequestParts<AppState> for MaybeCitizen {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match Citizen::from_request_parts(parts, state).await {
+            Ok(c) => Ok(Self(Some(c))),
+            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => Ok(Self(None)),
+            Err(e) => Err(e),
+        }
+    }
+}

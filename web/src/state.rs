@@ -1,7 +1,7 @@
 //! The application state shared by the routers.
 
 use crate::metrics::Metrics;
-use atout_core::{clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config};
+use atout_core::{citizens::Citizens, clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config};
 use secrecy::SecretString;
 use std::sync::Arc;
 
@@ -18,4 +18,6 @@ pub struct AppState {
     /// The platform admin token (from configuration, or generated in
     /// development).
     pub admin_token: Arc<SecretString>,
+    /// Citizens' accounts and sessions.
+    pub citizens: Arc<Citizens>,
 }

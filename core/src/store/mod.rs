@@ -12,14 +12,22 @@
 //! and writes it in the same transaction: no change without its record, no
 //! record without its change.
 
+mod citizens;
+mod documents;
+mod offers;
 mod sql;
+mod wallet;
 
 use crate::crypto::KeyAlgorithm;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+pub use citizens::*;
+pub use documents::*;
+pub use offers::*;
 pub use sql::{PgStore, SqliteStore};
+pub use wallet::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -419,7 +427,8 @@ pub struct RegistryDiff {
 }
 
 #[async_trait::async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store:
+    CitizenStore + DocumentStore + OfferStore + WalletStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;

@@ -369,7 +369,7 @@ macro_rules! sql_store {
             }
 
             /// Begins a write transaction.
-            async fn write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
+            pub(super) async fn write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
                 let begin: fn(
                     &sqlx::Pool<$db>,
                 ) -> futures_core_boxed::BoxFuture<
@@ -419,7 +419,7 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn insert_audit<'c>(
+            pub(super) async fn insert_audit<'c>(
                 tx: &mut sqlx::Transaction<'c, $db>,
                 e: &NewAuditEntry,
             ) -> StoreResult<()> {

@@ -1,0 +1,558 @@
+//! Citizens' accounts: sign-up, login, sessions, email verification,
+//! password reset, deletion, and the keys each citizen owns (a holder key
+//! for presentations, a document key for the vault).
+//!
+//! Passwords are hashed with argon2id on the blocking pool, never on the
+//! async runtime. Session tokens and email tokens are 32 random bytes; only
+//! their SHA-256 is stored. An unknown email and a wrong password take the
+//! same time and give the same answer.
+
+use crate::{
+    clock::Clock,
+    config::WalletConfig,
+    crypto::{random_token, sha256_hex, CryptoError, KeyAlgorithm, MasterKey, PrivateKey},
+    ids::new_id,
+    store::{
+        CitizenRecord, EmailToken, OutboxMessage, SessionKind, SessionRecord, Store, StoreError,
+        TokenPurpose,
+    },
+};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// Email links live this long.
+pub const VERIFY_EMAIL_TTL: Duration = Duration::hours(48);
+pub const RESET_PASSWORD_TTL: Duration = Duration::hours(1);
+/// Failed logins are counted over this window.
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// Session tokens start with this, so that they are recognisable in logs
+/// and secret scanners.
+pub const SESSION_PREFIX: &str = "atc_";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("too many failed logins; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("this link is unknown, was already used or has expired")]
+    TokenInvalid,
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+/// A new account.
+#[derive(Debug)]
+pub struct SignUp {
+    pub email: String,
+    pub password: Zeroizing<String>,
+    pub display_name: String,
+}
+
+/// A fresh session: the token is shown once.
+pub struct NewSession {
+    pub token: Zeroizing<String>,
+    pub session: SessionRecord,
+    pub citizen: CitizenRecord,
+}
+
+pub struct Citizens {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    master: Arc<MasterKey>,
+    settings: WalletConfig,
+    base: String,
+    argon: argon2::Params,
+    /// A hash verified when the email is unknown, so that both cases cost
+    /// the same.
+    dummy_hash: String,
+}
+
+/// Lower-cases and trims an email, and checks its shape (one `@`, a dot
+/// in the domain, no spaces or control characters, at most 254 bytes).
+pub fn normalise_email(input: &str) -> Result<String, AccountError> {
+    let email = input.trim().to_lowercase();
+    let bad = || AccountError::Invalid("Give a valid email address, e.g. marie@example.org.".into());
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = email.split_once('@').ok_or_else(bad)?;
+    if local.is_empty()
+        || domain.len() < 3
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+    {
+        return Err(bad());
+    }
+    Ok(email)
+}
+
+fn check_password(password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::Invalid(format!(
+            "The password must have at least {MIN_PASSWORD_CHARS} characters."
+        )));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AccountError::Invalid(format!(
+            "The password must have at most {MAX_PASSWORD_BYTES} bytes."
+        )));
+    }
+    if password.chars().any(char::is_control) {
+        return Err(AccountError::Invalid(
+            "The password must not contain control characters.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_display_name(name: &str) -> Result<String, AccountError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
+        return Err(AccountError::Invalid(
+            "The name must have 1 to 120 characters, without control characters.".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The AAD binding a citizen's sealed secret to its row and use.
+fn aad(citizen_id: &str, what: &str) -> Vec<u8> {
+    format!("citizen:{citizen_id}:{what}").into_bytes()
+}
+
+/// The did:key of an Ed25519 public key.
+pub fn did_key(key: &PrivateKey) -> String {
+    format!("did:key:{}", key.public_key().to_multibase())
+}
+
+impl Citizens {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        master: Arc<MasterKey>,
+        settings: WalletConfig,
+        base: &str,
+    ) -> Result<Self, AccountError> {
+        // OWASP's first argon2id choice: 19 MiB, 2 passes, 1 lane.
+        let argon = argon2::Params::new(19 * 1024, 2, 1, None)
+            .map_err(|e| AccountError::Hash(e.to_string()))?;
+        let dummy_hash = hash_with(&argon, "not a password of anyone")?;
+        Ok(Self {
+            store,
+            clock,
+            master,
+            settings,
+            base: base.trim_end_matches('/').to_owned(),
+            argon,
+            dummy_hash,
+        })
+    }
+
+    pub fn settings(&self) -> &WalletConfig {
+        &self.settings
+    }
+
+    async fn hash(&self, password: Zeroizing<String>) -> Result<String, AccountError> {
+        let params = self.argon.clone();
+        tokio::task::spawn_blocking(move || hash_with(&params, &password))
+            .await
+            .map_err(|e| AccountError::Hash(e.to_string()))?
+    }
+
+    async fn verify(&self, password: Zeroizing<String>, hash: String) -> Result<bool, AccountError> {
+        tokio::task::spawn_blocking(move || {
+            use argon2::PasswordVerifier;
+            let parsed = argon2::PasswordHash::new(&hash)
+                .map_err(|e| AccountError::Hash(e.to_string()))?;
+            Ok(argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok())
+        })
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+    }
+
+    /// Creates an account with its holder key and document key, and queues
+    /// the email verification message.
+    pub async fn sign_up(&self, new: SignUp) -> Result<CitizenRecord, AccountError> {
+        let email = normalise_email(&new.email)?;
+        check_password(&new.password)?;
+        let display_name = check_display_name(&new.display_name)?;
+        let password_hash = self.hash(new.password).await?;
+        let now = self.clock.now();
+        let id = new_id();
+        let holder = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
+        let vault_key = Zeroizing::new(crate::crypto::random_bytes(32)?);
+        let citizen = CitizenRecord {
+            holder_did: did_key(&holder),
+            holder_key_sealed: self.master.seal(holder.pkcs8_der(), &aad(&id, "holder"))?,
+            vault_key_sealed: self.master.seal(&vault_key, &aad(&id, "vault"))?,
+            id,
+            email,
+            display_name,
+            password_hash,
+            email_verified_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
+        let mail = self.verification_mail(&citizen, &token, now);
+        self.store
+            .create_citizen(&citizen, Some(&record), Some(&mail))
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AccountError::EmailTaken,
+                other => other.into(),
+            })?;
+        Ok(citizen)
+    }
+
+    fn email_token(
+        &self,
+        citizen_id: &str,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<(Zeroizing<String>, EmailToken), AccountError> {
+        let token = Zeroizing::new(random_token(32)?);
+        let ttl = match purpose {
+            TokenPurpose::VerifyEmail => VERIFY_EMAIL_TTL,
+            TokenPurpose::ResetPassword => RESET_PASSWORD_TTL,
+        };
+        let record = EmailToken {
+            token_hash: sha256_hex(token.as_bytes()),
+            citizen_id: citizen_id.to_owned(),
+            purpose,
+            created_at: now,
+            expires_at: now + ttl,
+        };
+        Ok((token, record))
+    }
+
+    fn mail(
+        &self,
+        citizen: &CitizenRecord,
+        kind: &str,
+        subject: &str,
+        body: String,
+        now: DateTime<Utc>,
+    ) -> OutboxMessage {
+        OutboxMessage {
+            id: new_id(),
+            recipient: citizen.email.clone(),
+            subject: subject.to_owned(),
+            body,
+            kind: kind.to_owned(),
+            citizen_id: Some(citizen.id.clone()),
+            created_at: now,
+            next_attempt_at: now,
+            attempts: 0,
+            sent_at: None,
+            last_error: None,
+        }
+    }
+
+    fn verification_mail(
+        &self,
+        citizen: &CitizenRecord,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> OutboxMessage {
+        let link = format!("{}/account/verify-email?token={token}", self.base);
+        self.mail(
+            citizen,
+            TokenPurpose::VerifyEmail.as_str(),
+            "Confirmez votre adresse / Confirm your email address",
+            format!(
+                "Bonjour {name},\n\nPour confirmer votre adresse, ouvrez ce lien (valable 48 heures) :\n{link}\n\n\
+                 Hello {name},\n\nTo confirm your email address, open this link (valid for 48 hours):\n{link}\n\n\
+                 Si vous n'avez pas créé de compte Atout, ignorez ce message. \
+                 If you did not create an Atout account, ignore this message.\n",
+                name = citizen.display_name
+            ),
+            now,
+        )
+    }
+
+    /// Sends a new verification link (earlier ones stop working).
+    pub async fn resend_verification(&self, citizen: &CitizenRecord) -> Result<(), AccountError> {
+        if citizen.email_verified_at.is_some() {
+            return Err(AccountError::Invalid("This email address is already verified.".into()));
+        }
+        let now = self.clock.now();
+        let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
+        let mail = self.verification_mail(citizen, &token, now);
+        self.store.create_email_token(&record, &mail).await?;
+        Ok(())
+    }
+
+    /// Uses a verification link.
+    pub async fn verify_email(&self, token: &str) -> Result<String, AccountError> {
+        self.store
+            .use_email_token(&sha256_hex(token.as_bytes()), TokenPurpose::VerifyEmail, self.clock.now())
+            .await?
+            .ok_or(AccountError::TokenInvalid)
+    }
+
+    /// Queues a reset link if the account exists; says nothing either way
+    /// (no account enumeration).
+    pub async fn forgot_password(&self, email: &str) -> Result<(), AccountError> {
+        let Ok(email) = normalise_email(email) else {
+            return Ok(());
+        };
+        let Some(citizen) = self.store.citizen_by_email(&email).await? else {
+            return Ok(());
+        };
+        let now = self.clock.now();
+        let (token, record) = self.email_token(&citizen.id, TokenPurpose::ResetPassword, now)?;
+        let link = format!("{}/account/reset-password?token={}", self.base, &*token);
+        let mail = self.mail(
+            &citizen,
+            TokenPurpose::ResetPassword.as_str(),
+            "Nouveau mot de passe / New password",
+            format!(
+                "Bonjour {name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n{link}\n\n\
+                 Hello {name},\n\nTo choose a new password, open this link (valid for one hour, once):\n{link}\n\n\
+                 Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas. \
+                 If you did not ask, ignore this message: your password stays as it is.\n",
+                name = citizen.display_name
+            ),
+            now,
+        );
+        self.store.create_email_token(&record, &mail).await?;
+        Ok(())
+    }
+
+    /// Uses a reset link: sets the password and ends every session.
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password: Zeroizing<String>,
+    ) -> Result<String, AccountError> {
+        check_password(&password)?;
+        let hash = self.hash(password).await?;
+        self.store
+            .reset_password(&sha256_hex(token.as_bytes()), &hash, self.clock.now())
+            .await?
+            .ok_or(AccountError::TokenInvalid)
+    }
+
+    /// Checks the password, counting failures per account.
+    pub async fn check_login(
+        &self,
+        email: &str,
+        password: Zeroizing<String>,
+    ) -> Result<CitizenRecord, AccountError> {
+        let email = normalise_email(email).map_err(|_| AccountError::BadCredentials)?;
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(AccountError::BadCredentials);
+        }
+        let now = self.clock.now();
+        let failures = self
+            .store
+            .login_failures_since(&email, now - LOGIN_WINDOW)
+            .await?;
+        if failures >= i64::from(self.settings.login_max_failures) {
+            return Err(AccountError::RateLimited {
+                retry_after_secs: LOGIN_WINDOW.num_seconds() as u64,
+            });
+        }
+        let citizen = self.store.citizen_by_email(&email).await?;
+        let hash = citizen
+            .as_ref()
+            .map_or_else(|| self.dummy_hash.clone(), |c| c.password_hash.clone());
+        let ok = self.verify(password, hash).await?;
+        match citizen {
+            Some(c) if ok => {
+                if failures > 0 {
+                    self.store.clear_login_failures(&email).await?;
+                }
+                Ok(c)
+            }
+            _ => {
+                self.store.record_login_failure(&email, now).await?;
+                Err(AccountError::BadCredentials)
+            }
+        }
+    }
+
+    /// Opens a session for a citizen who proved who they are.
+    pub async fn open_session(
+        &self,
+        citizen: CitizenRecord,
+        kind: SessionKind,
+        label: Option<String>,
+    ) -> Result<NewSession, AccountError> {
+        let now = self.clock.now();
+        let token = Zeroizing::new(format!("{SESSION_PREFIX}{}", random_token(32)?));
+        let session = SessionRecord {
+            token_hash: sha256_hex(token.as_bytes()),
+            citizen_id: citizen.id.clone(),
+            kind,
+            label,
+            created_at: now,
+            expires_at: now + self.session_ttl(),
+            last_seen_at: now,
+        };
+        self.store.create_session(&session).await?;
+        Ok(NewSession {
+            token,
+            session,
+            citizen,
+        })
+    }
+
+    fn session_ttl(&self) -> Duration {
+        Duration::from_std(self.settings.session_ttl).unwrap_or(Duration::days(14))
+    }
+
+    /// The citizen behind a session token, if the session is live. Slides
+    /// the expiry, writing at most once a minute per session.
+    pub async fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<Option<(SessionRecord, CitizenRecord)>, AccountError> {
+        if !token.starts_with(SESSION_PREFIX) || token.len() > 128 {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        let hash = sha256_hex(token.as_bytes());
+        let Some((session, citizen)) = self.store.session(&hash, now).await? else {
+            return Ok(None);
+        };
+        if now - session.last_seen_at > Duration::minutes(1) {
+            self.store
+                .touch_session(&hash, now, now + self.session_ttl())
+                .await?;
+        }
+        Ok(Some((session, citizen)))
+    }
+
+    pub async fn logout(&self, token_hash: &str) -> Result<(), AccountError> {
+        Ok(self.store.delete_session(token_hash).await?)
+    }
+
+    /// Changes the password (the current one is required) and ends every
+    /// other session.
+    pub async fn change_password(
+        &self,
+        citizen: &CitizenRecord,
+        current: Zeroizing<String>,
+        new: Zeroizing<String>,
+        keep_session: &str,
+    ) -> Result<(), AccountError> {
+        check_password(&new)?;
+        if !self.verify(current, citizen.password_hash.clone()).await? {
+            return Err(AccountError::BadCredentials);
+        }
+        let hash = self.hash(new).await?;
+        self.store
+            .set_password(&citizen.id, &hash, Some(keep_session), self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Erases the account and everything it holds (the password confirms).
+    /// Files of the document vault are removed by the caller, which knows
+    /// the object store.
+    pub async fn delete(
+        &self,
+        citizen: &CitizenRecord,
+        password: Zeroizing<String>,
+    ) -> Result<(), AccountError> {
+        if !self.verify(password, citizen.password_hash.clone()).await? {
+            return Err(AccountError::BadCredentials);
+        }
+        if !self.store.delete_citizen(&citizen.id).await? {
+            return Err(AccountError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn set_display_name(&self, citizen: &CitizenRecord, name: &str) -> Result<String, AccountError> {
+        let name = check_display_name(name)?;
+        self.store
+            .set_display_name(&citizen.id, &name, self.clock.now())
+            .await?;
+        Ok(name)
+    }
+
+    /// The citizen's holder key (did:key), to sign presentations.
+    pub fn holder_key(&self, citizen: &CitizenRecord) -> Result<PrivateKey, AccountError> {
+        let pkcs8 = self
+            .master
+            .open(&citizen.holder_key_sealed, &aad(&citizen.id, "holder"))?;
+        Ok(PrivateKey::from_pkcs8(KeyAlgorithm::Ed25519, &pkcs8)?)
+    }
+
+    /// The citizen's document key (32 bytes), which wraps each file's key.
+    pub fn vault_key(&self, citizen: &CitizenRecord) -> Result<Zeroizing<Vec<u8>>, AccountError> {
+        Ok(self
+            .master
+            .open(&citizen.vault_key_sealed, &aad(&citizen.id, "vault"))?)
+    }
+}
+
+fn hash_with(params: &argon2::Params, password: &str) -> Result<String, AccountError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt_bytes = crate::crypto::random_bytes(16)?;
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
+    let argon = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        params.clone(),
+    );
+    Ok(argon
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+        .to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalise_email("  Marie@Example.ORG ").unwrap(), "marie@example.org");
+        for bad in ["", "marie", "@example.org", "marie@", "marie@org", "ma rie@example.org", "a@b@c.org", "m@.example.org", "m@example..org", "m@example.org."] {
+            assert!(normalise_email(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(normalise_email(&format!("{}@example.org", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn passwords_need_length_and_no_control_characters() {
+        assert!(check_password("short").is_err());
+        assert!(check_password("long enough password").is_ok());
+        assert!(check_password("with\u{0}nul character").is_err());
+        assert!(check_password(&"x".repeat(MAX_PASSWORD_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        use argon2::PasswordVerifier;
+        let params = argon2::Params::new(19 * 1024, 2, 1, None).unwrap();
+        let hash = hash_with(&params, "correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        let parsed = argon2::PasswordHash::new(&hash).unwrap();
+        assert!(argon2::Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
+        assert!(argon2::Argon2::default().verify_password(b"wrong horse battery", &parsed).is_err());
+    }
+}
