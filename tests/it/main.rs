@@ -20,3 +20,4 @@ mod templates;
 mod verifier_alone;
 mod verify;
 mod verify_page;
+mod wallet_auth;

@@ -1,0 +1,135 @@
+//! Every wallet route against every kind of caller: only the owner gets in.
+//! Another citizen gets 404 for the owner's things (never a hint that they
+//! exist), an organisation's API key or the admin token 403, nobody (or a
+//! forged session) 401. Runs on both databases.
+
+use crate::common::*;
+use serde_json::{json, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Caller {
+    Owner,
+    OtherCitizen,
+    OrgKey,
+    Admin,
+    Nobody,
+    ForgedSession,
+}
+
+/// What the owner has, for routes that name one of their things.
+pub struct Fixture {
+    pub owner: String,
+    pub other: String,
+    pub org_key: String,
+    /// Ids of the owner's things, by name (`holding`, `entry`, `document` ...).
+    pub ids: std::collections::HashMap<&'static str, String>,
+}
+
+/// A route of the table: method, path (with `{holding}`-style placeholders
+/// filled from the fixture's ids), body, and whether another citizen gets
+/// 404 (a thing of the owner's) or their own answer (a collection).
+pub struct Row {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub body: Option<Value>,
+    pub owned_thing: bool,
+}
+
+fn row(method: &'static str, path: &'static str, body: Option<Value>, owned_thing: bool) -> Row {
+    Row {
+        method,
+        path,
+        body,
+        owned_thing,
+    }
+}
+
+/// The table. Add every wallet route here.
+fn routes() -> Vec<Row> {
+    vec![
+        row("GET", "/wallet/me", None, false),
+        row("PATCH", "/wallet/me", Some(json!({"displayName": "X"})), false),
+        row("POST", "/wallet/me/password", Some(json!({"current": "nope nope nope", "new": "nope nope nope"})), false),
+        row("POST", "/auth/logout", None, false),
+        row("POST", "/auth/verify-email/resend", None, false),
+    ]
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let owner = app.sign_up("owner@example.org").await;
+    let other = app.sign_up("other@example.org").await;
+    app.create_org("univ").await;
+    let (_, org_key) = app.create_api_key("univ").await;
+    #[allow(unused_mut)]
+    let mut ids = std::collections::HashMap::new();
+    // Each part of the wallet creates the owner's things here:
+    // ids.insert("holding", ...);
+    Fixture {
+        owner,
+        other,
+        org_key,
+        ids,
+    }
+}
+
+fn fill(path: &str, fixture: &Fixture) -> String {
+    let mut out = path.to_owned();
+    for (name, id) in &fixture.ids {
+        out = out.replace(&format!("{{{name}}}"), id);
+    }
+    assert!(!out.contains('{'), "no fixture id for {path}");
+    out
+}
+
+#[tokio::test]
+async fn only_the_owner_gets_in() {
+    let app = TestApp::spawn().await;
+    let fx = fixture(&app).await;
+    use Caller::*;
+    for r in routes() {
+        let path = fill(r.path, &fx);
+        // The owner last: some routes (logout) end the session.
+        for caller in [Nobody, ForgedSession, OrgKey, Admin, OtherCitizen, Owner] {
+            if r.path == "/auth/logout" && matches!(caller, Owner | OtherCitizen) {
+                continue; // would end the session the table uses
+            }
+            let mut req = app.client.request(r.method.parse().unwrap(), app.url(&path));
+            req = match caller {
+                Owner => req.bearer_auth(&fx.owner),
+                OtherCitizen => req.bearer_auth(&fx.other),
+                OrgKey => req.bearer_auth(&fx.org_key),
+                Admin => req.bearer_auth(ADMIN_TOKEN),
+                Nobody => req,
+                ForgedSession => req.bearer_auth("atc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            };
+            if let Some(b) = &r.body {
+                req = req.json(b);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            match caller {
+                Owner => assert!(
+                    ![401, 403, 404].contains(&status),
+                    "{} {path} as the owner: {status}",
+                    r.method
+                ),
+                OtherCitizen if r.owned_thing => {
+                    let body = assert_problem(res, 404).await;
+                    assert!(body["detail"].is_string());
+                }
+                OtherCitizen => assert!(
+                    ![401, 403, 404].contains(&status),
+                    "{} {path} as another citizen (their own collection): {status}",
+                    r.method
+                ),
+                OrgKey | Admin => {
+                    assert_problem(res, 403).await;
+                }
+                Nobody | ForgedSession => {
+                    assert_problem(res, 401).await;
+                }
+            }
+        }
+    }
+    app.stop().await;
+}
