@@ -30,6 +30,8 @@ async fn every_route_states_who_may_call_it() {
     let public = &[Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin][..];
     let own_key = &[OwnOrgKey][..];
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
+    // Citizens' routes: none of this table's callers is a citizen.
+    let citizen_only = &[][..];
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
@@ -180,6 +182,54 @@ async fn every_route_states_who_may_call_it() {
             "/orgs/univ-a/batches/none/rows".into(),
             None,
             org_or_admin,
+        ),
+        // Citizens' accounts: public entry points, and the citizen's own
+        // routes (no org key or admin token gets in: see wallet_auth.rs).
+        (
+            "POST",
+            "/auth/signup".into(),
+            Some(json!({"email": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/login".into(),
+            Some(json!({"email": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/verify-email".into(),
+            Some(json!({"token": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/forgot-password".into(),
+            Some(json!({"email": "x@example.org"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/reset-password".into(),
+            Some(json!({"token": "x"})),
+            public,
+        ),
+        ("POST", "/auth/logout".into(), None, citizen_only),
+        (
+            "POST",
+            "/auth/verify-email/resend".into(),
+            None,
+            citizen_only,
+        ),
+        ("GET", "/wallet/me".into(), None, citizen_only),
+        ("PATCH", "/wallet/me".into(), Some(json!({})), citizen_only),
+        ("DELETE", "/wallet/me".into(), Some(json!({})), citizen_only),
+        (
+            "POST",
+            "/wallet/me/password".into(),
+            Some(json!({})),
+            citizen_only,
         ),
         ("GET", "/orgs/univ-a/credentials".into(), None, org_or_admin),
         (
