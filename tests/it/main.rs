@@ -13,6 +13,7 @@ mod did;
 mod http;
 mod interop;
 mod issue;
+mod passkeys;
 mod registry;
 mod status;
 mod store;
