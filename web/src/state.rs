@@ -20,4 +20,7 @@ pub struct AppState {
     pub admin_token: Arc<SecretString>,
     /// Citizens' accounts and sessions.
     pub citizens: Arc<Citizens>,
+    /// The live state of credentials held in wallets (the verifier's
+    /// engine, behind a trait: services do not import each other).
+    pub checker: Arc<dyn crate::check::CredentialCheck>,
 }
