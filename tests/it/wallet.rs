@@ -608,6 +608,57 @@ async fn a_credential_that_cannot_be_checked_now_is_kept_and_says_so() {
         .find(|c| c["check"] == "revocation")
         .unwrap();
     assert_eq!(revocation["status"], "could-not-check");
+    let id = view["id"].as_str().unwrap().to_owned();
+
+    // The list answers later, and says revoked: the state follows.
+    let encoded = atout_vc::status::encode(131_072, [7u64]).unwrap();
+    let list = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": server.url("/status/1"),
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": server.url("/status/1#list"), "type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": encoded}
+    });
+    let signed = sign_di(
+        app,
+        &list,
+        &key,
+        &format!("{did}#key-1"),
+        "assertionMethod",
+        json!({}),
+    )
+    .await;
+    server.put("/status/1", 200, signed.to_string());
+    app.clock.advance(chrono::Duration::minutes(10));
+    assert_eq!(state_of(app, &token, &id).await, "revoked");
+
+    // An issuer whose DID document does not answer: kept, could-not-check,
+    // and checked again later.
+    let other = DocServer::start().await;
+    let other_did = other.did();
+    other.put("/.well-known/did.json", 500, "oops".into());
+    let vc = sign_di(
+        app,
+        &simple_credential(&other_did, None),
+        &key,
+        &format!("{other_did}#key-1"),
+        "assertionMethod",
+        json!({}),
+    )
+    .await;
+    let res = import_raw(app, &token, "application/json", vc.to_string().into_bytes()).await;
+    assert_eq!(res.status(), 201);
+    let view: Value = res.json().await.unwrap();
+    assert_eq!(view["state"], "could-not-check", "{view:#}");
+    let id = view["id"].as_str().unwrap().to_owned();
+    other.put(
+        "/.well-known/did.json",
+        200,
+        did_document(&other_did, &key, &["assertionMethod"]).to_string(),
+    );
+    app.clock.advance(chrono::Duration::minutes(10));
+    assert_eq!(state_of(app, &token, &id).await, "unknown-issuer");
     issuer.app.stop().await;
 }
 
