@@ -21,4 +21,5 @@ mod templates;
 mod verifier_alone;
 mod verify;
 mod verify_page;
+mod wallet;
 mod wallet_auth;
