@@ -15,6 +15,7 @@ mod interop;
 mod issue;
 mod passkeys;
 mod registry;
+mod seed;
 mod status;
 mod store;
 mod templates;

@@ -12,9 +12,9 @@
 //! * [`timeline`]: entries and credentials together, newest first.
 
 pub mod accounts;
-pub mod passkeys;
 pub mod entries;
 pub mod holdings;
+pub mod passkeys;
 pub mod timeline;
 
 use atout_core::store::CitizenRecord;
