@@ -1203,3 +1203,64 @@ async fn the_wallet_routes_are_documented_for_citizens() {
     assert_eq!(states.as_array().map(Vec::len), Some(8), "{states}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn json_bodies_are_refused_precisely() {
+    let issuer = Issuer::new(&[("ATOUT_BODY_LIMIT_BYTES", "4096")]).await;
+    let app = &issuer.app;
+    let token = app.sign_up("renee@example.org").await;
+    let holding = hold(app, &token, &issuer.issue(diploma(app), json!({})).await).await;
+    let entry = create(app, &token, json!({"kind": "skill", "title": "Rust"})).await;
+    let entry = entry["id"].as_str().unwrap();
+    let endpoints: [(&str, String, Value); 3] = [
+        (
+            "POST",
+            "/wallet/entries".into(),
+            json!({"kind": "skill", "title": "Go"}),
+        ),
+        (
+            "PATCH",
+            format!("/wallet/entries/{entry}"),
+            json!({"title": "Rust 2024"}),
+        ),
+        (
+            "PUT",
+            format!("/wallet/holdings/{holding}/tags"),
+            json!({"tags": ["x"]}),
+        ),
+    ];
+    for (method, path, valid) in &endpoints {
+        let send = |body: Vec<u8>| {
+            app.client
+                .request(method.parse().unwrap(), app.url(path))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        assert_problem(send(b"{,}".to_vec()).await.unwrap(), 400).await;
+        let mut extra = valid.clone();
+        extra["isAdmin"] = json!(true);
+        let problem =
+            assert_problem(send(extra.to_string().into_bytes()).await.unwrap(), 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("isAdmin"),
+            "{path}: {problem}"
+        );
+        let mut mistyped = valid.clone();
+        for (_, v) in mistyped.as_object_mut().unwrap() {
+            *v = json!({"$ne": null});
+        }
+        assert_problem(send(mistyped.to_string().into_bytes()).await.unwrap(), 422).await;
+        let mut big = valid.clone();
+        let first = big.as_object().unwrap().keys().next().unwrap().clone();
+        big[first] = json!("x".repeat(5000));
+        assert_problem(send(big.to_string().into_bytes()).await.unwrap(), 413).await;
+        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        let status = send(deep.into_bytes()).await.unwrap().status().as_u16();
+        assert!([400, 422].contains(&status), "{path}: {status}");
+        let ok = send(valid.to_string().into_bytes()).await.unwrap();
+        assert!(ok.status().is_success(), "{method} {path}: {}", ok.status());
+    }
+    issuer.app.stop().await;
+}
