@@ -18,6 +18,7 @@ pub mod mail;
 pub mod orgs;
 pub mod registry;
 pub mod store;
+pub mod vault;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::Config;

@@ -30,6 +30,8 @@ async fn every_route_states_who_may_call_it() {
     let public = &[Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin][..];
     let own_key = &[OwnOrgKey][..];
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
+    // Citizens' routes: none of this table's callers is a citizen.
+    let citizen_only: &[Caller] = &[];
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
@@ -187,6 +189,25 @@ async fn every_route_states_who_may_call_it() {
             "/orgs/univ-a/credentials/none".into(),
             None,
             org_or_admin,
+        ),
+        // The document vault: citizens only.
+        ("POST", "/wallet/documents".into(), Some(json!({})), citizen_only),
+        ("GET", "/wallet/documents".into(), None, citizen_only),
+        ("GET", "/wallet/documents/none".into(), None, citizen_only),
+        ("DELETE", "/wallet/documents/none".into(), None, citizen_only),
+        ("GET", "/wallet/documents/none/content".into(), None, citizen_only),
+        ("GET", "/wallet/entries/none/documents".into(), None, citizen_only),
+        (
+            "PUT",
+            "/wallet/entries/none/documents/none".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "DELETE",
+            "/wallet/entries/none/documents/none".into(),
+            None,
+            citizen_only,
         ),
     ];
     for (method, path, body, allowed) in &routes {

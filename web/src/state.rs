@@ -20,4 +20,6 @@ pub struct AppState {
     pub admin_token: Arc<SecretString>,
     /// Citizens' accounts and sessions.
     pub citizens: Arc<Citizens>,
+    /// The document vault's object store.
+    pub vault: Arc<atout_core::vault::Vault>,
 }
