@@ -262,7 +262,9 @@ impl Decryptor {
             return Ok(false);
         }
         if self.buf[..HEADER_LEN] != header() {
-            return Err(VaultError::Decrypt("not a vault object, or an unknown format"));
+            return Err(VaultError::Decrypt(
+                "not a vault object, or an unknown format",
+            ));
         }
         self.buf.drain(..HEADER_LEN);
         self.header_seen = true;
@@ -299,7 +301,11 @@ impl Decryptor {
 }
 
 /// Encrypts a whole file at once.
-pub fn encrypt(file_key: &[u8], document_id: &str, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+pub fn encrypt(
+    file_key: &[u8],
+    document_id: &str,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, VaultError> {
     let mut e = Encryptor::new(file_key, document_id)?;
     let mut out = e.push(plaintext)?;
     out.extend(e.finish()?);
@@ -367,8 +373,18 @@ pub const SNIFF_BYTES: usize = 8192;
 /// `%PDF` in the first 1024: markup or a PDF header there makes a polyglot.
 const POLYGLOT_WINDOW: usize = 1024;
 const MARKUP: &[&[u8]] = &[
-    b"<html", b"<script", b"<!doctype", b"<svg", b"<body", b"<iframe", b"<object", b"<embed",
-    b"<?php", b"<head", b"<meta", b"javascript:",
+    b"<html",
+    b"<script",
+    b"<!doctype",
+    b"<svg",
+    b"<body",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<?php",
+    b"<head",
+    b"<meta",
+    b"javascript:",
 ];
 
 /// Why a file's type is refused.
@@ -459,10 +475,14 @@ pub fn sniff(head: &[u8], declared: Option<&str>) -> Result<&'static str, TypeRe
     let window = head[..head.len().min(POLYGLOT_WINDOW)].to_ascii_lowercase();
     let contains = |needle: &[u8]| window.windows(needle.len()).any(|w| w == needle);
     if MARKUP.iter().any(|m| contains(m)) {
-        return Err(TypeRefusal::Polyglot("HTML or script markup near the start"));
+        return Err(TypeRefusal::Polyglot(
+            "HTML or script markup near the start",
+        ));
     }
     if mime != "application/pdf" && contains(b"%pdf-") {
-        return Err(TypeRefusal::Polyglot("a PDF header inside another kind of file"));
+        return Err(TypeRefusal::Polyglot(
+            "a PDF header inside another kind of file",
+        ));
     }
     if let Some(declared) = declared_type(declared) {
         if declared != mime {
@@ -610,7 +630,12 @@ impl Vault {
 
     /// The stored (encrypted) bytes of an object.
     pub async fn raw(&self, object_key: &str) -> Result<Bytes, VaultError> {
-        Ok(self.store.get(&Self::path(object_key)?).await?.bytes().await?)
+        Ok(self
+            .store
+            .get(&Self::path(object_key)?)
+            .await?
+            .bytes()
+            .await?)
     }
 
     /// Removes an object; an object already gone is not an error.
@@ -694,7 +719,9 @@ fn decrypt_stream(
                 match source.next().await {
                     Some(Ok(chunk)) => match d.push(&chunk) {
                         Ok(plain) if plain.is_empty() => continue,
-                        Ok(plain) => return Some((Ok(Bytes::from(plain.to_vec())), (source, decryptor))),
+                        Ok(plain) => {
+                            return Some((Ok(Bytes::from(plain.to_vec())), (source, decryptor)))
+                        }
                         Err(e) => return Some((Err(e), (source, None))),
                     },
                     Some(Err(e)) => return Some((Err(e.into()), (source, None))),
@@ -800,7 +827,10 @@ impl Upload {
             Sink::Buffer(mut buf) => {
                 buf.extend_from_slice(&tail);
                 store
-                    .put(&ObjectPath::from(object_key.as_str()), PutPayload::from(buf))
+                    .put(
+                        &ObjectPath::from(object_key.as_str()),
+                        PutPayload::from(buf),
+                    )
                     .await?;
             }
             Sink::Multipart(mut writer) => {
@@ -837,12 +867,24 @@ mod tests {
     #[test]
     fn round_trips_at_every_boundary_and_in_any_chunking() {
         let key = new_file_key().unwrap();
-        for n in [0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT, 3 * SEGMENT + 7] {
+        for n in [
+            0,
+            1,
+            SEGMENT - 1,
+            SEGMENT,
+            SEGMENT + 1,
+            3 * SEGMENT,
+            3 * SEGMENT + 7,
+        ] {
             let plain = data(n);
             let sealed = encrypt(&key, "doc", &plain).unwrap();
             let segments = n / SEGMENT + 1;
             assert_eq!(sealed.len(), HEADER_LEN + n + segments * TAG, "size {n}");
-            assert_eq!(&decrypt(&key, "doc", &sealed).unwrap()[..], &plain[..], "size {n}");
+            assert_eq!(
+                &decrypt(&key, "doc", &sealed).unwrap()[..],
+                &plain[..],
+                "size {n}"
+            );
             // Streaming in odd chunk sizes gives the same bytes both ways.
             for chunk in [1usize, 7, 4096, SEGMENT + 3] {
                 let mut e = Encryptor::new(&key, "doc").unwrap();
@@ -872,7 +914,10 @@ mod tests {
         // Cut at a segment boundary: no final segment.
         for segments in 0..=3 {
             let cut = &sealed[..HEADER_LEN + segments * full];
-            assert!(decrypt(&key, "doc", cut).is_err(), "cut after {segments} segments");
+            assert!(
+                decrypt(&key, "doc", cut).is_err(),
+                "cut after {segments} segments"
+            );
         }
         // Cut inside a segment, or one byte short.
         assert!(decrypt(&key, "doc", &sealed[..HEADER_LEN + full + 10]).is_err());
@@ -910,11 +955,17 @@ mod tests {
         let bob = random_bytes(32).unwrap();
         let file_key = new_file_key().unwrap();
         let wrapped = wrap_key(&alice, "doc-1", &file_key).unwrap();
-        assert_eq!(&unwrap_key(&alice, "doc-1", &wrapped).unwrap()[..], &file_key[..]);
+        assert_eq!(
+            &unwrap_key(&alice, "doc-1", &wrapped).unwrap()[..],
+            &file_key[..]
+        );
         assert!(unwrap_key(&bob, "doc-1", &wrapped).is_err());
         assert!(unwrap_key(&alice, "doc-2", &wrapped).is_err());
         let sealed = encrypt(&file_key, "doc-1", b"hello").unwrap();
-        assert_eq!(&open_object(&alice, "doc-1", &wrapped, &sealed).unwrap()[..], b"hello");
+        assert_eq!(
+            &open_object(&alice, "doc-1", &wrapped, &sealed).unwrap()[..],
+            b"hello"
+        );
         assert!(open_object(&bob, "doc-1", &wrapped, &sealed).is_err());
     }
 
@@ -924,31 +975,51 @@ mod tests {
         let b = new_object_key().unwrap();
         assert_ne!(a, b);
         assert!(is_object_key(&a) && is_object_key(&b));
-        for bad in ["", "../etc/passwd", "ab/../../x", "ab/cd", "/ab/abcdef", "AB/AB0123456789abcdef0123456789abcd"] {
+        for bad in [
+            "",
+            "../etc/passwd",
+            "ab/../../x",
+            "ab/cd",
+            "/ab/abcdef",
+            "AB/AB0123456789abcdef0123456789abcd",
+        ] {
             assert!(!is_object_key(bad), "{bad:?}");
         }
         assert!(Vault::path("../../etc/passwd").is_err());
     }
 
-
     /// Minimal valid headers of every accepted kind (shared with the
     /// integration tests, which build the same bytes).
     pub(crate) fn samples() -> Vec<(&'static str, Vec<u8>)> {
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+        let mut png =
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89"
+                .to_vec();
         png.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
         let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
         mp4.extend_from_slice(b"\0\0\0\x08free");
         let mut webm = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82\x84webm\x42\x87\x81\x04\x42\x85\x81\x02".to_vec();
         webm.resize(300, 0xec);
         vec![
-            ("application/pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()),
+            (
+                "application/pdf",
+                b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec(),
+            ),
             ("image/png", png),
-            ("image/jpeg", b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9".to_vec()),
+            (
+                "image/jpeg",
+                b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9".to_vec(),
+            ),
             ("image/gif", b"GIF89a\x01\0\x01\0\0\0\0;".to_vec()),
-            ("image/webp", b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0\x2f\0\0\0\0\0\0\0\0\0\0\0\0".to_vec()),
+            (
+                "image/webp",
+                b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0\x2f\0\0\0\0\0\0\0\0\0\0\0\0".to_vec(),
+            ),
             ("video/mp4", mp4),
             ("video/webm", webm),
-            ("video/quicktime", b"\0\0\0\x14ftypqt  \0\0\x02\0qt  \0\0\0\x08wide".to_vec()),
+            (
+                "video/quicktime",
+                b"\0\0\0\x14ftypqt  \0\0\x02\0qt  \0\0\0\x08wide".to_vec(),
+            ),
         ]
     }
 
@@ -966,22 +1037,40 @@ mod tests {
     #[test]
     fn refuses_mislabelled_unknown_and_polyglot_files() {
         let png = samples()[1].1.clone();
-        assert!(matches!(sniff(&png, Some("application/pdf")), Err(TypeRefusal::Mismatch { .. })));
+        assert!(matches!(
+            sniff(&png, Some("application/pdf")),
+            Err(TypeRefusal::Mismatch { .. })
+        ));
         assert_eq!(sniff(b"", None), Err(TypeRefusal::Empty));
         let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
-        assert!(matches!(sniff(html, Some("image/png")), Err(TypeRefusal::Unsupported { .. })));
-        assert!(matches!(sniff(b"PK\x03\x04zip", None), Err(TypeRefusal::Unsupported { .. })));
+        assert!(matches!(
+            sniff(html, Some("image/png")),
+            Err(TypeRefusal::Unsupported { .. })
+        ));
+        assert!(matches!(
+            sniff(b"PK\x03\x04zip", None),
+            Err(TypeRefusal::Unsupported { .. })
+        ));
         // HTML with a PDF header further on: infer calls it a PDF.
         let mut fake_pdf = b"<html><body>hello</body></html>\n".to_vec();
         fake_pdf.extend_from_slice(b"%PDF-1.4\n");
-        assert!(matches!(sniff(&fake_pdf, None), Err(TypeRefusal::Polyglot(_))));
+        assert!(matches!(
+            sniff(&fake_pdf, None),
+            Err(TypeRefusal::Polyglot(_))
+        ));
         // A PNG carrying a script in a text chunk, and a PNG/PDF.
         let mut png_script = png[..33].to_vec();
         png_script.extend_from_slice(b"\0\0\0\x1ftEXtComment\0<script>alert(1)</script>");
-        assert!(matches!(sniff(&png_script, None), Err(TypeRefusal::Polyglot(_))));
+        assert!(matches!(
+            sniff(&png_script, None),
+            Err(TypeRefusal::Polyglot(_))
+        ));
         let mut png_pdf = png.clone();
         png_pdf.extend_from_slice(b"%PDF-1.4\n");
-        assert!(matches!(sniff(&png_pdf, None), Err(TypeRefusal::Polyglot(_))));
+        assert!(matches!(
+            sniff(&png_pdf, None),
+            Err(TypeRefusal::Polyglot(_))
+        ));
         // GIF is "GIF8?a", not just "GIF".
         assert!(sniff(b"GIFTY not an image", None).is_err());
     }
@@ -995,7 +1084,10 @@ mod tests {
         let stored = up.finish().await.unwrap();
         assert_eq!(stored.size, plain.len() as u64);
         assert_eq!(stored.sha256, crate::crypto::sha256_hex(plain));
-        let mut stream = vault.download(&stored.object_key, "doc", &key).await.unwrap();
+        let mut stream = vault
+            .download(&stored.object_key, "doc", &key)
+            .await
+            .unwrap();
         let mut out = Vec::new();
         while let Some(chunk) = stream.next().await {
             out.extend_from_slice(&chunk.unwrap());

@@ -96,7 +96,9 @@ pub fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
     let mut body = Vec::new();
     for p in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{}\"", p.name).as_bytes());
+        body.extend_from_slice(
+            format!("Content-Disposition: form-data; name=\"{}\"", p.name).as_bytes(),
+        );
         if let Some(f) = p.filename {
             body.extend_from_slice(format!("; filename=\"{f}\"").as_bytes());
         }
@@ -155,7 +157,10 @@ async fn upload_raw(
 /// Uploads and returns the document's JSON (asserting 201).
 pub async fn stored(res: reqwest::Response) -> Value {
     let status = res.status();
-    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
     let body: Value = res.json().await.unwrap();
     assert_eq!(status, 201, "{body}");
     assert_eq!(
@@ -190,8 +195,17 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-async fn object_path(app: &TestApp, citizen_id: &str, id: &str) -> (PathBuf, atout_core::store::DocumentRecord) {
-    let record = app.store().get_document(citizen_id, id).await.unwrap().unwrap();
+async fn object_path(
+    app: &TestApp,
+    citizen_id: &str,
+    id: &str,
+) -> (PathBuf, atout_core::store::DocumentRecord) {
+    let record = app
+        .store()
+        .get_document(citizen_id, id)
+        .await
+        .unwrap()
+        .unwrap();
     let path = app.state.vault.local_path(&record.object_key).unwrap();
     (path, record)
 }
@@ -206,10 +220,24 @@ pub async fn insert_entry(app: &TestApp, citizen_id: &str, title: &str) -> Strin
     use sqlx::Connection;
     if app.db.is_postgres() {
         let mut c = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
-        sqlx::query(sql).bind(&id).bind(citizen_id).bind(title).bind(now).execute(&mut c).await.unwrap();
+        sqlx::query(sql)
+            .bind(&id)
+            .bind(citizen_id)
+            .bind(title)
+            .bind(now)
+            .execute(&mut c)
+            .await
+            .unwrap();
     } else {
         let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
-        sqlx::query(sql).bind(&id).bind(citizen_id).bind(title).bind(now).execute(&mut c).await.unwrap();
+        sqlx::query(sql)
+            .bind(&id)
+            .bind(citizen_id)
+            .bind(title)
+            .bind(now)
+            .execute(&mut c)
+            .await
+            .unwrap();
     }
     id
 }
@@ -232,7 +260,12 @@ async fn uploads_come_back_byte_for_byte_and_are_encrypted_at_rest() {
         ("portfolio.pdf", "application/pdf", None, big_pdf.clone()),
         ("photo.png", "image/png", Some("image/png"), png()),
         ("clip.mp4", "video/mp4", Some("video/mp4"), mp4()),
-        ("talk.webm", "video/webm", Some("application/octet-stream"), webm()),
+        (
+            "talk.webm",
+            "video/webm",
+            Some("application/octet-stream"),
+            webm(),
+        ),
     ];
     let mut ids = Vec::new();
     for (name, sniffed, declared, bytes) in &files {
@@ -251,49 +284,88 @@ async fn uploads_come_back_byte_for_byte_and_are_encrypted_at_rest() {
     assert_eq!(doc["contentType"], "image/png");
 
     for ((name, sniffed, _, bytes), id) in files.iter().zip(&ids) {
-        let res = app.get(&format!("/wallet/documents/{id}/content"), Some(&alice)).await;
+        let res = app
+            .get(&format!("/wallet/documents/{id}/content"), Some(&alice))
+            .await;
         assert_eq!(res.status(), 200, "{name}");
         let h = res.headers().clone();
         assert_eq!(h["content-type"], *sniffed);
         assert_eq!(h["content-length"], bytes.len().to_string().as_str());
         assert_eq!(h["x-content-type-options"], "nosniff");
-        assert!(h["content-security-policy"].to_str().unwrap().starts_with("sandbox"));
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("sandbox"));
         assert_eq!(h["cache-control"], "private, no-store");
         assert_eq!(
             h["content-disposition"].to_str().unwrap(),
             format!("attachment; filename=\"{name}\"; filename*=UTF-8''{name}")
         );
-        assert_eq!(&res.bytes().await.unwrap()[..], &bytes[..], "{name} byte for byte");
+        assert_eq!(
+            &res.bytes().await.unwrap()[..],
+            &bytes[..],
+            "{name} byte for byte"
+        );
 
         // On disk: inside the store's folder, never the plaintext, and
         // only the owner's key opens it.
         let (path, record) = object_path(&app, &alice_record.id, id).await;
         assert!(path.starts_with(documents_dir(&app)), "{}", path.display());
         let on_disk = std::fs::read(&path).unwrap();
-        assert!(!on_disk.windows(MARKER.len()).any(|w| w == MARKER), "{name} in clear on disk");
+        assert!(
+            !on_disk.windows(MARKER.len()).any(|w| w == MARKER),
+            "{name} in clear on disk"
+        );
         let alice_key = app.state.citizens.vault_key(&alice_record).unwrap();
         let bob_key = app.state.citizens.vault_key(&bob_record).unwrap();
         let opened = vault::open_object(&alice_key, id, &record.wrapped_key, &on_disk).unwrap();
         assert_eq!(&opened[..], &bytes[..]);
         assert!(vault::open_object(&bob_key, id, &record.wrapped_key, &on_disk).is_err());
-        assert!(!record.wrapped_key.windows(8).any(|w| alice_key.windows(8).any(|k| k == w)));
+        assert!(!record
+            .wrapped_key
+            .windows(8)
+            .any(|w| alice_key.windows(8).any(|k| k == w)));
     }
 
     // Metadata and the list, with the quota.
-    let meta: Value = app.get(&format!("/wallet/documents/{}", ids[0]), Some(&alice)).await.json().await.unwrap();
+    let meta: Value = app
+        .get(&format!("/wallet/documents/{}", ids[0]), Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(meta["id"], ids[0].as_str());
     assert_eq!(meta["contentType"], "application/pdf");
-    let list: Value = app.get("/wallet/documents", Some(&alice)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/wallet/documents", Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 6);
     assert_eq!(list["items"][0]["name"], "raw photo.png", "newest first");
     let used: u64 = files.iter().map(|f| f.3.len() as u64).sum::<u64>() + png().len() as u64;
     assert_eq!(list["quota"]["usedBytes"], used);
-    assert_eq!(list["quota"]["totalBytes"], app.state.config.wallet.document_quota_bytes);
-    assert_eq!(list["quota"]["maxDocumentBytes"], app.state.config.wallet.document_max_bytes);
-    assert!(list["quota"]["allowedTypes"].as_array().unwrap().contains(&json!("video/webm")));
+    assert_eq!(
+        list["quota"]["totalBytes"],
+        app.state.config.wallet.document_quota_bytes
+    );
+    assert_eq!(
+        list["quota"]["maxDocumentBytes"],
+        app.state.config.wallet.document_max_bytes
+    );
+    assert!(list["quota"]["allowedTypes"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("video/webm")));
 
     // Bob sees none of it, and cannot tell it exists.
-    let theirs: Value = app.get("/wallet/documents", Some(&bob)).await.json().await.unwrap();
+    let theirs: Value = app
+        .get("/wallet/documents", Some(&bob))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(theirs["items"], json!([]));
     assert_eq!(theirs["quota"]["usedBytes"], 0);
     let id = &ids[0];
@@ -314,18 +386,43 @@ async fn uploads_come_back_byte_for_byte_and_are_encrypted_at_rest() {
         assert_eq!(body["detail"], "No such document.", "{method} {path}");
     }
     // Still there for Alice.
-    assert_eq!(app.get(&format!("/wallet/documents/{id}/content"), Some(&alice)).await.status(), 200);
+    assert_eq!(
+        app.get(&format!("/wallet/documents/{id}/content"), Some(&alice))
+            .await
+            .status(),
+        200
+    );
 
     // Organisation keys and the admin are not citizens; nobody is nobody.
     app.create_org("univ").await;
     let (_, org_key) = app.create_api_key("univ").await;
     for token in [Some(org_key.as_str()), Some(ADMIN_TOKEN)] {
-        assert_problem(upload(&app, token.unwrap(), "x.pdf", None, &pdf(0)).await, 403).await;
-        assert_problem(app.get(&format!("/wallet/documents/{id}/content"), token).await, 403).await;
+        assert_problem(
+            upload(&app, token.unwrap(), "x.pdf", None, &pdf(0)).await,
+            403,
+        )
+        .await;
+        assert_problem(
+            app.get(&format!("/wallet/documents/{id}/content"), token)
+                .await,
+            403,
+        )
+        .await;
     }
-    let res = app.client.post(app.url("/wallet/documents")).body(pdf(0)).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/wallet/documents"))
+        .body(pdf(0))
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 401).await;
-    assert_problem(app.get(&format!("/wallet/documents/{id}/content"), None).await, 401).await;
+    assert_problem(
+        app.get(&format!("/wallet/documents/{id}/content"), None)
+            .await,
+        401,
+    )
+    .await;
     app.stop().await;
 }
 
@@ -333,49 +430,115 @@ async fn uploads_come_back_byte_for_byte_and_are_encrypted_at_rest() {
 async fn types_are_judged_from_the_content() {
     let app = TestApp::spawn().await;
     let alice = app.sign_up("alice@example.org").await;
-    let html = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>".to_vec();
+    let html = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+        .to_vec();
     let mut html_with_pdf_header = b"<html><body>hello</body></html>\n".to_vec();
     html_with_pdf_header.extend_from_slice(&pdf(0));
     let mut png_pdf = png();
     png_pdf.extend_from_slice(b"\n%PDF-1.4\n");
     let cases: Vec<(&str, Option<&str>, Vec<u8>, &str)> = vec![
         // A PNG declared as a PDF.
-        ("x.pdf", Some("application/pdf"), png(), "document-type-mismatch"),
+        (
+            "x.pdf",
+            Some("application/pdf"),
+            png(),
+            "document-type-mismatch",
+        ),
         // A PDF declared as an image.
         ("x.png", Some("image/png"), pdf(0), "document-type-mismatch"),
         // HTML declared as an image, or as nothing.
-        ("x.png", Some("image/png"), html.clone(), "unsupported-document-type"),
+        (
+            "x.png",
+            Some("image/png"),
+            html.clone(),
+            "unsupported-document-type",
+        ),
         ("x.html", None, html.clone(), "unsupported-document-type"),
         // Other kinds: text, SVG (scriptable), a ZIP.
-        ("x.txt", Some("text/plain"), b"just some text".to_vec(), "unsupported-document-type"),
-        ("x.svg", Some("image/svg+xml"), b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec(), "unsupported-document-type"),
-        ("x.zip", None, b"PK\x03\x04\x14\x00\x00\x00\x08\x00rest".to_vec(), "unsupported-document-type"),
+        (
+            "x.txt",
+            Some("text/plain"),
+            b"just some text".to_vec(),
+            "unsupported-document-type",
+        ),
+        (
+            "x.svg",
+            Some("image/svg+xml"),
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec(),
+            "unsupported-document-type",
+        ),
+        (
+            "x.zip",
+            None,
+            b"PK\x03\x04\x14\x00\x00\x00\x08\x00rest".to_vec(),
+            "unsupported-document-type",
+        ),
         // Polyglots.
-        ("x.png", Some("image/png"), png_with_script(), "document-polyglot"),
+        (
+            "x.png",
+            Some("image/png"),
+            png_with_script(),
+            "document-polyglot",
+        ),
         ("x.pdf", None, html_with_pdf_header, "document-polyglot"),
         ("x.png", None, png_pdf, "document-polyglot"),
     ];
     for (name, declared, bytes, kind) in cases {
         let res = upload(&app, &alice, name, declared, &bytes).await;
         let body = assert_problem(res, 415).await;
-        assert_eq!(body["type"], format!("urn:atout:problem:{kind}"), "{name} {declared:?}");
-        assert!(body["detail"].as_str().unwrap().contains("application/pdf"), "{body}");
+        assert_eq!(
+            body["type"],
+            format!("urn:atout:problem:{kind}"),
+            "{name} {declared:?}"
+        );
+        assert!(
+            body["detail"].as_str().unwrap().contains("application/pdf"),
+            "{body}"
+        );
         assert!(body["allowedTypes"].is_array());
         // The same over the raw form.
-        let res = upload_raw(&app, &alice, name, declared.unwrap_or("application/octet-stream"), bytes).await;
+        let res = upload_raw(
+            &app,
+            &alice,
+            name,
+            declared.unwrap_or("application/octet-stream"),
+            bytes,
+        )
+        .await;
         let raw = assert_problem(res, 415).await;
         assert_eq!(raw["type"], body["type"]);
     }
-    let body = assert_problem(upload(&app, &alice, "x.pdf", Some("application/pdf"), &png()).await, 415).await;
+    let body = assert_problem(
+        upload(&app, &alice, "x.pdf", Some("application/pdf"), &png()).await,
+        415,
+    )
+    .await;
     assert_eq!(body["declaredType"], "application/pdf");
     assert_eq!(body["sniffedType"], "image/png");
     // Empty file, no file part, two file parts, an unknown field.
     assert_problem(upload(&app, &alice, "empty.pdf", None, b"").await, 422).await;
-    let name_only = [Part { name: "name", filename: None, content_type: None, data: b"x" }];
+    let name_only = [Part {
+        name: "name",
+        filename: None,
+        content_type: None,
+        data: b"x",
+    }];
     assert_problem(upload_form(&app, &alice, &name_only).await, 422).await;
-    let two = [file_part("a.pdf", None, b"%PDF-1.4\n"), file_part("b.pdf", None, b"%PDF-1.4\n")];
+    let two = [
+        file_part("a.pdf", None, b"%PDF-1.4\n"),
+        file_part("b.pdf", None, b"%PDF-1.4\n"),
+    ];
     assert_problem(upload_form(&app, &alice, &two).await, 422).await;
-    let odd = [Part { name: "owner", filename: None, content_type: None, data: b"admin" }, file_part("a.pdf", None, &pdf(0))];
+    let a_pdf = pdf(0);
+    let odd = [
+        Part {
+            name: "owner",
+            filename: None,
+            content_type: None,
+            data: b"admin",
+        },
+        file_part("a.pdf", None, &a_pdf),
+    ];
     assert_problem(upload_form(&app, &alice, &odd).await, 422).await;
     // A broken multipart body.
     let res = app
@@ -400,7 +563,12 @@ async fn types_are_judged_from_the_content() {
     assert_problem(res, 400).await;
 
     // Nothing was stored: no row, no object.
-    let list: Value = app.get("/wallet/documents", Some(&alice)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/wallet/documents", Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"], json!([]));
     assert_eq!(files_under(&documents_dir(&app)), Vec::<PathBuf>::new());
     app.stop().await;
@@ -420,16 +588,23 @@ async fn oversize_and_over_quota_uploads_are_refused_while_streaming() {
     let body = assert_problem(upload(&app, &alice, "big.pdf", None, &too_big).await, 413).await;
     assert_eq!(body["type"], "urn:atout:problem:document-too-large");
     assert_eq!(body["maxBytes"], 100000);
-    let body = assert_problem(upload_raw(&app, &alice, "big.pdf", "application/pdf", too_big.clone()).await, 413).await;
+    let body = assert_problem(
+        upload_raw(&app, &alice, "big.pdf", "application/pdf", too_big.clone()).await,
+        413,
+    )
+    .await;
     assert_eq!(body["type"], "urn:atout:problem:document-too-large");
     // No declared length (chunked): counted as it streams.
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = too_big.chunks(8192).map(|c| Ok(c.to_vec())).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        too_big.chunks(8192).map(|c| Ok(c.to_vec())).collect();
     let res = app
         .client
         .post(app.url("/wallet/documents?name=big.pdf"))
         .bearer_auth(&alice)
         .header("content-type", "application/pdf")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
         .send()
         .await
         .unwrap();
@@ -449,15 +624,21 @@ async fn oversize_and_over_quota_uploads_are_refused_while_streaming() {
     assert_eq!(body["type"], "urn:atout:problem:quota-exceeded");
     assert_eq!(body["quotaBytes"], 250000);
     assert_eq!(body["usedBytes"], 190000);
-    assert!(body["detail"].as_str().unwrap().contains("250000"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("250000"),
+        "{body}"
+    );
     // Chunked, past the quota but under the size limit.
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = ninety.chunks(8192).map(|c| Ok(c.to_vec())).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        ninety.chunks(8192).map(|c| Ok(c.to_vec())).collect();
     let res = app
         .client
         .post(app.url("/wallet/documents?name=third.pdf"))
         .bearer_auth(&alice)
         .header("content-type", "application/pdf")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
         .send()
         .await
         .unwrap();
@@ -480,9 +661,12 @@ async fn a_large_document_streams_through_in_parts() {
     // Larger than the 8 MiB part size: the object goes up as a multipart
     // upload and comes back decrypted as a stream.
     let big = pdf(9 * 1024 * 1024 + 12345);
-    let doc = stored(upload_raw(&app, &alice, "big.pdf", "application/pdf", big.clone()).await).await;
+    let doc =
+        stored(upload_raw(&app, &alice, "big.pdf", "application/pdf", big.clone()).await).await;
     let id = doc["id"].as_str().unwrap();
-    let res = app.get(&format!("/wallet/documents/{id}/content"), Some(&alice)).await;
+    let res = app
+        .get(&format!("/wallet/documents/{id}/content"), Some(&alice))
+        .await;
     assert_eq!(res.status(), 200);
     let back = res.bytes().await.unwrap();
     assert!(back[..] == big[..], "byte for byte");
@@ -497,38 +681,69 @@ async fn hostile_names_are_only_display_names() {
     let long = "é".repeat(5000);
     let cases: Vec<(Vec<u8>, String)> = vec![
         (b"../../etc/passwd".to_vec(), "../../etc/passwd".into()),
-        (b"..\\..\\windows\\system32".to_vec(), "..\\..\\windows\\system32".into()),
+        (
+            b"..\\..\\windows\\system32".to_vec(),
+            "..\\..\\windows\\system32".into(),
+        ),
         (b"a\0b.pdf".to_vec(), "ab.pdf".into()),
-        ("invoice\u{202e}fdp.exe".as_bytes().to_vec(), "invoicefdp.exe".into()),
+        (
+            "invoice\u{202e}fdp.exe".as_bytes().to_vec(),
+            "invoicefdp.exe".into(),
+        ),
         (long.as_bytes().to_vec(), "é".repeat(255)),
         (b"  \r\n ".to_vec(), "document".into()),
-        (b"\"; filename=evil.html".to_vec(), "\"; filename=evil.html".into()),
+        (
+            b"\"; filename=evil.html".to_vec(),
+            "\"; filename=evil.html".into(),
+        ),
     ];
     let bytes = pdf(0);
     let root = documents_dir(&app);
     for (raw, shown) in cases {
         let parts = [
-            Part { name: "name", filename: None, content_type: None, data: &raw },
+            Part {
+                name: "name",
+                filename: None,
+                content_type: None,
+                data: &raw,
+            },
             file_part("ignored.pdf", None, &bytes),
         ];
         let doc = stored(upload_form(&app, &alice, &parts).await).await;
         assert_eq!(doc["name"], shown.as_str());
         let id = doc["id"].as_str().unwrap();
-        let res = app.get(&format!("/wallet/documents/{id}/content"), Some(&alice)).await;
+        let res = app
+            .get(&format!("/wallet/documents/{id}/content"), Some(&alice))
+            .await;
         assert_eq!(res.status(), 200);
-        let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+        let disposition = res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         let rest = disposition.strip_prefix("attachment; filename=\"").unwrap();
         let (ascii, tail) = rest.split_once('"').unwrap();
         assert!(!ascii.contains(['/', '\\', '"']), "{disposition}");
         let encoded = tail.strip_prefix("; filename*=UTF-8''").unwrap();
         assert!(
-            encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~%".contains(&b)),
+            encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~%".contains(&b)),
             "{disposition}"
         );
         assert_eq!(&res.bytes().await.unwrap()[..], &bytes[..]);
     }
     // A name in the query goes through the same cleaning.
-    let doc = stored(upload_raw(&app, &alice, "../../../../tmp/x\u{202e}.pdf", "application/pdf", pdf(0)).await).await;
+    let doc = stored(
+        upload_raw(
+            &app,
+            &alice,
+            "../../../../tmp/x\u{202e}.pdf",
+            "application/pdf",
+            pdf(0),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(doc["name"], "../../../../tmp/x.pdf");
     // NUL in the URL is refused before anything else.
     let res = app
@@ -578,18 +793,37 @@ async fn documents_attach_to_the_owners_entries_only() {
     };
 
     assert_eq!(put(&alice, &entry, &doc).await.unwrap().status(), 204);
-    assert_eq!(put(&alice, &entry, &doc).await.unwrap().status(), 204, "idempotent");
+    assert_eq!(
+        put(&alice, &entry, &doc).await.unwrap().status(),
+        204,
+        "idempotent"
+    );
     assert_eq!(put(&alice, &other_entry, &doc).await.unwrap().status(), 204);
-    let listed: Value = app.get(&format!("/wallet/entries/{entry}/documents"), Some(&alice)).await.json().await.unwrap();
+    let listed: Value = app
+        .get(&format!("/wallet/entries/{entry}/documents"), Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     assert_eq!(listed["items"][0]["id"], doc.as_str());
-    let meta: Value = app.get(&format!("/wallet/documents/{doc}"), Some(&alice)).await.json().await.unwrap();
+    let meta: Value = app
+        .get(&format!("/wallet/documents/{doc}"), Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut entries: Vec<String> = serde_json::from_value(meta["entries"].clone()).unwrap();
     entries.sort();
     let mut expected = vec![entry.clone(), other_entry.clone()];
     expected.sort();
     assert_eq!(entries, expected);
-    let list: Value = app.get("/wallet/documents", Some(&alice)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/wallet/documents", Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"][0]["entries"].as_array().unwrap().len(), 2);
 
     // Someone else's entry or document: not found, whoever asks.
@@ -599,21 +833,88 @@ async fn documents_attach_to_the_owners_entries_only() {
     assert_eq!(body["detail"], "No such document.");
     assert_problem(put(&bob, &entry, &bobs_doc).await.unwrap(), 404).await;
     assert_problem(put(&bob, &entry, &doc).await.unwrap(), 404).await;
-    assert_problem(app.get(&format!("/wallet/entries/{entry}/documents"), Some(&bob)).await, 404).await;
-    assert_problem(app.delete(&format!("/wallet/entries/{entry}/documents/{doc}"), Some(&bob)).await, 404).await;
-    assert_problem(app.get("/wallet/entries/no-such-entry/documents", Some(&alice)).await, 404).await;
-    let theirs: Value = app.get(&format!("/wallet/entries/{bobs_entry}/documents"), Some(&bob)).await.json().await.unwrap();
-    assert_eq!(theirs["items"], json!([]), "nothing of Alice's landed on Bob's entry");
+    assert_problem(
+        app.get(&format!("/wallet/entries/{entry}/documents"), Some(&bob))
+            .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.delete(
+            &format!("/wallet/entries/{entry}/documents/{doc}"),
+            Some(&bob),
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.get("/wallet/entries/no-such-entry/documents", Some(&alice))
+            .await,
+        404,
+    )
+    .await;
+    let theirs: Value = app
+        .get(
+            &format!("/wallet/entries/{bobs_entry}/documents"),
+            Some(&bob),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs["items"],
+        json!([]),
+        "nothing of Alice's landed on Bob's entry"
+    );
 
     // Detach; then it is no longer attached.
-    assert_eq!(app.delete(&format!("/wallet/entries/{entry}/documents/{doc}"), Some(&alice)).await.status(), 204);
-    let body = assert_problem(app.delete(&format!("/wallet/entries/{entry}/documents/{doc}"), Some(&alice)).await, 404).await;
-    assert_eq!(body["detail"], "This document is not attached to this entry.");
-    let listed: Value = app.get(&format!("/wallet/entries/{entry}/documents"), Some(&alice)).await.json().await.unwrap();
+    assert_eq!(
+        app.delete(
+            &format!("/wallet/entries/{entry}/documents/{doc}"),
+            Some(&alice)
+        )
+        .await
+        .status(),
+        204
+    );
+    let body = assert_problem(
+        app.delete(
+            &format!("/wallet/entries/{entry}/documents/{doc}"),
+            Some(&alice),
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        body["detail"],
+        "This document is not attached to this entry."
+    );
+    let listed: Value = app
+        .get(&format!("/wallet/entries/{entry}/documents"), Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"], json!([]));
     // Erasing the document detaches it everywhere.
-    assert_eq!(app.delete(&format!("/wallet/documents/{doc}"), Some(&alice)).await.status(), 204);
-    let listed: Value = app.get(&format!("/wallet/entries/{other_entry}/documents"), Some(&alice)).await.json().await.unwrap();
+    assert_eq!(
+        app.delete(&format!("/wallet/documents/{doc}"), Some(&alice))
+            .await
+            .status(),
+        204
+    );
+    let listed: Value = app
+        .get(
+            &format!("/wallet/entries/{other_entry}/documents"),
+            Some(&alice),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"], json!([]));
     app.stop().await;
 }
@@ -633,12 +934,37 @@ async fn erasing_a_document_or_the_account_removes_the_objects() {
     let (second_path, _) = object_path(&app, &alice_id, &second).await;
     assert!(first_path.exists() && second_path.exists());
 
-    assert_eq!(app.delete(&format!("/wallet/documents/{first}"), Some(&alice)).await.status(), 204);
+    assert_eq!(
+        app.delete(&format!("/wallet/documents/{first}"), Some(&alice))
+            .await
+            .status(),
+        204
+    );
     assert!(!first_path.exists(), "the object went with the row");
-    assert_problem(app.get(&format!("/wallet/documents/{first}"), Some(&alice)).await, 404).await;
-    assert_problem(app.get(&format!("/wallet/documents/{first}/content"), Some(&alice)).await, 404).await;
-    assert_problem(app.delete(&format!("/wallet/documents/{first}"), Some(&alice)).await, 404).await;
-    let list: Value = app.get("/wallet/documents", Some(&alice)).await.json().await.unwrap();
+    assert_problem(
+        app.get(&format!("/wallet/documents/{first}"), Some(&alice))
+            .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/wallet/documents/{first}/content"), Some(&alice))
+            .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.delete(&format!("/wallet/documents/{first}"), Some(&alice))
+            .await,
+        404,
+    )
+    .await;
+    let list: Value = app
+        .get("/wallet/documents", Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["quota"]["usedBytes"], png().len());
 
     // The account goes, and its objects with it; Bob's stay.
@@ -652,10 +978,20 @@ async fn erasing_a_document_or_the_account_removes_the_objects() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert!(!second_path.exists(), "the account's objects are removed");
-    assert!(app.store().document_object_keys(&alice_id).await.unwrap().is_empty());
+    assert!(app
+        .store()
+        .document_object_keys(&alice_id)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(files_under(&documents_dir(&app)).len(), 1);
     let id = kept["id"].as_str().unwrap();
-    assert_eq!(app.get(&format!("/wallet/documents/{id}/content"), Some(&bob)).await.status(), 200);
+    assert_eq!(
+        app.get(&format!("/wallet/documents/{id}/content"), Some(&bob))
+            .await
+            .status(),
+        200
+    );
     app.stop().await;
 }
 
@@ -671,12 +1007,35 @@ async fn orphan_objects_are_swept() {
     let orphan = up.finish().await.unwrap();
     assert_eq!(files_under(&documents_dir(&app)).len(), 2);
     // Young objects are spared (uploads in progress).
-    let long_ago = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").unwrap().to_utc();
-    assert_eq!(app.state.vault.sweep_orphans(app.store().as_ref(), long_ago).await.unwrap(), 0);
-    let later = chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z").unwrap().to_utc();
-    assert_eq!(app.state.vault.sweep_orphans(app.store().as_ref(), later).await.unwrap(), 1);
+    let long_ago = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    assert_eq!(
+        app.state
+            .vault
+            .sweep_orphans(app.store().as_ref(), long_ago)
+            .await
+            .unwrap(),
+        0
+    );
+    let later = chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    assert_eq!(
+        app.state
+            .vault
+            .sweep_orphans(app.store().as_ref(), later)
+            .await
+            .unwrap(),
+        1
+    );
     assert!(app.state.vault.raw(&orphan.object_key).await.is_err());
     let id = doc["id"].as_str().unwrap();
-    assert_eq!(app.get(&format!("/wallet/documents/{id}/content"), Some(&alice)).await.status(), 200);
+    assert_eq!(
+        app.get(&format!("/wallet/documents/{id}/content"), Some(&alice))
+            .await
+            .status(),
+        200
+    );
     app.stop().await;
 }

@@ -191,12 +191,32 @@ async fn every_route_states_who_may_call_it() {
             org_or_admin,
         ),
         // The document vault: citizens only.
-        ("POST", "/wallet/documents".into(), Some(json!({})), citizen_only),
+        (
+            "POST",
+            "/wallet/documents".into(),
+            Some(json!({})),
+            citizen_only,
+        ),
         ("GET", "/wallet/documents".into(), None, citizen_only),
         ("GET", "/wallet/documents/none".into(), None, citizen_only),
-        ("DELETE", "/wallet/documents/none".into(), None, citizen_only),
-        ("GET", "/wallet/documents/none/content".into(), None, citizen_only),
-        ("GET", "/wallet/entries/none/documents".into(), None, citizen_only),
+        (
+            "DELETE",
+            "/wallet/documents/none".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "GET",
+            "/wallet/documents/none/content".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "GET",
+            "/wallet/entries/none/documents".into(),
+            None,
+            citizen_only,
+        ),
         (
             "PUT",
             "/wallet/entries/none/documents/none".into(),

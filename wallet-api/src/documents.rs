@@ -23,7 +23,7 @@
 
 use atout_core::{
     ids::new_id,
-    store::{Attach, DocumentInsert, DocumentRecord, DocumentStore},
+    store::{Attach, DocumentInsert, DocumentRecord},
     vault::{self, TypeRefusal, Upload, Vault, ALLOWED_TYPES, SNIFF_BYTES},
 };
 use atout_web::{auth::Citizen, problem::ProblemBody, ApiError, AppState, Json, Path, Query};
@@ -148,7 +148,7 @@ fn entry_not_found() -> ApiError {
 }
 
 /// A display name: control and bidirectional-override characters removed
-/// (no `invoice‮fdp.exe` spoofs), trimmed, cut to [`MAX_NAME_CHARS`].
+/// (no `invoice<U+202E>fdp.exe` spoofs), trimmed, cut to [`MAX_NAME_CHARS`].
 /// It is never used as a path.
 pub fn display_name(raw: Option<&str>) -> String {
     let cleaned: String = raw
@@ -174,7 +174,13 @@ fn is_bidi_control(c: char) -> bool {
 pub fn content_disposition(name: &str) -> HeaderValue {
     let name: String = name
         .chars()
-        .map(|c| if matches!(c, '/' | '\\') || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let ascii: String = name
         .chars()
@@ -243,8 +249,13 @@ fn type_refused(refusal: TypeRefusal) -> ApiError {
         TypeRefusal::Empty => {
             return ApiError::unprocessable("The file is empty.");
         }
-        TypeRefusal::Unsupported { .. } => ("unsupported-document-type", "Unsupported document type"),
-        TypeRefusal::Mismatch { .. } => ("document-type-mismatch", "The declared type does not match the content"),
+        TypeRefusal::Unsupported { .. } => {
+            ("unsupported-document-type", "Unsupported document type")
+        }
+        TypeRefusal::Mismatch { .. } => (
+            "document-type-mismatch",
+            "The declared type does not match the content",
+        ),
         TypeRefusal::Polyglot(_) => ("document-polyglot", "Ambiguous document"),
     };
     let mut e = ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, kind, title)
@@ -256,7 +267,9 @@ fn type_refused(refusal: TypeRefusal) -> ApiError {
     match refusal {
         TypeRefusal::Unsupported { sniffed: Some(t) } => e = e.with("sniffedType", t),
         TypeRefusal::Mismatch { declared, sniffed } => {
-            e = e.with("declaredType", declared).with("sniffedType", sniffed)
+            e = e
+                .with("declaredType", declared)
+                .with("sniffedType", sniffed)
         }
         _ => {}
     }
@@ -281,8 +294,12 @@ impl Source {
     async fn next_chunk(&mut self) -> Result<Option<Bytes>, ApiError> {
         match self {
             Self::Raw(stream) => stream.next().await.transpose().map_err(|e| {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed-request", "The body could not be read")
-                    .detail(clip(&e.to_string()))
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed-request",
+                    "The body could not be read",
+                )
+                .detail(clip(&e.to_string()))
             }),
             Self::Part(field) => field.chunk().await.map_err(multipart_error),
         }
@@ -333,7 +350,9 @@ struct Limits {
 impl Limits {
     /// The bytes this upload may have, and the problem past them.
     fn allowance(&self) -> (u64, ApiError) {
-        let room = self.quota.saturating_sub(u64::try_from(self.used).unwrap_or(0));
+        let room = self
+            .quota
+            .saturating_sub(u64::try_from(self.used).unwrap_or(0));
         if room < self.max {
             (room, over_quota(self.used, self.quota))
         } else {
@@ -378,7 +397,9 @@ async fn receive(
             }
             if head.len() >= SNIFF_BYTES || end {
                 let mime = vault::sniff(&head, declared.as_deref()).map_err(type_refused)?;
-                let mut up = vault.upload(document_id, file_key).map_err(ApiError::internal)?;
+                let mut up = vault
+                    .upload(document_id, file_key)
+                    .map_err(ApiError::internal)?;
                 let written = up.write(&head).await.map_err(ApiError::internal);
                 upload = Some((up, mime));
                 written?;
@@ -464,7 +485,11 @@ async fn upload_document(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let multipart = is_multipart(&headers);
-    let overhead = if multipart.is_some() { MULTIPART_OVERHEAD } else { 0 };
+    let overhead = if multipart.is_some() {
+        MULTIPART_OVERHEAD
+    } else {
+        0
+    };
     if allowance == 0 || length.is_some_and(|n| n > allowance + overhead) {
         if length.is_none_or(|n| n <= allowance + overhead + DRAIN_BYTES) {
             drain(&mut Source::Raw(body.into_data_stream())).await;
@@ -495,7 +520,8 @@ async fn upload_document(
                     .whole_stream(limits.max + MULTIPART_OVERHEAD)
                     .for_field("name", NAME_FIELD_BYTES),
             );
-            let mut form = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+            let mut form =
+                multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
             let mut stored = None;
             let outcome: Result<(), ApiError> = async {
                 while let Some(field) = form.next_field().await.map_err(multipart_error)? {
@@ -508,11 +534,21 @@ async fn upload_document(
                             }
                             let mut source = Source::Part(field);
                             stored = Some(
-                                receive(&state.vault, &id, &file_key, declared, &mut source, &limits).await?,
+                                receive(
+                                    &state.vault,
+                                    &id,
+                                    &file_key,
+                                    declared,
+                                    &mut source,
+                                    &limits,
+                                )
+                                .await?,
                             );
                         }
                         Some("file") => {
-                            return Err(ApiError::unprocessable("Send one `file` part per upload."));
+                            return Err(ApiError::unprocessable(
+                                "Send one `file` part per upload.",
+                            ));
                         }
                         Some("name") => {
                             let text = field.text().await.map_err(multipart_error)?;
@@ -584,9 +620,10 @@ async fn upload_document(
         size = stored.size,
         "document stored"
     );
-    let location = HeaderValue::from_str(&format!("/wallet/documents/{id}"))
-        .map_err(ApiError::internal)?;
-    let mut response = (StatusCode::CREATED, Json(Document::new(record, Vec::new()))).into_response();
+    let location =
+        HeaderValue::from_str(&format!("/wallet/documents/{id}")).map_err(ApiError::internal)?;
+    let mut response =
+        (StatusCode::CREATED, Json(Document::new(record, Vec::new()))).into_response();
     response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
 }
@@ -638,7 +675,11 @@ async fn owned(state: &AppState, citizen: &Citizen, id: &str) -> Result<Document
         .ok_or_else(document_not_found)
 }
 
-async fn entries_of(state: &AppState, citizen: &Citizen, id: &str) -> Result<Vec<String>, ApiError> {
+async fn entries_of(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+) -> Result<Vec<String>, ApiError> {
     Ok(state
         .store
         .document_attachments(citizen.id())
@@ -695,26 +736,34 @@ async fn document_content(
         .citizens
         .vault_key(&citizen.record)
         .map_err(ApiError::internal)?;
-    let file_key =
-        vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key).map_err(ApiError::internal)?;
+    let file_key = vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
+        .map_err(ApiError::internal)?;
     let stream = state
         .vault
         .download(&record.object_key, &record.id, &file_key)
         .await
         .map_err(ApiError::internal)?;
-    let content_type =
-        HeaderValue::from_str(&record.content_type).map_err(ApiError::internal)?;
+    let content_type = HeaderValue::from_str(&record.content_type).map_err(ApiError::internal)?;
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(record.size));
-    headers.insert(header::CONTENT_DISPOSITION, content_disposition(&record.name));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        content_disposition(&record.name),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox; default-src 'none'"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     headers.insert(
         header::HeaderName::from_static("cross-origin-resource-policy"),
         HeaderValue::from_static("same-origin"),
@@ -870,10 +919,16 @@ mod tests {
     fn names_are_for_display_only() {
         assert_eq!(display_name(Some("../../etc/passwd")), "../../etc/passwd");
         assert_eq!(display_name(Some("a\0b\r\nc")), "abc");
-        assert_eq!(display_name(Some("invoice\u{202e}fdp.exe")), "invoicefdp.exe");
+        assert_eq!(
+            display_name(Some("invoice\u{202e}fdp.exe")),
+            "invoicefdp.exe"
+        );
         assert_eq!(display_name(Some("   ")), "document");
         assert_eq!(display_name(None), "document");
-        assert_eq!(display_name(Some(&"é".repeat(1000))).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(
+            display_name(Some(&"é".repeat(1000))).chars().count(),
+            MAX_NAME_CHARS
+        );
     }
 
     #[test]

@@ -45,7 +45,9 @@ impl std::fmt::Debug for DocumentRecord {
 pub enum DocumentInsert {
     Stored,
     /// The citizen's documents would exceed the quota; nothing was written.
-    OverQuota { used: i64 },
+    OverQuota {
+        used: i64,
+    },
 }
 
 /// The outcome of [`DocumentStore::attach_document`].
@@ -67,10 +69,15 @@ pub trait DocumentStore: Send + Sync {
     /// Writes the row unless the citizen's documents would then weigh more
     /// than `quota` bytes. Concurrent uploads of one citizen are
     /// serialised, so two of them cannot both squeeze under the quota.
-    async fn insert_document(&self, doc: &DocumentRecord, quota: i64) -> StoreResult<DocumentInsert>;
+    async fn insert_document(
+        &self,
+        doc: &DocumentRecord,
+        quota: i64,
+    ) -> StoreResult<DocumentInsert>;
     /// The citizen's documents, newest first.
     async fn list_documents(&self, citizen_id: &str) -> StoreResult<Vec<DocumentRecord>>;
-    async fn get_document(&self, citizen_id: &str, id: &str) -> StoreResult<Option<DocumentRecord>>;
+    async fn get_document(&self, citizen_id: &str, id: &str)
+        -> StoreResult<Option<DocumentRecord>>;
     /// Erases the row (and its attachments); returns its object key, for
     /// the caller to remove the object.
     async fn delete_document(&self, citizen_id: &str, id: &str) -> StoreResult<Option<String>>;
@@ -84,7 +91,12 @@ pub trait DocumentStore: Send + Sync {
     /// (document id, entry id) pairs of the citizen's attachments.
     async fn document_attachments(&self, citizen_id: &str) -> StoreResult<Vec<(String, String)>>;
     /// Attaches one of the citizen's documents to one of their entries.
-    async fn attach_document(&self, citizen_id: &str, entry_id: &str, document_id: &str) -> StoreResult<Attach>;
+    async fn attach_document(
+        &self,
+        citizen_id: &str,
+        entry_id: &str,
+        document_id: &str,
+    ) -> StoreResult<Attach>;
     /// `None` if the citizen has no such entry; `Some(false)` if the
     /// document was not attached to it.
     async fn detach_document(
@@ -95,7 +107,11 @@ pub trait DocumentStore: Send + Sync {
     ) -> StoreResult<Option<bool>>;
     /// The documents attached to one of the citizen's entries, oldest
     /// first; `None` if the citizen has no such entry.
-    async fn entry_documents(&self, citizen_id: &str, entry_id: &str) -> StoreResult<Option<Vec<DocumentRecord>>>;
+    async fn entry_documents(
+        &self,
+        citizen_id: &str,
+        entry_id: &str,
+    ) -> StoreResult<Option<Vec<DocumentRecord>>>;
 }
 
 macro_rules! document_sql {
