@@ -1122,6 +1122,11 @@ mod tests {
         vault.delete(&stored.object_key).await.unwrap();
         store_and_read(&vault, &data(PART + 1)).await;
 
+        // S3 is one setting away (built, not reached: no request is made).
+        let s3 = Vault::from_url("s3://atout-documents/prod").unwrap();
+        assert_eq!(s3.description(), "s3://atout-documents");
+        assert!(s3.local_path(&stored.object_key).is_none());
+
         assert!(Vault::from_url("file://relative/path").is_err());
         assert!(Vault::from_url("ftp://x").is_err());
         assert!(Vault::from_url("s3://").is_err());

@@ -655,6 +655,72 @@ async fn oversize_and_over_quota_uploads_are_refused_while_streaming() {
 }
 
 #[tokio::test]
+async fn concurrent_uploads_cannot_both_squeeze_under_the_quota() {
+    let app = TestApp::spawn_with(&[
+        ("ATOUT_DOCUMENT_MAX_BYTES", "100000"),
+        ("ATOUT_DOCUMENT_QUOTA_BYTES", "250000"),
+    ])
+    .await;
+    let alice = app.sign_up("alice@example.org").await;
+    let mut first = pdf(99_000);
+    first.resize(100_000, b' ');
+    stored(upload(&app, &alice, "first.pdf", None, &first).await).await;
+    // 150 000 bytes left: each of these fits alone, not both.
+    let mut ninety = pdf(89_000);
+    ninety.resize(90_000, b' ');
+    let (a, b) = tokio::join!(
+        upload(&app, &alice, "a.pdf", None, &ninety),
+        upload(&app, &alice, "b.pdf", None, &ninety)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 413]);
+    let refused = if a.status() == 413 { a } else { b };
+    let body = assert_problem(refused, 413).await;
+    assert_eq!(body["type"], "urn:atout:problem:quota-exceeded");
+    let list: Value = app
+        .get("/wallet/documents", Some(&alice))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["quota"]["usedBytes"], 190000);
+    // The refused upload's object was removed.
+    assert_eq!(files_under(&documents_dir(&app)).len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_routes_are_described_in_openapi() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    for (path, methods) in [
+        ("/wallet/documents", &["get", "post"][..]),
+        ("/wallet/documents/{document}", &["get", "delete"][..]),
+        ("/wallet/documents/{document}/content", &["get"][..]),
+        ("/wallet/entries/{entry}/documents", &["get"][..]),
+        (
+            "/wallet/entries/{entry}/documents/{document}",
+            &["put", "delete"][..],
+        ),
+    ] {
+        for method in methods {
+            let op = &doc["paths"][path][method];
+            assert_eq!(op["tags"], json!(["documents"]), "{method} {path}");
+            assert_eq!(
+                op["security"],
+                json!([{"bearer": []}, {"cookie": []}]),
+                "{method} {path}"
+            );
+        }
+    }
+    let upload = &doc["paths"]["/wallet/documents"]["post"]["requestBody"]["content"];
+    assert!(upload["multipart/form-data"].is_object(), "{upload}");
+    assert!(upload["application/octet-stream"].is_object(), "{upload}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_large_document_streams_through_in_parts() {
     let app = TestApp::spawn().await;
     let alice = app.sign_up("alice@example.org").await;
