@@ -19,6 +19,7 @@ pub mod orgs;
 pub mod passkeys;
 pub mod registry;
 pub mod store;
+pub mod vault;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::Config;

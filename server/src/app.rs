@@ -174,6 +174,10 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
     ));
     let vc = Arc::new(atout_vc::Vc::new(ctx.config.base())?);
     let verifier = verifier_state(&ctx, vc.clone(), resolver.clone())?;
+    let vault = Arc::new(
+        atout_core::vault::Vault::from_url(&ctx.config.wallet.object_store_url)
+            .map_err(|e| anyhow::anyhow!("document vault: {e}"))?,
+    );
     let state = AppState {
         config: ctx.config.clone(),
         clock: ctx.clock.clone(),
@@ -194,6 +198,7 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         checker: Arc::new(atout_verifier::wallet_check::WalletCheck::new(
             verifier.verifier.clone(),
         )),
+        vault,
     };
     let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {

@@ -599,6 +599,7 @@ asyncore.loop()
     assert_eq!(sent, 1);
     let text = std::fs::read_to_string(&received).unwrap();
     let _ = child.kill();
+    let _ = child.wait();
     assert!(text.contains("TO smtp@example.org"), "{text}");
     assert!(
         text.contains("SUBJECT Confirmez votre adresse / Confirm your email address"),

@@ -31,7 +31,7 @@ async fn every_route_states_who_may_call_it() {
     let own_key = &[OwnOrgKey][..];
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
     // Citizens' routes: none of this table's callers is a citizen.
-    let citizen_only = &[][..];
+    let citizen_only: &[Caller] = &[];
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
@@ -264,38 +264,45 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
-        // The wallet: citizens only (wallet_auth.rs tries citizens).
-        ("GET", "/wallet/holdings".into(), None, &[]),
+        // The document vault: citizens only.
         (
             "POST",
-            "/wallet/holdings/import".into(),
+            "/wallet/documents".into(),
             Some(json!({})),
-            &[],
+            citizen_only,
         ),
-        ("GET", "/wallet/holdings/none".into(), None, &[]),
+        ("GET", "/wallet/documents".into(), None, citizen_only),
+        ("GET", "/wallet/documents/none".into(), None, citizen_only),
+        (
+            "DELETE",
+            "/wallet/documents/none".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "GET",
+            "/wallet/documents/none/content".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "GET",
+            "/wallet/entries/none/documents".into(),
+            None,
+            citizen_only,
+        ),
         (
             "PUT",
-            "/wallet/holdings/none/tags".into(),
-            Some(json!({"tags": []})),
-            &[],
+            "/wallet/entries/none/documents/none".into(),
+            None,
+            citizen_only,
         ),
-        ("DELETE", "/wallet/holdings/none".into(), None, &[]),
-        ("GET", "/wallet/entries".into(), None, &[]),
         (
-            "POST",
-            "/wallet/entries".into(),
-            Some(json!({"kind": "skill", "title": "x"})),
-            &[],
+            "DELETE",
+            "/wallet/entries/none/documents/none".into(),
+            None,
+            citizen_only,
         ),
-        ("GET", "/wallet/entries/none".into(), None, &[]),
-        (
-            "PATCH",
-            "/wallet/entries/none".into(),
-            Some(json!({"title": "x"})),
-            &[],
-        ),
-        ("DELETE", "/wallet/entries/none".into(), None, &[]),
-        ("GET", "/wallet/timeline".into(), None, &[]),
     ];
     for (method, path, body, allowed) in &routes {
         for caller in [Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin] {

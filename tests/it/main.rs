@@ -10,6 +10,7 @@ mod api;
 mod batches;
 mod cli;
 mod did;
+mod documents;
 mod http;
 mod interop;
 mod issue;

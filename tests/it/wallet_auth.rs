@@ -93,6 +93,27 @@ fn routes() -> Vec<Row> {
         ),
         row("DELETE", "/wallet/entries/{entry_del}", None, true),
         row("GET", "/wallet/timeline", None, false),
+        // The document vault. (The upload's JSON body gets 415 from the
+        // owner: the table checks who gets in, documents.rs the uploads.)
+        row("POST", "/wallet/documents", Some(json!({})), false),
+        row("GET", "/wallet/documents", None, false),
+        row("GET", "/wallet/documents/{document}", None, true),
+        row("GET", "/wallet/documents/{document}/content", None, true),
+        row("GET", "/wallet/entries/{entry}/documents", None, true),
+        row(
+            "PUT",
+            "/wallet/entries/{entry}/documents/{document}",
+            None,
+            true,
+        ),
+        row(
+            "DELETE",
+            "/wallet/entries/{entry}/documents/{document}",
+            None,
+            true,
+        ),
+        // Last: erases the owner's document.
+        row("DELETE", "/wallet/documents/{document}", None, true),
     ]
 }
 
@@ -155,6 +176,11 @@ async fn fixture(app: &TestApp) -> Fixture {
         let entry: Value = res.json().await.unwrap();
         ids.insert(name, entry["id"].as_str().unwrap().to_owned());
     }
+    let document = crate::documents::stored(
+        crate::documents::upload(app, &owner, "owner.pdf", None, &crate::documents::pdf(0)).await,
+    )
+    .await;
+    ids.insert("document", document["id"].as_str().unwrap().to_owned());
     Fixture {
         owner,
         other,

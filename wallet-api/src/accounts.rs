@@ -455,12 +455,14 @@ async fn delete_me(
     citizen: Citizen,
     Json(request): Json<PasswordConfirmation>,
 ) -> Result<Response, ApiError> {
+    // The vault's object keys are in rows that the erasure cascades away.
+    let erasure = crate::before_account_deleted(&state, &citizen.record).await?;
     state
         .citizens
         .delete(&citizen.record, request.password)
         .await
         .map_err(account_error)?;
-    crate::on_account_deleted(&state, &citizen.record).await;
+    crate::on_account_deleted(&state, &citizen.record, erasure).await;
     tracing::info!(citizen = %citizen.record.id, "citizen account erased");
     let mut response = StatusCode::NO_CONTENT.into_response();
     response

@@ -9,9 +9,12 @@
 //!   the verifier through `AppState::checker`), tags, import;
 //! * [`entries`]: what the citizen writes about their path, with a trust
 //!   level (declared, endorsed, certified by a verified credential);
-//! * [`timeline`]: entries and credentials together, newest first.
+//! * [`timeline`]: entries and credentials together, newest first;
+//! * [`documents`]: the encrypted document vault;
+//! * [`passkeys`]: WebAuthn passkeys as a second way in.
 
 pub mod accounts;
+pub mod documents;
 pub mod entries;
 pub mod holdings;
 pub mod passkeys;
@@ -29,8 +32,37 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(holdings::router())
         .merge(entries::router())
         .merge(timeline::router())
+        .merge(documents::router())
+}
+
+/// What an account's erasure must clean up outside the database, read
+/// before the rows go (by cascade, with the account).
+#[derive(Debug, Default)]
+pub struct Erasure {
+    /// Objects of the document vault.
+    pub object_keys: Vec<String>,
+}
+
+/// Collects what [`on_account_deleted`] will clean up; call it before the
+/// account is erased.
+pub async fn before_account_deleted(
+    state: &AppState,
+    citizen: &CitizenRecord,
+) -> Result<Erasure, atout_web::ApiError> {
+    Ok(Erasure {
+        object_keys: documents::object_keys_before_erasure(state, &citizen.id).await?,
+    })
 }
 
 /// What else goes when an account is erased (the database rows are gone
-/// already, by cascade): files of the document vault.
-pub async fn on_account_deleted(_state: &AppState, _citizen: &CitizenRecord) {}
+/// already, by cascade): files of the document vault. An object that
+/// cannot be removed is logged and left to the orphan sweep (its key was
+/// in the erased rows: nobody can open it).
+pub async fn on_account_deleted(state: &AppState, citizen: &CitizenRecord, erasure: Erasure) {
+    state.vault.delete_all(&erasure.object_keys).await;
+    tracing::info!(
+        citizen = %citizen.id,
+        documents = erasure.object_keys.len(),
+        "account's documents removed"
+    );
+}

@@ -27,4 +27,6 @@ pub struct AppState {
     /// The live state of credentials held in wallets (the verifier's
     /// engine, behind a trait: services do not import each other).
     pub checker: Arc<dyn crate::check::CredentialCheck>,
+    /// The document vault's object store.
+    pub vault: Arc<atout_core::vault::Vault>,
 }
