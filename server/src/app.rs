@@ -188,6 +188,16 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         vc,
         admin_token,
         citizens: ctx.citizens.clone(),
+        passkeys: Arc::new(atout_core::passkeys::Passkeys::new(
+            &ctx.config.base_url,
+            ctx.store.clone(),
+            ctx.clock.clone(),
+        )),
+        // The wallet's live states, computed by this verifier (cached
+        // briefly: see `atout_verifier::wallet_check`).
+        checker: Arc::new(atout_verifier::wallet_check::WalletCheck::new(
+            verifier.verifier.clone(),
+        )),
         vault,
     };
     let (router, openapi) = routes(state.clone(), verifier);

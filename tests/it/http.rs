@@ -31,7 +31,7 @@ async fn every_route_states_who_may_call_it() {
     let own_key = &[OwnOrgKey][..];
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
     // Citizens' routes: none of this table's callers is a citizen.
-    let citizen_only: &[Caller] = &[];
+    let citizen_only = &[][..];
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
@@ -183,6 +183,80 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
+        // Citizens' accounts: public entry points, and the citizen's own
+        // routes (no org key or admin token gets in: see wallet_auth.rs).
+        (
+            "POST",
+            "/auth/signup".into(),
+            Some(json!({"email": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/login".into(),
+            Some(json!({"email": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/verify-email".into(),
+            Some(json!({"token": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/forgot-password".into(),
+            Some(json!({"email": "x@example.org"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/reset-password".into(),
+            Some(json!({"token": "x"})),
+            public,
+        ),
+        ("POST", "/auth/logout".into(), None, citizen_only),
+        (
+            "POST",
+            "/auth/verify-email/resend".into(),
+            None,
+            citizen_only,
+        ),
+        ("GET", "/wallet/passkeys".into(), None, citizen_only),
+        ("DELETE", "/wallet/passkeys/none".into(), None, citizen_only),
+        (
+            "POST",
+            "/wallet/passkeys/register/start".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "POST",
+            "/wallet/passkeys/register/finish".into(),
+            Some(json!({})),
+            citizen_only,
+        ),
+        (
+            "POST",
+            "/auth/passkey/start".into(),
+            Some(json!({"email": "x@example.org"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/passkey/finish".into(),
+            Some(json!({})),
+            public,
+        ),
+        ("GET", "/wallet/me".into(), None, citizen_only),
+        ("PATCH", "/wallet/me".into(), Some(json!({})), citizen_only),
+        ("DELETE", "/wallet/me".into(), Some(json!({})), citizen_only),
+        (
+            "POST",
+            "/wallet/me/password".into(),
+            Some(json!({})),
+            citizen_only,
+        ),
         ("GET", "/orgs/univ-a/credentials".into(), None, org_or_admin),
         (
             "GET",
@@ -190,6 +264,38 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
+        // The wallet: citizens only (wallet_auth.rs tries citizens).
+        ("GET", "/wallet/holdings".into(), None, &[]),
+        (
+            "POST",
+            "/wallet/holdings/import".into(),
+            Some(json!({})),
+            &[],
+        ),
+        ("GET", "/wallet/holdings/none".into(), None, &[]),
+        (
+            "PUT",
+            "/wallet/holdings/none/tags".into(),
+            Some(json!({"tags": []})),
+            &[],
+        ),
+        ("DELETE", "/wallet/holdings/none".into(), None, &[]),
+        ("GET", "/wallet/entries".into(), None, &[]),
+        (
+            "POST",
+            "/wallet/entries".into(),
+            Some(json!({"kind": "skill", "title": "x"})),
+            &[],
+        ),
+        ("GET", "/wallet/entries/none".into(), None, &[]),
+        (
+            "PATCH",
+            "/wallet/entries/none".into(),
+            Some(json!({"title": "x"})),
+            &[],
+        ),
+        ("DELETE", "/wallet/entries/none".into(), None, &[]),
+        ("GET", "/wallet/timeline".into(), None, &[]),
         // The document vault: citizens only.
         (
             "POST",

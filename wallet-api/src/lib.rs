@@ -3,9 +3,22 @@
 //! everything. Every `/wallet/...` route is the logged-in citizen's own:
 //! another citizen gets 404 for what is not theirs (no hint that it
 //! exists), an organisation or admin token 403, nobody 401.
+//!
+//! * [`accounts`]: the account and its sessions;
+//! * [`holdings`]: the credentials held, with their live state (checked by
+//!   the verifier through `AppState::checker`), tags, import;
+//! * [`entries`]: what the citizen writes about their path, with a trust
+//!   level (declared, endorsed, certified by a verified credential);
+//! * [`timeline`]: entries and credentials together, newest first;
+//! * [`documents`]: the encrypted document vault, and documents attached
+//!   to entries.
 
 pub mod accounts;
 pub mod documents;
+pub mod entries;
+pub mod holdings;
+pub mod passkeys;
+pub mod timeline;
 
 use atout_core::store::CitizenRecord;
 use atout_web::AppState;
@@ -15,6 +28,10 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(accounts::router())
+        .merge(passkeys::router())
+        .merge(holdings::router())
+        .merge(entries::router())
+        .merge(timeline::router())
         .merge(documents::router())
 }
 

@@ -5,6 +5,7 @@
 //! and authentication ([`auth::Principal`]).
 
 pub mod auth;
+pub mod check;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;

@@ -1,7 +1,9 @@
 //! The application state shared by the routers.
 
 use crate::metrics::Metrics;
-use atout_core::{citizens::Citizens, clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config};
+use atout_core::{
+    citizens::Citizens, clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config,
+};
 use secrecy::SecretString;
 use std::sync::Arc;
 
@@ -20,6 +22,11 @@ pub struct AppState {
     pub admin_token: Arc<SecretString>,
     /// Citizens' accounts and sessions.
     pub citizens: Arc<Citizens>,
+    /// Passkeys (WebAuthn) of citizens.
+    pub passkeys: Arc<atout_core::passkeys::Passkeys>,
+    /// The live state of credentials held in wallets (the verifier's
+    /// engine, behind a trait: services do not import each other).
+    pub checker: Arc<dyn crate::check::CredentialCheck>,
     /// The document vault's object store.
     pub vault: Arc<atout_core::vault::Vault>,
 }
