@@ -696,11 +696,11 @@ async fn the_routes_are_described_in_openapi() {
     let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
     for (path, methods) in [
         ("/wallet/documents", &["get", "post"][..]),
-        ("/wallet/documents/{document}", &["get", "delete"][..]),
-        ("/wallet/documents/{document}/content", &["get"][..]),
-        ("/wallet/entries/{entry}/documents", &["get"][..]),
+        ("/wallet/documents/{id}", &["get", "delete"][..]),
+        ("/wallet/documents/{id}/content", &["get"][..]),
+        ("/wallet/entries/{id}/documents", &["get"][..]),
         (
-            "/wallet/entries/{entry}/documents/{document}",
+            "/wallet/entries/{id}/documents/{document}",
             &["put", "delete"][..],
         ),
     ] {

@@ -5,10 +5,12 @@
 //! |---|---|
 //! | `POST /wallet/documents` | upload (multipart/form-data, or the raw bytes with `?name=`) |
 //! | `GET /wallet/documents` | list, with the quota |
-//! | `GET`, `DELETE /wallet/documents/{document}` | metadata; erase (row and object) |
-//! | `GET /wallet/documents/{document}/content` | the decrypted bytes, as an attachment |
-//! | `GET /wallet/entries/{entry}/documents` | the documents attached to an entry |
-//! | `PUT`, `DELETE /wallet/entries/{entry}/documents/{document}` | attach, detach |
+//! | `GET`, `DELETE /wallet/documents/{id}` | metadata; erase (row and object) |
+//! | `GET /wallet/documents/{id}/content` | the decrypted bytes, as an attachment |
+//! | `GET /wallet/entries/{id}/documents` | the documents attached to an entry |
+//! | `PUT`, `DELETE /wallet/entries/{id}/documents/{document}` | attach, detach |
+//!
+//! (The entry is `{id}`, as in the entries routes.)
 //!
 //! Every route is the logged-in citizen's own: another citizen's document
 //! or entry is "not found".
@@ -692,9 +694,9 @@ async fn entries_of(
 
 /// A document's details.
 #[utoipa::path(
-    get, path = "/wallet/documents/{document}", tag = "documents",
+    get, path = "/wallet/documents/{id}", tag = "documents",
     security(("bearer" = []), ("cookie" = [])),
-    params(("document" = String, Path, description = "The document id")),
+    params(("id" = String, Path, description = "The document id")),
     responses(
         (status = 200, body = Document),
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
@@ -716,9 +718,9 @@ async fn get_document(
 /// browser in the site's origin (`attachment`, `nosniff`, a sandboxing
 /// CSP), never cached.
 #[utoipa::path(
-    get, path = "/wallet/documents/{document}/content", tag = "documents",
+    get, path = "/wallet/documents/{id}/content", tag = "documents",
     security(("bearer" = []), ("cookie" = [])),
-    params(("document" = String, Path, description = "The document id")),
+    params(("id" = String, Path, description = "The document id")),
     responses(
         (status = 200, description = "The bytes, with the sniffed type", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
@@ -773,9 +775,9 @@ async fn document_content(
 
 /// Erase a document: its row, its attachments and its encrypted object.
 #[utoipa::path(
-    delete, path = "/wallet/documents/{document}", tag = "documents",
+    delete, path = "/wallet/documents/{id}", tag = "documents",
     security(("bearer" = []), ("cookie" = [])),
-    params(("document" = String, Path, description = "The document id")),
+    params(("id" = String, Path, description = "The document id")),
     responses(
         (status = 204, description = "Erased"),
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
@@ -802,9 +804,9 @@ async fn delete_document(
 
 /// The documents attached to an entry, oldest first.
 #[utoipa::path(
-    get, path = "/wallet/entries/{entry}/documents", tag = "documents",
+    get, path = "/wallet/entries/{id}/documents", tag = "documents",
     security(("bearer" = []), ("cookie" = [])),
-    params(("entry" = String, Path, description = "The entry id")),
+    params(("id" = String, Path, description = "The entry id")),
     responses(
         (status = 200, body = EntryDocuments),
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
@@ -840,10 +842,10 @@ async fn entry_documents(
 /// Attach one of the citizen's documents to one of their entries
 /// (idempotent).
 #[utoipa::path(
-    put, path = "/wallet/entries/{entry}/documents/{document}", tag = "documents",
+    put, path = "/wallet/entries/{id}/documents/{document}", tag = "documents",
     security(("bearer" = []), ("cookie" = [])),
     params(
-        ("entry" = String, Path, description = "The entry id"),
+        ("id" = String, Path, description = "The entry id"),
         ("document" = String, Path, description = "The document id"),
     ),
     responses(
@@ -871,10 +873,10 @@ async fn attach_document(
 
 /// Detach a document from an entry (the document stays in the vault).
 #[utoipa::path(
-    delete, path = "/wallet/entries/{entry}/documents/{document}", tag = "documents",
+    delete, path = "/wallet/entries/{id}/documents/{document}", tag = "documents",
     security(("bearer" = []), ("cookie" = [])),
     params(
-        ("entry" = String, Path, description = "The entry id"),
+        ("id" = String, Path, description = "The entry id"),
         ("document" = String, Path, description = "The document id"),
     ),
     responses(

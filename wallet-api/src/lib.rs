@@ -10,7 +10,8 @@
 //! * [`entries`]: what the citizen writes about their path, with a trust
 //!   level (declared, endorsed, certified by a verified credential);
 //! * [`timeline`]: entries and credentials together, newest first;
-//! * [`documents`]: the encrypted document vault;
+//! * [`documents`]: the encrypted document vault, and documents attached
+//!   to entries.
 //! * [`passkeys`]: WebAuthn passkeys as a second way in.
 
 pub mod accounts;
