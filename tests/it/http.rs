@@ -30,6 +30,8 @@ async fn every_route_states_who_may_call_it() {
     let public = &[Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin][..];
     let own_key = &[OwnOrgKey][..];
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
+    let citizens_only: &[Caller] = &[];
+    const NO_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
@@ -181,6 +183,64 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
+        (
+            "POST",
+            "/orgs/univ-a/offers".into(),
+            Some(json!({"templateId": "none", "subject": {}})),
+            own_key,
+        ),
+        ("GET", "/orgs/univ-a/offers".into(), None, org_or_admin),
+        ("GET", "/orgs/univ-a/offers/none".into(), None, org_or_admin),
+        (
+            "DELETE",
+            "/orgs/univ-a/offers/none".into(),
+            None,
+            org_or_admin,
+        ),
+        ("GET", format!("/offers/{NO_TOKEN}"), None, public),
+        ("GET", format!("/offers/{NO_TOKEN}/qr.svg"), None, public),
+        ("GET", format!("/offers/{NO_TOKEN}/qr.png"), None, public),
+        // Citizen routes: no organisation key or admin token gets in.
+        ("GET", "/wallet/offers".into(), None, citizens_only),
+        (
+            "GET",
+            format!("/wallet/offers/{NO_TOKEN}"),
+            None,
+            citizens_only,
+        ),
+        (
+            "POST",
+            format!("/wallet/offers/{NO_TOKEN}/accept"),
+            None,
+            citizens_only,
+        ),
+        (
+            "POST",
+            format!("/wallet/offers/{NO_TOKEN}/decline"),
+            None,
+            citizens_only,
+        ),
+        // OpenID4VCI: public metadata and nonces, codes and access tokens
+        // of their own (checked in tests/it/oid4vci.rs).
+        (
+            "GET",
+            "/.well-known/openid-credential-issuer".into(),
+            None,
+            public,
+        ),
+        (
+            "GET",
+            "/.well-known/oauth-authorization-server".into(),
+            None,
+            public,
+        ),
+        (
+            "GET",
+            format!("/oid4vci/credential-offer/{NO_TOKEN}"),
+            None,
+            public,
+        ),
+        ("POST", "/oid4vci/nonce".into(), None, public),
         ("GET", "/orgs/univ-a/credentials".into(), None, org_or_admin),
         (
             "GET",

@@ -13,6 +13,8 @@ mod did;
 mod http;
 mod interop;
 mod issue;
+mod offers;
+mod oid4vci;
 mod registry;
 mod status;
 mod store;

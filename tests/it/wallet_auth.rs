@@ -48,10 +48,32 @@ fn row(method: &'static str, path: &'static str, body: Option<Value>, owned_thin
 fn routes() -> Vec<Row> {
     vec![
         row("GET", "/wallet/me", None, false),
-        row("PATCH", "/wallet/me", Some(json!({"displayName": "X"})), false),
-        row("POST", "/wallet/me/password", Some(json!({"current": "nope nope nope", "new": "nope nope nope"})), false),
+        row(
+            "PATCH",
+            "/wallet/me",
+            Some(json!({"displayName": "X"})),
+            false,
+        ),
+        row(
+            "POST",
+            "/wallet/me/password",
+            Some(json!({"current": "nope nope nope", "new": "nope nope nope"})),
+            false,
+        ),
         row("POST", "/auth/logout", None, false),
         row("POST", "/auth/verify-email/resend", None, false),
+        // Offers: a link offer is for whoever holds the link, so another
+        // citizen previews it too (email offers: see tests/it/offers.rs).
+        row("GET", "/wallet/offers", None, false),
+        row("GET", "/wallet/offers/{offer}", None, false),
+        row("POST", "/wallet/offers/{offer_accept}/accept", None, false),
+        row(
+            "POST",
+            "/wallet/offers/{offer_decline}/decline",
+            None,
+            false,
+        ),
+        row("GET", "/wallet/offers/{email_offer}", None, true),
     ]
 }
 
@@ -64,6 +86,42 @@ async fn fixture(app: &TestApp) -> Fixture {
     let mut ids = std::collections::HashMap::new();
     // Each part of the wallet creates the owner's things here:
     // ids.insert("holding", ...);
+    let template = app
+        .post_json(
+            "/orgs/univ/templates",
+            Some(&org_key),
+            &crate::offers::diploma_template(),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let offer = |email: Option<&str>| {
+        let mut body = json!({"templateId": template, "subject": crate::offers::graduate()});
+        if let Some(e) = email {
+            body["email"] = json!(e);
+        }
+        let org_key = org_key.clone();
+        async move {
+            let res = app
+                .post_json("/orgs/univ/offers", Some(&org_key), &body)
+                .await;
+            assert_eq!(res.status(), 201);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    for name in ["offer", "offer_accept", "offer_decline"] {
+        let created = offer(None).await;
+        ids.insert(name, crate::offers::token_of(&created));
+    }
+    // An offer addressed to the owner's (verified) email, named by its id:
+    // unknown (404) to anyone else.
+    crate::offers::verify_email(app, "owner@example.org").await;
+    let created = offer(Some("owner@example.org")).await;
+    ids.insert("email_offer", created["id"].as_str().unwrap().to_owned());
     Fixture {
         owner,
         other,
@@ -93,7 +151,9 @@ async fn only_the_owner_gets_in() {
             if r.path == "/auth/logout" && matches!(caller, Owner | OtherCitizen) {
                 continue; // would end the session the table uses
             }
-            let mut req = app.client.request(r.method.parse().unwrap(), app.url(&path));
+            let mut req = app
+                .client
+                .request(r.method.parse().unwrap(), app.url(&path));
             req = match caller {
                 Owner => req.bearer_auth(&fx.owner),
                 OtherCitizen => req.bearer_auth(&fx.other),
