@@ -942,7 +942,8 @@ async fn citizen_offer(
         }
     }
     let now = state.clock.now();
-    match offer.state_at(now) {
+    let current = offer.state_at(now).to_owned();
+    match current.as_str() {
         OFFER_PENDING if offer.pre_auth_used_at.is_some() => Err(gone(
             "This offer was taken with a wallet application (OpenID4VCI).",
             OFFER_ACCEPTED_ELSEWHERE,

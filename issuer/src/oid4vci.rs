@@ -566,7 +566,7 @@ fn check_proof(
         return Err(invalid_proof("The proof JWT is too long."));
     }
     let parts: Vec<&str> = jwt.split('.').collect();
-    let [header_b64, payload_b64, signature_b64] = parts[..] else {
+    let &[header_b64, payload_b64, signature_b64] = parts.as_slice() else {
         return Err(invalid_proof(
             "The proof is not a compact JWS (three parts).",
         ));
