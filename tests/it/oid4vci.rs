@@ -266,7 +266,7 @@ async fn credential_request(
 }
 
 fn now(app: &TestApp) -> i64 {
-    app.clock.now().timestamp()
+    atout_core::clock::Clock::now(app.clock.as_ref()).timestamp()
 }
 
 /// An OAuth / OpenID4VCI error: status, `error`, JSON, never cached.
