@@ -350,7 +350,7 @@ async fn a_link_offer_is_previewed_with_the_registry_name_accepted_once_and_veri
 }
 
 /// Rows of a table, on either backend.
-async fn count_rows(app: &TestApp, table: &str) -> i64 {
+pub async fn count_rows(app: &TestApp, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     if app.db.is_postgres() {
         let pool = sqlx::PgPool::connect(&app.db.url).await.unwrap();

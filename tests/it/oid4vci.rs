@@ -60,6 +60,18 @@ impl Holder {
         }
     }
 
+    /// The same P-256 key written uncompressed: a second spelling of one
+    /// key, which the issuer must refuse.
+    fn uncompressed_kid(&self) -> String {
+        let HolderKey::P256(pair) = &self.key else {
+            panic!("a P-256 holder")
+        };
+        let mut data = vec![0x80, 0x24];
+        data.extend_from_slice(pair.public_key().as_ref());
+        let multibase = format!("z{}", bs58::encode(data).into_string());
+        format!("did:key:{multibase}#{multibase}")
+    }
+
     fn alg(&self) -> &'static str {
         match self.key {
             HolderKey::Ed25519(_) => "EdDSA",
@@ -812,7 +824,13 @@ async fn the_credential_endpoint_refuses_hostile_requests() {
     );
     let with_header = |h: Value| holder.jws(&h, &claims);
     let with_claims = |c: Value| holder.jws(&holder.header(), &c);
+    let p256 = Holder::p256();
+    let uncompressed = p256.jws(
+        &json!({"typ": "openid4vci-proof+jwt", "alg": "ES256", "kid": p256.uncompressed_kid()}),
+        &claims,
+    );
     let bodies: Vec<(Value, &str)> = vec![
+        (request(uncompressed), "invalid_proof"),
         (
             json!({"credential_configuration_id": config}),
             "invalid_proof",
@@ -1101,4 +1119,55 @@ async fn the_metadata_documents_describe_the_flow() {
         );
     }
     app.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_credential_requests_with_one_token_issue_once() {
+    let s = Setup::new(&[]).await;
+    let app = &s.app;
+    let created = s.offer(json!({})).await;
+    let issuer = discover(app, created["openid4vci"]["offerUri"].as_str().unwrap()).await;
+    let access = access_token(app, &issuer, None).await;
+    let holder = Holder::ed25519();
+    let mut requests = Vec::new();
+    for _ in 0..6 {
+        let nonce = fresh_nonce(app, &issuer).await;
+        let proof = holder.proof(&issuer.credential_issuer, &nonce, now(app));
+        requests.push(
+            app.client
+                .post(&issuer.credential_endpoint)
+                .bearer_auth(&access)
+                .json(&json!({"credential_configuration_id": "atout_ldp_vc", "proofs": {"jwt": [proof]}}))
+                .send(),
+        );
+    }
+    let mut statuses = Vec::new();
+    for task in requests.into_iter().map(tokio::spawn) {
+        statuses.push(task.await.unwrap().unwrap().status().as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 401),
+        "{statuses:?}"
+    );
+    let org = app.store().get_org_by_slug(ORG).await.unwrap().unwrap();
+    let issued = app
+        .store()
+        .list_issued(
+            &org.id,
+            &atout_core::store::CredentialFilter {
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(issued.len(), 1);
+    // The losers' status entries were released.
+    assert_eq!(crate::offers::count_rows(app, "status_entries").await, 2);
+    s.app.stop().await;
 }
