@@ -85,7 +85,8 @@ pub struct Citizens {
 /// in the domain, no spaces or control characters, at most 254 bytes).
 pub fn normalise_email(input: &str) -> Result<String, AccountError> {
     let email = input.trim().to_lowercase();
-    let bad = || AccountError::Invalid("Give a valid email address, e.g. marie@example.org.".into());
+    let bad =
+        || AccountError::Invalid("Give a valid email address, e.g. marie@example.org.".into());
     if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
@@ -176,11 +177,15 @@ impl Citizens {
             .map_err(|e| AccountError::Hash(e.to_string()))?
     }
 
-    async fn verify(&self, password: Zeroizing<String>, hash: String) -> Result<bool, AccountError> {
+    async fn verify(
+        &self,
+        password: Zeroizing<String>,
+        hash: String,
+    ) -> Result<bool, AccountError> {
         tokio::task::spawn_blocking(move || {
             use argon2::PasswordVerifier;
-            let parsed = argon2::PasswordHash::new(&hash)
-                .map_err(|e| AccountError::Hash(e.to_string()))?;
+            let parsed =
+                argon2::PasswordHash::new(&hash).map_err(|e| AccountError::Hash(e.to_string()))?;
             Ok(argon2::Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
                 .is_ok())
@@ -293,7 +298,9 @@ impl Citizens {
     /// Sends a new verification link (earlier ones stop working).
     pub async fn resend_verification(&self, citizen: &CitizenRecord) -> Result<(), AccountError> {
         if citizen.email_verified_at.is_some() {
-            return Err(AccountError::Invalid("This email address is already verified.".into()));
+            return Err(AccountError::Invalid(
+                "This email address is already verified.".into(),
+            ));
         }
         let now = self.clock.now();
         let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
@@ -305,7 +312,11 @@ impl Citizens {
     /// Uses a verification link.
     pub async fn verify_email(&self, token: &str) -> Result<String, AccountError> {
         self.store
-            .use_email_token(&sha256_hex(token.as_bytes()), TokenPurpose::VerifyEmail, self.clock.now())
+            .use_email_token(
+                &sha256_hex(token.as_bytes()),
+                TokenPurpose::VerifyEmail,
+                self.clock.now(),
+            )
             .await?
             .ok_or(AccountError::TokenInvalid)
     }
@@ -485,7 +496,11 @@ impl Citizens {
         Ok(())
     }
 
-    pub async fn set_display_name(&self, citizen: &CitizenRecord, name: &str) -> Result<String, AccountError> {
+    pub async fn set_display_name(
+        &self,
+        citizen: &CitizenRecord,
+        name: &str,
+    ) -> Result<String, AccountError> {
         let name = check_display_name(name)?;
         self.store
             .set_display_name(&citizen.id, &name, self.clock.now())
@@ -512,7 +527,8 @@ impl Citizens {
 fn hash_with(params: &argon2::Params, password: &str) -> Result<String, AccountError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let salt_bytes = crate::crypto::random_bytes(16)?;
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
     let argon = argon2::Argon2::new(
         argon2::Algorithm::Argon2id,
         argon2::Version::V0x13,
@@ -530,8 +546,22 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalise_email("  Marie@Example.ORG ").unwrap(), "marie@example.org");
-        for bad in ["", "marie", "@example.org", "marie@", "marie@org", "ma rie@example.org", "a@b@c.org", "m@.example.org", "m@example..org", "m@example.org."] {
+        assert_eq!(
+            normalise_email("  Marie@Example.ORG ").unwrap(),
+            "marie@example.org"
+        );
+        for bad in [
+            "",
+            "marie",
+            "@example.org",
+            "marie@",
+            "marie@org",
+            "ma rie@example.org",
+            "a@b@c.org",
+            "m@.example.org",
+            "m@example..org",
+            "m@example.org.",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad:?} accepted");
         }
         assert!(normalise_email(&format!("{}@example.org", "a".repeat(250))).is_err());
@@ -550,9 +580,16 @@ mod tests {
         use argon2::PasswordVerifier;
         let params = argon2::Params::new(19 * 1024, 2, 1, None).unwrap();
         let hash = hash_with(&params, "correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         let parsed = argon2::PasswordHash::new(&hash).unwrap();
-        assert!(argon2::Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
-        assert!(argon2::Argon2::default().verify_password(b"wrong horse battery", &parsed).is_err());
+        assert!(argon2::Argon2::default()
+            .verify_password(b"correct horse battery", &parsed)
+            .is_ok());
+        assert!(argon2::Argon2::default()
+            .verify_password(b"wrong horse battery", &parsed)
+            .is_err());
     }
 }

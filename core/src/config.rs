@@ -439,15 +439,22 @@ impl Config {
                 }
             }
         }
-        let mail_from = raw
-            .mail_from
-            .unwrap_or_else(|| format!("Atout <no-reply@{}>", base_url.host_str().unwrap_or("localhost")));
+        let mail_from = raw.mail_from.unwrap_or_else(|| {
+            format!(
+                "Atout <no-reply@{}>",
+                base_url.host_str().unwrap_or("localhost")
+            )
+        });
         if !mail_from.contains('@') {
-            return Err(invalid("mail_from must be an address, e.g. \"Atout <no-reply@example.org>\""));
+            return Err(invalid(
+                "mail_from must be an address, e.g. \"Atout <no-reply@example.org>\"",
+            ));
         }
         let session_ttl_secs = raw.session_ttl_secs.unwrap_or(14 * 86_400);
         if !(60..=366 * 86_400).contains(&session_ttl_secs) {
-            return Err(invalid("session_ttl_secs must be between 60 and 31622400 (a year)"));
+            return Err(invalid(
+                "session_ttl_secs must be between 60 and 31622400 (a year)",
+            ));
         }
         let login_max_failures = raw.login_max_failures.unwrap_or(5);
         if !(1..=1000).contains(&login_max_failures) {
@@ -455,7 +462,9 @@ impl Config {
         }
         let offer_ttl_secs = raw.offer_ttl_secs.unwrap_or(30 * 86_400);
         if !(60..=366 * 86_400).contains(&offer_ttl_secs) {
-            return Err(invalid("offer_ttl_secs must be between 60 and 31622400 (a year)"));
+            return Err(invalid(
+                "offer_ttl_secs must be between 60 and 31622400 (a year)",
+            ));
         }
         let object_store_url = match raw.object_store_url.filter(|u| !u.is_empty()) {
             Some(url) => {
@@ -644,7 +653,11 @@ impl Config {
             "mail_sender",
             format!(
                 "\"{}\"",
-                if w.mail_sender == MailSender::Smtp { "smtp" } else { "log" }
+                if w.mail_sender == MailSender::Smtp {
+                    "smtp"
+                } else {
+                    "log"
+                }
             ),
         );
         line("smtp_url", redacted(&w.smtp_url).into());

@@ -42,15 +42,19 @@ impl Mailer {
                     .smtp_url
                     .as_ref()
                     .ok_or_else(|| MailError::Config("smtp_url is not set".into()))?;
-                let transport =
-                    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url.expose_secret())
-                        .map_err(|e| MailError::Config(e.to_string()))?
-                        .timeout(Some(std::time::Duration::from_secs(20)))
-                        .build();
-                let from = config
-                    .mail_from
-                    .parse()
-                    .map_err(|e: lettre::address::AddressError| MailError::Address(e.to_string()))?;
+                let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(
+                    url.expose_secret(),
+                )
+                .map_err(|e| MailError::Config(e.to_string()))?
+                .timeout(Some(std::time::Duration::from_secs(20)))
+                .build();
+                let from =
+                    config
+                        .mail_from
+                        .parse()
+                        .map_err(|e: lettre::address::AddressError| {
+                            MailError::Address(e.to_string())
+                        })?;
                 Ok(Self::Smtp { transport, from })
             }
         }
@@ -72,16 +76,16 @@ impl Mailer {
             }
             Self::Smtp { transport, from } => {
                 use lettre::AsyncTransport;
-                let message = lettre::Message::builder()
-                    .from(from.clone())
-                    .to(mail
-                        .recipient
-                        .parse()
-                        .map_err(|e: lettre::address::AddressError| MailError::Address(e.to_string()))?)
-                    .subject(&mail.subject)
-                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                    .body(mail.body.clone())
-                    .map_err(|e| MailError::Send(e.to_string()))?;
+                let message =
+                    lettre::Message::builder()
+                        .from(from.clone())
+                        .to(mail.recipient.parse().map_err(
+                            |e: lettre::address::AddressError| MailError::Address(e.to_string()),
+                        )?)
+                        .subject(&mail.subject)
+                        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                        .body(mail.body.clone())
+                        .map_err(|e| MailError::Send(e.to_string()))?;
                 transport
                     .send(message)
                     .await
@@ -113,7 +117,8 @@ pub async fn drain_outbox(store: &dyn Store, clock: &dyn Clock, mailer: &Mailer)
             }
             Err(e) => {
                 // 1, 2, 4 ... minutes, at most 6 hours.
-                let delay = Duration::minutes(1i64 << mail.attempts.clamp(0, 9)).min(Duration::hours(6));
+                let delay =
+                    Duration::minutes(1i64 << mail.attempts.clamp(0, 9)).min(Duration::hours(6));
                 tracing::warn!(error = %e, id = %mail.id, attempts = mail.attempts + 1, "outbox: sending failed");
                 let _ = store
                     .mail_failed(&mail.id, &e.to_string(), clock.now() + delay)

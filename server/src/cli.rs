@@ -572,7 +572,11 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     // Mail queued in the outbox (verification and reset links, offers).
     let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
         .map_err(|e| anyhow::anyhow!("mail: {e}"))?;
-    tokio::spawn(atout_core::mail::run_outbox(outbox.0, outbox.1, Arc::new(mailer)));
+    tokio::spawn(atout_core::mail::run_outbox(
+        outbox.0,
+        outbox.1,
+        Arc::new(mailer),
+    ));
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
     use std::io::Write as _;

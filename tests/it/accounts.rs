@@ -27,7 +27,10 @@ async fn sign_up_log_in_by_bearer_and_cookie_and_log_out() {
         .await;
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["cache-control"], "no-store");
-    assert!(res.headers().get("set-cookie").is_none(), "bearer sessions set no cookie");
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "bearer sessions set no cookie"
+    );
     let body: Value = res.json().await.unwrap();
     let token = body["token"].as_str().unwrap().to_owned();
     assert!(token.starts_with("atc_"));
@@ -52,7 +55,12 @@ async fn sign_up_log_in_by_bearer_and_cookie_and_log_out() {
     assert!(!sealed.contains("PRIVATE"));
     assert_eq!(app.state.citizens.vault_key(&record).unwrap().len(), 32);
 
-    let me: Value = app.get("/wallet/me", Some(&token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/wallet/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["displayName"], "Marie Curie");
     assert_eq!(me["id"], record.id.as_str());
 
@@ -67,9 +75,16 @@ async fn sign_up_log_in_by_bearer_and_cookie_and_log_out() {
     assert_eq!(res.status(), 200);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("atout_session=atc_"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/")
+    );
     let body: Value = res.json().await.unwrap();
-    assert!(body.get("token").is_none(), "cookie sessions do not put the token in the body");
+    assert!(
+        body.get("token").is_none(),
+        "cookie sessions do not put the token in the body"
+    );
     let pair = cookie.split(';').next().unwrap().to_owned();
     let res = app
         .client
@@ -99,7 +114,10 @@ async fn sign_up_log_in_by_bearer_and_cookie_and_log_out() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
     let res = app
         .client
         .get(app.url("/wallet/me"))
@@ -118,16 +136,46 @@ async fn sign_up_refuses_bad_input_and_taken_emails() {
     let app = TestApp::spawn().await;
     app.sign_up("jean@example.org").await;
     for (body, status) in [
-        (json!({"email": "JEAN@example.org", "password": CITIZEN_PASSWORD, "displayName": "J"}), 409),
-        (json!({"email": "not-an-email", "password": CITIZEN_PASSWORD, "displayName": "J"}), 422),
-        (json!({"email": "a@example.org", "password": "short", "displayName": "J"}), 422),
-        (json!({"email": "a@example.org", "password": "x".repeat(2000), "displayName": "J"}), 422),
-        (json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": ""}), 422),
-        (json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "x".repeat(500)}), 422),
-        (json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "a\u{0}b"}), 422),
-        (json!({"email": "a@example.org", "password": CITIZEN_PASSWORD}), 422),
-        (json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "J", "admin": true}), 422),
-        (json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "J", "session": "forever"}), 422),
+        (
+            json!({"email": "JEAN@example.org", "password": CITIZEN_PASSWORD, "displayName": "J"}),
+            409,
+        ),
+        (
+            json!({"email": "not-an-email", "password": CITIZEN_PASSWORD, "displayName": "J"}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": "short", "displayName": "J"}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": "x".repeat(2000), "displayName": "J"}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": ""}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "x".repeat(500)}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "a\u{0}b"}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": CITIZEN_PASSWORD}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "J", "admin": true}),
+            422,
+        ),
+        (
+            json!({"email": "a@example.org", "password": CITIZEN_PASSWORD, "displayName": "J", "session": "forever"}),
+            422,
+        ),
         (json!(["not", "an", "object"]), 422),
     ] {
         let res = app.post_json("/auth/signup", None, &body).await;
@@ -145,7 +193,12 @@ async fn sign_up_refuses_bad_input_and_taken_emails() {
     assert_problem(res, 400).await;
     // Nothing was written by the refused attempts.
     assert_eq!(app.store().count_citizens().await.unwrap(), 1);
-    assert!(app.store().citizen_by_email("a@example.org").await.unwrap().is_none());
+    assert!(app
+        .store()
+        .citizen_by_email("a@example.org")
+        .await
+        .unwrap()
+        .is_none());
     app.stop().await;
 }
 
@@ -154,7 +207,11 @@ async fn wrong_passwords_are_refused_alike_then_rate_limited() {
     let app = TestApp::spawn().await;
     app.sign_up("lea@example.org").await;
     // Unknown account and wrong password: the same answer.
-    let unknown = assert_problem(login(&app, "nobody@example.org", CITIZEN_PASSWORD).await, 401).await;
+    let unknown = assert_problem(
+        login(&app, "nobody@example.org", CITIZEN_PASSWORD).await,
+        401,
+    )
+    .await;
     let wrong = assert_problem(login(&app, "lea@example.org", "wrong password!").await, 401).await;
     assert_eq!(unknown["detail"], wrong["detail"]);
     assert_eq!(unknown["type"], wrong["type"]);
@@ -168,10 +225,20 @@ async fn wrong_passwords_are_refused_alike_then_rate_limited() {
     assert_eq!(problem["type"], "urn:atout:problem:too-many-attempts");
     // Another account is not affected.
     app.sign_up("paul@example.org").await;
-    assert_eq!(login(&app, "paul@example.org", CITIZEN_PASSWORD).await.status(), 200);
+    assert_eq!(
+        login(&app, "paul@example.org", CITIZEN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
     // After the window, the right password works and clears the count.
     app.clock.advance(chrono::Duration::minutes(16));
-    assert_eq!(login(&app, "lea@example.org", CITIZEN_PASSWORD).await.status(), 200);
+    assert_eq!(
+        login(&app, "lea@example.org", CITIZEN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
     assert_eq!(
         app.store()
             .login_failures_since("lea@example.org", start_time())
@@ -187,38 +254,63 @@ async fn email_verification_links_are_single_use_and_expire() {
     let app = TestApp::spawn().await;
     let token = app.sign_up("ana@example.org").await;
     let mails = app.store().mail_to("ana@example.org").await.unwrap();
-    assert_eq!(mails.len(), 1, "one verification mail, queued with the account");
-    assert!(mails[0].body.contains(&format!("{}/account/verify-email?token=", app.base)));
+    assert_eq!(
+        mails.len(),
+        1,
+        "one verification mail, queued with the account"
+    );
+    assert!(mails[0]
+        .body
+        .contains(&format!("{}/account/verify-email?token=", app.base)));
     assert!(mails[0].sent_at.is_none());
     let link = app.mailed_token("ana@example.org", "verify-email").await;
     assert_eq!(link.len(), 43);
 
     // A resend voids the first link.
     assert_eq!(
-        app.post_json("/auth/verify-email/resend", Some(&token), &json!({})).await.status(),
+        app.post_json("/auth/verify-email/resend", Some(&token), &json!({}))
+            .await
+            .status(),
         202
     );
     let second = app.mailed_token("ana@example.org", "verify-email").await;
     assert_ne!(link, second);
-    let res = app.post_json("/auth/verify-email", None, &json!({"token": link})).await;
+    let res = app
+        .post_json("/auth/verify-email", None, &json!({"token": link}))
+        .await;
     assert_problem(res, 410).await;
     // An expired link does not work.
     app.clock.advance(chrono::Duration::hours(49));
-    let res = app.post_json("/auth/verify-email", None, &json!({"token": second})).await;
+    let res = app
+        .post_json("/auth/verify-email", None, &json!({"token": second}))
+        .await;
     assert_problem(res, 410).await;
     app.clock.advance(chrono::Duration::hours(-49));
     // The live one works once.
-    let res = app.post_json("/auth/verify-email", None, &json!({"token": second})).await;
+    let res = app
+        .post_json("/auth/verify-email", None, &json!({"token": second}))
+        .await;
     assert_eq!(res.status(), 204);
-    let res = app.post_json("/auth/verify-email", None, &json!({"token": second})).await;
+    let res = app
+        .post_json("/auth/verify-email", None, &json!({"token": second}))
+        .await;
     assert_problem(res, 410).await;
-    let me: Value = app.get("/wallet/me", Some(&token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/wallet/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["emailVerified"], true);
-    let res = app.post_json("/auth/verify-email/resend", Some(&token), &json!({})).await;
+    let res = app
+        .post_json("/auth/verify-email/resend", Some(&token), &json!({}))
+        .await;
     assert_problem(res, 422).await;
     // Garbage tokens.
     for bad in ["", "x", &"a".repeat(5000)] {
-        let res = app.post_json("/auth/verify-email", None, &json!({"token": bad})).await;
+        let res = app
+            .post_json("/auth/verify-email", None, &json!({"token": bad}))
+            .await;
         assert_problem(res, 410).await;
     }
     app.stop().await;
@@ -230,18 +322,35 @@ async fn password_reset_by_link_ends_every_session() {
     let token = app.sign_up("zoe@example.org").await;
     // Unknown accounts get the same answer, and no mail.
     let res = app
-        .post_json("/auth/forgot-password", None, &json!({"email": "ghost@example.org"}))
+        .post_json(
+            "/auth/forgot-password",
+            None,
+            &json!({"email": "ghost@example.org"}),
+        )
         .await;
     assert_eq!(res.status(), 202);
-    assert!(app.store().mail_to("ghost@example.org").await.unwrap().is_empty());
+    assert!(app
+        .store()
+        .mail_to("ghost@example.org")
+        .await
+        .unwrap()
+        .is_empty());
     let res = app
-        .post_json("/auth/forgot-password", None, &json!({"email": "ZOE@example.org"}))
+        .post_json(
+            "/auth/forgot-password",
+            None,
+            &json!({"email": "ZOE@example.org"}),
+        )
         .await;
     assert_eq!(res.status(), 202);
     let link = app.mailed_token("zoe@example.org", "reset-password").await;
     // Too short a password: refused, and the link still works after.
     let res = app
-        .post_json("/auth/reset-password", None, &json!({"token": link, "password": "short"}))
+        .post_json(
+            "/auth/reset-password",
+            None,
+            &json!({"token": link, "password": "short"}),
+        )
         .await;
     assert_problem(res, 422).await;
     let res = app
@@ -263,14 +372,27 @@ async fn password_reset_by_link_ends_every_session() {
     assert_problem(res, 410).await;
     assert_problem(app.get("/wallet/me", Some(&token)).await, 401).await;
     assert_problem(login(&app, "zoe@example.org", CITIZEN_PASSWORD).await, 401).await;
-    assert_eq!(login(&app, "zoe@example.org", "a brand new passphrase").await.status(), 200);
+    assert_eq!(
+        login(&app, "zoe@example.org", "a brand new passphrase")
+            .await
+            .status(),
+        200
+    );
     // Reset links live one hour.
-    app.post_json("/auth/forgot-password", None, &json!({"email": "zoe@example.org"}))
-        .await;
+    app.post_json(
+        "/auth/forgot-password",
+        None,
+        &json!({"email": "zoe@example.org"}),
+    )
+    .await;
     let late = app.mailed_token("zoe@example.org", "reset-password").await;
     app.clock.advance(chrono::Duration::minutes(61));
     let res = app
-        .post_json("/auth/reset-password", None, &json!({"token": late, "password": "too late passphrase"}))
+        .post_json(
+            "/auth/reset-password",
+            None,
+            &json!({"token": late, "password": "too late passphrase"}),
+        )
         .await;
     assert_problem(res, 410).await;
     app.stop().await;
@@ -280,7 +402,11 @@ async fn password_reset_by_link_ends_every_session() {
 async fn changing_the_password_keeps_this_session_only() {
     let app = TestApp::spawn().await;
     let first = app.sign_up("eve@example.org").await;
-    let second: Value = login(&app, "eve@example.org", CITIZEN_PASSWORD).await.json().await.unwrap();
+    let second: Value = login(&app, "eve@example.org", CITIZEN_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
     let second = second["token"].as_str().unwrap().to_owned();
     let res = app
         .post_json(
@@ -310,7 +436,12 @@ async fn changing_the_password_keeps_this_session_only() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let me: Value = app.get("/wallet/me", Some(&first)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/wallet/me", Some(&first))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["displayName"], "Ève Durand");
     app.stop().await;
 }
@@ -320,7 +451,11 @@ async fn sessions_expire_when_unused() {
     let app = TestApp::spawn_with(&[("ATOUT_SESSION_TTL_SECS", "3600")]).await;
     let token = app.sign_up("max@example.org").await;
     app.clock.advance(chrono::Duration::minutes(50));
-    assert_eq!(app.get("/wallet/me", Some(&token)).await.status(), 200, "use slides the expiry");
+    assert_eq!(
+        app.get("/wallet/me", Some(&token)).await.status(),
+        200,
+        "use slides the expiry"
+    );
     app.clock.advance(chrono::Duration::minutes(50));
     assert_eq!(app.get("/wallet/me", Some(&token)).await.status(), 200);
     app.clock.advance(chrono::Duration::minutes(61));
@@ -333,7 +468,13 @@ async fn deleting_the_account_erases_it() {
     let app = TestApp::spawn().await;
     let token = app.sign_up("del@example.org").await;
     let keep = app.sign_up("keep@example.org").await;
-    let id = app.store().citizen_by_email("del@example.org").await.unwrap().unwrap().id;
+    let id = app
+        .store()
+        .citizen_by_email("del@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let res = app
         .client
         .delete(app.url("/wallet/me"))
@@ -354,8 +495,20 @@ async fn deleting_the_account_erases_it() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert!(app.store().citizen_by_id(&id).await.unwrap().is_none());
-    assert!(app.store().citizen_by_email("del@example.org").await.unwrap().is_none());
-    assert!(app.store().mail_to("del@example.org").await.unwrap().is_empty(), "queued mail goes too");
+    assert!(app
+        .store()
+        .citizen_by_email("del@example.org")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        app.store()
+            .mail_to("del@example.org")
+            .await
+            .unwrap()
+            .is_empty(),
+        "queued mail goes too"
+    );
     assert_problem(app.get("/wallet/me", Some(&token)).await, 401).await;
     // The address is free again; the other citizen is untouched.
     app.sign_up("del@example.org").await;
@@ -388,8 +541,14 @@ async fn the_outbox_sends_with_the_log_sender_and_marks_sent() {
     let sent = atout_core::mail::drain_outbox(store.as_ref(), app.clock.as_ref(), &mailer).await;
     assert_eq!(sent, 1);
     let mails = store.mail_to("out@example.org").await.unwrap();
-    assert_eq!(mails[0].sent_at, Some(atout_core::clock::Clock::now(app.clock.as_ref())));
+    assert_eq!(
+        mails[0].sent_at,
+        Some(atout_core::clock::Clock::now(app.clock.as_ref()))
+    );
     assert_eq!(mails[0].attempts, 1);
-    assert_eq!(atout_core::mail::drain_outbox(store.as_ref(), app.clock.as_ref(), &mailer).await, 0);
+    assert_eq!(
+        atout_core::mail::drain_outbox(store.as_ref(), app.clock.as_ref(), &mailer).await,
+        0
+    );
     app.stop().await;
 }

@@ -7,8 +7,9 @@
 #![allow(dead_code)]
 
 use atout::{App, Running};
-use atout_core::{clock::FixedClock, store::Store, Config};
+#[allow(unused_imports)]
 pub use atout_core::store::{CitizenStore, DocumentStore, OfferStore, WalletStore};
+use atout_core::{clock::FixedClock, store::Store, Config};
 use atout_web::AppState;
 use chrono::{DateTime, Utc};
 use std::{path::PathBuf, sync::Arc};

@@ -30,7 +30,8 @@ async fn every_route_states_who_may_call_it() {
     let public = &[Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin][..];
     let own_key = &[OwnOrgKey][..];
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
-    let citizens_only: &[Caller] = &[];
+    // Citizens' routes: none of this table's callers is a citizen.
+    let citizen_only = &[][..];
     const NO_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
@@ -183,6 +184,54 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
+        // Citizens' accounts: public entry points, and the citizen's own
+        // routes (no org key or admin token gets in: see wallet_auth.rs).
+        (
+            "POST",
+            "/auth/signup".into(),
+            Some(json!({"email": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/login".into(),
+            Some(json!({"email": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/verify-email".into(),
+            Some(json!({"token": "x"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/forgot-password".into(),
+            Some(json!({"email": "x@example.org"})),
+            public,
+        ),
+        (
+            "POST",
+            "/auth/reset-password".into(),
+            Some(json!({"token": "x"})),
+            public,
+        ),
+        ("POST", "/auth/logout".into(), None, citizen_only),
+        (
+            "POST",
+            "/auth/verify-email/resend".into(),
+            None,
+            citizen_only,
+        ),
+        ("GET", "/wallet/me".into(), None, citizen_only),
+        ("PATCH", "/wallet/me".into(), Some(json!({})), citizen_only),
+        ("DELETE", "/wallet/me".into(), Some(json!({})), citizen_only),
+        (
+            "POST",
+            "/wallet/me/password".into(),
+            Some(json!({})),
+            citizen_only,
+        ),
         (
             "POST",
             "/orgs/univ-a/offers".into(),
@@ -201,24 +250,24 @@ async fn every_route_states_who_may_call_it() {
         ("GET", format!("/offers/{NO_TOKEN}/qr.svg"), None, public),
         ("GET", format!("/offers/{NO_TOKEN}/qr.png"), None, public),
         // Citizen routes: no organisation key or admin token gets in.
-        ("GET", "/wallet/offers".into(), None, citizens_only),
+        ("GET", "/wallet/offers".into(), None, citizen_only),
         (
             "GET",
             format!("/wallet/offers/{NO_TOKEN}"),
             None,
-            citizens_only,
+            citizen_only,
         ),
         (
             "POST",
             format!("/wallet/offers/{NO_TOKEN}/accept"),
             None,
-            citizens_only,
+            citizen_only,
         ),
         (
             "POST",
             format!("/wallet/offers/{NO_TOKEN}/decline"),
             None,
-            citizens_only,
+            citizen_only,
         ),
         // OpenID4VCI: public metadata and nonces, codes and access tokens
         // of their own (checked in tests/it/oid4vci.rs).

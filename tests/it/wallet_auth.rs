@@ -57,7 +57,7 @@ fn routes() -> Vec<Row> {
         row(
             "POST",
             "/wallet/me/password",
-            Some(json!({"current": "nope nope nope", "new": "nope nope nope"})),
+            Some(json!({"current": "nope nope nope", "new": "short"})),
             false,
         ),
         row("POST", "/auth/logout", None, false),

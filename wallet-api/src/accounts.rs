@@ -161,7 +161,9 @@ async fn open_session(
         SessionChoice::Bearer => SessionKind::Bearer,
     };
     if label.as_ref().is_some_and(|l| l.chars().count() > 100) {
-        return Err(ApiError::unprocessable("The label must have at most 100 characters."));
+        return Err(ApiError::unprocessable(
+            "The label must have at most 100 characters.",
+        ));
     }
     let new = state
         .citizens
@@ -246,7 +248,14 @@ async fn login(
         .check_login(&request.email, request.password)
         .await
         .map_err(account_error)?;
-    open_session(&state, citizen, request.session, request.label, StatusCode::OK).await
+    open_session(
+        &state,
+        citizen,
+        request.session,
+        request.label,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// End this session (the cookie is cleared too).

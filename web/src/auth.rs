@@ -227,7 +227,9 @@ impl FromRequestParts<AppState> for Citizen {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
-        let has_auth = parts.headers.contains_key(axum::http::header::AUTHORIZATION);
+        let has_auth = parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION);
         let token = if has_auth {
             bearer(parts)?.to_owned()
         } else if let Some(cookie) = session_cookie(parts, session_cookie_name(state)) {

@@ -1,7 +1,9 @@
 //! The application state shared by the routers.
 
 use crate::metrics::Metrics;
-use atout_core::{citizens::Citizens, clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config};
+use atout_core::{
+    citizens::Citizens, clock::Clock, did::DidResolver, orgs::Orgs, store::Store, Config,
+};
 use secrecy::SecretString;
 use std::sync::Arc;
 

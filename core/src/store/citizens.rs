@@ -251,11 +251,16 @@ pub trait CitizenStore: Send + Sync {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    async fn list_sessions(&self, citizen_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<SessionRecord>>;
+    async fn list_sessions(
+        &self,
+        citizen_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionRecord>>;
 
     /// Stores a token and the message that carries it, in one transaction;
     /// earlier unused tokens of the same purpose are voided.
-    async fn create_email_token(&self, token: &EmailToken, mail: &OutboxMessage) -> StoreResult<()>;
+    async fn create_email_token(&self, token: &EmailToken, mail: &OutboxMessage)
+        -> StoreResult<()>;
     /// Consumes a live token of this purpose: returns its citizen, or `None`
     /// if it is unknown, used or expired. Marks the email verified for
     /// `VerifyEmail`. Atomic: two concurrent uses, one winner.
@@ -300,7 +305,11 @@ pub trait CitizenStore: Send + Sync {
     async fn delete_passkey(&self, citizen_id: &str, id: &str) -> StoreResult<bool>;
     async fn put_ceremony(&self, ceremony: &CeremonyRecord) -> StoreResult<()>;
     /// Removes and returns a live ceremony (single use).
-    async fn take_ceremony(&self, id: &str, now: DateTime<Utc>) -> StoreResult<Option<CeremonyRecord>>;
+    async fn take_ceremony(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<CeremonyRecord>>;
 
     async fn insert_holding(&self, holding: &HoldingRecord) -> StoreResult<()>;
     async fn list_holdings(

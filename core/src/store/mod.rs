@@ -428,7 +428,8 @@ pub struct RegistryDiff {
 
 #[async_trait::async_trait]
 pub trait Store:
-    CitizenStore + DocumentStore + OfferStore + WalletStore + Send + Sync + 'static {
+    CitizenStore + DocumentStore + OfferStore + WalletStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
