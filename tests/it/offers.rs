@@ -828,6 +828,36 @@ async fn malformed_oversized_and_hostile_input_is_refused_and_writes_nothing() {
     )
     .await;
     assert!(!problem["errors"].as_array().unwrap().is_empty());
+    // Deep nesting within the size limit is refused without harm.
+    let deep = format!(
+        "{{\"templateId\":\"{t}\",\"subject\":{{\"a\":{}{}}}}}",
+        "[".repeat(1000),
+        "]".repeat(1000)
+    );
+    let res = raw(deep.into_bytes(), json_ct).await.unwrap();
+    let status = res.status().as_u16();
+    assert!(matches!(status, 400 | 422), "{status}");
+    assert_problem(res, status).await;
+    // Without the right key nothing is even parsed.
+    let res = app
+        .client
+        .post(app.url(&path))
+        .header("content-type", json_ct)
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401).await;
+    let res = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("content-type", json_ct)
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403).await;
     // Nothing was written.
     let list: Value = app.get(&path, Some(&s.key)).await.json().await.unwrap();
     assert_eq!(list["items"], json!([]));
