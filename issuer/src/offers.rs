@@ -961,6 +961,22 @@ async fn citizen_offer(
     }
 }
 
+/// The problem for an offer that another request used or ended first,
+/// with the state it has now.
+async fn lost_race(state: &AppState, id: &str) -> ApiError {
+    let current = match state.store.offer_by_id(id).await {
+        Ok(Some(o)) if o.state == OFFER_PENDING && o.pre_auth_used_at.is_some() => {
+            OFFER_ACCEPTED_ELSEWHERE.to_owned()
+        }
+        Ok(Some(o)) => o.state_at(state.clock.now()).to_owned(),
+        _ => "unknown".to_owned(),
+    };
+    gone(
+        "Another request used or ended this offer meanwhile.",
+        &current,
+    )
+}
+
 /// The state reported for an offer whose OpenID4VCI code was exchanged.
 const OFFER_ACCEPTED_ELSEWHERE: &str = "taken";
 
@@ -1076,7 +1092,7 @@ async fn accept_offer(
         Ok(true) => {}
         Ok(false) => {
             discard(&state, &signed.record.id).await;
-            return Err(gone("This offer was used or ended meanwhile.", "accepted"));
+            return Err(lost_race(&state, &offer.id).await);
         }
         Err(e) => {
             discard(&state, &signed.record.id).await;
@@ -1177,7 +1193,7 @@ async fn decline_offer(
         .decline_offer(&offer.id, citizen.id(), now, &audit)
         .await?
     {
-        return Err(gone("This offer was used or ended meanwhile.", "accepted"));
+        return Err(lost_race(&state, &offer.id).await);
     }
     Ok(StatusCode::NO_CONTENT)
 }
