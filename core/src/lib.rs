@@ -16,6 +16,7 @@ pub mod did;
 pub mod ids;
 pub mod mail;
 pub mod orgs;
+pub mod passkeys;
 pub mod registry;
 pub mod store;
 

@@ -28,8 +28,8 @@ pub enum MailError {
 pub enum Mailer {
     Log,
     Smtp {
-        transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
-        from: lettre::message::Mailbox,
+        transport: Box<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>>,
+        from: Box<lettre::message::Mailbox>,
     },
 }
 
@@ -55,7 +55,10 @@ impl Mailer {
                         .map_err(|e: lettre::address::AddressError| {
                             MailError::Address(e.to_string())
                         })?;
-                Ok(Self::Smtp { transport, from })
+                Ok(Self::Smtp {
+                    transport: Box::new(transport),
+                    from: Box::new(from),
+                })
             }
         }
     }
@@ -78,7 +81,7 @@ impl Mailer {
                 use lettre::AsyncTransport;
                 let message =
                     lettre::Message::builder()
-                        .from(from.clone())
+                        .from(from.as_ref().clone())
                         .to(mail.recipient.parse().map_err(
                             |e: lettre::address::AddressError| MailError::Address(e.to_string()),
                         )?)

@@ -184,6 +184,11 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         vc,
         admin_token,
         citizens: ctx.citizens.clone(),
+        passkeys: Arc::new(atout_core::passkeys::Passkeys::new(
+            &ctx.config.base_url,
+            ctx.store.clone(),
+            ctx.clock.clone(),
+        )),
     };
     let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {

@@ -138,14 +138,28 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
+    /// Spawns with the base URL `http://localhost:<port>` (WebAuthn
+    /// refuses IP addresses).
+    pub async fn spawn_localhost() -> Self {
+        Self::spawn_inner(&[], true).await
+    }
+
     /// Spawns with extra `ATOUT_*` settings.
     pub async fn spawn_with(extra: &[(&str, &str)]) -> Self {
+        Self::spawn_inner(extra, false).await
+    }
+
+    async fn spawn_inner(extra: &[(&str, &str)], localhost: bool) -> Self {
         init_logs();
         let db = TestDb::new().await;
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let base = format!("http://{addr}");
+        let base = if localhost {
+            format!("http://localhost:{}", addr.port())
+        } else {
+            format!("http://{addr}")
+        };
         let mut env = test_env(&db, dir.path(), &base);
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::load(None, env).expect("test configuration");

@@ -15,6 +15,7 @@ mod interop;
 mod issue;
 mod offers;
 mod oid4vci;
+mod passkeys;
 mod registry;
 mod status;
 mod store;

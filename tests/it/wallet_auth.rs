@@ -62,6 +62,11 @@ fn routes() -> Vec<Row> {
         ),
         row("POST", "/auth/logout", None, false),
         row("POST", "/auth/verify-email/resend", None, false),
+        row("GET", "/wallet/passkeys", None, false),
+        row("DELETE", "/wallet/passkeys/{passkey}", None, true),
+        // Under an IP base URL passkeys are off (503) for the owner: the
+        // table still proves that nobody else gets that far.
+        row("POST", "/wallet/passkeys/register/start", None, false),
         // Offers: a link offer is for whoever holds the link, so another
         // citizen previews it too (email offers: see tests/it/offers.rs).
         row("GET", "/wallet/offers", None, false),
@@ -82,10 +87,26 @@ async fn fixture(app: &TestApp) -> Fixture {
     let other = app.sign_up("other@example.org").await;
     app.create_org("univ").await;
     let (_, org_key) = app.create_api_key("univ").await;
-    #[allow(unused_mut)]
     let mut ids = std::collections::HashMap::new();
     // Each part of the wallet creates the owner's things here:
     // ids.insert("holding", ...);
+    let owner_id = app
+        .store()
+        .citizen_by_email("owner@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let passkey = atout_core::store::PasskeyRecord {
+        id: "owner-passkey".into(),
+        citizen_id: owner_id,
+        name: "Phone".into(),
+        passkey: "{}".into(),
+        created_at: start_time(),
+        last_used_at: None,
+    };
+    app.store().add_passkey(&passkey).await.unwrap();
+    ids.insert("passkey", passkey.id);
     let template = app
         .post_json(
             "/orgs/univ/templates",

@@ -149,7 +149,7 @@ pub struct SessionResponse {
 }
 
 /// Opens a session and answers with its token (bearer) or cookie.
-async fn open_session(
+pub(crate) async fn open_session(
     state: &AppState,
     citizen: CitizenRecord,
     choice: SessionChoice,

@@ -5,6 +5,7 @@
 //! exists), an organisation or admin token 403, nobody 401.
 
 pub mod accounts;
+pub mod passkeys;
 
 use atout_core::store::CitizenRecord;
 use atout_web::AppState;
@@ -12,7 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// The wallet's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(accounts::router())
+    OpenApiRouter::new()
+        .merge(accounts::router())
+        .merge(passkeys::router())
 }
 
 /// What else goes when an account is erased (the database rows are gone

@@ -22,4 +22,6 @@ pub struct AppState {
     pub admin_token: Arc<SecretString>,
     /// Citizens' accounts and sessions.
     pub citizens: Arc<Citizens>,
+    /// Passkeys (WebAuthn) of citizens.
+    pub passkeys: Arc<atout_core::passkeys::Passkeys>,
 }
