@@ -194,6 +194,26 @@ impl Citizens {
         .map_err(|e| AccountError::Hash(e.to_string()))?
     }
 
+    /// Hashes a password with argon2id on the blocking pool.
+    pub async fn hash_password(&self, password: Zeroizing<String>) -> Result<String, AccountError> {
+        self.hash(password).await
+    }
+
+    /// Seals a new citizen's holder key and a fresh random document key
+    /// under the master key, bound to the citizen's id.
+    pub fn seal_keys(
+        &self,
+        citizen_id: &str,
+        holder: &PrivateKey,
+    ) -> Result<(Vec<u8>, Vec<u8>), AccountError> {
+        let vault_key = Zeroizing::new(crate::crypto::random_bytes(32)?);
+        Ok((
+            self.master
+                .seal(holder.pkcs8_der(), &aad(citizen_id, "holder"))?,
+            self.master.seal(&vault_key, &aad(citizen_id, "vault"))?,
+        ))
+    }
+
     /// Creates an account with its holder key and document key, and queues
     /// the email verification message.
     pub async fn sign_up(&self, new: SignUp) -> Result<CitizenRecord, AccountError> {
@@ -204,11 +224,11 @@ impl Citizens {
         let now = self.clock.now();
         let id = new_id();
         let holder = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
-        let vault_key = Zeroizing::new(crate::crypto::random_bytes(32)?);
+        let (holder_key_sealed, vault_key_sealed) = self.seal_keys(&id, &holder)?;
         let citizen = CitizenRecord {
             holder_did: did_key(&holder),
-            holder_key_sealed: self.master.seal(holder.pkcs8_der(), &aad(&id, "holder"))?,
-            vault_key_sealed: self.master.seal(&vault_key, &aad(&id, "vault"))?,
+            holder_key_sealed,
+            vault_key_sealed,
             id,
             email,
             display_name,

@@ -185,7 +185,8 @@ pub enum MailSender {
 #[derive(Clone)]
 pub struct WalletConfig {
     pub mail_sender: MailSender,
-    /// `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`.
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS), `smtps://...:465`
+    /// (TLS), or `smtp://host:25` (plain: a trusted network only).
     pub smtp_url: Option<SecretString>,
     /// The `From:` of every message.
     pub mail_from: String,

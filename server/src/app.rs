@@ -189,6 +189,11 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
             ctx.store.clone(),
             ctx.clock.clone(),
         )),
+        // The wallet's live states, computed by this verifier (cached
+        // briefly: see `atout_verifier::wallet_check`).
+        checker: Arc::new(atout_verifier::wallet_check::WalletCheck::new(
+            verifier.verifier.clone(),
+        )),
     };
     let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {

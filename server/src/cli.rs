@@ -55,6 +55,35 @@ pub enum Command {
     /// The trust registry of accredited issuers.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Development and benchmarking tools.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Create synthetic citizens with entries and a credential each (real:
+    /// issued by a seeded, accredited organisation and bound to the
+    /// citizen's holder DID). For benchmarks and demonstrations only: every
+    /// seeded citizen shares one password and an @seed.invalid email.
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        citizens: usize,
+        /// Entries per citizen.
+        #[arg(long, default_value_t = 5)]
+        entries: usize,
+        /// Issue no credentials (faster).
+        #[arg(long)]
+        no_credentials: bool,
+        /// Open this many bearer sessions and write their tokens to --tokens-out.
+        #[arg(long, default_value_t = 0)]
+        sessions: usize,
+        #[arg(long, value_name = "FILE", requires = "sessions")]
+        tokens_out: Option<PathBuf>,
+        /// No progress bars.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -518,6 +547,30 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Issue(args) => bulk_issue(config, clock, args).await,
+        Command::Dev(DevCommand::Seed {
+            citizens,
+            entries,
+            no_credentials,
+            sessions,
+            tokens_out,
+            quiet,
+        }) => {
+            let app = crate::build(config, clock).await?;
+            let report = crate::seed::seed(
+                &app.state,
+                &crate::seed::SeedOptions {
+                    citizens,
+                    entries_per_citizen: entries,
+                    credentials: !no_credentials,
+                    sessions,
+                    tokens_out,
+                    quiet,
+                },
+            )
+            .await?;
+            app.state.store.close().await;
+            print_json(&serde_json::to_value(&report)?)
+        }
         Command::Template(cmd) => {
             let app = crate::build(config, clock).await?;
             let state = app.state.clone();

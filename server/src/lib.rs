@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod ops;
 pub mod secrets;
+pub mod seed;
 pub mod serve;
 pub mod verifier_mode;
 

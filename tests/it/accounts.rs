@@ -552,3 +552,74 @@ async fn the_outbox_sends_with_the_log_sender_and_marks_sent() {
     );
     app.stop().await;
 }
+
+/// The SMTP sender, against a real SMTP server (Python's standard `smtpd`):
+/// the queued verification mail arrives, with its link, and is marked sent.
+#[tokio::test]
+async fn the_smtp_sender_delivers_through_a_real_smtp_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let received = dir.path().join("received.txt");
+    let script = r#"
+import smtpd, asyncore, sys, warnings, email, email.header
+warnings.simplefilter("ignore")
+out = sys.argv[1]
+class Keep(smtpd.SMTPServer):
+    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+        message = email.message_from_bytes(data)
+        body = message.get_payload(decode=True).decode("utf-8")
+        with open(out, "a", encoding="utf-8") as f:
+            f.write("FROM " + mailfrom + "\nTO " + ",".join(rcpttos) + "\nSUBJECT " + str(email.header.make_header(email.header.decode_header(message["Subject"]))) + "\n" + body + "\n.\n")
+server = Keep(("127.0.0.1", 0), None, decode_data=False)
+print(server.socket.getsockname()[1], flush=True)
+asyncore.loop()
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-W", "ignore", "-c", script])
+        .arg(&received)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line.trim().parse().expect("the SMTP server's port");
+    let url = format!("smtp://127.0.0.1:{port}");
+    let app = TestApp::spawn_with(&[("ATOUT_SMTP_URL", url.as_str())]).await;
+    assert_eq!(
+        app.state.config.wallet.mail_sender,
+        atout_core::config::MailSender::Smtp
+    );
+    app.sign_up("smtp@example.org").await;
+    let mailer = atout_core::mail::Mailer::from_config(&app.state.config.wallet).unwrap();
+    let store = app.store();
+    let sent = atout_core::mail::drain_outbox(store.as_ref(), app.clock.as_ref(), &mailer).await;
+    assert_eq!(sent, 1);
+    let text = std::fs::read_to_string(&received).unwrap();
+    let _ = child.kill();
+    assert!(text.contains("TO smtp@example.org"), "{text}");
+    assert!(
+        text.contains("SUBJECT Confirmez votre adresse / Confirm your email address"),
+        "{text}"
+    );
+    let token = app.mailed_token("smtp@example.org", "verify-email").await;
+    assert!(
+        text.contains(&format!("{}/account/verify-email?token={token}", app.base)),
+        "{text}"
+    );
+    let mails = store.mail_to("smtp@example.org").await.unwrap();
+    assert!(mails[0].sent_at.is_some());
+    // A server that is down: the message stays queued, with the error and
+    // a later attempt.
+    app.sign_up("later@example.org").await;
+    let sent = atout_core::mail::drain_outbox(store.as_ref(), app.clock.as_ref(), &mailer).await;
+    assert_eq!(sent, 0);
+    let mails = store.mail_to("later@example.org").await.unwrap();
+    assert!(mails[0].sent_at.is_none());
+    assert_eq!(mails[0].attempts, 1);
+    assert!(mails[0].last_error.is_some());
+    assert!(mails[0].next_attempt_at > atout_core::clock::Clock::now(app.clock.as_ref()));
+    app.stop().await;
+}

@@ -323,6 +323,38 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
+        // The wallet: citizens only (wallet_auth.rs tries citizens).
+        ("GET", "/wallet/holdings".into(), None, &[]),
+        (
+            "POST",
+            "/wallet/holdings/import".into(),
+            Some(json!({})),
+            &[],
+        ),
+        ("GET", "/wallet/holdings/none".into(), None, &[]),
+        (
+            "PUT",
+            "/wallet/holdings/none/tags".into(),
+            Some(json!({"tags": []})),
+            &[],
+        ),
+        ("DELETE", "/wallet/holdings/none".into(), None, &[]),
+        ("GET", "/wallet/entries".into(), None, &[]),
+        (
+            "POST",
+            "/wallet/entries".into(),
+            Some(json!({"kind": "skill", "title": "x"})),
+            &[],
+        ),
+        ("GET", "/wallet/entries/none".into(), None, &[]),
+        (
+            "PATCH",
+            "/wallet/entries/none".into(),
+            Some(json!({"title": "x"})),
+            &[],
+        ),
+        ("DELETE", "/wallet/entries/none".into(), None, &[]),
+        ("GET", "/wallet/timeline".into(), None, &[]),
     ];
     for (method, path, body, allowed) in &routes {
         for caller in [Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin] {

@@ -67,6 +67,32 @@ fn routes() -> Vec<Row> {
         // Under an IP base URL passkeys are off (503) for the owner: the
         // table still proves that nobody else gets that far.
         row("POST", "/wallet/passkeys/register/start", None, false),
+        row("GET", "/wallet/holdings", None, false),
+        row("POST", "/wallet/holdings/import", Some(json!({})), false),
+        row("GET", "/wallet/holdings/{holding}", None, true),
+        row(
+            "PUT",
+            "/wallet/holdings/{holding}/tags",
+            Some(json!({"tags": ["x"]})),
+            true,
+        ),
+        row("DELETE", "/wallet/holdings/{holding_del}", None, true),
+        row("GET", "/wallet/entries", None, false),
+        row(
+            "POST",
+            "/wallet/entries",
+            Some(json!({"kind": "skill", "title": "Rust"})),
+            false,
+        ),
+        row("GET", "/wallet/entries/{entry}", None, true),
+        row(
+            "PATCH",
+            "/wallet/entries/{entry}",
+            Some(json!({"title": "Rust!"})),
+            true,
+        ),
+        row("DELETE", "/wallet/entries/{entry_del}", None, true),
+        row("GET", "/wallet/timeline", None, false),
         // Offers: a link offer is for whoever holds the link, so another
         // citizen previews it too (email offers: see tests/it/offers.rs).
         row("GET", "/wallet/offers", None, false),
@@ -107,6 +133,40 @@ async fn fixture(app: &TestApp) -> Fixture {
     };
     app.store().add_passkey(&passkey).await.unwrap();
     ids.insert("passkey", passkey.id);
+    for name in ["holding", "holding_del"] {
+        let res = app
+            .post_json(
+                "/credentials/issue",
+                Some(&org_key),
+                &json!({"credential": crate::issue::diploma(app)}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let issued: Value = res.json().await.unwrap();
+        let res = app
+            .client
+            .post(app.url("/wallet/holdings/import"))
+            .bearer_auth(&owner)
+            .json(&issued)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "import {name}");
+        let view: Value = res.json().await.unwrap();
+        ids.insert(name, view["id"].as_str().unwrap().to_owned());
+    }
+    for name in ["entry", "entry_del"] {
+        let res = app
+            .post_json(
+                "/wallet/entries",
+                Some(&owner),
+                &json!({"kind": "experience", "title": "Développeuse", "startDate": "2024"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "entry {name}");
+        let entry: Value = res.json().await.unwrap();
+        ids.insert(name, entry["id"].as_str().unwrap().to_owned());
+    }
     let template = app
         .post_json(
             "/orgs/univ/templates",

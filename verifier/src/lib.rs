@@ -19,6 +19,7 @@ pub mod registry_api;
 pub mod report;
 pub mod snapshot;
 pub mod sources;
+pub mod wallet_check;
 
 pub use engine::{Malformed, Verifier, VerifierParts, VerifyOptions};
 

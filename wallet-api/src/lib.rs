@@ -3,9 +3,19 @@
 //! everything. Every `/wallet/...` route is the logged-in citizen's own:
 //! another citizen gets 404 for what is not theirs (no hint that it
 //! exists), an organisation or admin token 403, nobody 401.
+//!
+//! * [`accounts`]: the account and its sessions;
+//! * [`holdings`]: the credentials held, with their live state (checked by
+//!   the verifier through `AppState::checker`), tags, import;
+//! * [`entries`]: what the citizen writes about their path, with a trust
+//!   level (declared, endorsed, certified by a verified credential);
+//! * [`timeline`]: entries and credentials together, newest first.
 
 pub mod accounts;
+pub mod entries;
+pub mod holdings;
 pub mod passkeys;
+pub mod timeline;
 
 use atout_core::store::CitizenRecord;
 use atout_web::AppState;
@@ -16,6 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(accounts::router())
         .merge(passkeys::router())
+        .merge(holdings::router())
+        .merge(entries::router())
+        .merge(timeline::router())
 }
 
 /// What else goes when an account is erased (the database rows are gone

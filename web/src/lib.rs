@@ -5,6 +5,7 @@
 //! authentication ([`auth::Principal`]), and QR codes of links ([`qr`]).
 
 pub mod auth;
+pub mod check;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;

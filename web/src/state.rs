@@ -24,4 +24,7 @@ pub struct AppState {
     pub citizens: Arc<Citizens>,
     /// Passkeys (WebAuthn) of citizens.
     pub passkeys: Arc<atout_core::passkeys::Passkeys>,
+    /// The live state of credentials held in wallets (the verifier's
+    /// engine, behind a trait: services do not import each other).
+    pub checker: Arc<dyn crate::check::CredentialCheck>,
 }

@@ -320,7 +320,29 @@ pub trait CitizenStore: Send + Sync {
     async fn get_holding(&self, citizen_id: &str, id: &str) -> StoreResult<Option<HoldingRecord>>;
     async fn set_holding_tags(&self, citizen_id: &str, id: &str, tags: &str) -> StoreResult<bool>;
     async fn delete_holding(&self, citizen_id: &str, id: &str) -> StoreResult<bool>;
+
+    /// Synthetic data (`atout dev seed`): citizens and their entries in
+    /// multi-row INSERTs, one transaction.
+    async fn seed_wallets(
+        &self,
+        citizens: &[CitizenRecord],
+        entries: &[super::EntryRecord],
+    ) -> StoreResult<()>;
+    /// Synthetic data: puts every credential an organisation issued with a
+    /// citizen's id as its reference into that citizen's wallet (verbatim),
+    /// unless already there. Returns how many holdings were added.
+    async fn holdings_from_issued(
+        &self,
+        org_id: &str,
+        issuer_did: &str,
+        title: &str,
+        types: &str,
+        source: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
 }
+
+const SEED_CHUNK: usize = 400;
 
 macro_rules! citizen_sql {
     ($name:ident, $db:ty) => {
@@ -907,6 +929,90 @@ macro_rules! citizen_sql {
                     > 0;
                 tx.commit().await?;
                 Ok(done)
+            }
+
+            async fn seed_wallets(
+                &self,
+                citizens: &[CitizenRecord],
+                entries: &[super::EntryRecord],
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                for chunk in citizens.chunks(SEED_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO citizens ({CITIZEN_COLUMNS}) "
+                    ));
+                    q.push_values(chunk, |mut b, c| {
+                        b.push_bind(&c.id)
+                            .push_bind(&c.email)
+                            .push_bind(&c.display_name)
+                            .push_bind(&c.password_hash)
+                            .push_bind(c.email_verified_at)
+                            .push_bind(&c.holder_did)
+                            .push_bind(&c.holder_key_sealed)
+                            .push_bind(&c.vault_key_sealed)
+                            .push_bind(c.created_at)
+                            .push_bind(c.updated_at);
+                    });
+                    q.build()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::from_sqlx(e, "an account with this email exists"))?;
+                }
+                for chunk in entries.chunks(SEED_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO entries (id, citizen_id, kind, title, organisation, place, \
+                         start_date, end_date, description, details, holding_id, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, e| {
+                        b.push_bind(&e.id)
+                            .push_bind(&e.citizen_id)
+                            .push_bind(&e.kind)
+                            .push_bind(&e.title)
+                            .push_bind(&e.organisation)
+                            .push_bind(&e.place)
+                            .push_bind(&e.start_date)
+                            .push_bind(&e.end_date)
+                            .push_bind(&e.description)
+                            .push_bind(&e.details)
+                            .push_bind(&e.holding_id)
+                            .push_bind(e.created_at)
+                            .push_bind(e.updated_at);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn holdings_from_issued(
+                &self,
+                org_id: &str,
+                issuer_did: &str,
+                title: &str,
+                types: &str,
+                source: &str,
+                at: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                let mut tx = self.write().await?;
+                let added = sqlx::query(&format!(
+                    "INSERT INTO holdings ({HOLDING_COLUMNS}) \
+                     SELECT ic.id, c.id, ic.format, ic.body, ic.credential_id, $2, $3, $4, \
+                            ic.issued_at, NULL, $5, '[]', NULL, $6 \
+                     FROM issued_credentials ic JOIN citizens c ON c.id = ic.reference \
+                     WHERE ic.org_id = $1 AND NOT EXISTS \
+                       (SELECT 1 FROM holdings h WHERE h.id = ic.id)"
+                ))
+                .bind(org_id)
+                .bind(issuer_did)
+                .bind(types)
+                .bind(title)
+                .bind(source)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(added as i64)
             }
         }
     };
