@@ -22,6 +22,10 @@ pub mod action {
     pub const TRUSTED_ISSUER_UPSERTED: &str = "trusted_issuer.upserted";
     pub const TRUSTED_ISSUER_REMOVED: &str = "trusted_issuer.removed";
     pub const TRUST_REGISTRY_REPLACED: &str = "trust_registry.replaced";
+    pub const OFFER_CREATED: &str = "offer.created";
+    pub const OFFER_CANCELLED: &str = "offer.cancelled";
+    pub const OFFER_ACCEPTED: &str = "offer.accepted";
+    pub const OFFER_DECLINED: &str = "offer.declined";
 }
 
 /// Who acts, and in which request.

@@ -5,7 +5,7 @@ use atout_core::{
     audit::{action, Actor},
     ids::new_id,
     orgs::OrgError,
-    store::{IssuedCredential, Organisation, StoreError},
+    store::{IssuedCredential, NewAuditEntry, Organisation, StoreError},
 };
 use atout_vc::{
     contexts::{ATOUT_CONTEXT, ATOUT_CONTEXT_PATH},
@@ -158,15 +158,31 @@ pub struct Issued {
     pub response: String,
 }
 
-/// Checks, assigns status entries, signs and stores one credential, with
-/// its audit line. Nothing is left half-issued: status entries of a
-/// credential that fails are released.
-pub async fn issue_credential(
+/// A signed credential not yet recorded: its registry record, its audit
+/// line and the VC-API response. Record it ([`issue_credential`] does) or
+/// [`discard`] it.
+pub struct Signed {
+    pub record: IssuedCredential,
+    pub audit: NewAuditEntry,
+    pub response: String,
+}
+
+/// Frees the status entries of a credential that was signed but not
+/// recorded (a lost race, a failed write).
+pub async fn discard(state: &AppState, record_id: &str) {
+    if let Err(e) = state.store.release_status(record_id).await {
+        tracing::warn!(error = %e, "could not release status entries");
+    }
+}
+
+/// Checks, assigns status entries and signs one credential, without
+/// recording it. If signing fails, the status entries are released.
+pub async fn sign_credential(
     state: &AppState,
     org: &Organisation,
     actor: &Actor,
     input: IssueInput,
-) -> Result<Issued, ApiError> {
+) -> Result<Signed, ApiError> {
     let format = input.format;
     let did = state.orgs.did_web().org(&org.slug);
     let now = state.clock.now();
@@ -195,11 +211,6 @@ pub async fn issue_credential(
     if let Some(entries) = statuses.into_iter().next() {
         prepared.insert("credentialStatus".into(), entries);
     }
-    let release = |state: AppState, id: String| async move {
-        if let Err(e) = state.store.release_status(&id).await {
-            tracing::warn!(error = %e, "could not release status entries");
-        }
-    };
     let secured = match sign::secure(
         &state.vc.engine,
         &prepared,
@@ -212,7 +223,7 @@ pub async fn issue_credential(
     {
         Ok(s) => s,
         Err(e) => {
-            release(state.clone(), record_id.clone()).await;
+            discard(state, &record_id).await;
             return Err(sign_error(e));
         }
     };
@@ -222,7 +233,7 @@ pub async fn issue_credential(
         .unwrap_or_default()
         .to_owned();
     let record = IssuedCredential {
-        id: record_id.clone(),
+        id: record_id,
         org_id: org.id.clone(),
         credential_id: credential_id.clone(),
         format: format.storage_format().to_owned(),
@@ -246,24 +257,42 @@ pub async fn issue_credential(
             "reference": record.reference,
         })),
     );
+    Ok(Signed {
+        record,
+        audit,
+        response: secured.response,
+    })
+}
+
+/// Checks, assigns status entries, signs and stores one credential, with
+/// its audit line. Nothing is left half-issued: status entries of a
+/// credential that fails are released.
+pub async fn issue_credential(
+    state: &AppState,
+    org: &Organisation,
+    actor: &Actor,
+    input: IssueInput,
+) -> Result<Issued, ApiError> {
+    let Signed {
+        record,
+        audit,
+        response,
+    } = sign_credential(state, org, actor, input).await?;
     match state.store.insert_issued_credential(&record, &audit).await {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => {
-            release(state.clone(), record_id).await;
+            discard(state, &record.id).await;
             return Err(ApiError::conflict(
                 "A credential with this id or reference was already issued.",
             ));
         }
         Err(e) => {
-            release(state.clone(), record_id).await;
+            discard(state, &record.id).await;
             return Err(e.into());
         }
     }
     tracing::info!(credential = %record.id, format = record.format, "credential issued");
-    Ok(Issued {
-        record,
-        response: secured.response,
-    })
+    Ok(Issued { record, response })
 }
 
 pub fn sign_error(e: SignError) -> ApiError {

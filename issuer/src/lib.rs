@@ -16,9 +16,17 @@
 //! | `GET /orgs/{slug}/audit` | admin, or an API key of that organisation |
 //! | `POST /credentials/issue` | an organisation API key (issues as that organisation) |
 //! | `GET /contexts/atout/v1` | anyone |
+//! | `POST /orgs/{slug}/offers` | that organisation's API key |
+//! | `GET /orgs/{slug}/offers[/{id}]`, `DELETE /orgs/{slug}/offers/{id}` | admin, or an API key of that organisation |
+//! | `GET /offers/{token}[/qr.svg, /qr.png]` | anyone holding the offer link |
+//! | `GET /wallet/offers[/{token}]`, `POST /wallet/offers/{token}/accept`, `.../decline` | a logged-in citizen |
+//! | `GET /.well-known/openid-credential-issuer`, `GET /.well-known/oauth-authorization-server` | anyone |
+//! | `GET /oid4vci/credential-offer/{code}`, `POST /oid4vci/token`, `POST /oid4vci/nonce`, `POST /oid4vci/credential` | OpenID4VCI wallets (pre-authorized code, access token) |
 
 pub mod batches;
 pub mod credentials;
+pub mod offers;
+pub mod oid4vci;
 pub mod orgs;
 pub mod registry;
 pub mod status;
@@ -35,4 +43,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(templates::router())
         .merge(registry::router())
         .merge(batches::router())
+        .merge(offers::router())
+        .merge(oid4vci::router())
 }

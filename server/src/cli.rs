@@ -621,15 +621,19 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let running = Running::start(app, listen, metrics).await?;
     // Batches left running by a previous process (crash, restart).
     let outbox = (resume.store.clone(), resume.clock.clone());
+    let vault = resume.vault.clone();
     tokio::spawn(atout_issuer::batches::resume_forever(resume));
     // Mail queued in the outbox (verification and reset links, offers).
     let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
         .map_err(|e| anyhow::anyhow!("mail: {e}"))?;
     tokio::spawn(atout_core::mail::run_outbox(
-        outbox.0,
-        outbox.1,
+        outbox.0.clone(),
+        outbox.1.clone(),
         Arc::new(mailer),
     ));
+    // Objects of the document vault left without a row (a crash between
+    // storing a file and recording it).
+    tokio::spawn(atout_core::vault::sweep_forever(vault, outbox.0, outbox.1));
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
     use std::io::Write as _;

@@ -32,6 +32,7 @@ async fn every_route_states_who_may_call_it() {
     let any_org_key = &[OtherOrgKey, OwnOrgKey][..];
     // Citizens' routes: none of this table's callers is a citizen.
     let citizen_only: &[Caller] = &[];
+    const NO_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let routes: Vec<(&str, String, Option<Value>, &[Caller])> = vec![
         ("GET", "/healthz".into(), None, public),
         ("GET", "/readyz".into(), None, public),
@@ -257,6 +258,64 @@ async fn every_route_states_who_may_call_it() {
             Some(json!({})),
             citizen_only,
         ),
+        (
+            "POST",
+            "/orgs/univ-a/offers".into(),
+            Some(json!({"templateId": "none", "subject": {}})),
+            own_key,
+        ),
+        ("GET", "/orgs/univ-a/offers".into(), None, org_or_admin),
+        ("GET", "/orgs/univ-a/offers/none".into(), None, org_or_admin),
+        (
+            "DELETE",
+            "/orgs/univ-a/offers/none".into(),
+            None,
+            org_or_admin,
+        ),
+        ("GET", format!("/offers/{NO_TOKEN}"), None, public),
+        ("GET", format!("/offers/{NO_TOKEN}/qr.svg"), None, public),
+        ("GET", format!("/offers/{NO_TOKEN}/qr.png"), None, public),
+        // Citizen routes: no organisation key or admin token gets in.
+        ("GET", "/wallet/offers".into(), None, citizen_only),
+        (
+            "GET",
+            format!("/wallet/offers/{NO_TOKEN}"),
+            None,
+            citizen_only,
+        ),
+        (
+            "POST",
+            format!("/wallet/offers/{NO_TOKEN}/accept"),
+            None,
+            citizen_only,
+        ),
+        (
+            "POST",
+            format!("/wallet/offers/{NO_TOKEN}/decline"),
+            None,
+            citizen_only,
+        ),
+        // OpenID4VCI: public metadata and nonces, codes and access tokens
+        // of their own (checked in tests/it/oid4vci.rs).
+        (
+            "GET",
+            "/.well-known/openid-credential-issuer".into(),
+            None,
+            public,
+        ),
+        (
+            "GET",
+            "/.well-known/oauth-authorization-server".into(),
+            None,
+            public,
+        ),
+        (
+            "GET",
+            format!("/oid4vci/credential-offer/{NO_TOKEN}"),
+            None,
+            public,
+        ),
+        ("POST", "/oid4vci/nonce".into(), None, public),
         ("GET", "/orgs/univ-a/credentials".into(), None, org_or_admin),
         (
             "GET",

@@ -14,6 +14,8 @@ mod documents;
 mod http;
 mod interop;
 mod issue;
+mod offers;
+mod oid4vci;
 mod passkeys;
 mod registry;
 mod seed;

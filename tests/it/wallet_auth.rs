@@ -93,6 +93,18 @@ fn routes() -> Vec<Row> {
         ),
         row("DELETE", "/wallet/entries/{entry_del}", None, true),
         row("GET", "/wallet/timeline", None, false),
+        // Offers: a link offer is for whoever holds the link, so another
+        // citizen previews it too (email offers: see tests/it/offers.rs).
+        row("GET", "/wallet/offers", None, false),
+        row("GET", "/wallet/offers/{offer}", None, false),
+        row("POST", "/wallet/offers/{offer_accept}/accept", None, false),
+        row(
+            "POST",
+            "/wallet/offers/{offer_decline}/decline",
+            None,
+            false,
+        ),
+        row("GET", "/wallet/offers/{email_offer}", None, true),
         // The document vault. (The upload's JSON body gets 415 from the
         // owner: the table checks who gets in, documents.rs the uploads.)
         row("POST", "/wallet/documents", Some(json!({})), false),
@@ -176,6 +188,42 @@ async fn fixture(app: &TestApp) -> Fixture {
         let entry: Value = res.json().await.unwrap();
         ids.insert(name, entry["id"].as_str().unwrap().to_owned());
     }
+    let template = app
+        .post_json(
+            "/orgs/univ/templates",
+            Some(&org_key),
+            &crate::offers::diploma_template(),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let offer = |email: Option<&str>| {
+        let mut body = json!({"templateId": template, "subject": crate::offers::graduate()});
+        if let Some(e) = email {
+            body["email"] = json!(e);
+        }
+        let org_key = org_key.clone();
+        async move {
+            let res = app
+                .post_json("/orgs/univ/offers", Some(&org_key), &body)
+                .await;
+            assert_eq!(res.status(), 201);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    for name in ["offer", "offer_accept", "offer_decline"] {
+        let created = offer(None).await;
+        ids.insert(name, crate::offers::token_of(&created));
+    }
+    // An offer addressed to the owner's (verified) email, named by its id:
+    // unknown (404) to anyone else.
+    crate::offers::verify_email(app, "owner@example.org").await;
+    let created = offer(Some("owner@example.org")).await;
+    ids.insert("email_offer", created["id"].as_str().unwrap().to_owned());
     let document = crate::documents::stored(
         crate::documents::upload(app, &owner, "owner.pdf", None, &crate::documents::pdf(0)).await,
     )

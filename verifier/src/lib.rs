@@ -12,7 +12,8 @@ pub mod api;
 pub mod engine;
 pub mod i18n;
 pub mod page;
-pub mod qr;
+/// QR codes (shared with the issuer: offer links).
+pub use atout_web::qr;
 pub mod registry;
 pub mod registry_api;
 pub mod report;

@@ -2,7 +2,7 @@
 //! RFC 9457 problems ([`ApiError`]) for every error, extractor wrappers whose
 //! rejections are problems too, request ids, tracing spans that carry the
 //! route template (never the raw URI), security headers, Prometheus metrics,
-//! and authentication ([`auth::Principal`]).
+//! authentication ([`auth::Principal`]), and QR codes of links ([`qr`]).
 
 pub mod auth;
 pub mod check;
@@ -10,6 +10,7 @@ pub mod extract;
 pub mod metrics;
 pub mod middleware;
 pub mod problem;
+pub mod qr;
 pub mod state;
 
 pub use extract::{Json, Path, Query};

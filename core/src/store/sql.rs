@@ -454,7 +454,7 @@ macro_rules! sql_store {
             }
 
             /// Stores signed credentials verbatim (multi-row INSERTs).
-            async fn insert_credentials<'c>(
+            pub(super) async fn insert_credentials<'c>(
                 tx: &mut sqlx::Transaction<'c, $db>,
                 credentials: &[&IssuedCredential],
             ) -> StoreResult<()> {

@@ -1,5 +1,6 @@
-//! QR codes of verification links, as SVG (vector: crisp at any print size)
-//! and PNG (integer module scaling, no smoothing, 1 bit per pixel).
+//! QR codes of links (verification links, credential offers), as SVG
+//! (vector: crisp at any print size) and PNG (integer module scaling, no
+//! smoothing, 1 bit per pixel).
 //!
 //! Error correction level M (15 % of the code can be damaged), with the
 //! standard quiet zone of four modules on every side.
