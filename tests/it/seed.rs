@@ -1,15 +1,11 @@
 //! `atout dev seed`: synthetic citizens whose wallets work like real ones.
 
 use crate::common::*;
-use atout_core::clock::Clock as _;
 use serde_json::Value;
 
 #[tokio::test]
 async fn seeded_citizens_have_entries_and_a_verified_credential() {
     let app = TestApp::spawn().await;
-    // The binary runs on the system clock: the server follows it, so the
-    // seeded credentials are valid now.
-    app.clock.set(atout_core::clock::SystemClock.now());
     let tokens = app.data_dir.join("tokens.txt");
     let out = app
         .command()

@@ -289,7 +289,7 @@ fn capitalised(text: &str) -> String {
 /// Where the file's bytes come from.
 enum Source {
     Raw(axum::body::BodyDataStream),
-    Part(multer::Field<'static>),
+    Part(Box<multer::Field<'static>>),
 }
 
 impl Source {
@@ -534,7 +534,7 @@ async fn upload_document(
                             if name.is_none() {
                                 name = field.file_name().map(str::to_owned);
                             }
-                            let mut source = Source::Part(field);
+                            let mut source = Source::Part(Box::new(field));
                             stored = Some(
                                 receive(
                                     &state.vault,
