@@ -347,6 +347,21 @@ const SEED_CHUNK: usize = 400;
 macro_rules! citizen_sql {
     ($name:ident, $db:ty) => {
         impl $name {
+            /// The citizen whose `column` (a fixed column name, never
+            /// input) equals `value`.
+            async fn citizen_where(
+                &self,
+                column: &'static str,
+                value: &str,
+            ) -> StoreResult<Option<CitizenRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE {column} = $1"
+                ))
+                .bind(value)
+                .fetch_optional(self.pool())
+                .await?)
+            }
+
             pub(super) async fn tx_insert_token(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 t: &EmailToken,
@@ -455,30 +470,15 @@ macro_rules! citizen_sql {
             }
 
             async fn citizen_by_email(&self, email: &str) -> StoreResult<Option<CitizenRecord>> {
-                Ok(sqlx::query_as(&format!(
-                    "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE email = $1"
-                ))
-                .bind(email)
-                .fetch_optional(self.pool())
-                .await?)
+                self.citizen_where("email", email).await
             }
 
             async fn citizen_by_id(&self, id: &str) -> StoreResult<Option<CitizenRecord>> {
-                Ok(sqlx::query_as(&format!(
-                    "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?)
+                self.citizen_where("id", id).await
             }
 
             async fn citizen_by_holder_did(&self, did: &str) -> StoreResult<Option<CitizenRecord>> {
-                Ok(sqlx::query_as(&format!(
-                    "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE holder_did = $1"
-                ))
-                .bind(did)
-                .fetch_optional(self.pool())
-                .await?)
+                self.citizen_where("holder_did", did).await
             }
 
             async fn count_citizens(&self) -> StoreResult<i64> {

@@ -252,6 +252,21 @@ fn state_condition(state: Option<&str>) -> &'static str {
 macro_rules! offer_sql {
     ($name:ident, $db:ty) => {
         impl $name {
+            /// The offer whose `column` (a fixed column name, never input)
+            /// equals `value`.
+            async fn offer_where(
+                &self,
+                column: &'static str,
+                value: &str,
+            ) -> StoreResult<Option<OfferRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {OFFER_COLUMNS} FROM offers WHERE {column} = $1"
+                ))
+                .bind(value)
+                .fetch_optional(self.pool())
+                .await?)
+            }
+
             async fn tx_offer_accepted(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 credential: &IssuedCredential,
@@ -319,28 +334,15 @@ macro_rules! offer_sql {
             }
 
             async fn offer_by_id(&self, id: &str) -> StoreResult<Option<OfferRecord>> {
-                Ok(sqlx::query_as(&format!("SELECT {OFFER_COLUMNS} FROM offers WHERE id = $1"))
-                    .bind(id)
-                    .fetch_optional(self.pool())
-                    .await?)
+                self.offer_where("id", id).await
             }
 
             async fn offer_by_token(&self, token_hash: &str) -> StoreResult<Option<OfferRecord>> {
-                Ok(sqlx::query_as(&format!(
-                    "SELECT {OFFER_COLUMNS} FROM offers WHERE token_hash = $1"
-                ))
-                .bind(token_hash)
-                .fetch_optional(self.pool())
-                .await?)
+                self.offer_where("token_hash", token_hash).await
             }
 
             async fn offer_by_pre_auth(&self, pre_auth_hash: &str) -> StoreResult<Option<OfferRecord>> {
-                Ok(sqlx::query_as(&format!(
-                    "SELECT {OFFER_COLUMNS} FROM offers WHERE pre_auth_hash = $1"
-                ))
-                .bind(pre_auth_hash)
-                .fetch_optional(self.pool())
-                .await?)
+                self.offer_where("pre_auth_hash", pre_auth_hash).await
             }
 
             async fn list_offers(
