@@ -110,6 +110,15 @@ impl MasterKey {
         Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(self.raw.expose_secret()))
     }
 
+    /// A key for one purpose, derived from this one (HMAC-SHA256 of the
+    /// purpose under this key): what it seals, this key cannot open, and
+    /// the other way round.
+    pub fn derive(&self, purpose: &str) -> Self {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.raw.expose_secret());
+        let tag = ring::hmac::sign(&key, purpose.as_bytes());
+        Self::from_bytes(tag.as_ref()).expect("HMAC-SHA256 gives 32 bytes")
+    }
+
     /// Encrypts `plaintext`, binding it to `aad` (e.g. the row it belongs to).
     /// Output: version byte, 96-bit random nonce, ciphertext and tag.
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {

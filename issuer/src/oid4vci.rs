@@ -16,7 +16,11 @@
 //! carries a pre-authorized code (32 random bytes); the token endpoint
 //! exchanges it once, within the offer's lifetime, for an access token that
 //! lives five minutes and issues one credential. Nonces (`c_nonce`) are
-//! single use and live five minutes. Every secret is stored as SHA-256.
+//! single use and live five minutes; handing one out writes nothing (the
+//! nonce is its expiry sealed under a key derived from the master key), so
+//! the public nonce endpoint cannot be used to fill the database: a nonce
+//! is recorded only when an authenticated wallet spends it. Every secret
+//! is stored as SHA-256.
 //!
 //! The key proof is a JWT (`typ: openid4vci-proof+jwt`, `alg` EdDSA or
 //! ES256, `kid` a did:key verification method) over the issuer's
@@ -514,16 +518,32 @@ async fn token(
     responses((status = 200, description = "`{c_nonce}`, `Cache-Control: no-store`", content_type = "application/json", body = Object))
 )]
 async fn nonce(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let nonce = random_token(32).map_err(ApiError::internal)?;
-    let now = state.clock.now();
-    state
-        .store
-        .create_nonce(&sha256_hex(nonce.as_bytes()), now + NONCE_TTL, now)
-        .await?;
+    let expires_at = state.clock.now() + NONCE_TTL;
+    let sealed = state
+        .c_nonce_key
+        .seal(&expires_at.timestamp().to_be_bytes(), C_NONCE_AAD)
+        .map_err(ApiError::internal)?;
+    let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed);
     Ok(no_store_json(
         StatusCode::OK,
         json!({ "c_nonce": nonce }).to_string(),
     ))
+}
+
+/// Associated data of sealed nonces.
+const C_NONCE_AAD: &[u8] = b"atout oid4vci c_nonce";
+
+/// The expiry sealed in a nonce of ours; `None` for anything else.
+fn nonce_expiry(state: &AppState, nonce: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    if nonce.len() > 200 {
+        return None;
+    }
+    let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(nonce)
+        .ok()?;
+    let plain = state.c_nonce_key.open(&sealed, C_NONCE_AAD).ok()?;
+    let seconds = i64::from_be_bytes(plain.as_slice().try_into().ok()?);
+    chrono::DateTime::from_timestamp(seconds, 0)
 }
 
 fn bearer_token(headers: &HeaderMap) -> Result<&str, OAuthError> {
@@ -754,11 +774,16 @@ async fn credential(
         }
     };
     let proof = check_proof(&jwt, &issuer_id(&state), now)?;
-    if !state
-        .store
-        .use_nonce(&sha256_hex(proof.nonce.as_bytes()), now)
-        .await?
-    {
+    let spent = match nonce_expiry(&state, &proof.nonce) {
+        Some(expires_at) if expires_at > now => {
+            state
+                .store
+                .spend_nonce(&sha256_hex(proof.nonce.as_bytes()), expires_at, now)
+                .await?
+        }
+        _ => false,
+    };
+    if !spent {
         return Err(OAuthError::new(
             "invalid_nonce",
             "The proof's nonce is unknown, expired or already used: get a new one.",

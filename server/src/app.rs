@@ -27,6 +27,8 @@ pub struct Context {
     pub store: Arc<dyn Store>,
     pub orgs: Arc<Orgs>,
     pub citizens: Arc<atout_core::citizens::Citizens>,
+    /// Seals OpenID4VCI nonces (derived from the master key).
+    pub c_nonce_key: Arc<atout_core::crypto::MasterKey>,
 }
 
 impl Context {
@@ -78,6 +80,7 @@ impl Context {
             )
         })?;
         orgs.ensure_platform_key().await?;
+        let c_nonce_key = Arc::new(master.derive(C_NONCE_PURPOSE));
         let citizens = Arc::new(atout_core::citizens::Citizens::new(
             store.clone(),
             clock.clone(),
@@ -91,9 +94,13 @@ impl Context {
             store,
             orgs,
             citizens,
+            c_nonce_key,
         })
     }
 }
+
+/// What the key sealing OpenID4VCI nonces is derived for.
+const C_NONCE_PURPOSE: &str = "atout/oid4vci/c_nonce/v1";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -199,6 +206,7 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
             verifier.verifier.clone(),
         )),
         vault,
+        c_nonce_key: ctx.c_nonce_key.clone(),
     };
     let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {

@@ -174,12 +174,12 @@ async fn citizen(app: &TestApp, email: &str) -> atout_core::store::CitizenRecord
     app.store().citizen_by_email(email).await.unwrap().unwrap()
 }
 
-fn documents_dir(app: &TestApp) -> PathBuf {
+pub fn documents_dir(app: &TestApp) -> PathBuf {
     app.data_dir.join("documents")
 }
 
 /// Every file under the document folder.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;

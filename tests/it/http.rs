@@ -362,6 +362,13 @@ async fn every_route_states_who_may_call_it() {
             None,
             citizen_only,
         ),
+        ("GET", "/wallet/export".into(), None, citizen_only),
+        (
+            "POST",
+            "/wallet/import".into(),
+            Some(json!({})),
+            citizen_only,
+        ),
     ];
     for (method, path, body, allowed) in &routes {
         for caller in [Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin] {

@@ -1171,3 +1171,70 @@ async fn concurrent_credential_requests_with_one_token_issue_once() {
     assert_eq!(crate::offers::count_rows(app, "status_entries").await, 2);
     s.app.stop().await;
 }
+
+#[tokio::test]
+async fn nonces_are_sealed_not_stored_and_spent_once() {
+    let s = Setup::new(&[]).await;
+    let app = &s.app;
+    let created = s.offer(json!({})).await;
+    let issuer = discover(app, created["openid4vci"]["offerUri"].as_str().unwrap()).await;
+    let aud = issuer.credential_issuer.clone();
+    let holder = Holder::ed25519();
+    let request = |proof: String| json!({"credential_configuration_id": "atout_ldp_vc", "proofs": {"jwt": [proof]}});
+    crate::store::raw_exec(&app.db, "DELETE FROM oid4vci_nonces")
+        .await
+        .unwrap();
+
+    // Anyone may ask for nonces: each is different, and none is written.
+    let mut nonces = std::collections::HashSet::new();
+    for _ in 0..50 {
+        nonces.insert(fresh_nonce(app, &issuer).await);
+    }
+    assert_eq!(nonces.len(), 50);
+    let stored = crate::store::raw_exec(&app.db, "DELETE FROM oid4vci_nonces")
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "handing out nonces wrote rows");
+
+    // A sealed nonce altered by one character is not ours.
+    let nonce = nonces.iter().next().unwrap().clone();
+    let mut altered = nonce.clone().into_bytes();
+    let i = altered.len() / 2;
+    altered[i] = if altered[i] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).unwrap();
+    let access = access_token(app, &issuer, None).await;
+    let res = credential_request(
+        app,
+        &issuer,
+        Some(&access),
+        &request(holder.proof(&aud, &altered, now(app))),
+    )
+    .await;
+    assert_oauth_error(res, 400, "invalid_nonce").await;
+
+    // Spent once: one row, until it would have expired anyway.
+    let res = credential_request(
+        app,
+        &issuer,
+        Some(&access),
+        &request(holder.proof(&aud, &nonce, now(app))),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let created = s.offer(json!({})).await;
+    let again = discover(app, created["openid4vci"]["offerUri"].as_str().unwrap()).await;
+    let access = access_token(app, &again, None).await;
+    let res = credential_request(
+        app,
+        &again,
+        Some(&access),
+        &request(holder.proof(&aud, &nonce, now(app))),
+    )
+    .await;
+    assert_oauth_error(res, 400, "invalid_nonce").await;
+    let stored = crate::store::raw_exec(&app.db, "DELETE FROM oid4vci_nonces")
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    s.app.stop().await;
+}

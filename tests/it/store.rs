@@ -59,7 +59,7 @@ fn audit(org_id: Option<&str>, action: &str) -> NewAuditEntry {
     )
 }
 
-async fn raw_exec(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
+pub async fn raw_exec(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
     use sqlx::Connection;
     if db.is_postgres() {
         let mut c = sqlx::PgConnection::connect(&db.url).await?;

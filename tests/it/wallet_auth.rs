@@ -124,6 +124,10 @@ fn routes() -> Vec<Row> {
             None,
             true,
         ),
+        row("GET", "/wallet/export", None, false),
+        // The owner's JSON body gets 415: the table checks who gets in,
+        // archive.rs the archives.
+        row("POST", "/wallet/import", Some(json!({})), false),
         // Last: erases the owner's document.
         row("DELETE", "/wallet/documents/{document}", None, true),
     ]

@@ -221,7 +221,7 @@ fn too_large(max: u64) -> ApiError {
     .with("maxBytes", max)
 }
 
-fn over_quota(used: i64, quota: u64) -> ApiError {
+pub(crate) fn over_quota(used: i64, quota: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "quota-exceeded",
@@ -287,9 +287,11 @@ fn capitalised(text: &str) -> String {
 }
 
 /// Where the file's bytes come from.
-enum Source {
+pub(crate) enum Source {
     Raw(axum::body::BodyDataStream),
     Part(Box<multer::Field<'static>>),
+    /// A file of an imported archive (`crate::archive`).
+    Stream(futures_util::stream::BoxStream<'static, Result<Bytes, ApiError>>),
 }
 
 impl Source {
@@ -304,6 +306,7 @@ impl Source {
                 .detail(clip(&e.to_string()))
             }),
             Self::Part(field) => field.chunk().await.map_err(multipart_error),
+            Self::Stream(stream) => stream.next().await.transpose(),
         }
     }
 }
@@ -343,10 +346,10 @@ fn multipart_error(e: multer::Error) -> ApiError {
 }
 
 /// The limits of one upload.
-struct Limits {
-    max: u64,
-    quota: u64,
-    used: i64,
+pub(crate) struct Limits {
+    pub max: u64,
+    pub quota: u64,
+    pub used: i64,
 }
 
 impl Limits {
@@ -365,7 +368,7 @@ impl Limits {
 
 /// Reads, sniffs, encrypts and stores one file. On any error nothing is
 /// left in the object store.
-async fn receive(
+pub(crate) async fn receive(
     vault: &Vault,
     document_id: &str,
     file_key: &[u8],

@@ -76,7 +76,7 @@ impl EntryKind {
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         [
             Self::Experience,
             Self::Education,
@@ -494,19 +494,19 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
 
 /// The entry's fields, checked. `holding_id` is checked by the store
 /// (it must be the citizen's, at the moment of writing).
-struct Fields {
-    title: String,
-    organisation: Option<String>,
-    place: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    description: Option<String>,
-    details: Details,
-    holding_id: Option<String>,
+pub(crate) struct Fields {
+    pub(crate) title: String,
+    pub(crate) organisation: Option<String>,
+    pub(crate) place: Option<String>,
+    pub(crate) start_date: Option<String>,
+    pub(crate) end_date: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) details: Details,
+    pub(crate) holding_id: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn check_fields(
+pub(crate) fn check_fields(
     kind: EntryKind,
     title: String,
     organisation: Option<String>,

@@ -444,7 +444,7 @@ fn media(headers: &HeaderMap) -> Result<Media, ApiError> {
 
 /// Refuses JSON whose objects repeat a member: readers disagree on which
 /// one counts (the signature could cover one and a display show the other).
-fn duplicate_member(text: &str) -> Result<(), String> {
+pub(crate) fn duplicate_member(text: &str) -> Result<(), String> {
     use serde::de::{self, Deserializer as _, MapAccess, SeqAccess, Visitor};
     struct Walk;
     impl<'de> de::Deserialize<'de> for Walk {

@@ -13,11 +13,15 @@
 //! * [`documents`]: the encrypted document vault, and documents attached
 //!   to entries.
 //! * [`passkeys`]: WebAuthn passkeys as a second way in.
+//! * [`archive`]: export and import of everything as one ZIP archive
+//!   (entries as JSON Resume: [`jsonresume`]).
 
 pub mod accounts;
+pub mod archive;
 pub mod documents;
 pub mod entries;
 pub mod holdings;
+pub mod jsonresume;
 pub mod passkeys;
 pub mod timeline;
 
@@ -34,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(entries::router())
         .merge(timeline::router())
         .merge(documents::router())
+        .merge(archive::router())
 }
 
 /// What an account's erasure must clean up outside the database, read

@@ -29,4 +29,7 @@ pub struct AppState {
     pub checker: Arc<dyn crate::check::CredentialCheck>,
     /// The document vault's object store.
     pub vault: Arc<atout_core::vault::Vault>,
+    /// Seals OpenID4VCI nonces, so that handing one out writes nothing
+    /// (derived from the master key: every instance accepts every other's).
+    pub c_nonce_key: Arc<atout_core::crypto::MasterKey>,
 }

@@ -130,28 +130,30 @@ macro_rules! document_sql {
                         .await?;
                 Ok(found.is_some())
             }
-        }
 
-        #[async_trait::async_trait]
-        impl DocumentStore for $name {
-            async fn insert_document(&self, d: &DocumentRecord, quota: i64) -> StoreResult<DocumentInsert> {
-                let mut tx = self.write().await?;
-                // Locks the citizen's row on PostgreSQL (SQLite's
-                // BEGIN IMMEDIATE already serialises writers), so that the
-                // sum below stays true until commit.
+            /// Bytes the citizen's documents weigh, with the citizen's row
+            /// locked on PostgreSQL (SQLite's BEGIN IMMEDIATE already
+            /// serialises writers), so that the sum stays true until commit.
+            pub(super) async fn tx_documents_used(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                citizen_id: &str,
+            ) -> StoreResult<i64> {
                 sqlx::query("UPDATE citizens SET updated_at = updated_at WHERE id = $1")
-                    .bind(&d.citizen_id)
-                    .execute(&mut *tx)
+                    .bind(citizen_id)
+                    .execute(&mut **tx)
                     .await?;
-                let used: i64 = sqlx::query_scalar(
+                Ok(sqlx::query_scalar(
                     "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM documents WHERE citizen_id = $1",
                 )
-                .bind(&d.citizen_id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if used.saturating_add(d.size) > quota {
-                    return Ok(DocumentInsert::OverQuota { used });
-                }
+                .bind(citizen_id)
+                .fetch_one(&mut **tx)
+                .await?)
+            }
+
+            pub(super) async fn tx_insert_document(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                d: &DocumentRecord,
+            ) -> StoreResult<()> {
                 sqlx::query(&format!(
                     "INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
                 ))
@@ -164,9 +166,22 @@ macro_rules! document_sql {
                 .bind(&d.object_key)
                 .bind(&d.wrapped_key)
                 .bind(d.created_at)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "this document exists"))?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl DocumentStore for $name {
+            async fn insert_document(&self, d: &DocumentRecord, quota: i64) -> StoreResult<DocumentInsert> {
+                let mut tx = self.write().await?;
+                let used = Self::tx_documents_used(&mut tx, &d.citizen_id).await?;
+                if used.saturating_add(d.size) > quota {
+                    return Ok(DocumentInsert::OverQuota { used });
+                }
+                Self::tx_insert_document(&mut tx, d).await?;
                 tx.commit().await?;
                 Ok(DocumentInsert::Stored)
             }

@@ -12,6 +12,7 @@
 //! and writes it in the same transaction: no change without its record, no
 //! record without its change.
 
+mod archive;
 mod citizens;
 mod documents;
 mod offers;
@@ -23,6 +24,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+pub use archive::*;
 pub use citizens::*;
 pub use documents::*;
 pub use offers::*;
@@ -428,7 +430,7 @@ pub struct RegistryDiff {
 
 #[async_trait::async_trait]
 pub trait Store:
-    CitizenStore + DocumentStore + OfferStore + WalletStore + Send + Sync + 'static
+    ArchiveStore + CitizenStore + DocumentStore + OfferStore + WalletStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;

@@ -205,15 +205,17 @@ pub trait OfferStore: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<OfferRecord>>;
-    /// Stores a nonce (and forgets expired ones).
-    async fn create_nonce(
+    /// Records a nonce as spent until `expires_at` (when it could no
+    /// longer be used anyway), forgetting those past their expiry: true
+    /// the first time, false if it was spent already. Nonces are handed
+    /// out without being stored (they are sealed), so the table
+    /// `oid4vci_nonces` holds only nonces spent by authenticated wallets.
+    async fn spend_nonce(
         &self,
         nonce_hash: &str,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// Consumes a live nonce: true once.
-    async fn use_nonce(&self, nonce_hash: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    ) -> StoreResult<bool>;
     /// In one transaction: uses the access token, marks its offer accepted
     /// (channel `oid4vci`), records the issued credential and the audit
     /// lines. False (and nothing written) if the token or offer was already
@@ -595,40 +597,29 @@ macro_rules! offer_sql {
                 .await?)
             }
 
-            async fn create_nonce(
+            async fn spend_nonce(
                 &self,
                 nonce_hash: &str,
                 expires_at: DateTime<Utc>,
                 now: DateTime<Utc>,
-            ) -> StoreResult<()> {
+            ) -> StoreResult<bool> {
                 let mut tx = self.write().await?;
                 sqlx::query("DELETE FROM oid4vci_nonces WHERE expires_at <= $1")
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("INSERT INTO oid4vci_nonces (nonce_hash, expires_at) VALUES ($1, $2)")
-                    .bind(nonce_hash)
-                    .bind(expires_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::from_sqlx(e, "nonce collision"))?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn use_nonce(&self, nonce_hash: &str, now: DateTime<Utc>) -> StoreResult<bool> {
-                let mut tx = self.write().await?;
-                let used = sqlx::query(
-                    "DELETE FROM oid4vci_nonces WHERE nonce_hash = $1 AND expires_at > $2",
+                let fresh = sqlx::query(
+                    "INSERT INTO oid4vci_nonces (nonce_hash, expires_at) VALUES ($1, $2) \
+                     ON CONFLICT (nonce_hash) DO NOTHING",
                 )
                 .bind(nonce_hash)
-                .bind(now)
+                .bind(expires_at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
                     > 0;
                 tx.commit().await?;
-                Ok(used)
+                Ok(fresh)
             }
 
             async fn complete_oid4vci(
