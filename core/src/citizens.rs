@@ -177,7 +177,9 @@ impl Citizens {
             .map_err(|e| AccountError::Hash(e.to_string()))?
     }
 
-    async fn verify(
+    /// Checks a secret (password, share PIN) against its argon2id hash, on
+    /// the blocking pool.
+    pub async fn verify_secret(
         &self,
         password: Zeroizing<String>,
         hash: String,
@@ -408,7 +410,7 @@ impl Citizens {
         let hash = citizen
             .as_ref()
             .map_or_else(|| self.dummy_hash.clone(), |c| c.password_hash.clone());
-        let ok = self.verify(password, hash).await?;
+        let ok = self.verify_secret(password, hash).await?;
         match citizen {
             Some(c) if ok => {
                 if failures > 0 {
@@ -489,7 +491,10 @@ impl Citizens {
         keep_session: &str,
     ) -> Result<(), AccountError> {
         check_password(&new)?;
-        if !self.verify(current, citizen.password_hash.clone()).await? {
+        if !self
+            .verify_secret(current, citizen.password_hash.clone())
+            .await?
+        {
             return Err(AccountError::BadCredentials);
         }
         let hash = self.hash(new).await?;
@@ -507,7 +512,10 @@ impl Citizens {
         citizen: &CitizenRecord,
         password: Zeroizing<String>,
     ) -> Result<(), AccountError> {
-        if !self.verify(password, citizen.password_hash.clone()).await? {
+        if !self
+            .verify_secret(password, citizen.password_hash.clone())
+            .await?
+        {
             return Err(AccountError::BadCredentials);
         }
         if !self.store.delete_citizen(&citizen.id).await? {

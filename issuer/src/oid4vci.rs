@@ -520,7 +520,7 @@ async fn token(
 async fn nonce(State(state): State<AppState>) -> Result<Response, ApiError> {
     let expires_at = state.clock.now() + NONCE_TTL;
     let sealed = state
-        .c_nonce_key
+        .token_key
         .seal(&expires_at.timestamp().to_be_bytes(), C_NONCE_AAD)
         .map_err(ApiError::internal)?;
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed);
@@ -541,7 +541,7 @@ fn nonce_expiry(state: &AppState, nonce: &str) -> Option<chrono::DateTime<chrono
     let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(nonce)
         .ok()?;
-    let plain = state.c_nonce_key.open(&sealed, C_NONCE_AAD).ok()?;
+    let plain = state.token_key.open(&sealed, C_NONCE_AAD).ok()?;
     let seconds = i64::from_be_bytes(plain.as_slice().try_into().ok()?);
     chrono::DateTime::from_timestamp(seconds, 0)
 }

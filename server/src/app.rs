@@ -27,8 +27,8 @@ pub struct Context {
     pub store: Arc<dyn Store>,
     pub orgs: Arc<Orgs>,
     pub citizens: Arc<atout_core::citizens::Citizens>,
-    /// Seals OpenID4VCI nonces (derived from the master key).
-    pub c_nonce_key: Arc<atout_core::crypto::MasterKey>,
+    /// Seals short-lived tokens (derived from the master key).
+    pub token_key: Arc<atout_core::crypto::MasterKey>,
 }
 
 impl Context {
@@ -80,7 +80,7 @@ impl Context {
             )
         })?;
         orgs.ensure_platform_key().await?;
-        let c_nonce_key = Arc::new(master.derive(C_NONCE_PURPOSE));
+        let token_key = Arc::new(master.derive(TOKEN_KEY_PURPOSE));
         let citizens = Arc::new(atout_core::citizens::Citizens::new(
             store.clone(),
             clock.clone(),
@@ -94,13 +94,13 @@ impl Context {
             store,
             orgs,
             citizens,
-            c_nonce_key,
+            token_key,
         })
     }
 }
 
-/// What the key sealing OpenID4VCI nonces is derived for.
-const C_NONCE_PURPOSE: &str = "atout/oid4vci/c_nonce/v1";
+/// What the key sealing short-lived tokens is derived for.
+const TOKEN_KEY_PURPOSE: &str = "atout/short-lived-tokens/v1";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -126,6 +126,7 @@ const C_NONCE_PURPOSE: &str = "atout/oid4vci/c_nonce/v1";
         (name = "accounts", description = "Citizens' accounts and sessions"),
         (name = "wallet", description = "A citizen's credentials, entries and timeline (the citizen only)"),
         (name = "documents", description = "A citizen's document vault (the citizen only)"),
+        (name = "shares", description = "Links to chosen credentials, entries and documents (the citizen; the link's holder for /s/...)"),
         (name = "offers", description = "Credential offers from organisations to citizens"),
         (name = "openid4vci", description = "OpenID for Verifiable Credential Issuance 1.0"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
@@ -180,7 +181,7 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         web,
     ));
     let vc = Arc::new(atout_vc::Vc::new(ctx.config.base())?);
-    let verifier = verifier_state(&ctx, vc.clone(), resolver.clone())?;
+    let mut verifier = verifier_state(&ctx, vc.clone(), resolver.clone())?;
     let vault = Arc::new(
         atout_core::vault::Vault::from_url(&ctx.config.wallet.object_store_url)
             .map_err(|e| anyhow::anyhow!("document vault: {e}"))?,
@@ -206,8 +207,12 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
             verifier.verifier.clone(),
         )),
         vault,
-        c_nonce_key: ctx.c_nonce_key.clone(),
+        token_key: ctx.token_key.clone(),
+        share_guesses: Arc::new(atout_web::share::GuessLimiter::default()),
     };
+    verifier.shares = Some(Arc::new(atout_wallet_api::shares::Shares::new(
+        state.clone(),
+    )));
     let (router, openapi) = routes(state.clone(), verifier);
     Ok(App {
         state,
@@ -246,6 +251,8 @@ pub fn verifier_state(
         verifier: Arc::new(verifier),
         base: ctx.config.base().to_owned(),
         store: Some(ctx.store.clone()),
+        // Set once the application state exists (see `build`).
+        shares: None,
     })
 }
 

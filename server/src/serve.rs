@@ -97,8 +97,13 @@ pub async fn serve(
                 .await
         })
     });
-    let server =
-        axum::serve(listener, app.router).with_graceful_shutdown(wait_stop(stop_rx.clone()));
+    // Connection info: the peer address (rate limits of share links).
+    let server = axum::serve(
+        listener,
+        app.router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(wait_stop(stop_rx.clone()));
     let mut stop_rx2 = stop_rx.clone();
     let deadline = async move {
         let _ = stop_rx2.wait_for(|stopped| *stopped).await;

@@ -207,6 +207,8 @@ pub async fn build_verifier_only(
         verifier: verifier.clone(),
         base: config.base().to_owned(),
         store: store.clone(),
+        // Shares live in the wallet: not on a verifier deployed alone.
+        shares: None,
     };
     let (router, openapi) = OpenApiRouter::new()
         .merge(atout_verifier::router(state))

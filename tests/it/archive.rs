@@ -9,7 +9,7 @@ use crate::verify::Issuer;
 use serde_json::{json, Value};
 use std::io::{Cursor, Read, Write};
 
-async fn accredit(issuer: &Issuer) {
+pub async fn accredit(issuer: &Issuer) {
     let path = format!(
         "/admin/registry/issuers/{}",
         issuer.did.replace('%', "%25").replace(':', "%3A")
@@ -30,7 +30,12 @@ async fn accredit(issuer: &Issuer) {
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
 }
 
-async fn import_credential(app: &TestApp, token: &str, content_type: &str, body: String) -> String {
+pub async fn import_credential(
+    app: &TestApp,
+    token: &str,
+    content_type: &str,
+    body: String,
+) -> String {
     let res = app
         .client
         .post(app.url("/wallet/holdings/import"))
@@ -47,13 +52,13 @@ async fn import_credential(app: &TestApp, token: &str, content_type: &str, body:
         .to_owned()
 }
 
-async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
+pub async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
     let res = app.get(path, Some(token)).await;
     assert_eq!(res.status(), 200, "{path}");
     res.json().await.unwrap()
 }
 
-async fn entry(app: &TestApp, token: &str, body: Value) -> String {
+pub async fn entry(app: &TestApp, token: &str, body: Value) -> String {
     let res = app.post_json("/wallet/entries", Some(token), &body).await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     res.json::<Value>().await.unwrap()["id"]

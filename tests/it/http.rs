@@ -363,6 +363,43 @@ async fn every_route_states_who_may_call_it() {
             citizen_only,
         ),
         ("GET", "/wallet/export".into(), None, citizen_only),
+        ("GET", "/wallet/shares".into(), None, citizen_only),
+        (
+            "POST",
+            "/wallet/shares".into(),
+            Some(json!({})),
+            citizen_only,
+        ),
+        ("GET", "/wallet/shares/none".into(), None, citizen_only),
+        ("DELETE", "/wallet/shares/none".into(), None, citizen_only),
+        (
+            "GET",
+            "/wallet/shares/none/accesses".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "GET",
+            "/wallet/shares/none/qr.svg".into(),
+            None,
+            citizen_only,
+        ),
+        (
+            "GET",
+            "/wallet/shares/none/qr.png".into(),
+            None,
+            citizen_only,
+        ),
+        // Share links: whoever holds one.
+        ("GET", format!("/s/{NO_TOKEN}"), None, public),
+        ("POST", format!("/s/{NO_TOKEN}"), None, public),
+        (
+            "POST",
+            format!("/s/{NO_TOKEN}/presentation"),
+            Some(json!({"challenge": "c", "domain": "d"})),
+            public,
+        ),
+        ("GET", format!("/s/{NO_TOKEN}/documents/none"), None, public),
         (
             "POST",
             "/wallet/import".into(),

@@ -20,6 +20,7 @@ mod oid4vci;
 mod passkeys;
 mod registry;
 mod seed;
+mod shares;
 mod status;
 mod store;
 mod templates;

@@ -128,6 +128,20 @@ fn routes() -> Vec<Row> {
         // The owner's JSON body gets 415: the table checks who gets in,
         // archive.rs the archives.
         row("POST", "/wallet/import", Some(json!({})), false),
+        // Shares. (Another citizen's create names the owner's things:
+        // refused as unknown, 422, and nothing learnt.)
+        row("GET", "/wallet/shares", None, false),
+        row(
+            "POST",
+            "/wallet/shares",
+            Some(json!({"label": "Pour un employeur", "entries": ["{entry}"]})),
+            false,
+        ),
+        row("GET", "/wallet/shares/{share}", None, true),
+        row("GET", "/wallet/shares/{share}/accesses", None, true),
+        row("GET", "/wallet/shares/{share}/qr.svg", None, true),
+        row("GET", "/wallet/shares/{share}/qr.png", None, true),
+        row("DELETE", "/wallet/shares/{share_del}", None, true),
         // Last: erases the owner's document.
         row("DELETE", "/wallet/documents/{document}", None, true),
     ]
@@ -233,6 +247,18 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await;
     ids.insert("document", document["id"].as_str().unwrap().to_owned());
+    for name in ["share", "share_del"] {
+        let res = app
+            .post_json(
+                "/wallet/shares",
+                Some(&owner),
+                &json!({"label": name, "entries": [ids["entry"]], "documents": [ids["document"]]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "share {name}");
+        let share: Value = res.json().await.unwrap();
+        ids.insert(name, share["id"].as_str().unwrap().to_owned());
+    }
     Fixture {
         owner,
         other,
@@ -242,11 +268,17 @@ async fn fixture(app: &TestApp) -> Fixture {
 }
 
 fn fill(path: &str, fixture: &Fixture) -> String {
-    let mut out = path.to_owned();
+    let out = fill_ids(path, fixture);
+    assert!(!out.contains('{'), "no fixture id for {path}");
+    out
+}
+
+/// Fixture ids in place of their `{name}`s.
+fn fill_ids(text: &str, fixture: &Fixture) -> String {
+    let mut out = text.to_owned();
     for (name, id) in &fixture.ids {
         out = out.replace(&format!("{{{name}}}"), id);
     }
-    assert!(!out.contains('{'), "no fixture id for {path}");
     out
 }
 
@@ -274,7 +306,8 @@ async fn only_the_owner_gets_in() {
                 ForgedSession => req.bearer_auth("atc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
             };
             if let Some(b) = &r.body {
-                req = req.json(b);
+                let body: Value = serde_json::from_str(&fill_ids(&b.to_string(), &fx)).unwrap();
+                req = req.json(&body);
             }
             let res = req.send().await.unwrap();
             let status = res.status().as_u16();

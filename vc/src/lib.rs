@@ -7,12 +7,15 @@
 //! * [`sign`]: securing a credential as Data Integrity (`eddsa-rdfc-2022`,
 //!   `ecdsa-rdfc-2019`, through ssi) or as VC-JOSE `vc+jwt` (josekit, with
 //!   the W3C Recommendation's `typ` and the credential as the payload).
+//! * [`presentation`]: presentations signed by a holder, bound to a
+//!   verifier's challenge and domain.
 //!
 //! Every call into ssi sits in `ssi_bridge`.
 
 pub mod contexts;
 pub mod jose;
 pub mod model;
+pub mod presentation;
 pub mod sign;
 pub mod ssi_bridge;
 pub mod status;

@@ -36,6 +36,9 @@ pub struct VerifierState {
     pub base: String,
     /// Read-only use: a verification link's credential.
     pub store: Option<Arc<dyn Store>>,
+    /// Shares, opened by their links (`/s/{token}`); none on a verifier
+    /// deployed alone.
+    pub shares: Option<Arc<dyn atout_web::share::SharedPortfolios>>,
 }
 
 /// The verifier's routes, with their state applied.

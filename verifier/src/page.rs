@@ -37,8 +37,11 @@ use std::sync::LazyLock;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+pub mod share;
+
 pub fn router() -> OpenApiRouter<VerifierState> {
     OpenApiRouter::new()
+        .merge(share::router())
         .routes(routes!(form_page, submit))
         .routes(routes!(token_page))
         .routes(routes!(qr_svg))
@@ -46,7 +49,7 @@ pub fn router() -> OpenApiRouter<VerifierState> {
 }
 
 /// The pages' style sheet, inlined (one request, works when saved).
-const CSS: &str = include_str!("../templates/verify.css");
+pub(crate) const CSS: &str = include_str!("../templates/verify.css");
 
 /// The pages' Content-Security-Policy: nothing but the inline style sheet
 /// (by hash), same-origin links and form posts.
@@ -70,7 +73,7 @@ fn plausible_token(token: &str) -> bool {
 
 // ----- language and page chrome ----------------------------------------
 
-fn language(query: Option<&str>, headers: &HeaderMap) -> Lang {
+pub(crate) fn language(query: Option<&str>, headers: &HeaderMap) -> Lang {
     let asked = query.and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
@@ -84,7 +87,7 @@ fn language(query: Option<&str>, headers: &HeaderMap) -> Lang {
 
 /// What every page shares: language, the switch to the other language
 /// (same path), the way home.
-struct Chrome {
+pub(crate) struct Chrome {
     lang: &'static str,
     other_lang: &'static str,
     switch_href: String,
@@ -95,7 +98,7 @@ struct Chrome {
 
 impl Chrome {
     /// `path` is one of ours (a fixed path or one with a checked token).
-    fn new(lang: Lang, path: &str, noindex: bool) -> Self {
+    pub(crate) fn new(lang: Lang, path: &str, noindex: bool) -> Self {
         Self {
             lang: lang.code(),
             other_lang: lang.other().code(),
@@ -107,7 +110,7 @@ impl Chrome {
     }
 }
 
-fn html(
+pub(crate) fn html(
     status: StatusCode,
     lang: Lang,
     noindex: bool,
@@ -150,7 +153,7 @@ struct MessagePage {
 }
 
 /// An error page for people: a title, one paragraph, the way to the form.
-fn message(
+pub(crate) fn message(
     status: StatusCode,
     lang: Lang,
     path: &str,
@@ -218,13 +221,15 @@ struct Reason {
     english: bool,
 }
 
-struct LinkView {
+pub(crate) struct LinkView {
     url: String,
     qr_svg: String,
     qr_png: String,
 }
 
-struct ResultView {
+pub(crate) struct ResultView {
+    /// Suffix of the sections' ids (several credentials on one page).
+    pub(crate) anchor: String,
     /// `valid`, `warning`, `invalid` or `incomplete` (a CSS class).
     verdict: &'static str,
     verdict_icon: &'static str,
@@ -310,7 +315,11 @@ pub fn verdict(report: &CredentialReport) -> Verdict {
     }
 }
 
-fn result_view(lang: Lang, report: &CredentialReport, link: Option<LinkView>) -> ResultView {
+pub(crate) fn result_view(
+    lang: Lang,
+    report: &CredentialReport,
+    link: Option<LinkView>,
+) -> ResultView {
     let t = lang.texts();
     let verdict = verdict(report);
     let (verdict_class, icon, icon_label, title, text, advice) = match verdict {
@@ -392,6 +401,7 @@ fn result_view(lang: Lang, report: &CredentialReport, link: Option<LinkView>) ->
         .collect();
     let summary = &report.credential;
     ResultView {
+        anchor: String::new(),
         verdict: verdict_class,
         verdict_icon: icon,
         verdict_icon_label: icon_label,
@@ -1003,6 +1013,7 @@ mod tests {
             verifier: Arc::new(verifier),
             base: "http://127.0.0.1:9".into(),
             store: None,
+            shares: None,
         };
         let (router, _) = router().with_state(state).split_for_parts();
         router

@@ -748,15 +748,28 @@ async fn document_content(
         .download(&record.object_key, &record.id, &file_key)
         .await
         .map_err(ApiError::internal)?;
-    let content_type = HeaderValue::from_str(&record.content_type).map_err(ApiError::internal)?;
-    let mut response = Body::from_stream(stream).into_response();
+    document_response(
+        &record.name,
+        &record.content_type,
+        record.size,
+        Body::from_stream(stream),
+    )
+}
+
+/// A document's content as a download that no browser renders as a page
+/// of the site (`attachment`, `nosniff`, a sandboxing CSP, not cached).
+pub(crate) fn document_response(
+    name: &str,
+    content_type: &str,
+    size: i64,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let content_type = HeaderValue::from_str(content_type).map_err(ApiError::internal)?;
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, content_type);
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(record.size));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        content_disposition(&record.name),
-    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    headers.insert(header::CONTENT_DISPOSITION, content_disposition(name));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

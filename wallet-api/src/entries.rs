@@ -618,7 +618,15 @@ pub(crate) async fn views(
         .zip(&outcomes)
         .map(|(h, o)| (h.id.as_str(), o.state))
         .collect();
-    Ok(entries
+    Ok(views_with(entries, &states))
+}
+
+/// Entry views, given the live state of the holdings they link to.
+pub(crate) fn views_with(
+    entries: Vec<EntryRecord>,
+    states: &HashMap<&str, LiveState>,
+) -> Vec<EntryView> {
+    entries
         .into_iter()
         .map(|e| {
             let holding_state = e
@@ -627,7 +635,7 @@ pub(crate) async fn views(
                 .and_then(|id| states.get(id).copied());
             view_of(e, holding_state)
         })
-        .collect())
+        .collect()
 }
 
 fn view_of(e: EntryRecord, holding_state: Option<LiveState>) -> EntryView {

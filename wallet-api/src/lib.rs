@@ -13,6 +13,8 @@
 //! * [`documents`]: the encrypted document vault, and documents attached
 //!   to entries.
 //! * [`passkeys`]: WebAuthn passkeys as a second way in.
+//! * [`shares`]: links (and QR codes) to chosen credentials, entries and
+//!   documents, with a PIN, an expiry, revocation and an access log;
 //! * [`archive`]: export and import of everything as one ZIP archive
 //!   (entries as JSON Resume: [`jsonresume`]).
 
@@ -23,6 +25,7 @@ pub mod entries;
 pub mod holdings;
 pub mod jsonresume;
 pub mod passkeys;
+pub mod shares;
 pub mod timeline;
 
 use atout_core::store::CitizenRecord;
@@ -39,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(timeline::router())
         .merge(documents::router())
         .merge(archive::router())
+        .merge(shares::router())
 }
 
 /// What an account's erasure must clean up outside the database, read

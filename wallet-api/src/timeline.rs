@@ -8,10 +8,12 @@
 //! `before`.
 
 use crate::{
-    entries::{views, EntryView},
+    entries::{views_with, EntryView},
     holdings::{check_all, item_of, HoldingItem},
 };
-use atout_web::{auth::Citizen, problem::ProblemBody, ApiError, AppState, Json, Query};
+use atout_web::{
+    auth::Citizen, check::LiveState, problem::ProblemBody, ApiError, AppState, Json, Query,
+};
 use axum::extract::State;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -170,8 +172,11 @@ async fn timeline(
                 .ok_or_else(|| ApiError::bad_request("before is not a cursor of this timeline."))
         })
         .transpose()?;
-    let entries = state.store.list_entries(citizen.id(), None).await?;
-    let holdings = state.store.holding_dates(citizen.id()).await?;
+    // Both lists at once (two connections: one round trip's wait).
+    let (entries, holdings) = tokio::try_join!(
+        state.store.list_entries(citizen.id(), None),
+        state.store.holding_dates(citizen.id()),
+    )?;
     let mut places: Vec<Place> = entries
         .iter()
         .map(|e| {
@@ -205,24 +210,41 @@ async fn timeline(
                 .any(|p| p.item_type.0 == ItemType::Entry && p.id.0 == e.id)
         })
         .collect();
-    let mut entry_views: HashMap<String, EntryView> = views(&state, citizen.id(), wanted_entries)
-        .await?
-        .into_iter()
-        .map(|v| (v.id.clone(), v))
-        .collect();
-    let credential_ids: Vec<String> = places
+    // One read and one check for every holding the page needs: its
+    // credentials and those its entries link to.
+    let mut credential_ids: Vec<String> = places
         .iter()
         .filter(|p| p.item_type.0 == ItemType::Credential)
         .map(|p| p.id.0.clone())
         .collect();
+    let page_credentials = credential_ids.len();
+    for id in wanted_entries.iter().filter_map(|e| e.holding_id.as_ref()) {
+        if !credential_ids.contains(id) {
+            credential_ids.push(id.clone());
+        }
+    }
     let records = state
         .store
         .holdings_by_ids(citizen.id(), &credential_ids)
         .await?;
     let outcomes = check_all(&state, &records).await;
+    let states: HashMap<&str, LiveState> = records
+        .iter()
+        .zip(&outcomes)
+        .map(|(h, o)| (h.id.as_str(), o.state))
+        .collect();
+    let mut entry_views: HashMap<String, EntryView> = views_with(wanted_entries, &states)
+        .into_iter()
+        .map(|v| (v.id.clone(), v))
+        .collect();
+    let on_page: std::collections::HashSet<&str> = credential_ids[..page_credentials]
+        .iter()
+        .map(String::as_str)
+        .collect();
     let mut credentials: HashMap<String, HoldingItem> = records
         .iter()
         .zip(&outcomes)
+        .filter(|(h, _)| on_page.contains(h.id.as_str()))
         .map(|(h, o)| (h.id.clone(), item_of(h, o)))
         .collect();
 

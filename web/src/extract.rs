@@ -175,3 +175,23 @@ where
         }
     }
 }
+
+/// The client's address: the peer of the connection, when the server was
+/// started with connection info (`into_make_service_with_connect_info`);
+/// `None` otherwise. Never read from headers: they are the client's to
+/// write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod problem;
 pub mod qr;
+pub mod share;
 pub mod state;
 
 pub use extract::{Json, Path, Query};

@@ -29,7 +29,11 @@ pub struct AppState {
     pub checker: Arc<dyn crate::check::CredentialCheck>,
     /// The document vault's object store.
     pub vault: Arc<atout_core::vault::Vault>,
-    /// Seals OpenID4VCI nonces, so that handing one out writes nothing
-    /// (derived from the master key: every instance accepts every other's).
-    pub c_nonce_key: Arc<atout_core::crypto::MasterKey>,
+    /// Seals short-lived tokens (OpenID4VCI nonces, share passes), each use
+    /// with its own associated data, so that handing one out writes
+    /// nothing (derived from the master key: every instance accepts every
+    /// other's).
+    pub token_key: Arc<atout_core::crypto::MasterKey>,
+    /// Unknown share links tried, per client address.
+    pub share_guesses: Arc<crate::share::GuessLimiter>,
 }

@@ -16,6 +16,7 @@ mod archive;
 mod citizens;
 mod documents;
 mod offers;
+mod shares;
 mod sql;
 mod wallet;
 
@@ -28,6 +29,7 @@ pub use archive::*;
 pub use citizens::*;
 pub use documents::*;
 pub use offers::*;
+pub use shares::*;
 pub use sql::{PgStore, SqliteStore};
 pub use wallet::*;
 
@@ -430,7 +432,15 @@ pub struct RegistryDiff {
 
 #[async_trait::async_trait]
 pub trait Store:
-    ArchiveStore + CitizenStore + DocumentStore + OfferStore + WalletStore + Send + Sync + 'static
+    ArchiveStore
+    + CitizenStore
+    + DocumentStore
+    + OfferStore
+    + ShareStore
+    + WalletStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;

@@ -270,19 +270,29 @@ macro_rules! wallet_sql {
             }
 
             async fn holdings_by_ids(&self, citizen_id: &str, ids: &[String]) -> StoreResult<Vec<HoldingRecord>> {
-                let mut out = Vec::with_capacity(ids.len());
-                // Few at a time (a page): one query each keeps the SQL
-                // identical on both backends.
-                for id in ids {
-                    let found: Option<HoldingRecord> = sqlx::query_as(&format!(
-                        "SELECT {HOLDING_COLUMNS} FROM holdings WHERE citizen_id = $1 AND id = $2"
-                    ))
-                    .bind(citizen_id)
-                    .bind(id)
-                    .fetch_optional(self.pool())
-                    .await?;
-                    out.extend(found);
+                if ids.is_empty() {
+                    return Ok(Vec::new());
                 }
+                // One round trip: `id IN ($2, $3, ...)`, in chunks well
+                // under either backend's limit of bound parameters.
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(500) {
+                    let placeholders = (0..chunk.len())
+                        .map(|i| format!("${}", i + 2))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "SELECT {HOLDING_COLUMNS} FROM holdings WHERE citizen_id = $1 \
+                         AND id IN ({placeholders})"
+                    );
+                    let mut query = sqlx::query_as(&sql).bind(citizen_id);
+                    for id in chunk {
+                        query = query.bind(id);
+                    }
+                    out.extend(query.fetch_all(self.pool()).await?);
+                }
+                // In the order asked.
+                out.sort_by_key(|h: &HoldingRecord| ids.iter().position(|id| *id == h.id));
                 Ok(out)
             }
         }

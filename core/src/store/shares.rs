@@ -1,0 +1,430 @@
+//! Storage of shares: what a citizen shows through a link (credentials,
+//! entries, documents), the link's PIN state, and the log of its openings.
+//! Written once for both backends.
+//!
+//! Queries by the owner name the citizen (another citizen's share is
+//! simply not found); the public side finds a share by its token's hash.
+
+use super::{PgStore, SqliteStore, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+
+/// A share, as stored.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ShareRecord {
+    pub id: String,
+    pub citizen_id: String,
+    /// SHA-256 of the link token, hex.
+    pub token_hash: String,
+    /// The token, sealed under the citizen's document key (AAD: the id).
+    pub token_sealed: Vec<u8>,
+    pub label: String,
+    /// argon2id PHC string of the PIN, when one is asked.
+    pub pin_hash: Option<String>,
+    pub pin_failures: i64,
+    pub pin_locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for ShareRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // No token material and no PIN hash in logs.
+        f.debug_struct("ShareRecord")
+            .field("id", &self.id)
+            .field("citizen_id", &self.citizen_id)
+            .field("has_pin", &self.pin_hash.is_some())
+            .field("expires_at", &self.expires_at)
+            .field("revoked_at", &self.revoked_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One thing a share shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ShareItem {
+    Holding(String),
+    Entry(String),
+    Document(String),
+}
+
+impl ShareItem {
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Holding(id) | Self::Entry(id) | Self::Document(id) => id,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Holding(_) => "credential",
+            Self::Entry(_) => "entry",
+            Self::Document(_) => "document",
+        }
+    }
+}
+
+/// A share with its counts, for the owner's list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ShareSummary {
+    #[sqlx(flatten)]
+    pub share: ShareRecord,
+    pub items: i64,
+    pub openings: i64,
+    pub last_opened_at: Option<DateTime<Utc>>,
+}
+
+/// One opening (or refusal) of a share.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ShareAccessRecord {
+    pub id: String,
+    pub share_id: String,
+    pub at: DateTime<Utc>,
+    /// `opened`, `presented`, `pin-required`, `pin-wrong`, `pin-locked`,
+    /// `expired`, `revoked`, `document`.
+    pub outcome: String,
+    /// The domain a verifier bound the presentation to, when it gave one.
+    pub verifier: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The outcome of [`ShareStore::create_share`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateShare {
+    Created,
+    /// This item is not the citizen's: nothing was written.
+    UnknownItem(ShareItem),
+    /// The citizen has the most live shares allowed.
+    TooMany,
+}
+
+/// The PIN state after a wrong PIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinFailure {
+    /// Attempts left before the lock.
+    Remaining(i64),
+    LockedUntil(DateTime<Utc>),
+}
+
+const SHARE_COLUMNS: &str = "id, citizen_id, token_hash, token_sealed, label, pin_hash, \
+     pin_failures, pin_locked_until, created_at, expires_at, revoked_at";
+
+#[async_trait::async_trait]
+pub trait ShareStore: Send + Sync {
+    /// Writes the share and its items (in order) in one transaction, if
+    /// every item is the citizen's and they have fewer than `max_live`
+    /// live (unrevoked, unexpired) shares.
+    async fn create_share(
+        &self,
+        share: &ShareRecord,
+        items: &[ShareItem],
+        max_live: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CreateShare>;
+    /// The citizen's shares, newest first, with counts.
+    async fn list_shares(&self, citizen_id: &str) -> StoreResult<Vec<ShareSummary>>;
+    async fn get_share(&self, citizen_id: &str, id: &str) -> StoreResult<Option<ShareRecord>>;
+    /// The share whose token has this hash (the public side).
+    async fn share_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareRecord>>;
+    /// A share's items, in order (items whose thing was deleted are gone).
+    async fn share_items(&self, share_id: &str) -> StoreResult<Vec<ShareItem>>;
+    /// Revokes the citizen's share: `None` if there is no such share,
+    /// `Some(false)` if it was revoked already.
+    async fn revoke_share(
+        &self,
+        citizen_id: &str,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<bool>>;
+    async fn record_share_access(&self, access: &ShareAccessRecord) -> StoreResult<()>;
+    /// The share's log, newest first, at most `limit` lines; `None` if the
+    /// citizen has no such share.
+    async fn share_accesses(
+        &self,
+        citizen_id: &str,
+        share_id: &str,
+        limit: i64,
+    ) -> StoreResult<Option<Vec<ShareAccessRecord>>>;
+    /// Counts a wrong PIN; past `max` failures the share is closed to PINs
+    /// until `now + lock_for` (and the count starts again).
+    async fn share_pin_failed(
+        &self,
+        share_id: &str,
+        now: DateTime<Utc>,
+        max: i64,
+        lock_for: chrono::Duration,
+    ) -> StoreResult<PinFailure>;
+    /// A right PIN: the failures are forgotten.
+    async fn share_pin_succeeded(&self, share_id: &str) -> StoreResult<()>;
+}
+
+macro_rules! share_sql {
+    ($name:ident) => {
+        #[async_trait::async_trait]
+        impl ShareStore for $name {
+            async fn create_share(
+                &self,
+                s: &ShareRecord,
+                items: &[ShareItem],
+                max_live: i64,
+                now: DateTime<Utc>,
+            ) -> StoreResult<CreateShare> {
+                let mut tx = self.write().await?;
+                // Serialises the citizen's writers on PostgreSQL (SQLite's
+                // BEGIN IMMEDIATE already does), so the count stays true.
+                sqlx::query("UPDATE citizens SET updated_at = updated_at WHERE id = $1")
+                    .bind(&s.citizen_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let live: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM shares WHERE citizen_id = $1 AND revoked_at IS NULL \
+                     AND (expires_at IS NULL OR expires_at > $2)",
+                )
+                .bind(&s.citizen_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                if live >= max_live {
+                    return Ok(CreateShare::TooMany);
+                }
+                for item in items {
+                    let table = match item {
+                        ShareItem::Holding(_) => "holdings",
+                        ShareItem::Entry(_) => "entries",
+                        ShareItem::Document(_) => "documents",
+                    };
+                    let found: Option<i32> = sqlx::query_scalar(&format!(
+                        "SELECT 1 FROM {table} WHERE id = $1 AND citizen_id = $2"
+                    ))
+                    .bind(item.id())
+                    .bind(&s.citizen_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if found.is_none() {
+                        return Ok(CreateShare::UnknownItem(item.clone()));
+                    }
+                }
+                sqlx::query(&format!(
+                    "INSERT INTO shares ({SHARE_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                ))
+                .bind(&s.id)
+                .bind(&s.citizen_id)
+                .bind(&s.token_hash)
+                .bind(&s.token_sealed)
+                .bind(&s.label)
+                .bind(&s.pin_hash)
+                .bind(s.pin_failures)
+                .bind(s.pin_locked_until)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .bind(s.revoked_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, "this share exists"))?;
+                for (position, item) in items.iter().enumerate() {
+                    let (holding, entry, document) = match item {
+                        ShareItem::Holding(id) => (Some(id), None, None),
+                        ShareItem::Entry(id) => (None, Some(id), None),
+                        ShareItem::Document(id) => (None, None, Some(id)),
+                    };
+                    sqlx::query(
+                        "INSERT INTO share_items (share_id, position, holding_id, entry_id, document_id) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&s.id)
+                    .bind(position as i64)
+                    .bind(holding)
+                    .bind(entry)
+                    .bind(document)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(CreateShare::Created)
+            }
+
+            async fn list_shares(&self, citizen_id: &str) -> StoreResult<Vec<ShareSummary>> {
+                let columns = SHARE_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("s.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {columns}, \
+                     (SELECT COUNT(*) FROM share_items i WHERE i.share_id = s.id) AS items, \
+                     (SELECT COUNT(*) FROM share_accesses a WHERE a.share_id = s.id \
+                        AND a.outcome IN ('opened', 'presented')) AS openings, \
+                     (SELECT MAX(a.at) FROM share_accesses a WHERE a.share_id = s.id \
+                        AND a.outcome IN ('opened', 'presented')) AS last_opened_at \
+                     FROM shares s WHERE s.citizen_id = $1 \
+                     ORDER BY s.created_at DESC, s.id DESC"
+                ))
+                .bind(citizen_id)
+                .fetch_all(self.pool())
+                .await?)
+            }
+
+            async fn get_share(&self, citizen_id: &str, id: &str) -> StoreResult<Option<ShareRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {SHARE_COLUMNS} FROM shares WHERE id = $1 AND citizen_id = $2"
+                ))
+                .bind(id)
+                .bind(citizen_id)
+                .fetch_optional(self.pool())
+                .await?)
+            }
+
+            async fn share_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {SHARE_COLUMNS} FROM shares WHERE token_hash = $1"
+                ))
+                .bind(token_hash)
+                .fetch_optional(self.pool())
+                .await?)
+            }
+
+            async fn share_items(&self, share_id: &str) -> StoreResult<Vec<ShareItem>> {
+                let rows: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT holding_id, entry_id, document_id FROM share_items \
+                     WHERE share_id = $1 ORDER BY position",
+                )
+                .bind(share_id)
+                .fetch_all(self.pool())
+                .await?;
+                rows.into_iter()
+                    .map(|row| match row {
+                        (Some(h), None, None) => Ok(ShareItem::Holding(h)),
+                        (None, Some(e), None) => Ok(ShareItem::Entry(e)),
+                        (None, None, Some(d)) => Ok(ShareItem::Document(d)),
+                        _ => Err(StoreError::Corrupt(format!(
+                            "share item of {share_id} names not exactly one thing"
+                        ))),
+                    })
+                    .collect()
+            }
+
+            async fn revoke_share(
+                &self,
+                citizen_id: &str,
+                id: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<bool>> {
+                let mut tx = self.write().await?;
+                let found: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+                    "SELECT revoked_at FROM shares WHERE id = $1 AND citizen_id = $2",
+                )
+                .bind(id)
+                .bind(citizen_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let outcome = match found {
+                    None => None,
+                    Some(Some(_)) => Some(false),
+                    Some(None) => {
+                        sqlx::query("UPDATE shares SET revoked_at = $1 WHERE id = $2")
+                            .bind(now)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        Some(true)
+                    }
+                };
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn record_share_access(&self, a: &ShareAccessRecord) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(
+                    "INSERT INTO share_accesses (id, share_id, at, outcome, verifier, user_agent) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&a.id)
+                .bind(&a.share_id)
+                .bind(a.at)
+                .bind(&a.outcome)
+                .bind(&a.verifier)
+                .bind(&a.user_agent)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn share_accesses(
+                &self,
+                citizen_id: &str,
+                share_id: &str,
+                limit: i64,
+            ) -> StoreResult<Option<Vec<ShareAccessRecord>>> {
+                let owned: Option<i32> =
+                    sqlx::query_scalar("SELECT 1 FROM shares WHERE id = $1 AND citizen_id = $2")
+                        .bind(share_id)
+                        .bind(citizen_id)
+                        .fetch_optional(self.pool())
+                        .await?;
+                if owned.is_none() {
+                    return Ok(None);
+                }
+                Ok(Some(
+                    sqlx::query_as(
+                        "SELECT id, share_id, at, outcome, verifier, user_agent FROM share_accesses \
+                         WHERE share_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+                    )
+                    .bind(share_id)
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await?,
+                ))
+            }
+
+            async fn share_pin_failed(
+                &self,
+                share_id: &str,
+                now: DateTime<Utc>,
+                max: i64,
+                lock_for: chrono::Duration,
+            ) -> StoreResult<PinFailure> {
+                let mut tx = self.write().await?;
+                let failures: i64 = sqlx::query_scalar(
+                    "UPDATE shares SET pin_failures = pin_failures + 1 WHERE id = $1 \
+                     RETURNING pin_failures",
+                )
+                .bind(share_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let outcome = if failures >= max {
+                    let until = now + lock_for;
+                    sqlx::query(
+                        "UPDATE shares SET pin_failures = 0, pin_locked_until = $1 WHERE id = $2",
+                    )
+                    .bind(until)
+                    .bind(share_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    PinFailure::LockedUntil(until)
+                } else {
+                    PinFailure::Remaining(max - failures)
+                };
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn share_pin_succeeded(&self, share_id: &str) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query(
+                    "UPDATE shares SET pin_failures = 0 WHERE id = $1 AND pin_failures > 0",
+                )
+                .bind(share_id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+share_sql!(SqliteStore);
+share_sql!(PgStore);

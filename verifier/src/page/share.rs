@@ -1,0 +1,459 @@
+//! The page of a share link, `GET /s/{token}` (and `POST` with a PIN):
+//! what a citizen chose to show, every credential checked by this
+//! verifier, the entries grouped by trust level (certified apart from
+//! endorsed and declared), and the documents. Public: whoever holds the
+//! link. Never indexed (`X-Robots-Tag` and `<meta name="robots">`).
+//!
+//! Each opening asks the wallet (through
+//! [`atout_web::share::SharedPortfolios`]) for a presentation signed by the
+//! holder for a fresh challenge and this site's domain, and verifies it
+//! here like any presentation: the holder's proof, then each credential.
+
+use super::{html, language, message, result_view, Chrome, DateView};
+use crate::{
+    i18n::{Lang, ShareTexts, Texts},
+    report::{CheckKind, Outcome},
+    VerifierState, VerifyOptions,
+};
+use askama::Template;
+use atout_web::{
+    extract::ClientIp,
+    share::{ShareRefusal, ShareRequest, SharedView},
+    Path,
+};
+use axum::{
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Form,
+};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<VerifierState> {
+    OpenApiRouter::new().routes(routes!(share_page, share_pin))
+}
+
+/// The pass cookie set after a right PIN (read by the wallet's document
+/// route too).
+pub const PASS_COOKIE: &str = "atout_share_pass";
+
+struct EntryView {
+    kind: &'static str,
+    title: String,
+    organisation: Option<String>,
+    place: Option<String>,
+    dates: Option<String>,
+    description: Option<String>,
+    /// 1-based, as numbered on the page.
+    credential: Option<usize>,
+}
+
+struct Group {
+    trust: &'static str,
+    title: &'static str,
+    note: &'static str,
+    badge: &'static str,
+    entries: Vec<EntryView>,
+}
+
+struct DocumentView {
+    name: String,
+    content_type: String,
+    size: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "share_page.html")]
+struct SharePage {
+    chrome: Chrome,
+    t: &'static Texts,
+    s: &'static ShareTexts,
+    label: String,
+    owner: String,
+    holder: String,
+    has_presentation: bool,
+    holder_ok: bool,
+    /// `valid` or `invalid` (a CSS class).
+    holder_class: &'static str,
+    expires: Option<DateView>,
+    credentials: Vec<super::ResultView>,
+    groups: Vec<Group>,
+    documents: Vec<DocumentView>,
+}
+
+#[derive(Template)]
+#[template(path = "share_pin.html")]
+struct PinPage {
+    chrome: Chrome,
+    t: &'static Texts,
+    s: &'static ShareTexts,
+    action: String,
+    wrong: bool,
+    remaining: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PinForm {
+    pin: String,
+}
+
+fn kind_word(s: &ShareTexts, kind: &str) -> &'static str {
+    match kind {
+        "experience" => s.kind_experience,
+        "education" => s.kind_education,
+        "skill" => s.kind_skill,
+        "language" => s.kind_language,
+        "project" => s.kind_project,
+        _ => s.kind_interest,
+    }
+}
+
+fn human_size(bytes: i64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let b = bytes.max(0) as f64;
+    if b >= MIB {
+        format!("{:.1} MiB", b / MIB)
+    } else {
+        format!("{:.0} KiB", (b / 1024.0).ceil())
+    }
+}
+
+/// The path of a share's page, once the token is known to be plain
+/// base64url (it is echoed into links).
+fn page_path(token: &str) -> String {
+    if token.len() == 22
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        format!("/s/{token}")
+    } else {
+        "/verify".to_owned()
+    }
+}
+
+fn challenge() -> String {
+    atout_core::crypto::random_token(16).unwrap_or_else(|_| "unavailable".into())
+}
+
+fn domain_of(base: &str) -> String {
+    url::Url::parse(base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+fn pass_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == PASS_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// A share's page. Public.
+#[utoipa::path(
+    get, path = "/s/{token}", tag = "shares",
+    params(("token" = String, Path, description = "The share link's token")),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html"),
+        (status = 401, description = "A page asking for the share's PIN", content_type = "text/html"),
+        (status = 404, description = "Unknown link", content_type = "text/html"),
+        (status = 410, description = "Revoked or expired", content_type = "text/html"),
+        (status = 429, description = "Too many wrong PINs or unknown links", content_type = "text/html"),
+    )
+)]
+async fn share_page(
+    State(state): State<VerifierState>,
+    ClientIp(client): ClientIp,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language(query.as_deref(), &headers);
+    respond(&state, client, &token, lang, &headers, None).await
+}
+
+/// A share's page, opened with its PIN (form field `pin`). Public.
+#[utoipa::path(
+    post, path = "/s/{token}", tag = "shares",
+    params(("token" = String, Path, description = "The share link's token")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`pin`"),
+    responses(
+        (status = 200, description = "The page (and a pass cookie for 30 minutes)", content_type = "text/html"),
+        (status = 403, description = "Wrong PIN: the form again", content_type = "text/html"),
+        (status = 404, description = "Unknown link", content_type = "text/html"),
+        (status = 410, description = "Revoked or expired", content_type = "text/html"),
+        (status = 429, description = "Too many wrong PINs or unknown links", content_type = "text/html"),
+    )
+)]
+async fn share_pin(
+    State(state): State<VerifierState>,
+    ClientIp(client): ClientIp,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    form: Result<Form<PinForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = language(query.as_deref(), &headers);
+    // A form without `pin` counts as no PIN (the form again, not an error).
+    let pin = form.ok().map(|Form(f)| f.pin).filter(|p| !p.is_empty());
+    respond(&state, client, &token, lang, &headers, Some(pin)).await
+}
+
+async fn respond(
+    state: &VerifierState,
+    client: Option<std::net::IpAddr>,
+    token: &str,
+    lang: Lang,
+    headers: &HeaderMap,
+    pin: Option<Option<String>>,
+) -> Response {
+    let path = page_path(token);
+    let s = lang.share_texts();
+    let Some(shares) = &state.shares else {
+        return message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang,
+            "/verify",
+            super::no_store,
+        );
+    };
+    let request = ShareRequest {
+        pin: pin.clone().flatten(),
+        pass: pass_cookie(headers),
+        challenge: challenge(),
+        domain: domain_of(&state.base),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        machine: false,
+    };
+    let options = VerifyOptions {
+        challenge: Some(request.challenge.clone()),
+        domain: Some(request.domain.clone()),
+        ..VerifyOptions::default()
+    };
+    let refusal = |status: StatusCode, title: &'static str, text: &'static str| {
+        share_message(lang, &path, status, title, text)
+    };
+    match shares.open(token, client, request).await {
+        Ok(view) => page(state, lang, &path, view, &options).await,
+        Err(ShareRefusal::PinRequired) => {
+            pin_page(lang, &path, StatusCode::UNAUTHORIZED, pin.is_some(), None)
+        }
+        Err(ShareRefusal::PinWrong { remaining }) => {
+            pin_page(lang, &path, StatusCode::FORBIDDEN, true, Some(remaining))
+        }
+        Err(ShareRefusal::Unknown) => {
+            refusal(StatusCode::NOT_FOUND, s.unknown_title, s.unknown_text)
+        }
+        Err(ShareRefusal::Revoked) => refusal(StatusCode::GONE, s.revoked_title, s.revoked_text),
+        Err(ShareRefusal::Expired) => refusal(StatusCode::GONE, s.expired_title, s.expired_text),
+        Err(ShareRefusal::PinLocked { .. }) => {
+            refusal(StatusCode::TOO_MANY_REQUESTS, s.locked_title, s.locked_text)
+        }
+        Err(ShareRefusal::TooManyGuesses { .. }) => refusal(
+            StatusCode::TOO_MANY_REQUESTS,
+            s.guesses_title,
+            s.guesses_text,
+        ),
+        Err(ShareRefusal::Unavailable) => refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            s.unavailable_title,
+            s.unavailable_text,
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "verify_message.html")]
+struct ShareMessage {
+    chrome: Chrome,
+    t: &'static Texts,
+    title: &'static str,
+    text: &'static str,
+}
+
+fn share_message(
+    lang: Lang,
+    path: &str,
+    status: StatusCode,
+    title: &'static str,
+    text: &'static str,
+) -> Response {
+    let page = ShareMessage {
+        chrome: Chrome::new(lang, path, true),
+        t: lang.texts(),
+        title,
+        text,
+    };
+    html(status, lang, true, page.render())
+}
+
+fn pin_page(
+    lang: Lang,
+    path: &str,
+    status: StatusCode,
+    wrong: bool,
+    remaining: Option<i64>,
+) -> Response {
+    let page = PinPage {
+        chrome: Chrome::new(lang, path, true),
+        t: lang.texts(),
+        s: lang.share_texts(),
+        action: format!("{path}?lang={}", lang.code()),
+        wrong,
+        remaining,
+    };
+    html(status, lang, true, page.render())
+}
+
+async fn page(
+    state: &VerifierState,
+    lang: Lang,
+    path: &str,
+    view: SharedView,
+    options: &VerifyOptions,
+) -> Response {
+    let s = lang.share_texts();
+    let (has_presentation, holder_ok, credentials) = match &view.presentation {
+        None => (false, true, Vec::new()),
+        Some(vp) => match state.verifier.verify_presentation(vp, options).await {
+            Ok(report) => {
+                let holder_ok = report
+                    .results
+                    .iter()
+                    .filter(|c| matches!(c.check, CheckKind::Proof | CheckKind::IssuerKey))
+                    .all(|c| c.status == Outcome::Ok);
+                let credentials = report
+                    .credentials
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let mut v = result_view(lang, c, None);
+                        v.anchor = format!("-{}", i + 1);
+                        v
+                    })
+                    .collect();
+                (true, holder_ok, credentials)
+            }
+            Err(e) => {
+                tracing::error!(share = %view.share_id, error = %e, "a share's presentation is malformed");
+                (true, false, Vec::new())
+            }
+        },
+    };
+    let mut groups = Vec::new();
+    for (trust, title, note, badge) in [
+        (
+            "certified",
+            s.section_certified,
+            s.certified_note,
+            s.trust_certified,
+        ),
+        (
+            "endorsed",
+            s.section_endorsed,
+            s.endorsed_note,
+            s.trust_endorsed,
+        ),
+        (
+            "declared",
+            s.section_declared,
+            s.declared_note,
+            s.trust_declared,
+        ),
+    ] {
+        let entries: Vec<EntryView> = view
+            .entries
+            .iter()
+            .filter(|e| {
+                // Certified only when the certifying credential is shown
+                // (and so checked) on this page.
+                let shown = e.credential_index.is_some();
+                match trust {
+                    "certified" => e.trust == "certified" && shown,
+                    "endorsed" => e.trust == "endorsed",
+                    _ => e.trust == "declared" || (e.trust == "certified" && !shown),
+                }
+            })
+            .map(|e| EntryView {
+                kind: kind_word(s, &e.kind),
+                title: e.title.clone(),
+                organisation: e.organisation.clone(),
+                place: e.place.clone(),
+                dates: match (&e.start_date, &e.end_date) {
+                    (Some(a), Some(b)) => Some(format!("{a} – {b}")),
+                    (Some(a), None) => Some(format!("{a} –")),
+                    (None, Some(b)) => Some(format!("– {b}")),
+                    (None, None) => None,
+                },
+                description: e.description.clone(),
+                credential: e.credential_index.map(|i| i + 1),
+            })
+            .collect();
+        if !entries.is_empty() {
+            groups.push(Group {
+                trust,
+                title,
+                note,
+                badge,
+                entries,
+            });
+        }
+    }
+    let documents = view
+        .documents
+        .iter()
+        .map(|d| DocumentView {
+            name: d.name.clone(),
+            content_type: d.content_type.clone(),
+            size: human_size(d.size),
+            href: d.href.clone(),
+        })
+        .collect();
+    let page = SharePage {
+        chrome: Chrome::new(lang, path, true),
+        t: lang.texts(),
+        s,
+        label: view.label.clone(),
+        owner: view.owner.clone(),
+        holder: view.holder.clone(),
+        has_presentation,
+        holder_ok,
+        holder_class: if holder_ok { "valid" } else { "invalid" },
+        expires: view
+            .expires_at
+            .map(|at| DateView::with_time(lang, &at.to_rfc3339())),
+        credentials,
+        groups,
+        documents,
+    };
+    let mut response = html(StatusCode::OK, lang, true, page.render());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Some(pass) = &view.pass {
+        let secure = if state.base.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{PASS_COOKIE}={pass}; Path={path}; Max-Age=1800; HttpOnly; SameSite=Strict{secure}"
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response.into_response()
+}

@@ -1,0 +1,218 @@
+//! What a share link opens, for whoever holds the link. The wallet owns
+//! shares (`atout_wallet_api::shares`); the verifier's pages show them.
+//! Services never import each other: the page asks through
+//! [`SharedPortfolios`], which the server wires to the wallet.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Who opens a share, and how.
+#[derive(Debug, Clone, Default)]
+pub struct ShareRequest {
+    /// The PIN typed by the visitor, if the share asks for one.
+    pub pin: Option<String>,
+    /// A pass from an earlier right PIN (see [`SharedView::pass`]).
+    pub pass: Option<String>,
+    /// The verifier's challenge: the presentation's proof carries it.
+    pub challenge: String,
+    /// The verifier's domain (the presentation's audience).
+    pub domain: String,
+    /// `User-Agent`, for the owner's access log.
+    pub user_agent: Option<String>,
+    /// The opening is a machine's (`presented`) or a page's (`opened`).
+    pub machine: bool,
+}
+
+/// An entry the citizen wrote, shown for what it is.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedEntry {
+    pub kind: String,
+    pub title: String,
+    pub organisation: Option<String>,
+    pub place: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub description: Option<String>,
+    /// `declared`, `endorsed` or `certified`.
+    pub trust: String,
+    /// For a certified entry: the position, in the presentation's
+    /// `verifiableCredential`, of the credential that certifies it (when
+    /// that credential is shared too).
+    pub credential_index: Option<usize>,
+    /// Framework codes (ROME, RNCP, ESCO ...), keywords, CEFR levels.
+    #[schema(value_type = Object)]
+    pub details: Value,
+}
+
+/// A document of the share (its content is downloaded separately).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedDocument {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// Path of the download, under the share's link.
+    pub href: String,
+}
+
+/// What a share shows.
+#[derive(Debug, Clone)]
+pub struct SharedView {
+    pub share_id: String,
+    pub label: String,
+    /// The citizen's display name.
+    pub owner: String,
+    /// The holder's DID (the presentation's `holder`).
+    pub holder: String,
+    /// A verifiable presentation of the shared credentials, signed now by
+    /// the citizen's holder key, bound to the request's challenge and
+    /// domain; `None` when no credential is shared.
+    pub presentation: Option<Value>,
+    pub entries: Vec<SharedEntry>,
+    pub documents: Vec<SharedDocument>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// For a share with a PIN opened with the right one: a pass (valid a
+    /// short while) that opens it again without the PIN (a cookie).
+    pub pass: Option<String>,
+}
+
+/// Why a share does not open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareRefusal {
+    /// No such share (or a malformed token).
+    Unknown,
+    /// Revoked by its owner.
+    Revoked,
+    Expired,
+    /// It asks for a PIN and none (or no valid pass) was given.
+    PinRequired,
+    /// A wrong PIN; so many attempts are left.
+    PinWrong {
+        remaining: i64,
+    },
+    /// Too many wrong PINs: closed until then.
+    PinLocked {
+        until: DateTime<Utc>,
+    },
+    /// This address guessed too many unknown links: wait.
+    TooManyGuesses {
+        retry_after_secs: u64,
+    },
+    /// The store or a key failed (logged).
+    Unavailable,
+}
+
+/// A document's content, for a share's visitor.
+pub struct SharedContent {
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub body: futures_util::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>,
+}
+
+/// Shares, as their visitors reach them.
+#[async_trait::async_trait]
+pub trait SharedPortfolios: Send + Sync {
+    /// Opens a share by its link token (logged for its owner).
+    async fn open(
+        &self,
+        token: &str,
+        client: Option<std::net::IpAddr>,
+        request: ShareRequest,
+    ) -> Result<SharedView, ShareRefusal>;
+
+    /// A document of a share (logged for its owner).
+    async fn document(
+        &self,
+        token: &str,
+        document_id: &str,
+        client: Option<std::net::IpAddr>,
+        request: ShareRequest,
+    ) -> Result<SharedContent, ShareRefusal>;
+}
+
+/// Counts unknown share links tried per client address: past `max` in a
+/// `window`, the address is refused share links until the window ends.
+/// (Per peer address: behind a reverse proxy, every visitor shares the
+/// proxy's, so the limit is then a global brake.)
+pub struct GuessLimiter {
+    max: u32,
+    window: std::time::Duration,
+    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
+}
+
+impl GuessLimiter {
+    /// Unknown share links an address may try per window.
+    pub const DEFAULT_MAX: u32 = 20;
+    pub const DEFAULT_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+    /// Addresses remembered at most (the oldest windows go first).
+    const CAPACITY: usize = 100_000;
+
+    pub fn new(max: u32, window: std::time::Duration) -> Self {
+        Self {
+            max,
+            window,
+            seen: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// Seconds to wait, if the address is refused now.
+    pub fn blocked(&self, ip: std::net::IpAddr) -> Option<u64> {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let (count, since) = seen.get(&ip)?;
+        let elapsed = since.elapsed();
+        (*count >= self.max && elapsed < self.window)
+            .then(|| (self.window - elapsed).as_secs().max(1))
+    }
+
+    /// Records an unknown link tried by the address.
+    pub fn failed(&self, ip: std::net::IpAddr) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() >= Self::CAPACITY {
+            let window = self.window;
+            seen.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        let now = std::time::Instant::now();
+        let entry = seen.entry(ip).or_insert((0, now));
+        if entry.1.elapsed() >= self.window {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+        if entry.0 == self.max {
+            tracing::warn!(client = %ip, "too many unknown share links: refused for a while");
+        }
+    }
+}
+
+impl Default for GuessLimiter {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_MAX, Self::DEFAULT_WINDOW)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_refused_past_its_guesses_and_others_are_not() {
+        let limiter = GuessLimiter::new(3, std::time::Duration::from_secs(60));
+        let a: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        let b: std::net::IpAddr = "192.0.2.2".parse().unwrap();
+        for _ in 0..2 {
+            limiter.failed(a);
+        }
+        assert_eq!(limiter.blocked(a), None);
+        limiter.failed(a);
+        assert!(limiter.blocked(a).is_some_and(|s| (1..=60).contains(&s)));
+        assert_eq!(limiter.blocked(b), None);
+        let short = GuessLimiter::new(1, std::time::Duration::from_millis(1));
+        short.failed(a);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(short.blocked(a), None, "the window ended");
+    }
+}
