@@ -14,6 +14,7 @@ mod did;
 mod documents;
 mod http;
 mod interop;
+mod invitations;
 mod issue;
 mod offers;
 mod oid4vci;

@@ -142,6 +142,42 @@ fn routes() -> Vec<Row> {
         row("GET", "/wallet/shares/{share}/qr.svg", None, true),
         row("GET", "/wallet/shares/{share}/qr.png", None, true),
         row("DELETE", "/wallet/shares/{share_del}", None, true),
+        // Invitations, suggestions, endorsements.
+        row("GET", "/wallet/invitations", None, false),
+        row(
+            "POST",
+            "/wallet/invitations",
+            Some(json!({"email": "x@example.org", "role": "reader", "entries": ["{entry}"]})),
+            false,
+        ),
+        row("GET", "/wallet/invitations/{invitation}", None, true),
+        row(
+            "GET",
+            "/wallet/invitations/{invitation}/accesses",
+            None,
+            true,
+        ),
+        row("DELETE", "/wallet/invitations/{invitation_del}", None, true),
+        row("GET", "/wallet/suggestions", None, false),
+        row(
+            "POST",
+            "/wallet/suggestions/{suggestion}/reject",
+            None,
+            true,
+        ),
+        row("GET", "/wallet/entries/{entry}/endorsements", None, true),
+        row(
+            "POST",
+            "/wallet/endorsements/{endorsement}/hide",
+            None,
+            true,
+        ),
+        row(
+            "POST",
+            "/wallet/endorsements/{endorsement}/show",
+            None,
+            true,
+        ),
         // Last: erases the owner's document.
         row("DELETE", "/wallet/documents/{document}", None, true),
     ]
@@ -258,6 +294,80 @@ async fn fixture(app: &TestApp) -> Fixture {
         assert_eq!(res.status(), 201, "share {name}");
         let share: Value = res.json().await.unwrap();
         ids.insert(name, share["id"].as_str().unwrap().to_owned());
+    }
+    // An invitation (and one to revoke); a contributor's suggestion and a
+    // certifier's endorsement, through the invited person's routes.
+    for (name, role) in [
+        ("invitation", "contributor"),
+        ("invitation_del", "reader"),
+        ("certifier", "certifier"),
+    ] {
+        let res = app
+            .post_json(
+                "/wallet/invitations",
+                Some(&owner),
+                &json!({"email": format!("{name}@example.org"), "role": role, "entries": [ids["entry"]]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "invitation {name}");
+        let invitation: Value = res.json().await.unwrap();
+        ids.insert(name, invitation["id"].as_str().unwrap().to_owned());
+        if name == "invitation_del" {
+            continue;
+        }
+        let url = invitation["url"].as_str().unwrap();
+        let path = url[url.find("/i/").unwrap()..].to_owned();
+        let res = app
+            .client
+            .post(app.url(&format!("{path}/code")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 202);
+        let mail = app
+            .store()
+            .mail_to(&format!("{name}@example.org"))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.kind == "invitation-code")
+            .unwrap();
+        let at = mail.body.find("code=").unwrap() + 5;
+        let code = mail.body[at..at + 6].to_owned();
+        let res = app
+            .post_json(
+                &format!("{path}/session"),
+                None,
+                &json!({"code": code, "name": "N"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let session: Value = res.json().await.unwrap();
+        let session = session["token"].as_str().unwrap().to_owned();
+        let (route, body, key) = if role == "contributor" {
+            (
+                "suggestions",
+                json!({"kind": "comment", "entryId": ids["entry"], "text": "Bien"}),
+                "suggestion",
+            )
+        } else {
+            (
+                "endorsements",
+                json!({"entryId": ids["entry"], "comment": "Bien"}),
+                "endorsement",
+            )
+        };
+        let res = app
+            .client
+            .post(app.url(&format!("{path}/{route}")))
+            .bearer_auth(&session)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{route}");
+        let made: Value = res.json().await.unwrap();
+        ids.insert(key, made["id"].as_str().unwrap().to_owned());
     }
     Fixture {
         owner,

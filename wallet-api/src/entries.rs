@@ -176,7 +176,7 @@ pub struct Details {
 }
 
 /// A new entry.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewEntry {
     pub kind: EntryKind,
@@ -611,20 +611,25 @@ pub(crate) async fn views(
         .collect();
     ids.sort();
     ids.dedup();
-    let holdings = state.store.holdings_by_ids(citizen_id, &ids).await?;
+    let (holdings, endorsements) = tokio::try_join!(
+        state.store.holdings_by_ids(citizen_id, &ids),
+        state.store.endorsement_counts(citizen_id),
+    )?;
     let outcomes = check_all(state, &holdings).await;
     let states: HashMap<&str, LiveState> = holdings
         .iter()
         .zip(&outcomes)
         .map(|(h, o)| (h.id.as_str(), o.state))
         .collect();
-    Ok(views_with(entries, &states))
+    Ok(views_with(entries, &states, &endorsements))
 }
 
-/// Entry views, given the live state of the holdings they link to.
+/// Entry views, given the live state of the holdings they link to and the
+/// number of visible endorsements of each entry.
 pub(crate) fn views_with(
     entries: Vec<EntryRecord>,
     states: &HashMap<&str, LiveState>,
+    endorsements: &HashMap<String, i64>,
 ) -> Vec<EntryView> {
     entries
         .into_iter()
@@ -633,16 +638,17 @@ pub(crate) fn views_with(
                 .holding_id
                 .as_deref()
                 .and_then(|id| states.get(id).copied());
-            view_of(e, holding_state)
+            let endorsed = endorsements.get(&e.id).copied().unwrap_or(0);
+            view_of(e, holding_state, endorsed.max(0) as usize)
         })
         .collect()
 }
 
-fn view_of(e: EntryRecord, holding_state: Option<LiveState>) -> EntryView {
+fn view_of(e: EntryRecord, holding_state: Option<LiveState>, endorsements: usize) -> EntryView {
     EntryView {
         kind: EntryKind::parse(&e.kind).unwrap_or(EntryKind::Interest),
         details: serde_json::from_str(&e.details).unwrap_or_default(),
-        trust: trust_level(holding_state, 0),
+        trust: trust_level(holding_state, endorsements),
         holding_state,
         id: e.id,
         title: e.title,
@@ -668,7 +674,7 @@ async fn one_view(
         .ok_or_else(|| ApiError::internal("no view"))
 }
 
-fn details_text(details: &Details) -> Result<String, ApiError> {
+pub(crate) fn details_text(details: &Details) -> Result<String, ApiError> {
     serde_json::to_string(details).map_err(ApiError::internal)
 }
 

@@ -15,6 +15,8 @@
 //! * [`passkeys`]: WebAuthn passkeys as a second way in.
 //! * [`shares`]: links (and QR codes) to chosen credentials, entries and
 //!   documents, with a PIN, an expiry, revocation and an access log;
+//! * [`invitations`]: people invited by email as readers, contributors
+//!   (suggestions the citizen approves) or certifiers (signed endorsements);
 //! * [`archive`]: export and import of everything as one ZIP archive
 //!   (entries as JSON Resume: [`jsonresume`]).
 
@@ -23,6 +25,7 @@ pub mod archive;
 pub mod documents;
 pub mod entries;
 pub mod holdings;
+pub mod invitations;
 pub mod jsonresume;
 pub mod passkeys;
 pub mod shares;
@@ -43,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(documents::router())
         .merge(archive::router())
         .merge(shares::router())
+        .merge(invitations::router())
 }
 
 /// What an account's erasure must clean up outside the database, read

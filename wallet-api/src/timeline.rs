@@ -173,9 +173,10 @@ async fn timeline(
         })
         .transpose()?;
     // Both lists at once (two connections: one round trip's wait).
-    let (entries, holdings) = tokio::try_join!(
+    let (entries, holdings, endorsements) = tokio::try_join!(
         state.store.list_entries(citizen.id(), None),
         state.store.holding_dates(citizen.id()),
+        state.store.endorsement_counts(citizen.id()),
     )?;
     let mut places: Vec<Place> = entries
         .iter()
@@ -233,10 +234,11 @@ async fn timeline(
         .zip(&outcomes)
         .map(|(h, o)| (h.id.as_str(), o.state))
         .collect();
-    let mut entry_views: HashMap<String, EntryView> = views_with(wanted_entries, &states)
-        .into_iter()
-        .map(|v| (v.id.clone(), v))
-        .collect();
+    let mut entry_views: HashMap<String, EntryView> =
+        views_with(wanted_entries, &states, &endorsements)
+            .into_iter()
+            .map(|v| (v.id.clone(), v))
+            .collect();
     let on_page: std::collections::HashSet<&str> = credential_ids[..page_credentials]
         .iter()
         .map(String::as_str)

@@ -15,6 +15,7 @@
 mod archive;
 mod citizens;
 mod documents;
+mod invitations;
 mod offers;
 mod shares;
 mod sql;
@@ -28,6 +29,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 pub use archive::*;
 pub use citizens::*;
 pub use documents::*;
+pub use invitations::*;
 pub use offers::*;
 pub use shares::*;
 pub use sql::{PgStore, SqliteStore};
@@ -435,6 +437,7 @@ pub trait Store:
     ArchiveStore
     + CitizenStore
     + DocumentStore
+    + InvitationStore
     + OfferStore
     + ShareStore
     + WalletStore

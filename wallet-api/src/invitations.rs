@@ -1,0 +1,1764 @@
+//! Invitations with roles, contributors' suggestions and peer endorsements.
+//!
+//! The citizen invites a person by email with one role over chosen parts of
+//! the portfolio (credentials, entries, documents):
+//! * **reader**: sees them;
+//! * **contributor**: sees them, comments on entries and suggests new
+//!   entries, which the citizen approves (the entry is written) or rejects;
+//! * **certifier**: sees them and endorses the chosen entries with an Open
+//!   Badges 3.0 `EndorsementCredential` signed by their own key.
+//!
+//! | route | caller |
+//! |---|---|
+//! | `POST`, `GET /wallet/invitations` | the citizen |
+//! | `GET`, `DELETE /wallet/invitations/{id}` | the citizen (`DELETE` revokes, at once) |
+//! | `GET /wallet/invitations/{id}/accesses` | the citizen: every use |
+//! | `GET /wallet/suggestions`, `POST /wallet/suggestions/{id}/approve`, `.../reject` | the citizen |
+//! | `GET /wallet/entries/{id}/endorsements` | the citizen |
+//! | `POST /wallet/endorsements/{id}/hide`, `.../show` | the citizen |
+//! | `GET /i/{token}` | whoever holds the link: who invites, for what |
+//! | `POST /i/{token}/code` | whoever holds the link: mails a code to the invited address |
+//! | `POST /i/{token}/session` | the invited person: the code (or their account, same verified email) opens a session (`ati_...`) |
+//! | `GET /i/{token}/portfolio`, `GET /i/{token}/documents/{id}` | the invited person (session) |
+//! | `POST /i/{token}/suggestions` | a contributor (session) |
+//! | `POST`, `GET /i/{token}/endorsements`, `DELETE /i/{token}/endorsements/{id}` | a certifier (session) |
+//!
+//! An invited person acts only with a session of *this* invitation, proved
+//! by a code mailed to the invited address (six digits, 15 minutes, five
+//! attempts) or by being logged in with that (verified) address. Revoked or
+//! expired invitations answer `410` at once and their sessions end.
+
+use crate::{
+    documents::document_response,
+    entries::{check_fields, details_text, views, NewEntry, MAX_ENTRIES},
+    shares::plausible_token,
+};
+use atout_core::{
+    citizens::{did_key, normalise_email},
+    crypto::{random_bytes, random_token, sha256_hex, KeyAlgorithm, MasterKey, PrivateKey},
+    ids::new_id,
+    store::{
+        CreateInvitation, Decision, EndorsementRecord, EntryRecord, InvitationAccessRecord,
+        InvitationRecord, OutboxMessage, ShareItem, SuggestionRecord,
+    },
+    vault,
+};
+use atout_web::{auth::Citizen, problem::ProblemBody, ApiError, AppState, Json, Path};
+use axum::{
+    body::Body,
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Live invitations a citizen may have.
+pub const MAX_LIVE_INVITATIONS: i64 = 100;
+pub const DEFAULT_LIFETIME: Duration = Duration::days(30);
+pub const MAX_LIFETIME: Duration = Duration::days(366);
+pub const CODE_TTL: Duration = Duration::minutes(15);
+pub const CODE_MAX_ATTEMPTS: i64 = 5;
+/// A new code no sooner than this after the last one.
+pub const CODE_RESEND_AFTER: Duration = Duration::seconds(60);
+/// How long an invited person's session lasts (never past the invitation).
+pub const SESSION_TTL: Duration = Duration::days(7);
+const SESSION_PREFIX: &str = "ati_";
+const LOG_LIMIT: i64 = 500;
+const MAX_COMMENT: usize = 2000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_invitations, create_invitation))
+        .routes(routes!(get_invitation, revoke_invitation))
+        .routes(routes!(invitation_accesses))
+        .routes(routes!(list_suggestions))
+        .routes(routes!(approve_suggestion))
+        .routes(routes!(reject_suggestion))
+        .routes(routes!(entry_endorsements))
+        .routes(routes!(hide_endorsement))
+        .routes(routes!(show_endorsement))
+        .routes(routes!(invitation_welcome))
+        .routes(routes!(send_code))
+        .routes(routes!(open_session))
+        .routes(routes!(invited_portfolio))
+        .routes(routes!(invited_document))
+        .routes(routes!(suggest))
+        .routes(routes!(list_own_endorsements, endorse))
+        .routes(routes!(withdraw_endorsement))
+}
+
+/// A role of an invited person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Reader,
+    Contributor,
+    Certifier,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Contributor => "contributor",
+            Role::Certifier => "certifier",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "reader" => Some(Role::Reader),
+            "contributor" => Some(Role::Contributor),
+            "certifier" => Some(Role::Certifier),
+            _ => None,
+        }
+    }
+}
+
+// ----- the citizen's side ------------------------------------------------
+
+/// An invitation to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewInvitation {
+    /// The invited person's address: the link goes there, and only that
+    /// address can confirm it.
+    pub email: String,
+    pub role: Role,
+    #[serde(default)]
+    pub credentials: Vec<String>,
+    #[serde(default)]
+    pub entries: Vec<String>,
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// Default: in 30 days; at most a year ahead.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A word for the invited person (up to 500 characters).
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationItemView {
+    /// `credential`, `entry` or `document`.
+    pub kind: &'static str,
+    pub id: String,
+}
+
+/// An invitation, as the citizen sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    /// The link sent to the invited person.
+    pub url: String,
+    /// `pending` (not confirmed yet), `active`, `expired` or `revoked`.
+    pub state: &'static str,
+    pub message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// As the invited person gave it.
+    pub invitee_name: Option<String>,
+    /// The DID their endorsements are signed with.
+    pub signer_did: Option<String>,
+    pub items: Vec<InvitationItemView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationList {
+    pub items: Vec<InvitationView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationAccess {
+    pub at: DateTime<Utc>,
+    /// `opened`, `code-sent`, `code-wrong`, `confirmed`, `read`,
+    /// `document`, `suggested`, `commented`, `endorsed`,
+    /// `endorsement-withdrawn`, `refused`.
+    pub action: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationAccessList {
+    pub items: Vec<InvitationAccess>,
+}
+
+fn invitation_not_found() -> ApiError {
+    ApiError::not_found("No such invitation.")
+}
+
+fn field_error(field: &str, detail: impl Into<String>) -> ApiError {
+    ApiError::unprocessable(detail).with("field", field.to_owned())
+}
+
+fn state_of(i: &InvitationRecord, now: DateTime<Utc>) -> &'static str {
+    if i.revoked_at.is_some() {
+        "revoked"
+    } else if i.expires_at <= now {
+        "expired"
+    } else if i.confirmed_at.is_none() {
+        "pending"
+    } else {
+        "active"
+    }
+}
+
+fn token_aad(id: &str) -> Vec<u8> {
+    format!("invitation:{id}").into_bytes()
+}
+
+fn signer_aad(id: &str) -> Vec<u8> {
+    format!("invitation-signer:{id}").into_bytes()
+}
+
+fn sealer(
+    state: &AppState,
+    citizen: &atout_core::store::CitizenRecord,
+) -> Result<MasterKey, ApiError> {
+    let key = state
+        .citizens
+        .vault_key(citizen)
+        .map_err(ApiError::internal)?;
+    MasterKey::from_bytes(&key).map_err(ApiError::internal)
+}
+
+fn invitation_url(state: &AppState, token: &str) -> String {
+    format!("{}/i/{token}", state.config.base())
+}
+
+fn view(
+    state: &AppState,
+    sealer: &MasterKey,
+    i: InvitationRecord,
+    items: Vec<ShareItem>,
+) -> Result<InvitationView, ApiError> {
+    let token = sealer
+        .open(&i.token_sealed, &token_aad(&i.id))
+        .map_err(ApiError::internal)?;
+    let token = String::from_utf8(token.to_vec()).map_err(ApiError::internal)?;
+    Ok(InvitationView {
+        url: invitation_url(state, &token),
+        state: state_of(&i, state.clock.now()),
+        items: items
+            .into_iter()
+            .map(|item| InvitationItemView {
+                kind: item.kind(),
+                id: item.id().to_owned(),
+            })
+            .collect(),
+        id: i.id,
+        email: i.email,
+        role: i.role,
+        message: i.message,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+        revoked_at: i.revoked_at,
+        confirmed_at: i.confirmed_at,
+        invitee_name: i.invitee_name,
+        signer_did: i.signer_did,
+    })
+}
+
+fn clean_text(field: &str, text: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
+    let Some(text) = text else { return Ok(None) };
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    if cleaned.chars().count() > max {
+        return Err(field_error(
+            field,
+            format!("{field}: at most {max} characters."),
+        ));
+    }
+    Ok((!cleaned.is_empty()).then_some(cleaned))
+}
+
+fn mail(to: &str, kind: &str, subject: String, body: String, now: DateTime<Utc>) -> OutboxMessage {
+    OutboxMessage {
+        id: new_id(),
+        recipient: to.to_owned(),
+        subject,
+        body,
+        kind: kind.to_owned(),
+        citizen_id: None,
+        created_at: now,
+        next_attempt_at: now,
+        attempts: 0,
+        sent_at: None,
+        last_error: None,
+    }
+}
+
+/// Invite a person by email, with a role over chosen parts of your
+/// portfolio. The link is mailed to them, and returned here.
+#[utoipa::path(
+    post, path = "/wallet/invitations", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = NewInvitation,
+    responses(
+        (status = 201, body = InvitationView),
+        (status = 400, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Too many live invitations", content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "A field is invalid (`field`), or an item is not yours (`item`)", content_type = "application/problem+json"),
+    )
+)]
+async fn create_invitation(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Json(new): Json<NewInvitation>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let email = normalise_email(&new.email)
+        .map_err(|_| field_error("email", "email is not an email address."))?;
+    let mut items = Vec::new();
+    let mut seen = HashSet::new();
+    for (field, ids, make) in [
+        (
+            "credentials",
+            &new.credentials,
+            ShareItem::Holding as fn(String) -> ShareItem,
+        ),
+        ("entries", &new.entries, ShareItem::Entry),
+        ("documents", &new.documents, ShareItem::Document),
+    ] {
+        for id in ids {
+            if id.is_empty() || id.len() > 100 {
+                return Err(field_error(
+                    field,
+                    format!("{field}: an id has 1 to 100 characters."),
+                ));
+            }
+            if !seen.insert(make(id.clone())) {
+                return Err(field_error(
+                    field,
+                    format!("{field}: {id:?} is listed twice."),
+                ));
+            }
+            items.push(make(id.clone()));
+        }
+    }
+    if items.is_empty() {
+        return Err(ApiError::unprocessable(
+            "An invitation covers at least one credential, entry or document.",
+        ));
+    }
+    if items.len() > crate::shares::MAX_ITEMS {
+        return Err(ApiError::unprocessable(format!(
+            "An invitation covers at most {} things.",
+            crate::shares::MAX_ITEMS
+        )));
+    }
+    if new.role == Role::Certifier && !items.iter().any(|i| matches!(i, ShareItem::Entry(_))) {
+        return Err(field_error(
+            "entries",
+            "A certifier endorses entries: choose at least one.",
+        ));
+    }
+    let expires_at = new.expires_at.unwrap_or(now + DEFAULT_LIFETIME);
+    if expires_at <= now {
+        return Err(field_error("expiresAt", "expiresAt is in the past."));
+    }
+    if expires_at > now + MAX_LIFETIME {
+        return Err(field_error("expiresAt", "expiresAt: at most a year ahead."));
+    }
+    let message = clean_text("message", new.message.as_deref(), 500)?;
+    let id = new_id();
+    let token = random_token(16).map_err(ApiError::internal)?;
+    let sealer = sealer(&state, &citizen.record)?;
+    let record = InvitationRecord {
+        id: id.clone(),
+        citizen_id: citizen.id().to_owned(),
+        token_hash: sha256_hex(token.as_bytes()),
+        token_sealed: sealer
+            .seal(token.as_bytes(), &token_aad(&id))
+            .map_err(ApiError::internal)?,
+        role: new.role.as_str().to_owned(),
+        email: email.clone(),
+        message: message.clone(),
+        created_at: now,
+        expires_at,
+        revoked_at: None,
+        code_hash: None,
+        code_expires_at: None,
+        code_attempts: 0,
+        confirmed_at: None,
+        invitee_name: None,
+        invitee_citizen_id: None,
+        signer_did: None,
+        signer_key_sealed: None,
+    };
+    match state
+        .store
+        .create_invitation(&record, &items, MAX_LIVE_INVITATIONS, now)
+        .await?
+    {
+        CreateInvitation::Created => {}
+        CreateInvitation::UnknownItem(item) => {
+            return Err(ApiError::unprocessable(format!(
+                "You have no {} with the id {:?}.",
+                item.kind(),
+                item.id()
+            ))
+            .with("item", item.id().to_owned()));
+        }
+        CreateInvitation::TooMany => {
+            return Err(ApiError::conflict(format!(
+                "You have {MAX_LIVE_INVITATIONS} live invitations, the most allowed: revoke some first."
+            )));
+        }
+    }
+    let url = invitation_url(&state, &token);
+    let who = &citizen.record.display_name;
+    let role_fr = match new.role {
+        Role::Reader => "consulter",
+        Role::Contributor => "commenter et compléter",
+        Role::Certifier => "recommander",
+    };
+    let body = format!(
+        "{who} vous invite à {role_fr} une partie de son portfolio Atout.\n\
+         {who} invites you to {} part of their Atout portfolio.\n\n{}{url}\n\n\
+         Ce lien expire le {} / This link expires on {}.\n",
+        match new.role {
+            Role::Reader => "read",
+            Role::Contributor => "comment on and add to",
+            Role::Certifier => "endorse",
+        },
+        message
+            .as_deref()
+            .map(|m| format!("« {m} »\n\n"))
+            .unwrap_or_default(),
+        expires_at.format("%d/%m/%Y"),
+        expires_at.format("%Y-%m-%d"),
+    );
+    state
+        .store
+        .enqueue_mail(&mail(
+            &email,
+            "invitation",
+            format!("{who} vous invite sur Atout / invites you to Atout"),
+            body,
+            now,
+        ))
+        .await?;
+    tracing::info!(citizen = %citizen.id(), invitation = %id, role = new.role.as_str(), "invitation created");
+    let body = view(&state, &sealer, record, items)?;
+    let location =
+        HeaderValue::from_str(&format!("/wallet/invitations/{id}")).map_err(ApiError::internal)?;
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+/// Your invitations, newest first.
+#[utoipa::path(
+    get, path = "/wallet/invitations", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = InvitationList),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn list_invitations(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<Json<InvitationList>, ApiError> {
+    let sealer = sealer(&state, &citizen.record)?;
+    let mut items = Vec::new();
+    for i in state.store.list_invitations(citizen.id()).await? {
+        let scope = state.store.invitation_items(&i.id).await?;
+        items.push(view(&state, &sealer, i, scope)?);
+    }
+    Ok(Json(InvitationList { items }))
+}
+
+/// One of your invitations.
+#[utoipa::path(
+    get, path = "/wallet/invitations/{id}", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The invitation id")),
+    responses(
+        (status = 200, body = InvitationView),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn get_invitation(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<Json<InvitationView>, ApiError> {
+    let i = state
+        .store
+        .get_invitation(citizen.id(), &id)
+        .await?
+        .ok_or_else(invitation_not_found)?;
+    let scope = state.store.invitation_items(&id).await?;
+    let sealer = sealer(&state, &citizen.record)?;
+    Ok(Json(view(&state, &sealer, i, scope)?))
+}
+
+/// Revoke an invitation: its link and its sessions stop at once (`410`).
+/// Endorsements already signed stay, until you hide them.
+#[utoipa::path(
+    delete, path = "/wallet/invitations/{id}", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The invitation id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .revoke_invitation(citizen.id(), &id, state.clock.now())
+        .await?
+        .ok_or_else(invitation_not_found)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every use of an invitation, newest first (the last 500).
+#[utoipa::path(
+    get, path = "/wallet/invitations/{id}/accesses", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The invitation id")),
+    responses(
+        (status = 200, body = InvitationAccessList),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn invitation_accesses(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<Json<InvitationAccessList>, ApiError> {
+    let lines = state
+        .store
+        .invitation_accesses(citizen.id(), &id, LOG_LIMIT)
+        .await?
+        .ok_or_else(invitation_not_found)?;
+    Ok(Json(InvitationAccessList {
+        items: lines
+            .into_iter()
+            .map(|a| InvitationAccess {
+                at: a.at,
+                action: a.action,
+                detail: a.detail,
+            })
+            .collect(),
+    }))
+}
+
+/// A contributor's comment or suggested entry.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestionView {
+    pub id: String,
+    /// `comment` or `entry`.
+    pub kind: String,
+    pub author: String,
+    pub invitation_id: Option<String>,
+    /// For a comment: the entry it is about.
+    pub entry_id: Option<String>,
+    /// The comment's text (a string) or the suggested entry (an object).
+    #[schema(value_type = Object)]
+    pub body: Value,
+    /// `pending`, `approved` or `rejected`.
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The entry written when a suggested entry was approved.
+    pub created_entry_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionList {
+    pub items: Vec<SuggestionView>,
+}
+
+fn suggestion_view(s: SuggestionRecord) -> SuggestionView {
+    SuggestionView {
+        body: if s.kind == "entry" {
+            serde_json::from_str(&s.body).unwrap_or(Value::Null)
+        } else {
+            Value::String(s.body)
+        },
+        id: s.id,
+        kind: s.kind,
+        author: s.author,
+        invitation_id: s.invitation_id,
+        entry_id: s.entry_id,
+        state: s.state,
+        created_at: s.created_at,
+        decided_at: s.decided_at,
+        created_entry_id: s.created_entry_id,
+    }
+}
+
+/// Comments and suggested entries from your contributors, newest first.
+#[utoipa::path(
+    get, path = "/wallet/suggestions", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = SuggestionList),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn list_suggestions(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<Json<SuggestionList>, ApiError> {
+    Ok(Json(SuggestionList {
+        items: state
+            .store
+            .list_suggestions(citizen.id())
+            .await?
+            .into_iter()
+            .map(suggestion_view)
+            .collect(),
+    }))
+}
+
+async fn decide(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+    approve: bool,
+) -> Result<Json<SuggestionView>, ApiError> {
+    let now = state.clock.now();
+    let current = state
+        .store
+        .list_suggestions(citizen.id())
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::not_found("No such suggestion."))?;
+    // A suggested entry is checked again, like one the citizen writes.
+    let entry = if approve && current.kind == "entry" {
+        let new: NewEntry = serde_json::from_str(&current.body)
+            .map_err(|e| ApiError::internal(format!("a stored suggestion: {e}")))?;
+        let f = check_fields(
+            new.kind,
+            new.title,
+            new.organisation,
+            new.place,
+            new.start_date,
+            new.end_date,
+            new.description,
+            new.details,
+            None,
+        )?;
+        Some(EntryRecord {
+            id: new_id(),
+            citizen_id: citizen.id().to_owned(),
+            kind: new.kind.as_str().to_owned(),
+            title: f.title,
+            organisation: f.organisation,
+            place: f.place,
+            start_date: f.start_date,
+            end_date: f.end_date,
+            description: f.description,
+            details: details_text(&f.details)?,
+            holding_id: None,
+            created_at: now,
+            updated_at: now,
+        })
+    } else {
+        None
+    };
+    match state
+        .store
+        .decide_suggestion(citizen.id(), id, approve, entry.as_ref(), now, MAX_ENTRIES)
+        .await?
+    {
+        Decision::Done => {}
+        Decision::NotFound => return Err(ApiError::not_found("No such suggestion.")),
+        Decision::AlreadyDecided => {
+            return Err(ApiError::conflict("This suggestion was decided already."))
+        }
+        Decision::TooManyEntries => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too-many-entries",
+                "Too many entries",
+            )
+            .detail(format!("You have {MAX_ENTRIES} entries, the most allowed.")))
+        }
+    }
+    let decided = state
+        .store
+        .list_suggestions(citizen.id())
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::not_found("No such suggestion."))?;
+    Ok(Json(suggestion_view(decided)))
+}
+
+/// Approve a suggestion: a suggested entry is written into your path
+/// (declared, like one you write); a comment is marked read.
+#[utoipa::path(
+    post, path = "/wallet/suggestions/{id}/approve", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The suggestion id")),
+    responses(
+        (status = 200, body = SuggestionView),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Decided already", content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn approve_suggestion(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<Json<SuggestionView>, ApiError> {
+    decide(&state, &citizen, &id, true).await
+}
+
+/// Reject a suggestion.
+#[utoipa::path(
+    post, path = "/wallet/suggestions/{id}/reject", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The suggestion id")),
+    responses(
+        (status = 200, body = SuggestionView),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Decided already", content_type = "application/problem+json"),
+    )
+)]
+async fn reject_suggestion(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<Json<SuggestionView>, ApiError> {
+    decide(&state, &citizen, &id, false).await
+}
+
+/// A peer endorsement.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EndorsementView {
+    pub id: String,
+    pub entry_id: String,
+    pub author_name: String,
+    pub author_did: String,
+    pub comment: String,
+    /// The signed Open Badges 3.0 EndorsementCredential, exactly as signed.
+    #[schema(value_type = Object)]
+    pub credential: Value,
+    pub created_at: DateTime<Utc>,
+    pub hidden: bool,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndorsementList {
+    pub items: Vec<EndorsementView>,
+}
+
+fn endorsement_view(e: EndorsementRecord) -> EndorsementView {
+    EndorsementView {
+        credential: serde_json::from_str(&e.credential).unwrap_or(Value::Null),
+        hidden: e.hidden_at.is_some(),
+        revoked: e.revoked_at.is_some(),
+        id: e.id,
+        entry_id: e.entry_id,
+        author_name: e.author_name,
+        author_did: e.author_did,
+        comment: e.comment,
+        created_at: e.created_at,
+    }
+}
+
+/// The endorsements of one of your entries (hidden and withdrawn ones
+/// too, marked).
+#[utoipa::path(
+    get, path = "/wallet/entries/{id}/endorsements", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The entry id")),
+    responses(
+        (status = 200, body = EndorsementList),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn entry_endorsements(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<Json<EndorsementList>, ApiError> {
+    state
+        .store
+        .get_entry(citizen.id(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such entry."))?;
+    Ok(Json(EndorsementList {
+        items: state
+            .store
+            .entry_endorsements(citizen.id(), &id)
+            .await?
+            .into_iter()
+            .map(endorsement_view)
+            .collect(),
+    }))
+}
+
+async fn set_hidden(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+    hidden: bool,
+) -> Result<StatusCode, ApiError> {
+    let at = hidden.then(|| state.clock.now());
+    if state
+        .store
+        .set_endorsement_hidden(citizen.id(), id, at)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("No such endorsement."))
+    }
+}
+
+/// Hide an endorsement: it no longer counts for the entry's trust level
+/// nor shows anywhere (it stays signed: its author may still show it).
+#[utoipa::path(
+    post, path = "/wallet/endorsements/{id}/hide", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The endorsement id")),
+    responses(
+        (status = 204, description = "Hidden"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn hide_endorsement(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    set_hidden(&state, &citizen, &id, true).await
+}
+
+/// Show a hidden endorsement again.
+#[utoipa::path(
+    post, path = "/wallet/endorsements/{id}/show", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "The endorsement id")),
+    responses(
+        (status = 204, description = "Shown"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn show_endorsement(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    set_hidden(&state, &citizen, &id, false).await
+}
+
+// ----- the invited person's side -----------------------------------------
+
+fn gone(kind: &'static str, title: &str, detail: &str) -> ApiError {
+    ApiError::new(StatusCode::GONE, kind, title).detail(detail)
+}
+
+async fn log(state: &AppState, invitation_id: &str, action: &str, detail: Option<String>) {
+    let access = InvitationAccessRecord {
+        id: new_id(),
+        invitation_id: invitation_id.to_owned(),
+        at: state.clock.now(),
+        action: action.to_owned(),
+        detail,
+    };
+    if let Err(e) = state.store.record_invitation_access(&access).await {
+        tracing::error!(invitation = %invitation_id, error = %e, "could not log an invitation's use");
+    }
+}
+
+/// The live invitation a link names (unknown links count as guesses).
+async fn by_link(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    token: &str,
+) -> Result<InvitationRecord, ApiError> {
+    if let Some(retry) = client.and_then(|ip| state.share_guesses.blocked(ip)) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-guesses",
+            "Too many unknown links",
+        )
+        .detail("This address tried too many unknown links: wait before trying again.")
+        .with("retryAfter", retry));
+    }
+    let found = if plausible_token(token) {
+        state
+            .store
+            .invitation_by_token(&sha256_hex(token.as_bytes()))
+            .await?
+    } else {
+        None
+    };
+    let Some(i) = found else {
+        if let Some(ip) = client {
+            state.share_guesses.failed(ip);
+        }
+        tracing::warn!(client = ?client, "an unknown invitation link was tried");
+        return Err(ApiError::not_found("No such invitation: check the link."));
+    };
+    if i.revoked_at.is_some() {
+        return Err(gone(
+            "invitation-revoked",
+            "Invitation revoked",
+            "The person who invited you revoked this invitation.",
+        ));
+    }
+    if i.expires_at <= state.clock.now() {
+        return Err(gone(
+            "invitation-expired",
+            "Invitation expired",
+            "This invitation has expired.",
+        ));
+    }
+    Ok(i)
+}
+
+/// The invitation a session of *this* link opens, with the role needed.
+async fn invited(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    token: &str,
+    headers: &HeaderMap,
+    needs: Option<Role>,
+) -> Result<InvitationRecord, ApiError> {
+    let i = by_link(state, client, token).await?;
+    let session = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| t.starts_with(SESSION_PREFIX) && t.len() < 100);
+    let Some(session) = session else {
+        return Err(ApiError::unauthorized(
+            "Confirm your email first (POST /i/{token}/code, then /i/{token}/session), and send the session as `Authorization: Bearer ati_...`.",
+        ));
+    };
+    let opened = state
+        .store
+        .invitation_for_session(&sha256_hex(session.as_bytes()), state.clock.now())
+        .await?;
+    match opened {
+        Some(s) if s.id == i.id => {}
+        _ => {
+            return Err(ApiError::unauthorized(
+                "This session does not open this invitation (expired, or another one's).",
+            ))
+        }
+    }
+    if let Some(role) = needs {
+        if Role::parse(&i.role) != Some(role) {
+            log(
+                state,
+                &i.id,
+                "refused",
+                Some(format!("needs the {} role", role.as_str())),
+            )
+            .await;
+            return Err(ApiError::forbidden(format!(
+                "This invitation gives the {} role; this needs the {} role.",
+                i.role,
+                role.as_str()
+            )));
+        }
+    }
+    Ok(i)
+}
+
+/// Who invites you, and for what.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Welcome {
+    /// The citizen's display name.
+    pub from: String,
+    pub role: String,
+    pub message: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// The invited address, partly masked.
+    pub email: String,
+    pub confirmed: bool,
+}
+
+fn masked(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "…".into(),
+    }
+}
+
+/// What an invitation link is: who invites, with which role. Public (the
+/// link is the secret).
+#[utoipa::path(
+    get, path = "/i/{token}", tag = "invitations",
+    params(("token" = String, Path, description = "The invitation link's token")),
+    responses(
+        (status = 200, body = Welcome),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, description = "Revoked or expired", content_type = "application/problem+json"),
+        (status = 429, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn invitation_welcome(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+) -> Result<Json<Welcome>, ApiError> {
+    let i = by_link(&state, client, &token).await?;
+    let citizen = state
+        .store
+        .citizen_by_id(&i.citizen_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("an invitation without its citizen"))?;
+    log(&state, &i.id, "opened", None).await;
+    Ok(Json(Welcome {
+        from: citizen.display_name,
+        role: i.role,
+        message: i.message,
+        expires_at: i.expires_at,
+        email: masked(&i.email),
+        confirmed: i.confirmed_at.is_some(),
+    }))
+}
+
+/// Mail a confirmation code (six digits, valid 15 minutes) to the invited
+/// address. At most one a minute.
+#[utoipa::path(
+    post, path = "/i/{token}/code", tag = "invitations",
+    params(("token" = String, Path, description = "The invitation link's token")),
+    responses(
+        (status = 202, description = "Sent to the invited address"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, body = ProblemBody, description = "A code was sent less than a minute ago", content_type = "application/problem+json"),
+    )
+)]
+async fn send_code(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let i = by_link(&state, client, &token).await?;
+    let now = state.clock.now();
+    if let Some(expires) = i.code_expires_at {
+        let sent = expires - CODE_TTL;
+        if now < sent + CODE_RESEND_AFTER {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "code-sent-recently",
+                "A code was sent recently",
+            )
+            .detail("A code was sent less than a minute ago: check your mail, or ask again in a minute.")
+            .with("retryAfter", (sent + CODE_RESEND_AFTER - now).num_seconds().max(1)));
+        }
+    }
+    let bytes = random_bytes(4).map_err(ApiError::internal)?;
+    let code = format!(
+        "{:06}",
+        u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) % 1_000_000
+    );
+    state
+        .store
+        .set_invitation_code(&i.id, &code_hash(&i.id, &code), now + CODE_TTL)
+        .await?;
+    state
+        .store
+        .enqueue_mail(&mail(
+            &i.email,
+            "invitation-code",
+            format!("Atout : votre code {code} / your code {code}"),
+            format!(
+                "Votre code de confirmation / Your confirmation code: code={code}\n\n\
+                 Il expire dans 15 minutes / It expires in 15 minutes.\n"
+            ),
+            now,
+        ))
+        .await?;
+    log(&state, &i.id, "code-sent", None).await;
+    Ok(StatusCode::ACCEPTED)
+}
+
+fn code_hash(invitation_id: &str, code: &str) -> String {
+    sha256_hex(format!("{invitation_id}:{code}").as_bytes())
+}
+
+/// Opening a session of an invitation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    /// The code mailed to the invited address (not needed when you call
+    /// logged in with that address, verified).
+    pub code: Option<String>,
+    /// Your name, as the citizen and your endorsements will show it (1 to
+    /// 120 characters).
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitedSession {
+    /// `ati_...`: send it as `Authorization: Bearer` to this link's routes.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub role: String,
+    /// The DID your endorsements are signed with (certifiers).
+    pub signer_did: Option<String>,
+}
+
+/// Confirm your email and open a session: with the mailed code, or by
+/// calling logged in with the invited address (verified).
+#[utoipa::path(
+    post, path = "/i/{token}/session", tag = "invitations",
+    params(("token" = String, Path, description = "The invitation link's token")),
+    request_body = SessionRequest,
+    responses(
+        (status = 201, body = InvitedSession),
+        (status = 403, body = ProblemBody, description = "Wrong or expired code", content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, body = ProblemBody, description = "Too many wrong codes: ask for a new one", content_type = "application/problem+json"),
+    )
+)]
+async fn open_session(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+    // An organisation's or the admin's token is no citizen: ignored here.
+    citizen: Result<atout_web::auth::MaybeCitizen, ApiError>,
+    Json(body): Json<SessionRequest>,
+) -> Result<Response, ApiError> {
+    let i = by_link(&state, client, &token).await?;
+    let now = state.clock.now();
+    let name = clean_text("name", Some(&body.name), 120)?
+        .ok_or_else(|| field_error("name", "name: 1 to 120 characters."))?;
+    // Logged in with the invited address (verified): no code needed.
+    let account = citizen
+        .ok()
+        .and_then(|c| c.0)
+        .filter(|c| c.record.email == i.email && c.record.email_verified_at.is_some());
+    if account.is_none() {
+        let Some(code) = body.code.as_deref() else {
+            return Err(field_error(
+                "code",
+                "code: the code mailed to the invited address (POST /i/{token}/code).",
+            ));
+        };
+        let live = i.code_hash.is_some() && i.code_expires_at.is_some_and(|e| e > now);
+        if !live || i.code_attempts >= CODE_MAX_ATTEMPTS {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "code-expired",
+                "No live code",
+            )
+            .detail("The code expired or was tried too often: ask for a new one."));
+        }
+        let right = code.len() == 6 && i.code_hash.as_deref() == Some(&code_hash(&i.id, code));
+        if !right {
+            let attempts = state.store.invitation_code_failed(&i.id).await?;
+            log(&state, &i.id, "code-wrong", None).await;
+            return Err(ApiError::forbidden("Wrong code.")
+                .with("attemptsLeft", (CODE_MAX_ATTEMPTS - attempts).max(0)));
+        }
+    }
+    // A certifier signs with their account's key, else with a key made
+    // for this invitation.
+    let role = Role::parse(&i.role);
+    let mut signer: Option<(String, Vec<u8>)> = None;
+    if role == Some(Role::Certifier) && i.signer_did.is_none() {
+        match &account {
+            Some(c) => {
+                signer = Some((c.record.holder_did.clone(), Vec::new()));
+            }
+            None => {
+                let key =
+                    PrivateKey::generate(KeyAlgorithm::Ed25519).map_err(ApiError::internal)?;
+                let sealed = state
+                    .token_key
+                    .seal(key.pkcs8_der(), &signer_aad(&i.id))
+                    .map_err(ApiError::internal)?;
+                signer = Some((did_key(&key), sealed));
+            }
+        }
+    }
+    let session = format!(
+        "{SESSION_PREFIX}{}",
+        random_token(32).map_err(ApiError::internal)?
+    );
+    let expires_at = (now + SESSION_TTL).min(i.expires_at);
+    state
+        .store
+        .confirm_invitation(
+            &i.id,
+            now,
+            &name,
+            account.as_ref().map(|c| c.record.id.as_str()),
+            signer
+                .as_ref()
+                .map(|(did, key)| (did.as_str(), key.as_slice())),
+            &sha256_hex(session.as_bytes()),
+            expires_at,
+        )
+        .await?;
+    log(&state, &i.id, "confirmed", Some(name)).await;
+    let signer_did = signer.map(|(did, _)| did).or(i.signer_did);
+    Ok((
+        StatusCode::CREATED,
+        Json(InvitedSession {
+            token: session,
+            expires_at,
+            role: i.role,
+            signer_did,
+        }),
+    )
+        .into_response())
+}
+
+/// What an invitation covers, as the invited person sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitedPortfolio {
+    pub from: String,
+    pub role: String,
+    /// The entries, with their trust level.
+    #[schema(value_type = Vec<Object>)]
+    pub entries: Vec<Value>,
+    /// The credentials, exactly as held (JSON, or a compact JWT string).
+    #[schema(value_type = Vec<Object>)]
+    pub credentials: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub documents: Vec<Value>,
+}
+
+/// What the invitation lets you see (any role).
+#[utoipa::path(
+    get, path = "/i/{token}/portfolio", tag = "invitations",
+    security(("bearer" = [])),
+    params(("token" = String, Path, description = "The invitation link's token")),
+    responses(
+        (status = 200, body = InvitedPortfolio),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn invited_portfolio(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<InvitedPortfolio>, ApiError> {
+    let i = invited(&state, client, &token, &headers, None).await?;
+    let items = state.store.invitation_items(&i.id).await?;
+    let owner = state
+        .store
+        .citizen_by_id(&i.citizen_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("an invitation without its citizen"))?;
+    let entry_ids: HashSet<&str> = items
+        .iter()
+        .filter_map(|x| match x {
+            ShareItem::Entry(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let holding_ids: Vec<String> = items
+        .iter()
+        .filter_map(|x| match x {
+            ShareItem::Holding(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    let document_ids: HashSet<&str> = items
+        .iter()
+        .filter_map(|x| match x {
+            ShareItem::Document(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let entries: Vec<_> = state
+        .store
+        .list_entries(&owner.id, None)
+        .await?
+        .into_iter()
+        .filter(|e| entry_ids.contains(e.id.as_str()))
+        .collect();
+    let entries = views(&state, &owner.id, entries)
+        .await?
+        .into_iter()
+        .map(|e| serde_json::to_value(e).unwrap_or_default())
+        .collect();
+    let credentials = state
+        .store
+        .holdings_by_ids(&owner.id, &holding_ids)
+        .await?
+        .into_iter()
+        .map(|h| serde_json::from_str(&h.body).unwrap_or(Value::String(h.body)))
+        .collect();
+    let documents = state
+        .store
+        .list_documents(&owner.id)
+        .await?
+        .into_iter()
+        .filter(|d| document_ids.contains(d.id.as_str()))
+        .map(|d| {
+            json!({"id": d.id, "name": d.name, "contentType": d.content_type, "size": d.size,
+                   "sha256": d.sha256, "href": format!("/i/{token}/documents/{}", d.id)})
+        })
+        .collect();
+    log(&state, &i.id, "read", None).await;
+    Ok(Json(InvitedPortfolio {
+        from: owner.display_name,
+        role: i.role,
+        entries,
+        credentials,
+        documents,
+    }))
+}
+
+/// A document the invitation covers.
+#[utoipa::path(
+    get, path = "/i/{token}/documents/{id}", tag = "invitations",
+    security(("bearer" = [])),
+    params(
+        ("token" = String, Path, description = "The invitation link's token"),
+        ("id" = String, Path, description = "The document id"),
+    ),
+    responses(
+        (status = 200, description = "The document, as an attachment", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn invited_document(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path((token, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let i = invited(&state, client, &token, &headers, None).await?;
+    let items = state.store.invitation_items(&i.id).await?;
+    if !items.contains(&ShareItem::Document(id.clone())) {
+        return Err(ApiError::not_found("No such document in this invitation."));
+    }
+    let owner = state
+        .store
+        .citizen_by_id(&i.citizen_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("an invitation without its citizen"))?;
+    let record = state
+        .store
+        .get_document(&owner.id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such document in this invitation."))?;
+    let vault_key = state
+        .citizens
+        .vault_key(&owner)
+        .map_err(ApiError::internal)?;
+    let file_key = vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
+        .map_err(ApiError::internal)?;
+    let stream = state
+        .vault
+        .download(&record.object_key, &record.id, &file_key)
+        .await
+        .map_err(ApiError::internal)?;
+    log(&state, &i.id, "document", Some(record.name.clone())).await;
+    document_response(
+        &record.name,
+        &record.content_type,
+        record.size,
+        Body::from_stream(stream),
+    )
+}
+
+/// A contributor's comment or suggested entry.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", tag = "kind")]
+pub enum NewSuggestion {
+    /// A comment on an entry the invitation covers.
+    #[serde(rename = "comment")]
+    Comment {
+        #[serde(rename = "entryId")]
+        entry_id: String,
+        /// 1 to 2000 characters.
+        text: String,
+    },
+    /// An entry to add to the citizen's path, if they approve it.
+    #[serde(rename = "entry")]
+    Entry { entry: Box<NewEntry> },
+}
+
+/// Comment on an entry, or suggest one (contributors).
+#[utoipa::path(
+    post, path = "/i/{token}/suggestions", tag = "invitations",
+    security(("bearer" = [])),
+    params(("token" = String, Path, description = "The invitation link's token")),
+    request_body = NewSuggestion,
+    responses(
+        (status = 201, body = SuggestionView),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, description = "Not a contributor, or an entry the invitation does not cover", content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn suggest(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<NewSuggestion>,
+) -> Result<Response, ApiError> {
+    let i = invited(&state, client, &token, &headers, Some(Role::Contributor)).await?;
+    let now = state.clock.now();
+    let (kind, entry_id, text) = match body {
+        NewSuggestion::Comment { entry_id, text } => {
+            let items = state.store.invitation_items(&i.id).await?;
+            if !items.contains(&ShareItem::Entry(entry_id.clone())) {
+                return Err(ApiError::forbidden(
+                    "This invitation does not cover that entry.",
+                ));
+            }
+            let text = clean_text("text", Some(&text), MAX_COMMENT)?
+                .ok_or_else(|| field_error("text", "text: 1 to 2000 characters."))?;
+            ("comment", Some(entry_id), text)
+        }
+        NewSuggestion::Entry { entry } => {
+            let entry = *entry;
+            if entry.holding_id.is_some() {
+                return Err(field_error(
+                    "holdingId",
+                    "A suggested entry cannot cite a credential.",
+                ));
+            }
+            // Checked now (and again when approved).
+            check_fields(
+                entry.kind,
+                entry.title.clone(),
+                entry.organisation.clone(),
+                entry.place.clone(),
+                entry.start_date.clone(),
+                entry.end_date.clone(),
+                entry.description.clone(),
+                entry.details.clone(),
+                None,
+            )?;
+            let value = serde_json::to_string(&entry).map_err(ApiError::internal)?;
+            ("entry", None, value)
+        }
+    };
+    let record = SuggestionRecord {
+        id: new_id(),
+        citizen_id: i.citizen_id.clone(),
+        invitation_id: Some(i.id.clone()),
+        author: format!(
+            "{} <{}>",
+            i.invitee_name.clone().unwrap_or_default(),
+            i.email
+        ),
+        kind: kind.to_owned(),
+        entry_id,
+        body: text,
+        state: "pending".into(),
+        created_at: now,
+        decided_at: None,
+        created_entry_id: None,
+    };
+    state.store.insert_suggestion(&record).await?;
+    log(
+        &state,
+        &i.id,
+        if kind == "comment" {
+            "commented"
+        } else {
+            "suggested"
+        },
+        None,
+    )
+    .await;
+    Ok((StatusCode::CREATED, Json(suggestion_view(record))).into_response())
+}
+
+/// Endorsing an entry.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewEndorsement {
+    /// An entry the invitation covers.
+    pub entry_id: String,
+    /// What you vouch for (1 to 2000 characters).
+    pub comment: String,
+}
+
+/// The key a certifier signs with: their account's holder key, or the
+/// invitation's own.
+fn signing_key(state: &AppState, i: &InvitationRecord) -> Result<(String, PrivateKey), ApiError> {
+    let did = i
+        .signer_did
+        .clone()
+        .ok_or_else(|| ApiError::internal("a certifier without a signing key"))?;
+    match &i.signer_key_sealed {
+        Some(sealed) if !sealed.is_empty() => {
+            let pkcs8 = state
+                .token_key
+                .open(sealed, &signer_aad(&i.id))
+                .map_err(ApiError::internal)?;
+            let key = PrivateKey::from_pkcs8(KeyAlgorithm::Ed25519, &pkcs8)
+                .map_err(ApiError::internal)?;
+            Ok((did, key))
+        }
+        _ => Err(ApiError::internal("no sealed key")),
+    }
+}
+
+/// Endorse an entry the invitation covers (certifiers): an Open Badges 3.0
+/// `EndorsementCredential`, signed with your key (`eddsa-rdfc-2022`),
+/// attached to the entry, whose trust level becomes *endorsed*.
+#[utoipa::path(
+    post, path = "/i/{token}/endorsements", tag = "invitations",
+    security(("bearer" = [])),
+    params(("token" = String, Path, description = "The invitation link's token")),
+    request_body = NewEndorsement,
+    responses(
+        (status = 201, body = EndorsementView),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, description = "Not a certifier, or an entry you are not invited to certify", content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn endorse(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<NewEndorsement>,
+) -> Result<Response, ApiError> {
+    let i = invited(&state, client, &token, &headers, Some(Role::Certifier)).await?;
+    let items = state.store.invitation_items(&i.id).await?;
+    if !items.contains(&ShareItem::Entry(body.entry_id.clone())) {
+        log(
+            &state,
+            &i.id,
+            "refused",
+            Some("an entry not covered".into()),
+        )
+        .await;
+        return Err(ApiError::forbidden(
+            "You are not invited to certify that entry.",
+        ));
+    }
+    let comment = clean_text("comment", Some(&body.comment), MAX_COMMENT)?
+        .ok_or_else(|| field_error("comment", "comment: 1 to 2000 characters."))?;
+    let entry = state
+        .store
+        .get_entry(&i.citizen_id, &body.entry_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such entry."))?;
+    // Confirmed from an account: its holder key (one DID for all its
+    // owner endorses; the session was opened by that account). Otherwise
+    // the key made for this invitation.
+    let (did, key) = match i.signer_key_sealed.as_deref() {
+        Some(sealed) if !sealed.is_empty() => signing_key(&state, &i)?,
+        _ => {
+            let account = i
+                .invitee_citizen_id
+                .as_deref()
+                .ok_or_else(|| ApiError::internal("a certifier without a key"))?;
+            let record = state.store.citizen_by_id(account).await?.ok_or_else(|| {
+                ApiError::unauthorized("The account that accepted this invitation is gone.")
+            })?;
+            let key = state
+                .citizens
+                .holder_key(&record)
+                .map_err(ApiError::internal)?;
+            (record.holder_did.clone(), key)
+        }
+    };
+    let now = state.clock.now();
+    let id = new_id();
+    let author = i.invitee_name.clone().unwrap_or_default();
+    let credential = json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            atout_vc::contexts::OB_V3_0_3,
+        ],
+        "id": format!("urn:uuid:{id}"),
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": format!("Recommandation : {}", entry.title),
+        "issuer": {"id": did, "type": ["Profile"], "name": author},
+        "validFrom": now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "credentialSubject": {
+            "id": format!("urn:uuid:{}", entry.id),
+            "type": ["EndorsementSubject"],
+            "endorsementComment": comment,
+        },
+    });
+    let Value::Object(credential) = credential else {
+        return Err(ApiError::internal("not an object"));
+    };
+    let method = atout_vc::presentation::did_key_method(&did);
+    let signed = atout_vc::ssi_bridge::sign_data_integrity(
+        &state.vc.engine,
+        &credential,
+        atout_vc::ssi_bridge::Cryptosuite::EddsaRdfc2022,
+        &method,
+        &did,
+        &key,
+        now,
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    let record = EndorsementRecord {
+        id: id.clone(),
+        citizen_id: i.citizen_id.clone(),
+        entry_id: entry.id.clone(),
+        invitation_id: Some(i.id.clone()),
+        author_did: did,
+        author_name: author,
+        comment,
+        credential: signed,
+        created_at: now,
+        hidden_at: None,
+        revoked_at: None,
+    };
+    state.store.insert_endorsement(&record).await?;
+    log(&state, &i.id, "endorsed", Some(entry.title)).await;
+    tracing::info!(invitation = %i.id, endorsement = %id, "entry endorsed");
+    Ok((StatusCode::CREATED, Json(endorsement_view(record))).into_response())
+}
+
+/// Your endorsements through this invitation (certifiers).
+#[utoipa::path(
+    get, path = "/i/{token}/endorsements", tag = "invitations",
+    security(("bearer" = [])),
+    params(("token" = String, Path, description = "The invitation link's token")),
+    responses(
+        (status = 200, body = EndorsementList),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn list_own_endorsements(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<EndorsementList>, ApiError> {
+    let i = invited(&state, client, &token, &headers, Some(Role::Certifier)).await?;
+    Ok(Json(EndorsementList {
+        items: state
+            .store
+            .invitation_endorsements(&i.id)
+            .await?
+            .into_iter()
+            .map(endorsement_view)
+            .collect(),
+    }))
+}
+
+/// Withdraw one of your endorsements (certifiers): it no longer counts
+/// nor shows in the citizen's wallet.
+#[utoipa::path(
+    delete, path = "/i/{token}/endorsements/{id}", tag = "invitations",
+    security(("bearer" = [])),
+    params(
+        ("token" = String, Path, description = "The invitation link's token"),
+        ("id" = String, Path, description = "The endorsement id"),
+    ),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 410, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn withdraw_endorsement(
+    State(state): State<AppState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
+    Path((token, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let i = invited(&state, client, &token, &headers, Some(Role::Certifier)).await?;
+    let withdrawn = state
+        .store
+        .revoke_endorsement(&i.id, &id, state.clock.now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such endorsement of yours."))?;
+    if withdrawn {
+        log(&state, &i.id, "endorsement-withdrawn", None).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_masked() {
+        assert_eq!(masked("camille@example.org"), "c…@example.org");
+        assert_eq!(masked("nope"), "…");
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for r in [Role::Reader, Role::Contributor, Role::Certifier] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}
