@@ -26,6 +26,8 @@ pub mod action {
     pub const OFFER_CANCELLED: &str = "offer.cancelled";
     pub const OFFER_ACCEPTED: &str = "offer.accepted";
     pub const OFFER_DECLINED: &str = "offer.declined";
+    pub const REQUEST_APPROVED: &str = "certification_request.approved";
+    pub const REQUEST_REJECTED: &str = "certification_request.rejected";
 }
 
 /// Who acts, and in which request.

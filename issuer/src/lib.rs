@@ -22,6 +22,7 @@
 //! | `GET /wallet/offers[/{token}]`, `POST /wallet/offers/{token}/accept`, `.../decline` | a logged-in citizen |
 //! | `GET /.well-known/openid-credential-issuer`, `GET /.well-known/oauth-authorization-server` | anyone |
 //! | `GET /oid4vci/credential-offer/{code}`, `POST /oid4vci/token`, `POST /oid4vci/nonce`, `POST /oid4vci/credential` | OpenID4VCI wallets (pre-authorized code, access token) |
+//! | `GET /orgs/{slug}/certification-requests[/{id}[/documents/{document}]]`, `POST .../{id}/approve`, `.../reject` | the organisation (API key) or the admin |
 
 pub mod batches;
 pub mod credentials;
@@ -29,6 +30,7 @@ pub mod offers;
 pub mod oid4vci;
 pub mod orgs;
 pub mod registry;
+pub mod requests;
 pub mod status;
 pub mod templates;
 
@@ -45,4 +47,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(batches::router())
         .merge(offers::router())
         .merge(oid4vci::router())
+        .merge(requests::router())
 }

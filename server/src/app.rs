@@ -128,6 +128,7 @@ const TOKEN_KEY_PURPOSE: &str = "atout/short-lived-tokens/v1";
         (name = "documents", description = "A citizen's document vault (the citizen only)"),
         (name = "shares", description = "Links to chosen credentials, entries and documents (the citizen; the link's holder for /s/...)"),
         (name = "invitations", description = "Invited readers, contributors and certifiers; suggestions; peer endorsements"),
+        (name = "certification requests", description = "Citizens asking organisations to certify an entry"),
         (name = "offers", description = "Credential offers from organisations to citizens"),
         (name = "openid4vci", description = "OpenID for Verifiable Credential Issuance 1.0"),
         (name = "operations", description = "Health, readiness, metrics, this document"),

@@ -178,6 +178,26 @@ fn routes() -> Vec<Row> {
             None,
             true,
         ),
+        // Certification requests.
+        row("GET", "/wallet/certification-requests", None, false),
+        row(
+            "POST",
+            "/wallet/certification-requests",
+            Some(json!({"entryId": "{entry}", "org": "univ"})),
+            false,
+        ),
+        row(
+            "GET",
+            "/wallet/certification-requests/{request}",
+            None,
+            true,
+        ),
+        row(
+            "DELETE",
+            "/wallet/certification-requests/{request}",
+            None,
+            true,
+        ),
         // Last: erases the owner's document.
         row("DELETE", "/wallet/documents/{document}", None, true),
     ]
@@ -369,6 +389,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         let made: Value = res.json().await.unwrap();
         ids.insert(key, made["id"].as_str().unwrap().to_owned());
     }
+    let res = app
+        .post_json(
+            "/wallet/certification-requests",
+            Some(&owner),
+            &json!({"entryId": ids["entry_del"], "org": "univ"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "certification request");
+    let request: Value = res.json().await.unwrap();
+    ids.insert("request", request["id"].as_str().unwrap().to_owned());
     Fixture {
         owner,
         other,

@@ -171,42 +171,7 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded`
-/// (RFC 6266 and 8187). Path separators become `_` in both forms.
-pub fn content_disposition(name: &str) -> HeaderValue {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if (c.is_ascii_graphic() && !matches!(c, '"' | '%' | ';' | '\\')) || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    HeaderValue::from_str(&format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
-}
+pub use atout_web::download::content_disposition;
 
 fn too_large(max: u64) -> ApiError {
     ApiError::new(
@@ -757,36 +722,14 @@ async fn document_content(
 }
 
 /// A document's content as a download that no browser renders as a page
-/// of the site (`attachment`, `nosniff`, a sandboxing CSP, not cached).
+/// of the site (see [`atout_web::download::attachment`]).
 pub(crate) fn document_response(
     name: &str,
     content_type: &str,
     size: i64,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let content_type = HeaderValue::from_str(content_type).map_err(ApiError::internal)?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, content_type);
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    headers.insert(header::CONTENT_DISPOSITION, content_disposition(name));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(
-        header::HeaderName::from_static("cross-origin-resource-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
-    Ok(response)
+    atout_web::download::attachment(name, content_type, size, body)
 }
 
 /// Erase a document: its row, its attachments and its encrypted object.

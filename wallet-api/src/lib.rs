@@ -17,6 +17,7 @@
 //!   documents, with a PIN, an expiry, revocation and an access log;
 //! * [`invitations`]: people invited by email as readers, contributors
 //!   (suggestions the citizen approves) or certifiers (signed endorsements);
+//! * [`requests`]: asking an organisation to certify an entry;
 //! * [`archive`]: export and import of everything as one ZIP archive
 //!   (entries as JSON Resume: [`jsonresume`]).
 
@@ -28,6 +29,7 @@ pub mod holdings;
 pub mod invitations;
 pub mod jsonresume;
 pub mod passkeys;
+pub mod requests;
 pub mod shares;
 pub mod timeline;
 
@@ -47,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(archive::router())
         .merge(shares::router())
         .merge(invitations::router())
+        .merge(requests::router())
 }
 
 /// What an account's erasure must clean up outside the database, read

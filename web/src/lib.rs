@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod check;
+pub mod download;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;

@@ -17,6 +17,7 @@ mod citizens;
 mod documents;
 mod invitations;
 mod offers;
+mod requests;
 mod shares;
 mod sql;
 mod wallet;
@@ -31,6 +32,7 @@ pub use citizens::*;
 pub use documents::*;
 pub use invitations::*;
 pub use offers::*;
+pub use requests::*;
 pub use shares::*;
 pub use sql::{PgStore, SqliteStore};
 pub use wallet::*;
@@ -439,6 +441,7 @@ pub trait Store:
     + DocumentStore
     + InvitationStore
     + OfferStore
+    + CertRequestStore
     + ShareStore
     + WalletStore
     + Send

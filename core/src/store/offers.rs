@@ -269,7 +269,7 @@ macro_rules! offer_sql {
                 .await?)
             }
 
-            async fn tx_offer_accepted(
+            pub(super) async fn tx_offer_accepted(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 credential: &IssuedCredential,
                 audit: &[NewAuditEntry],
