@@ -28,6 +28,7 @@ pub mod action {
     pub const OFFER_DECLINED: &str = "offer.declined";
     pub const REQUEST_APPROVED: &str = "certification_request.approved";
     pub const REQUEST_REJECTED: &str = "certification_request.rejected";
+    pub const ENDORSEMENT_SIGNED: &str = "endorsement.signed";
 }
 
 /// Who acts, and in which request.

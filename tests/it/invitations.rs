@@ -811,3 +811,73 @@ async fn expired_invitations_and_bad_requests_are_refused() {
     assert_problem(app.get("/i/short", None).await, 404).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_certifier_acting_for_an_organisation_signs_with_its_did() {
+    let s = crate::offers::Setup::new(&[]).await;
+    let app = &s.app;
+    let owner = app.sign_up("owner@example.org").await;
+    let covered = entry(app, &owner, json!({"kind": "experience", "title": "Stage", "organisation": "Université Exemple", "startDate": "2024"})).await;
+    let invitation = invite(
+        app,
+        &owner,
+        json!({"email": "tuteur@example.org", "role": "certifier", "entries": [covered]}),
+    )
+    .await;
+    let path = link_path(&invitation);
+    let session = confirm(app, &path, "tuteur@example.org", "Tuteur").await;
+    let endorse = |org_key: Option<&str>| {
+        let mut req = app
+            .client
+            .post(app.url(&format!("{path}/endorsements")))
+            .bearer_auth(&session)
+            .json(&json!({"entryId": covered, "comment": "Stage réussi, au nom de l'université."}));
+        if let Some(k) = org_key {
+            req = req.header("x-org-authorization", format!("Bearer {k}"));
+        }
+        req.send()
+    };
+    // A bad organisation key is refused, nothing signed.
+    assert_problem(endorse(Some("atout_not-a-key")).await.unwrap(), 401).await;
+    let res = endorse(Some(&s.key)).await.unwrap();
+    assert_eq!(res.status(), 201);
+    let endorsement: Value = res.json().await.unwrap();
+    let credential = &endorsement["credential"];
+    assert_eq!(credential["issuer"]["id"], s.org_did());
+    assert_eq!(credential["issuer"]["name"], "Université Exemple");
+    // Verified by Atout and independently, with the organisation's DID document.
+    let res = app
+        .post_json(
+            "/credentials/verify",
+            None,
+            &json!({"verifiableCredential": credential}),
+        )
+        .await;
+    let report: Value = res.json().await.unwrap();
+    assert!(
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["check"] == "proof" || c["check"] == "issuer-key")
+            .all(|c| c["status"] == "ok"),
+        "{report:#}"
+    );
+    let did_doc: Value = app
+        .get(&format!("/orgs/{}/did.json", crate::offers::ORG), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let verdict = crate::issue::independent_verify_with(
+        credential,
+        &json!({ s.org_did(): did_doc }),
+        &json!({}),
+        &json!({}),
+    );
+    assert_eq!(verdict["verified"], true, "{verdict}");
+    // The organisation's audit log records it.
+    let audit = get_json(app, &format!("/orgs/{}/audit", crate::offers::ORG), &s.key).await;
+    assert!(audit.to_string().contains("endorsement.signed"), "{audit}");
+    s.app.stop().await;
+}

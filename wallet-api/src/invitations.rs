@@ -68,6 +68,8 @@ pub const CODE_RESEND_AFTER: Duration = Duration::seconds(60);
 /// How long an invited person's session lasts (never past the invitation).
 pub const SESSION_TTL: Duration = Duration::days(7);
 const SESSION_PREFIX: &str = "ati_";
+/// A certifier acting for their organisation sends one of its API keys here.
+pub const ORG_HEADER: &str = "x-org-authorization";
 const LOG_LIMIT: i64 = 500;
 const MAX_COMMENT: usize = 2000;
 
@@ -1561,8 +1563,10 @@ fn signing_key(state: &AppState, i: &InvitationRecord) -> Result<(String, Privat
 }
 
 /// Endorse an entry the invitation covers (certifiers): an Open Badges 3.0
-/// `EndorsementCredential`, signed with your key (`eddsa-rdfc-2022`),
-/// attached to the entry, whose trust level becomes *endorsed*.
+/// `EndorsementCredential`, signed with your key (`eddsa-rdfc-2022`), or
+/// with your organisation's DID when you send one of its API keys as
+/// `X-Org-Authorization: Bearer atout_...`; attached to the entry, whose
+/// trust level becomes *endorsed*.
 #[utoipa::path(
     post, path = "/i/{token}/endorsements", tag = "invitations",
     security(("bearer" = [])),
@@ -1605,6 +1609,42 @@ async fn endorse(
         .get_entry(&i.citizen_id, &body.entry_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No such entry."))?;
+    let now = state.clock.now();
+    let id = new_id();
+    // Acting for an organisation: its DID and Ed25519 key, on the strength
+    // of one of its API keys (`X-Org-Authorization: Bearer atout_...`).
+    if let Some(org) = acting_for(&state, &headers).await? {
+        let (org, api_key) = org;
+        let signing = state
+            .orgs
+            .org_signing_key(&org.slug, KeyAlgorithm::Ed25519)
+            .await?;
+        let did = state.orgs.did_web().org(&org.slug);
+        let audit = atout_core::audit::Actor::api_key(&api_key.id, None).entry(
+            now,
+            Some(&org.id),
+            atout_core::audit::action::ENDORSEMENT_SIGNED,
+            format!("endorsement:{id}"),
+            Some(json!({"invitation": i.id, "signedBy": i.invitee_name})),
+        );
+        let record = sign_endorsement(
+            &state,
+            &i,
+            &entry,
+            EndorsementSigner {
+                id: id.clone(),
+                did,
+                method: signing.verification_method.clone(),
+                name: org.name_fr.clone(),
+                key: &signing.key,
+            },
+            comment,
+            now,
+        )
+        .await?;
+        state.store.append_audit(&audit).await?;
+        return Ok((StatusCode::CREATED, Json(endorsement_view(record))).into_response());
+    }
     // Confirmed from an account: its holder key (one DID for all its
     // owner endorses; the session was opened by that account). Otherwise
     // the key made for this invitation.
@@ -1625,18 +1665,89 @@ async fn endorse(
             (record.holder_did.clone(), key)
         }
     };
-    let now = state.clock.now();
-    let id = new_id();
-    let author = i.invitee_name.clone().unwrap_or_default();
+    let method = atout_vc::presentation::did_key_method(&did);
+    let record = sign_endorsement(
+        &state,
+        &i,
+        &entry,
+        EndorsementSigner {
+            id,
+            did,
+            method,
+            name: i.invitee_name.clone().unwrap_or_default(),
+            key: &key,
+        },
+        comment,
+        now,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(endorsement_view(record))).into_response())
+}
+
+/// Who signs an endorsement.
+struct EndorsementSigner<'a> {
+    id: String,
+    did: String,
+    method: String,
+    name: String,
+    key: &'a PrivateKey,
+}
+
+/// The organisation a certifier acts for, from `X-Org-Authorization`.
+async fn acting_for(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<
+    Option<(
+        atout_core::store::Organisation,
+        atout_core::store::ApiKeyRecord,
+    )>,
+    ApiError,
+> {
+    let Some(value) = headers.get(ORG_HEADER) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() < 200)
+        .ok_or_else(|| {
+            ApiError::unauthorized(format!(
+                "`{ORG_HEADER}` is `Bearer <an API key of your organisation>`."
+            ))
+        })?;
+    state
+        .orgs
+        .authenticate(token)
+        .await?
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::unauthorized(format!(
+                "The organisation's key in `{ORG_HEADER}` is not valid or was revoked."
+            ))
+        })
+}
+
+/// Signs and stores an endorsement of `entry`.
+async fn sign_endorsement(
+    state: &AppState,
+    i: &InvitationRecord,
+    entry: &EntryRecord,
+    signer: EndorsementSigner<'_>,
+    comment: String,
+    now: DateTime<Utc>,
+) -> Result<EndorsementRecord, ApiError> {
     let credential = json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             atout_vc::contexts::OB_V3_0_3,
         ],
-        "id": format!("urn:uuid:{id}"),
+        "id": format!("urn:uuid:{}", signer.id),
         "type": ["VerifiableCredential", "EndorsementCredential"],
         "name": format!("Recommandation : {}", entry.title),
-        "issuer": {"id": did, "type": ["Profile"], "name": author},
+        "issuer": {"id": signer.did, "type": ["Profile"], "name": signer.name},
         "validFrom": now.to_rfc3339_opts(SecondsFormat::Secs, true),
         "credentialSubject": {
             "id": format!("urn:uuid:{}", entry.id),
@@ -1647,25 +1758,24 @@ async fn endorse(
     let Value::Object(credential) = credential else {
         return Err(ApiError::internal("not an object"));
     };
-    let method = atout_vc::presentation::did_key_method(&did);
     let signed = atout_vc::ssi_bridge::sign_data_integrity(
         &state.vc.engine,
         &credential,
         atout_vc::ssi_bridge::Cryptosuite::EddsaRdfc2022,
-        &method,
-        &did,
-        &key,
+        &signer.method,
+        &signer.did,
+        signer.key,
         now,
     )
     .await
     .map_err(ApiError::internal)?;
     let record = EndorsementRecord {
-        id: id.clone(),
+        id: signer.id.clone(),
         citizen_id: i.citizen_id.clone(),
         entry_id: entry.id.clone(),
         invitation_id: Some(i.id.clone()),
-        author_did: did,
-        author_name: author,
+        author_did: signer.did,
+        author_name: signer.name,
         comment,
         credential: signed,
         created_at: now,
@@ -1673,9 +1783,9 @@ async fn endorse(
         revoked_at: None,
     };
     state.store.insert_endorsement(&record).await?;
-    log(&state, &i.id, "endorsed", Some(entry.title)).await;
-    tracing::info!(invitation = %i.id, endorsement = %id, "entry endorsed");
-    Ok((StatusCode::CREATED, Json(endorsement_view(record))).into_response())
+    log(state, &i.id, "endorsed", Some(entry.title.clone())).await;
+    tracing::info!(invitation = %i.id, endorsement = %record.id, "entry endorsed");
+    Ok(record)
 }
 
 /// Your endorsements through this invitation (certifiers).
