@@ -31,7 +31,7 @@
 use crate::{
     documents::document_response,
     entries::{check_fields, details_text, views, NewEntry, MAX_ENTRIES},
-    shares::plausible_token,
+    shares::{collect_items, plausible_token},
 };
 use atout_core::{
     citizens::{did_key, normalise_email},
@@ -328,44 +328,12 @@ async fn create_invitation(
     let now = state.clock.now();
     let email = normalise_email(&new.email)
         .map_err(|_| field_error("email", "email is not an email address."))?;
-    let mut items = Vec::new();
-    let mut seen = HashSet::new();
-    for (field, ids, make) in [
-        (
-            "credentials",
-            &new.credentials,
-            ShareItem::Holding as fn(String) -> ShareItem,
-        ),
-        ("entries", &new.entries, ShareItem::Entry),
-        ("documents", &new.documents, ShareItem::Document),
-    ] {
-        for id in ids {
-            if id.is_empty() || id.len() > 100 {
-                return Err(field_error(
-                    field,
-                    format!("{field}: an id has 1 to 100 characters."),
-                ));
-            }
-            if !seen.insert(make(id.clone())) {
-                return Err(field_error(
-                    field,
-                    format!("{field}: {id:?} is listed twice."),
-                ));
-            }
-            items.push(make(id.clone()));
-        }
-    }
-    if items.is_empty() {
-        return Err(ApiError::unprocessable(
-            "An invitation covers at least one credential, entry or document.",
-        ));
-    }
-    if items.len() > crate::shares::MAX_ITEMS {
-        return Err(ApiError::unprocessable(format!(
-            "An invitation covers at most {} things.",
-            crate::shares::MAX_ITEMS
-        )));
-    }
+    let items = collect_items(
+        &new.credentials,
+        &new.entries,
+        &new.documents,
+        "An invitation covers",
+    )?;
     if new.role == Role::Certifier && !items.iter().any(|i| matches!(i, ShareItem::Entry(_))) {
         return Err(field_error(
             "entries",

@@ -266,28 +266,25 @@ fn field_error(field: &str, detail: impl Into<String>) -> ApiError {
     ApiError::unprocessable(detail).with("field", field.to_owned())
 }
 
-/// Checks a new share's fields; returns its label and items.
-fn check_new(new: &NewShare, now: DateTime<Utc>) -> Result<(String, Vec<ShareItem>), ApiError> {
-    let label: String = new
-        .label
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .trim()
-        .to_owned();
-    if label.is_empty() || label.chars().count() > 120 {
-        return Err(field_error("label", "label: 1 to 120 characters."));
-    }
+/// The things chosen for a share or an invitation (`what`: "A share
+/// shows", "An invitation covers"), as items: each id well formed, none
+/// twice, at least one, at most [`MAX_ITEMS`].
+pub(crate) fn collect_items(
+    credentials: &[String],
+    entries: &[String],
+    documents: &[String],
+    what: &str,
+) -> Result<Vec<ShareItem>, ApiError> {
     let mut items = Vec::new();
     let mut seen = HashSet::new();
     for (field, ids, make) in [
         (
             "credentials",
-            &new.credentials,
+            credentials,
             ShareItem::Holding as fn(String) -> ShareItem,
         ),
-        ("entries", &new.entries, ShareItem::Entry),
-        ("documents", &new.documents, ShareItem::Document),
+        ("entries", entries, ShareItem::Entry),
+        ("documents", documents, ShareItem::Document),
     ] {
         for id in ids {
             if id.is_empty() || id.len() > 100 {
@@ -307,15 +304,36 @@ fn check_new(new: &NewShare, now: DateTime<Utc>) -> Result<(String, Vec<ShareIte
         }
     }
     if items.is_empty() {
-        return Err(ApiError::unprocessable(
-            "A share shows at least one credential, entry or document.",
-        ));
+        return Err(ApiError::unprocessable(format!(
+            "{what} at least one credential, entry or document."
+        )));
     }
     if items.len() > MAX_ITEMS {
         return Err(ApiError::unprocessable(format!(
-            "A share shows at most {MAX_ITEMS} things."
+            "{what} at most {MAX_ITEMS} things."
         )));
     }
+    Ok(items)
+}
+
+/// Checks a new share's fields; returns its label and items.
+fn check_new(new: &NewShare, now: DateTime<Utc>) -> Result<(String, Vec<ShareItem>), ApiError> {
+    let label: String = new
+        .label
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    if label.is_empty() || label.chars().count() > 120 {
+        return Err(field_error("label", "label: 1 to 120 characters."));
+    }
+    let items = collect_items(
+        &new.credentials,
+        &new.entries,
+        &new.documents,
+        "A share shows",
+    )?;
     if let Some(expires) = new.expires_at {
         if expires <= now {
             return Err(field_error("expiresAt", "expiresAt is in the past."));

@@ -3,7 +3,9 @@
 //! contributors' suggestions and the certifiers' endorsements. Written
 //! once for both backends.
 
-use super::{EntryRecord, PgStore, ShareItem, SqliteStore, StoreError, StoreResult};
+use super::{
+    shares::ItemTable, EntryRecord, PgStore, ShareItem, SqliteStore, StoreError, StoreResult,
+};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -251,22 +253,8 @@ macro_rules! invitation_sql {
                 if live >= max_live {
                     return Ok(CreateInvitation::TooMany);
                 }
-                for item in items {
-                    let table = match item {
-                        ShareItem::Holding(_) => "holdings",
-                        ShareItem::Entry(_) => "entries",
-                        ShareItem::Document(_) => "documents",
-                    };
-                    let found: Option<i32> = sqlx::query_scalar(&format!(
-                        "SELECT 1 FROM {table} WHERE id = $1 AND citizen_id = $2"
-                    ))
-                    .bind(item.id())
-                    .bind(&i.citizen_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if found.is_none() {
-                        return Ok(CreateInvitation::UnknownItem(item.clone()));
-                    }
+                if let Some(item) = Self::tx_foreign_item(&mut tx, &i.citizen_id, items).await? {
+                    return Ok(CreateInvitation::UnknownItem(item));
                 }
                 sqlx::query(&format!(
                     "INSERT INTO invitations ({INVITATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, \
@@ -293,24 +281,7 @@ macro_rules! invitation_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "this invitation exists"))?;
-                for (position, item) in items.iter().enumerate() {
-                    let (holding, entry, document) = match item {
-                        ShareItem::Holding(id) => (Some(id), None, None),
-                        ShareItem::Entry(id) => (None, Some(id), None),
-                        ShareItem::Document(id) => (None, None, Some(id)),
-                    };
-                    sqlx::query(
-                        "INSERT INTO invitation_items (invitation_id, position, holding_id, \
-                         entry_id, document_id) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(&i.id)
-                    .bind(position as i64)
-                    .bind(holding)
-                    .bind(entry)
-                    .bind(document)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::tx_insert_items(&mut tx, ItemTable::Invitation, &i.id, items).await?;
                 tx.commit().await?;
                 Ok(CreateInvitation::Created)
             }
@@ -345,23 +316,7 @@ macro_rules! invitation_sql {
             }
 
             async fn invitation_items(&self, invitation_id: &str) -> StoreResult<Vec<ShareItem>> {
-                let rows: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT holding_id, entry_id, document_id FROM invitation_items \
-                     WHERE invitation_id = $1 ORDER BY position",
-                )
-                .bind(invitation_id)
-                .fetch_all(self.pool())
-                .await?;
-                rows.into_iter()
-                    .map(|row| match row {
-                        (Some(h), None, None) => Ok(ShareItem::Holding(h)),
-                        (None, Some(e), None) => Ok(ShareItem::Entry(e)),
-                        (None, None, Some(d)) => Ok(ShareItem::Document(d)),
-                        _ => Err(StoreError::Corrupt(format!(
-                            "invitation item of {invitation_id} names not exactly one thing"
-                        ))),
-                    })
-                    .collect()
+                self.items_of(ItemTable::Invitation, invitation_id).await
             }
 
             async fn revoke_invitation(&self, citizen_id: &str, id: &str, now: DateTime<Utc>) -> StoreResult<Option<bool>> {

@@ -62,6 +62,32 @@ impl ShareItem {
             Self::Document(_) => "document",
         }
     }
+
+    /// The table of the thing.
+    fn table(&self) -> &'static str {
+        match self {
+            Self::Holding(_) => "holdings",
+            Self::Entry(_) => "entries",
+            Self::Document(_) => "documents",
+        }
+    }
+}
+
+/// Where the items of shares and of invitations are kept.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ItemTable {
+    Share,
+    Invitation,
+}
+
+impl ItemTable {
+    /// The table and its owner's column (fixed text, never input).
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Share => ("share_items", "share_id"),
+            Self::Invitation => ("invitation_items", "invitation_id"),
+        }
+    }
 }
 
 /// A share with its counts, for the owner's list.
@@ -159,7 +185,83 @@ pub trait ShareStore: Send + Sync {
 }
 
 macro_rules! share_sql {
-    ($name:ident) => {
+    ($name:ident, $db:ty) => {
+        impl $name {
+            /// The first of `items` that is not the citizen's, if any.
+            pub(super) async fn tx_foreign_item(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                citizen_id: &str,
+                items: &[ShareItem],
+            ) -> StoreResult<Option<ShareItem>> {
+                for item in items {
+                    let found: Option<i32> = sqlx::query_scalar(&format!(
+                        "SELECT 1 FROM {} WHERE id = $1 AND citizen_id = $2",
+                        item.table()
+                    ))
+                    .bind(item.id())
+                    .bind(citizen_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if found.is_none() {
+                        return Ok(Some(item.clone()));
+                    }
+                }
+                Ok(None)
+            }
+
+            /// Writes `items`, in order, as what `owner` (a share or an
+            /// invitation) covers.
+            pub(super) async fn tx_insert_items(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                table: ItemTable,
+                owner: &str,
+                items: &[ShareItem],
+            ) -> StoreResult<()> {
+                let (table, owner_column) = table.names();
+                for (position, item) in items.iter().enumerate() {
+                    let (holding, entry, document) = match item {
+                        ShareItem::Holding(id) => (Some(id), None, None),
+                        ShareItem::Entry(id) => (None, Some(id), None),
+                        ShareItem::Document(id) => (None, None, Some(id)),
+                    };
+                    sqlx::query(&format!(
+                        "INSERT INTO {table} ({owner_column}, position, holding_id, entry_id, \
+                         document_id) VALUES ($1, $2, $3, $4, $5)"
+                    ))
+                    .bind(owner)
+                    .bind(position as i64)
+                    .bind(holding)
+                    .bind(entry)
+                    .bind(document)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// What `owner` (a share or an invitation) covers, in order.
+            pub(super) async fn items_of(&self, table: ItemTable, owner: &str) -> StoreResult<Vec<ShareItem>> {
+                let (table, owner_column) = table.names();
+                let rows: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+                    "SELECT holding_id, entry_id, document_id FROM {table} \
+                     WHERE {owner_column} = $1 ORDER BY position"
+                ))
+                .bind(owner)
+                .fetch_all(self.pool())
+                .await?;
+                rows.into_iter()
+                    .map(|row| match row {
+                        (Some(h), None, None) => Ok(ShareItem::Holding(h)),
+                        (None, Some(e), None) => Ok(ShareItem::Entry(e)),
+                        (None, None, Some(d)) => Ok(ShareItem::Document(d)),
+                        _ => Err(StoreError::Corrupt(format!(
+                            "an item of {owner} in {table} names not exactly one thing"
+                        ))),
+                    })
+                    .collect()
+            }
+        }
+
         #[async_trait::async_trait]
         impl ShareStore for $name {
             async fn create_share(
@@ -187,22 +289,8 @@ macro_rules! share_sql {
                 if live >= max_live {
                     return Ok(CreateShare::TooMany);
                 }
-                for item in items {
-                    let table = match item {
-                        ShareItem::Holding(_) => "holdings",
-                        ShareItem::Entry(_) => "entries",
-                        ShareItem::Document(_) => "documents",
-                    };
-                    let found: Option<i32> = sqlx::query_scalar(&format!(
-                        "SELECT 1 FROM {table} WHERE id = $1 AND citizen_id = $2"
-                    ))
-                    .bind(item.id())
-                    .bind(&s.citizen_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if found.is_none() {
-                        return Ok(CreateShare::UnknownItem(item.clone()));
-                    }
+                if let Some(item) = Self::tx_foreign_item(&mut tx, &s.citizen_id, items).await? {
+                    return Ok(CreateShare::UnknownItem(item));
                 }
                 sqlx::query(&format!(
                     "INSERT INTO shares ({SHARE_COLUMNS}) \
@@ -222,24 +310,7 @@ macro_rules! share_sql {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "this share exists"))?;
-                for (position, item) in items.iter().enumerate() {
-                    let (holding, entry, document) = match item {
-                        ShareItem::Holding(id) => (Some(id), None, None),
-                        ShareItem::Entry(id) => (None, Some(id), None),
-                        ShareItem::Document(id) => (None, None, Some(id)),
-                    };
-                    sqlx::query(
-                        "INSERT INTO share_items (share_id, position, holding_id, entry_id, document_id) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(&s.id)
-                    .bind(position as i64)
-                    .bind(holding)
-                    .bind(entry)
-                    .bind(document)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::tx_insert_items(&mut tx, ItemTable::Share, &s.id, items).await?;
                 tx.commit().await?;
                 Ok(CreateShare::Created)
             }
@@ -285,23 +356,7 @@ macro_rules! share_sql {
             }
 
             async fn share_items(&self, share_id: &str) -> StoreResult<Vec<ShareItem>> {
-                let rows: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT holding_id, entry_id, document_id FROM share_items \
-                     WHERE share_id = $1 ORDER BY position",
-                )
-                .bind(share_id)
-                .fetch_all(self.pool())
-                .await?;
-                rows.into_iter()
-                    .map(|row| match row {
-                        (Some(h), None, None) => Ok(ShareItem::Holding(h)),
-                        (None, Some(e), None) => Ok(ShareItem::Entry(e)),
-                        (None, None, Some(d)) => Ok(ShareItem::Document(d)),
-                        _ => Err(StoreError::Corrupt(format!(
-                            "share item of {share_id} names not exactly one thing"
-                        ))),
-                    })
-                    .collect()
+                self.items_of(ItemTable::Share, share_id).await
             }
 
             async fn revoke_share(
@@ -426,5 +481,5 @@ macro_rules! share_sql {
     };
 }
 
-share_sql!(SqliteStore);
-share_sql!(PgStore);
+share_sql!(SqliteStore, sqlx::Sqlite);
+share_sql!(PgStore, sqlx::Postgres);
