@@ -881,3 +881,139 @@ async fn a_certifier_acting_for_an_organisation_signs_with_its_did() {
     assert!(audit.to_string().contains("endorsement.signed"), "{audit}");
     s.app.stop().await;
 }
+
+#[tokio::test]
+async fn endorsements_travel_in_the_export_and_come_back_on_import() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("owner@example.org").await;
+    let covered = entry(
+        &app,
+        &owner,
+        json!({"kind": "skill", "title": "Soudure TIG"}),
+    )
+    .await;
+    let invitation = invite(
+        &app,
+        &owner,
+        json!({"email": "chef@example.org", "role": "certifier", "entries": [covered]}),
+    )
+    .await;
+    let path = link_path(&invitation);
+    let session = confirm(&app, &path, "chef@example.org", "Chef d'atelier").await;
+    let res = as_invited(
+        &app,
+        "POST",
+        &format!("{path}/endorsements"),
+        &session,
+        Some(json!({"entryId": covered, "comment": "Soudures propres et régulières."})),
+    )
+    .await;
+    let endorsement: Value = res.json().await.unwrap();
+    let owner_id = get_json(&app, "/wallet/me", &owner).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let original = app
+        .store()
+        .entry_endorsements(&owner_id, &covered)
+        .await
+        .unwrap()
+        .remove(0)
+        .credential;
+
+    let res = app.get("/wallet/export", Some(&owner)).await;
+    assert_eq!(res.status(), 200);
+    let archive = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive.clone())).unwrap();
+    let name = format!("endorsements/{}.json", endorsement["id"].as_str().unwrap());
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&name).unwrap(), &mut text).unwrap();
+    assert_eq!(text, original, "byte for byte");
+
+    // Into a fresh account: the entry is endorsed again, the credential the same.
+    let fresh = app.sign_up("fresh@example.org").await;
+    let res = app
+        .client
+        .post(app.url("/wallet/import"))
+        .bearer_auth(&fresh)
+        .header("content-type", "application/zip")
+        .body(archive.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let entries = get_json(&app, "/wallet/entries", &fresh).await;
+    let restored = &entries["items"][0];
+    assert_eq!(restored["trust"], "endorsed");
+    let listed = get_json(
+        &app,
+        &format!(
+            "/wallet/entries/{}/endorsements",
+            restored["id"].as_str().unwrap()
+        ),
+        &fresh,
+    )
+    .await;
+    assert_eq!(listed["items"][0]["credential"], endorsement["credential"]);
+    assert_eq!(listed["items"][0]["authorName"], "Chef d'atelier");
+
+    // An altered endorsement is refused, and nothing is written.
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        files.push((f.name().to_owned(), bytes));
+    }
+    let mut forged: Value = serde_json::from_str(&text).unwrap();
+    forged["credentialSubject"]["endorsementComment"] = json!("La meilleure soudeuse de France.");
+    let forged = serde_json::to_vec(&forged).unwrap();
+    let hash = atout_core::crypto::sha256_hex(&forged);
+    let mut manifest: Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == "manifest.json").unwrap().1)
+            .unwrap();
+    for f in manifest["files"].as_array_mut().unwrap() {
+        if f["path"] == name.as_str() {
+            f["size"] = json!(forged.len());
+            f["sha256"] = json!(hash);
+        }
+    }
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, bytes) in &files {
+        writer
+            .start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        let content = if n == "manifest.json" {
+            serde_json::to_vec(&manifest).unwrap()
+        } else if *n == name {
+            forged.clone()
+        } else {
+            bytes.clone()
+        };
+        std::io::Write::write_all(&mut writer, &content).unwrap();
+    }
+    let tampered = writer.finish().unwrap().into_inner();
+    let victim = app.sign_up("victim@example.org").await;
+    let res = app
+        .client
+        .post(app.url("/wallet/import"))
+        .bearer_auth(&victim)
+        .header("content-type", "application/zip")
+        .body(tampered)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(res, 422).await;
+    assert!(
+        problem["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("endorsement-not-verified"),
+        "{problem}"
+    );
+    assert!(get_json(&app, "/wallet/entries", &victim).await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    app.stop().await;
+}

@@ -43,7 +43,10 @@ use crate::{
 use atout_core::{
     crypto::sha256_hex,
     ids::new_id,
-    store::{DocumentRecord, EntryRecord, HoldingRecord, RestoreOutcome, WalletRestore},
+    store::{
+        DocumentRecord, EndorsementRecord, EntryRecord, HoldingRecord, RestoreOutcome,
+        WalletRestore,
+    },
     vault,
 };
 use atout_web::{auth::Citizen, check::LiveState, problem::ProblemBody, ApiError, AppState, Json};
@@ -139,6 +142,25 @@ pub struct ManifestDocument {
     pub created_at: DateTime<Utc>,
 }
 
+/// A peer endorsement of an entry, as the archive carries it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ManifestEndorsement {
+    pub id: String,
+    /// `endorsements/<id>.json`: the signed credential, byte for byte.
+    pub path: String,
+    /// The endorsed entry's id in the archive (`x-atout.id` in the résumé).
+    pub entry: String,
+    pub author_name: String,
+    pub author_did: String,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+    /// You had hidden it.
+    pub hidden: bool,
+    /// Its author had withdrawn it.
+    pub revoked: bool,
+}
+
 /// A file of the archive.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -160,6 +182,10 @@ pub struct Manifest {
     pub account: ManifestAccount,
     pub credentials: Vec<ManifestCredential>,
     pub documents: Vec<ManifestDocument>,
+    /// Peer endorsements of the entries (absent from archives made before
+    /// endorsements existed).
+    #[serde(default)]
+    pub endorsements: Vec<ManifestEndorsement>,
     /// Every file but the manifest itself.
     pub files: Vec<ManifestFile>,
 }
@@ -372,6 +398,22 @@ async fn export_wallet(
         });
         files.push((path, h.body.clone().into_bytes()));
     }
+    let mut manifest_endorsements = Vec::new();
+    for e in state.store.citizen_endorsements(citizen.id()).await? {
+        let path = format!("endorsements/{}.json", e.id);
+        manifest_endorsements.push(ManifestEndorsement {
+            id: e.id,
+            path: path.clone(),
+            entry: e.entry_id,
+            author_name: e.author_name,
+            author_did: e.author_did,
+            comment: e.comment,
+            created_at: e.created_at,
+            hidden: e.hidden_at.is_some(),
+            revoked: e.revoked_at.is_some(),
+        });
+        files.push((path, e.credential.into_bytes()));
+    }
     files.push(("resume.json".to_owned(), resume));
     let mut listed: Vec<ManifestFile> = files
         .iter()
@@ -431,6 +473,7 @@ async fn export_wallet(
         },
         credentials,
         documents: manifest_documents,
+        endorsements: manifest_endorsements,
         files: listed,
     };
     let manifest = serde_json::to_vec_pretty(&manifest).map_err(export_failed)?;
@@ -706,11 +749,11 @@ fn unpack(mut file: File, limits: ImportLimits) -> Result<Unpacked, ApiError> {
         }
         let cap: u64 = if path == "manifest.json" || path == "resume.json" {
             MAX_JSON_BYTES as u64
-        } else if path.starts_with("credentials/") {
+        } else if path.starts_with("credentials/") || path.starts_with("endorsements/") {
             MAX_IMPORT_BYTES as u64
         } else {
             return Err(unsafe_archive(format!(
-                "{path:?} has no place in an {FORMAT} archive (manifest.json, resume.json, credentials/..., documents/...)."
+                "{path:?} has no place in an {FORMAT} archive (manifest.json, resume.json, credentials/..., documents/..., endorsements/...)."
             )));
         };
         let budget = cap.min(max_total.saturating_sub(total));
@@ -1207,6 +1250,81 @@ async fn store_document(
     })
 }
 
+/// An endorsement of the archive, checked: its signature verified again
+/// (a peer is not in the trust registry: only a failed check refuses it),
+/// its entry one of the archive's.
+async fn check_endorsement(
+    state: &AppState,
+    citizen_id: &str,
+    e: &ManifestEndorsement,
+    files: &mut HashMap<String, Vec<u8>>,
+    entry_ids: &HashMap<&str, &str>,
+    now: DateTime<Utc>,
+) -> Result<EndorsementRecord, ApiError> {
+    let at = &e.path;
+    let content = files
+        .remove(at)
+        .ok_or_else(|| mismatch(format!("{at:?} is not in the archive.")))?;
+    let invalid = |detail: String| {
+        invalid_content(
+            "invalid-endorsement",
+            "Not an endorsement",
+            format!("{at}: {detail}"),
+        )
+        .with("path", at.clone())
+    };
+    let text = String::from_utf8(content).map_err(|_| invalid("not UTF-8 text.".into()))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| invalid(format!("not JSON ({e}).")))?;
+    let types = value["type"].as_array().cloned().unwrap_or_default();
+    if !types.iter().any(|t| t == "EndorsementCredential") {
+        return Err(invalid("not an EndorsementCredential.".into()));
+    }
+    let inspected = state
+        .checker
+        .inspect(&value)
+        .await
+        .map_err(|err| invalid(format!("not a credential Atout can read: {err}.")))?;
+    if inspected.outcome.state == LiveState::Invalid {
+        return Err(invalid_content(
+            "endorsement-not-verified",
+            "An endorsement does not verify",
+            format!("{at} does not verify (altered?)."),
+        )
+        .with("path", at.clone()));
+    }
+    if inspected.issuer != e.author_did {
+        return Err(mismatch(format!(
+            "{at}: its issuer is not the manifest's author."
+        )));
+    }
+    let entry_id = entry_ids.get(e.entry.as_str()).ok_or_else(|| {
+        mismatch(format!(
+            "{at}: the entry {:?} is not in resume.json.",
+            e.entry.chars().take(100).collect::<String>()
+        ))
+    })?;
+    let clip = |text: &str, n: usize| -> String {
+        text.chars()
+            .filter(|c| !c.is_control() || *c == '\n')
+            .take(n)
+            .collect()
+    };
+    Ok(EndorsementRecord {
+        id: new_id(),
+        citizen_id: citizen_id.to_owned(),
+        entry_id: (*entry_id).to_owned(),
+        invitation_id: None,
+        author_did: e.author_did.clone(),
+        author_name: clip(&e.author_name, 120),
+        comment: clip(&e.comment, 2000),
+        credential: text,
+        created_at: e.created_at,
+        hidden_at: e.hidden.then_some(now),
+        revoked_at: e.revoked.then_some(now),
+    })
+}
+
 /// Removes the objects of documents that will not be kept.
 async fn remove_objects(state: &AppState, documents: &[DocumentRecord]) {
     let keys: Vec<String> = documents.iter().map(|d| d.object_key.clone()).collect();
@@ -1381,6 +1499,28 @@ async fn import_wallet(
         entries.push(entry);
     }
 
+    // Endorsements: each verified again, tied to its entry of the archive.
+    let entry_ids: HashMap<&str, &str> = imported_entries
+        .iter()
+        .filter_map(|e| Some((e.archive_id.as_deref()?, e.entry_id.as_str())))
+        .collect();
+    let mut endorsements = Vec::with_capacity(manifest.endorsements.len());
+    for e in &manifest.endorsements {
+        if !plausible_id(&e.id) || e.path != format!("endorsements/{}.json", e.id) {
+            return Err(mismatch(format!(
+                "The endorsement {:?} is not at endorsements/<its id>.json.",
+                e.id.chars().take(100).collect::<String>()
+            )));
+        }
+        endorsements
+            .push(check_endorsement(&state, citizen.id(), e, &mut files, &entry_ids, now).await?);
+    }
+    if let Some(stray) = files.keys().find(|p| p.starts_with("endorsements/")) {
+        return Err(mismatch(format!(
+            "{stray:?} is not one of the manifest's endorsements."
+        )));
+    }
+
     // Documents, streamed to the vault under new keys; removed again if
     // anything fails from here on.
     let used = state.store.documents_used_bytes(citizen.id()).await?;
@@ -1431,6 +1571,7 @@ async fn import_wallet(
         entries: &entries,
         documents: &stored_documents,
         attachments: &attachments,
+        endorsements: &endorsements,
         max_entries: MAX_ENTRIES,
         document_quota: i64::try_from(wallet.document_quota_bytes).unwrap_or(i64::MAX),
     };

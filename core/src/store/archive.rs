@@ -3,8 +3,8 @@
 //! Written once for both backends.
 
 use super::{
-    citizens::HOLDING_COLUMNS, DocumentRecord, EntryRecord, HoldingRecord, PgStore, SqliteStore,
-    StoreResult,
+    citizens::HOLDING_COLUMNS, DocumentRecord, EndorsementRecord, EntryRecord, HoldingRecord,
+    PgStore, SqliteStore, StoreResult,
 };
 use std::collections::HashMap;
 
@@ -33,6 +33,8 @@ pub struct WalletRestore<'a> {
     pub documents: &'a [DocumentRecord],
     /// (document id, entry id), both of this restore.
     pub attachments: &'a [(String, String)],
+    /// Endorsements of entries of this restore.
+    pub endorsements: &'a [EndorsementRecord],
     pub max_entries: i64,
     /// Bytes all the citizen's documents may weigh.
     pub document_quota: i64,
@@ -79,6 +81,7 @@ macro_rules! archive_sql {
                     entries,
                     documents,
                     attachments,
+                    endorsements,
                     max_entries,
                     document_quota,
                 } = restore;
@@ -165,6 +168,9 @@ macro_rules! archive_sql {
                 }
                 for d in documents {
                     Self::tx_insert_document(&mut tx, d).await?;
+                }
+                for e in endorsements {
+                    Self::tx_insert_endorsement(&mut tx, e).await?;
                 }
                 for (document_id, entry_id) in attachments {
                     sqlx::query(

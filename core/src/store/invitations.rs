@@ -200,6 +200,8 @@ pub trait InvitationStore: Send + Sync {
         citizen_id: &str,
         entry_id: &str,
     ) -> StoreResult<Vec<EndorsementRecord>>;
+    /// Every endorsement of the citizen's entries, oldest first.
+    async fn citizen_endorsements(&self, citizen_id: &str) -> StoreResult<Vec<EndorsementRecord>>;
     /// Endorsements written through an invitation.
     async fn invitation_endorsements(
         &self,
@@ -227,7 +229,33 @@ pub trait InvitationStore: Send + Sync {
 }
 
 macro_rules! invitation_sql {
-    ($name:ident) => {
+    ($name:ident, $db:ty) => {
+        impl $name {
+            pub(super) async fn tx_insert_endorsement(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                e: &EndorsementRecord,
+            ) -> StoreResult<()> {
+                sqlx::query(&format!(
+                    "INSERT INTO endorsements ({ENDORSEMENT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                ))
+                .bind(&e.id)
+                .bind(&e.citizen_id)
+                .bind(&e.entry_id)
+                .bind(&e.invitation_id)
+                .bind(&e.author_did)
+                .bind(&e.author_name)
+                .bind(&e.comment)
+                .bind(&e.credential)
+                .bind(e.created_at)
+                .bind(e.hidden_at)
+                .bind(e.revoked_at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl InvitationStore for $name {
             async fn create_invitation(
@@ -576,23 +604,7 @@ macro_rules! invitation_sql {
 
             async fn insert_endorsement(&self, e: &EndorsementRecord) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                sqlx::query(&format!(
-                    "INSERT INTO endorsements ({ENDORSEMENT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-                ))
-                .bind(&e.id)
-                .bind(&e.citizen_id)
-                .bind(&e.entry_id)
-                .bind(&e.invitation_id)
-                .bind(&e.author_did)
-                .bind(&e.author_name)
-                .bind(&e.comment)
-                .bind(&e.credential)
-                .bind(e.created_at)
-                .bind(e.hidden_at)
-                .bind(e.revoked_at)
-                .execute(&mut *tx)
-                .await?;
+                Self::tx_insert_endorsement(&mut tx, e).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -604,6 +616,16 @@ macro_rules! invitation_sql {
                 ))
                 .bind(citizen_id)
                 .bind(entry_id)
+                .fetch_all(self.pool())
+                .await?)
+            }
+
+            async fn citizen_endorsements(&self, citizen_id: &str) -> StoreResult<Vec<EndorsementRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {ENDORSEMENT_COLUMNS} FROM endorsements \
+                     WHERE citizen_id = $1 ORDER BY created_at, id"
+                ))
+                .bind(citizen_id)
                 .fetch_all(self.pool())
                 .await?)
             }
@@ -673,5 +695,5 @@ macro_rules! invitation_sql {
     };
 }
 
-invitation_sql!(SqliteStore);
-invitation_sql!(PgStore);
+invitation_sql!(SqliteStore, sqlx::Sqlite);
+invitation_sql!(PgStore, sqlx::Postgres);
