@@ -19,6 +19,7 @@ mod offers;
 mod oid4vci;
 mod passkeys;
 mod registry;
+mod sdjwt;
 mod seed;
 mod shares;
 mod status;
