@@ -360,6 +360,46 @@ async fn es256_issuer_and_unsupported_options() {
     }
 }
 
+/// A template issues SD-JWT VCs too; the verification page and the
+/// registry read them as stored.
+#[tokio::test]
+async fn a_template_issues_an_sd_jwt_vc() {
+    let issuer = Issuer::new(&[]).await;
+    let app = &issuer.app;
+    let res = app
+        .post_json(
+            "/orgs/univ-a/templates",
+            Some(&issuer.key),
+            &crate::templates::example("diploma.json"),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let template: Value = res.json().await.unwrap();
+    let res = app
+        .post_json(
+            &format!(
+                "/orgs/univ-a/templates/{}/issue",
+                template["id"].as_str().unwrap()
+            ),
+            Some(&issuer.key),
+            &json!({"subject": crate::templates::graduate(), "reference": "ref-sd",
+                    "options": {"format": "dc+sd-jwt"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.headers()["content-type"], "application/dc+sd-jwt");
+    let sd = res.text().await.unwrap();
+    let parsed = sd_jwt::parse(&sd).unwrap();
+    assert_eq!(
+        parsed.jwt.payload["vct"],
+        "urn:atout:vocab:DiplomaCredential"
+    );
+    let (status, report) = verify(app, &json!(sd), json!({})).await;
+    assert_eq!(status, 200, "{report:#}");
+    assert_eq!(report["disclosed"]["degree"]["rncp"], "RNCP39512");
+    assert_eq!(report["credential"]["achievement"], "Master Informatique");
+}
+
 /// `@sd-jwt/sd-jwt-vc` verifies the issued SD-JWT VC and the holder's
 /// presentation (key binding with nonce and aud), and sees only what was
 /// disclosed; a tampered disclosure never shows.
