@@ -300,6 +300,19 @@ async fn a_diploma_is_shared_without_its_grade() {
     let result = verify(app, &json!(vp), options).await;
     assert_rejected(&result, "revocation", "failed", "revoked");
 
+    // The wallet does not take SD-JWT VCs yet (shares could not carry them).
+    let token = app.sign_up("renee@example.org").await;
+    let res = app
+        .client
+        .post(app.url("/wallet/holdings/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body(sd.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422).await;
+
     // challenge and domain stay refused for other credentials.
     let res = app
         .post_json(
