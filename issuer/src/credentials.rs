@@ -49,9 +49,11 @@ pub struct IssueRequest {
 pub struct IssueOptions {
     /// `eddsa-rdfc-2022` (default) or `ecdsa-rdfc-2019` (needs a P-256 key).
     pub cryptosuite: Option<String>,
-    /// `ldp_vc` (default, Data Integrity) or `vc+jwt` (VC-JOSE).
+    /// `ldp_vc` (default, Data Integrity), `vc+jwt` (VC-JOSE) or
+    /// `dc+sd-jwt` (SD-JWT VC, every subject claim selectively disclosable).
     pub format: Option<String>,
-    /// For `vc+jwt`: `EdDSA` (default) or `ES256` (needs a P-256 key).
+    /// For `vc+jwt` and `dc+sd-jwt`: `EdDSA` (default) or `ES256` (needs a
+    /// P-256 key).
     pub alg: Option<String>,
     /// The credential's `id`, if the credential has none.
     pub credential_id: Option<String>,
@@ -86,7 +88,7 @@ pub fn invalid(e: Invalid) -> ApiError {
     security(("bearer" = [])),
     request_body = IssueRequest,
     responses(
-        (status = 201, description = "The verifiable credential (Data Integrity), or an EnvelopedVerifiableCredential (vc+jwt)", content_type = "application/json"),
+        (status = 201, description = "The verifiable credential (Data Integrity), an EnvelopedVerifiableCredential (vc+jwt), or the SD-JWT itself (dc+sd-jwt, as application/dc+sd-jwt)", content_type = "application/json"),
         (status = 400, body = ProblemBody, description = "Malformed JSON", content_type = "application/problem+json"),
         (status = 401, body = ProblemBody, description = "No, unknown or revoked API key", content_type = "application/problem+json"),
         (status = 403, body = ProblemBody, description = "Not an organisation API key", content_type = "application/problem+json"),
@@ -135,7 +137,7 @@ async fn issue(
         StatusCode::CREATED,
         [(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(format.content_type()),
         )],
         issued.response,
     )

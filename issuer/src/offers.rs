@@ -328,6 +328,12 @@ async fn create_offer(
         ));
     }
     let format = body.options.proof_format()?;
+    if matches!(format, ProofFormat::SdJwt(_)) {
+        return Err(invalid_field(
+            "options.format",
+            "dc+sd-jwt is not offered over OpenID4VCI yet: issue it with POST /credentials/issue",
+        ));
+    }
     match state
         .orgs
         .org_signing_key(&org.slug, format.key_algorithm())

@@ -74,6 +74,8 @@ pub const PRE_AUTHORIZED_GRANT: &str = "urn:ietf:params:oauth:grant-type:pre-aut
 pub const CONFIG_LDP_VC: &str = "atout_ldp_vc";
 /// The configuration of VC-JOSE credentials (delivered as `jwt_vc_json`).
 pub const CONFIG_JWT_VC_JSON: &str = "atout_jwt_vc_json";
+/// Not offered (yet): offers refuse `dc+sd-jwt`.
+const CONFIG_DC_SD_JWT: &str = "atout_dc_sd_jwt";
 /// How long an access token and a nonce live.
 pub const ACCESS_TOKEN_TTL: Duration = Duration::minutes(5);
 pub const NONCE_TTL: Duration = Duration::minutes(5);
@@ -91,6 +93,8 @@ pub fn configuration_id(format: ProofFormat) -> &'static str {
     match format {
         ProofFormat::DataIntegrity(_) => CONFIG_LDP_VC,
         ProofFormat::VcJwt(_) => CONFIG_JWT_VC_JSON,
+        // Offers refuse dc+sd-jwt (see offers.rs); never advertised.
+        ProofFormat::SdJwt(_) => CONFIG_DC_SD_JWT,
     }
 }
 

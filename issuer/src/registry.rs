@@ -86,7 +86,7 @@ async fn entry(
     let bit =
         |p: atout_core::store::StatusPurpose| statuses.iter().any(|s| s.purpose == p && s.status);
     let credential = full.then(|| match c.format.as_str() {
-        "vc+jwt" => Value::String(c.body.clone()),
+        "vc+jwt" | "dc+sd-jwt" => Value::String(c.body.clone()),
         _ => serde_json::from_str(&c.body).unwrap_or(Value::Null),
     });
     Ok(RegistryEntry {

@@ -509,7 +509,7 @@ async fn issue_from_template(
         StatusCode::CREATED,
         [(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(format.content_type()),
         )],
         issued.response,
     )

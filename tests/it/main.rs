@@ -22,6 +22,7 @@ mod oid4vci;
 mod passkeys;
 mod registry;
 mod requests;
+mod sdjwt;
 mod seed;
 mod shares;
 mod status;

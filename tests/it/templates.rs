@@ -5,14 +5,14 @@ use crate::common::*;
 use crate::issue::{independent_verify_with, status_documents};
 use serde_json::{json, Value};
 
-fn example(name: &str) -> Value {
+pub fn example(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../issuer/templates")
         .join(name);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn graduate() -> Value {
+pub fn graduate() -> Value {
     json!({
         "id": "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
         "givenName": "Renée",

@@ -7,6 +7,8 @@
 //! * [`sign`]: securing a credential as Data Integrity (`eddsa-rdfc-2022`,
 //!   `ecdsa-rdfc-2019`, through ssi) or as VC-JOSE `vc+jwt` (josekit, with
 //!   the W3C Recommendation's `typ` and the credential as the payload).
+//! * [`sd_jwt`]: SD-JWT VC (`dc+sd-jwt`), selective disclosure of the
+//!   subject's claims: issuing, presenting with key binding, verifying.
 //! * [`presentation`]: presentations signed by a holder, bound to a
 //!   verifier's challenge and domain.
 //!
@@ -16,6 +18,7 @@ pub mod contexts;
 pub mod jose;
 pub mod model;
 pub mod presentation;
+pub mod sd_jwt;
 pub mod sign;
 pub mod ssi_bridge;
 pub mod status;

@@ -28,6 +28,13 @@ pub fn embedded(body: &str) -> Result<Value, SignError> {
             .map_err(|e| SignError::Internal(format!("a held credential is not JSON: {e}")))?;
         return Ok(value);
     }
+    if crate::sd_jwt::looks_like(text) {
+        // Not a vc+jwt: an SD-JWT VC is presented with its own Key Binding
+        // JWT (crate::sd_jwt::present), not inside a VC presentation.
+        return Err(SignError::Internal(
+            "an SD-JWT VC cannot be shared inside a presentation (not supported yet)".into(),
+        ));
+    }
     Ok(json!({
         "@context": VC_V2,
         "id": format!("data:application/vc+jwt,{text}"),
@@ -117,6 +124,7 @@ mod tests {
         );
         let v = embedded("  {\"a\": 1}\n").unwrap();
         assert_eq!(v["a"], 1);
+        assert!(embedded("eyJhbGciOiJFZERTQSJ9.e30.sig~WyJzIiwiYSIsMV0~").is_err());
     }
 
     #[test]

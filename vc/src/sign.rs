@@ -14,6 +14,8 @@ use serde_json::{json, Map, Value};
 pub enum ProofFormat {
     DataIntegrity(Cryptosuite),
     VcJwt(JwtAlg),
+    /// SD-JWT VC (`dc+sd-jwt`): every subject claim selectively disclosable.
+    SdJwt(JwtAlg),
 }
 
 impl ProofFormat {
@@ -41,9 +43,24 @@ impl ProofFormat {
                 "options.cryptosuite",
                 "a cryptosuite is for Data Integrity proofs, not vc+jwt".into(),
             )),
+            (Some("dc+sd-jwt"), None) => match alg.unwrap_or("EdDSA") {
+                "EdDSA" => Ok(Self::SdJwt(JwtAlg::EdDSA)),
+                "ES256" => Ok(Self::SdJwt(JwtAlg::ES256)),
+                other => Err(bad(
+                    "options.alg",
+                    format!("{other:?} is not supported for dc+sd-jwt: use EdDSA or ES256"),
+                )),
+            },
+            (Some("dc+sd-jwt"), Some(_)) => Err(bad(
+                "options.cryptosuite",
+                "a cryptosuite is for Data Integrity proofs, not dc+sd-jwt".into(),
+            )),
             (Some("ldp_vc") | Some("ldp") | None, suite) => {
                 if alg.is_some() {
-                    return Err(bad("options.alg", "alg is only for format vc+jwt".into()));
+                    return Err(bad(
+                        "options.alg",
+                        "alg is only for format vc+jwt or dc+sd-jwt".into(),
+                    ));
                 }
                 match suite.unwrap_or("eddsa-rdfc-2022") {
                     "eddsa-rdfc-2022" => Ok(Self::DataIntegrity(Cryptosuite::EddsaRdfc2022)),
@@ -58,7 +75,7 @@ impl ProofFormat {
             }
             (Some(other), _) => Err(bad(
                 "options.format",
-                format!("{other:?} is not supported: use ldp_vc or vc+jwt"),
+                format!("{other:?} is not supported: use ldp_vc, vc+jwt or dc+sd-jwt"),
             )),
         }
     }
@@ -68,15 +85,25 @@ impl ProofFormat {
         match self {
             Self::DataIntegrity(Cryptosuite::EddsaRdfc2022) => KeyAlgorithm::Ed25519,
             Self::DataIntegrity(Cryptosuite::EcdsaRdfc2019) => KeyAlgorithm::P256,
-            Self::VcJwt(alg) => alg.key_algorithm(),
+            Self::VcJwt(alg) | Self::SdJwt(alg) => alg.key_algorithm(),
         }
     }
 
-    /// How the stored body is encoded: `ldp_vc` (JSON) or `vc+jwt`.
+    /// How the stored body is encoded: `ldp_vc` (JSON), `vc+jwt` or
+    /// `dc+sd-jwt` (text).
     pub fn storage_format(self) -> &'static str {
         match self {
             Self::DataIntegrity(_) => "ldp_vc",
             Self::VcJwt(_) => "vc+jwt",
+            Self::SdJwt(_) => crate::sd_jwt::TYP,
+        }
+    }
+
+    /// The media type of the VC-API response: JSON, or the SD-JWT itself.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::SdJwt(_) => "application/dc+sd-jwt",
+            _ => "application/json",
         }
     }
 }
@@ -85,7 +112,7 @@ impl ProofFormat {
 #[derive(Debug, Clone)]
 pub struct SecuredCredential {
     /// What is stored, byte for byte: the JSON text of a Data Integrity
-    /// credential, or the compact JWS of a `vc+jwt`.
+    /// credential, the compact JWS of a `vc+jwt`, or the SD-JWT.
     pub stored: String,
     /// What the VC-API returns: the same JSON text, or an
     /// `EnvelopedVerifiableCredential` wrapping the JWT.
@@ -135,6 +162,18 @@ pub async fn secure(
                 format,
             })
         }
+        ProofFormat::SdJwt(alg) => {
+            // The same checks as the other formats, though the SD-JWT VC
+            // carries no JSON-LD.
+            crate::ssi_bridge::check_json_ld(engine, credential).await?;
+            let sd_jwt =
+                crate::sd_jwt::issue(credential, alg, &key.verification_method, &key.key, created)?;
+            Ok(SecuredCredential {
+                response: sd_jwt.clone(),
+                stored: sd_jwt,
+                format,
+            })
+        }
     }
 }
 
@@ -169,6 +208,15 @@ mod tests {
                 Err("options.cryptosuite"),
             ),
             ((None, Some("mso_mdoc"), None), Err("options.format")),
+            (
+                (None, Some("dc+sd-jwt"), None),
+                Ok(ProofFormat::SdJwt(JwtAlg::EdDSA)),
+            ),
+            (
+                (None, Some("dc+sd-jwt"), Some("ES256")),
+                Ok(ProofFormat::SdJwt(JwtAlg::ES256)),
+            ),
+            ((None, Some("dc+sd-jwt"), Some("none")), Err("options.alg")),
             ((None, None, Some("EdDSA")), Err("options.alg")),
         ];
         for ((suite, format, alg), expected) in cases {

@@ -32,7 +32,9 @@ pub fn router() -> OpenApiRouter<VerifierState> {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct VerifyCredentialRequest {
     /// A credential with a Data Integrity proof (VC 2.0 or 1.1), a compact
-    /// `vc+jwt`, or an `EnvelopedVerifiableCredential`.
+    /// `vc+jwt`, an `EnvelopedVerifiableCredential`, or an SD-JWT VC
+    /// (`<jwt>~<disclosure>~...~[<kb-jwt>]`; `options.challenge` is then
+    /// the Key Binding JWT's `nonce`, `options.domain` its `aud`).
     #[schema(value_type = Object)]
     pub verifiable_credential: Value,
     #[serde(default)]
@@ -97,9 +99,12 @@ async fn verify_credential(
     Json(body): Json<Value>,
 ) -> Result<Response, ApiError> {
     let request: VerifyCredentialRequest = parse(body)?;
-    if request.options.challenge.is_some() || request.options.domain.is_some() {
+    if (request.options.challenge.is_some() || request.options.domain.is_some())
+        && crate::engine::sd_jwt_text(&request.verifiable_credential).is_none()
+    {
         return Err(ApiError::bad_request(
-            "challenge and domain apply to presentations (POST /presentations/verify).",
+            "challenge and domain apply to presentations (POST /presentations/verify) \
+             and to SD-JWT VCs with key binding (the Key Binding JWT's nonce and aud).",
         ));
     }
     let report = state

@@ -517,6 +517,51 @@ fn sentence_pair(kind: CheckKind, code: &str) -> Option<[&'static str; 2]> {
             "Il diffère de celui demandé.",
             "It differs from the one requested.",
         ],
+        // SD-JWT VC.
+        "disclosure-not-signed" => [
+            "Une information présentée ne fait pas partie de celles que l’émetteur a signées.",
+            "A disclosed claim is not one the issuer signed.",
+        ],
+        "disclosure-repeated" | "digest-repeated" | "disclosure-clash" => [
+            "Les informations présentées sont mal formées (en double ou en conflit).",
+            "The disclosed claims are malformed (repeated or conflicting).",
+        ],
+        "sd-alg-not-supported" => [
+            "Le justificatif utilise un algorithme d’empreinte que ce service ne prend pas en charge.",
+            "The credential uses a digest algorithm this verifier does not support.",
+        ],
+        "key-binding-missing" => [
+            "La présentation n’est pas signée par le titulaire, alors que c’était demandé.",
+            "The presentation is not signed by the holder, though this was requested.",
+        ],
+        "key-binding-not-requested" => [
+            "Aucune signature du titulaire n’était demandée.",
+            "No signature of the holder was requested.",
+        ],
+        "key-binding-valid" => [
+            "La présentation est signée par la clé du titulaire désignée par l’émetteur.",
+            "The presentation is signed by the holder key the issuer named.",
+        ],
+        "holder-key-missing" => [
+            "L’émetteur n’a désigné aucune clé du titulaire utilisable.",
+            "The issuer named no usable key of the holder.",
+        ],
+        "key-binding-alg-mismatch" | "key-binding-signature-mismatch" => [
+            "La présentation n’est pas signée par la clé du titulaire désignée par l’émetteur.",
+            "The presentation is not signed by the holder key the issuer named.",
+        ],
+        "sd-hash-mismatch" => [
+            "La signature du titulaire ne couvre pas ce qui est présenté.",
+            "The holder’s signature does not cover what is presented.",
+        ],
+        "key-binding-iat-invalid" => [
+            "La signature du titulaire n’est pas datée, ou datée du futur.",
+            "The holder’s signature is undated, or dated in the future.",
+        ],
+        "status-mechanism-unsupported" => [
+            "Le justificatif déclare un moyen de révocation que ce service ne sait pas lire.",
+            "The credential declares a revocation mechanism this verifier cannot read.",
+        ],
         "no-credentials" => [
             "La présentation ne contient aucun justificatif.",
             "The presentation carries no credential.",
@@ -539,6 +584,7 @@ pub fn format_name(format: &str) -> String {
     match format.split_once('/') {
         Some(("data-integrity", suite)) => format!("Data Integrity ({suite})"),
         Some(("vc+jwt", alg)) => format!("JWT (vc+jwt, {alg})"),
+        Some(("dc+sd-jwt", alg)) => format!("SD-JWT VC (dc+sd-jwt, {alg})"),
         None if format == "data-integrity" => "Data Integrity".to_owned(),
         _ => format.to_owned(),
     }

@@ -486,7 +486,7 @@ async fn lookup(state: &VerifierState, token: &str) -> Lookup {
 /// The credential as the engine takes it: a compact JWT as a string, a
 /// Data Integrity credential as JSON.
 fn stored_input(c: &IssuedCredential) -> Option<Value> {
-    if c.format == "vc+jwt" {
+    if c.format == "vc+jwt" || c.format == "dc+sd-jwt" {
         Some(Value::String(c.body.clone()))
     } else {
         serde_json::from_str(&c.body).ok()
@@ -932,6 +932,7 @@ mod tests {
                 ..Summary::default()
             },
             status_fetched_at: None,
+            disclosed: None,
         }
     }
 

@@ -157,6 +157,11 @@ pub struct CredentialReport {
     /// verifying offline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_fetched_at: Option<String>,
+    /// An SD-JWT VC: the claims the holder disclosed (with the issuer's
+    /// `iss`, `vct`, dates, `cnf`, `status`), and nothing else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub disclosed: Option<serde_json::Value>,
 }
 
 /// The result of verifying a presentation.

@@ -218,6 +218,13 @@ impl CredentialCheck for WalletCheck {
     }
 
     async fn inspect(&self, input: &Value) -> Result<Inspected, NotACredential> {
+        if crate::engine::sd_jwt_text(input).is_some() {
+            // Sharing would wrap it as a vc+jwt: not until shares present
+            // SD-JWTs with key binding.
+            return Err(NotACredential(
+                "SD-JWT VC credentials cannot be added to the wallet yet".into(),
+            ));
+        }
         let report = self
             .verifier
             .verify_credential(input, &VerifyOptions::default())
@@ -284,6 +291,7 @@ mod tests {
             },
             credential: Summary::default(),
             status_fetched_at: None,
+            disclosed: None,
         }
     }
 
