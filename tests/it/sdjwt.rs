@@ -300,7 +300,8 @@ async fn a_diploma_is_shared_without_its_grade() {
     let result = verify(app, &json!(vp), options).await;
     assert_rejected(&result, "revocation", "failed", "revoked");
 
-    // The wallet does not take SD-JWT VCs yet (shares could not carry them).
+    // Sent as plain text it is no compact JWT: refused (as
+    // application/dc+sd-jwt the wallet takes it: see below).
     let token = app.sign_up("renee@example.org").await;
     let res = app
         .client
@@ -530,4 +531,132 @@ fn run_sdjwt_mjs(input: &Value) -> Value {
     );
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[tokio::test]
+async fn a_citizen_shares_the_degree_without_the_grade() {
+    let issuer = Issuer::new(&[]).await;
+    let app = &issuer.app;
+    crate::archive::accredit(&issuer).await;
+    let token = app.sign_up("renee@example.org").await;
+    let me = crate::archive::get_json(app, "/wallet/me", &token).await;
+    let holder = me["holderDid"].as_str().unwrap();
+    let sd = issue_sd_jwt(&issuer, holder, json!({"format": "dc+sd-jwt"})).await;
+
+    // Into the wallet, as issued.
+    let res = app
+        .client
+        .post(app.url("/wallet/holdings/import"))
+        .bearer_auth(&token)
+        .header("content-type", "application/dc+sd-jwt")
+        .body(sd.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let held: Value = res.json().await.unwrap();
+    assert_eq!(held["format"], "dc+sd-jwt");
+    assert_eq!(held["state"], "verified", "{held:#}");
+    let holding = held["id"].as_str().unwrap();
+
+    // A share disclosing the names and the degree's name, not the grade.
+    let bad = app
+        .post_json(
+            "/wallet/shares",
+            Some(&token),
+            &json!({"label": "x", "credentials": [holding], "disclose": {holding: ["degree.mark"]}}),
+        )
+        .await;
+    let problem = assert_problem(bad, 422).await;
+    assert_eq!(problem["field"], "disclose");
+    let res = app
+        .post_json(
+            "/wallet/shares",
+            Some(&token),
+            &json!({"label": "Sans la mention", "credentials": [holding],
+                    "disclose": {holding: ["givenName", "familyName", "degree.name"]}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let share: Value = res.json().await.unwrap();
+    let url = share["url"].as_str().unwrap();
+    let path = &url[url.find("/s/").unwrap()..];
+
+    // A verifier's software: an SD-JWT presentation bound to its nonce.
+    let res = app
+        .post_json(
+            &format!("{path}/presentation"),
+            None,
+            &json!({"challenge": NONCE, "domain": AUD}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let shared: Value = res.json().await.unwrap();
+    assert!(shared["presentation"].is_null());
+    let presented = shared["sdJwtPresentations"][0].as_str().unwrap();
+    // The grade is nowhere: not in clear, not in any decoded part.
+    assert!(!presented.contains("Bien"));
+    for part in decoded_parts(presented) {
+        assert!(!part.contains("Bien") && !part.contains("grade"), "{part}");
+    }
+    let (status, result) = verify(
+        app,
+        &json!(presented),
+        json!({"challenge": NONCE, "domain": AUD}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(result["verified"], true, "{result:#}");
+    assert_eq!(
+        result["disclosed"]["degree"]["name"],
+        "Master Informatique, parcours Intelligence Artificielle"
+    );
+    assert!(result["disclosed"]["degree"].get("grade").is_none());
+    // Replayed to another verifier: refused.
+    let (_, result) = verify(
+        app,
+        &json!(presented),
+        json!({"challenge": "another", "domain": AUD}),
+    )
+    .await;
+    assert_eq!(result["verified"], false);
+
+    // A person: the page verifies it with its own challenge.
+    let res = app
+        .client
+        .get(app.url(&format!("{path}?lang=en")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Credential 1"), "{html}");
+    assert!(html.contains("verdict-line verdict-valid"), "{html}");
+    assert!(!html.contains("Bien"));
+
+    // Exported and imported: the SD-JWT travels as issued.
+    let res = app.get("/wallet/export", Some(&token)).await;
+    let archive = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive.clone())).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut zip
+            .by_name(&format!("credentials/{holding}.sd-jwt"))
+            .unwrap(),
+        &mut text,
+    )
+    .unwrap();
+    assert_eq!(text, sd);
+    let fresh = app.sign_up("fresh@example.org").await;
+    let res = app
+        .client
+        .post(app.url("/wallet/import"))
+        .bearer_auth(&fresh)
+        .header("content-type", "application/zip")
+        .body(archive)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    issuer.app.stop().await;
 }

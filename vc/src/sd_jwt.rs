@@ -787,6 +787,30 @@ pub fn check_key_binding(
     }
 }
 
+/// Every claim an issued SD-JWT VC can disclose, as paths of names from
+/// the top level down to each leaf (`["degree", "name"]`); the SD-JWT VC's
+/// own claims (`iss`, `vct`, `cnf` ...) are not among them.
+pub fn claim_paths(sd_jwt: &str) -> Result<Vec<Vec<String>>, SdJwtError> {
+    let sd = parse(sd_jwt)?;
+    let claims = reveal(&sd)?;
+    fn walk(map: &Map<String, Value>, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        for (name, value) in map {
+            if prefix.is_empty() && REGISTERED.contains(&name.as_str()) {
+                continue;
+            }
+            prefix.push(name.clone());
+            match value {
+                Value::Object(inner) if !inner.is_empty() => walk(inner, prefix, out),
+                _ => out.push(prefix.clone()),
+            }
+            prefix.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(&claims, &mut Vec::new(), &mut out);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

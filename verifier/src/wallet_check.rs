@@ -218,19 +218,14 @@ impl CredentialCheck for WalletCheck {
     }
 
     async fn inspect(&self, input: &Value) -> Result<Inspected, NotACredential> {
-        if crate::engine::sd_jwt_text(input).is_some() {
-            // Sharing would wrap it as a vc+jwt: not until shares present
-            // SD-JWTs with key binding.
-            return Err(NotACredential(
-                "SD-JWT VC credentials cannot be added to the wallet yet".into(),
-            ));
-        }
+        let sd_jwt = crate::engine::sd_jwt_text(input).is_some();
         let report = self
             .verifier
             .verify_credential(input, &VerifyOptions::default())
             .await
             .map_err(|e| NotACredential(e.0))?;
         let format = match input {
+            _ if sd_jwt => atout_vc::sd_jwt::TYP,
             Value::Object(o)
                 if !o.get("type").is_some_and(|t| {
                     t == "EnvelopedVerifiableCredential"

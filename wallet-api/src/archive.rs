@@ -253,6 +253,8 @@ fn zip_time(at: DateTime<Utc>) -> zip::DateTime {
 fn credential_path(h: &HoldingRecord) -> String {
     let ext = if h.body.trim_start().starts_with('{') {
         "json"
+    } else if h.format == atout_vc::sd_jwt::TYP {
+        "sd-jwt"
     } else {
         "jwt"
     };
@@ -1026,6 +1028,16 @@ async fn check_credential(
         }
         duplicate_member(text).map_err(|e| invalid(format!("the JSON is ambiguous: {e}.")))?;
         value
+    } else if at.ends_with(".sd-jwt") {
+        let sd = text.trim();
+        if !atout_vc::sd_jwt::looks_like(sd)
+            || !sd
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+        {
+            return Err(invalid("not an SD-JWT VC.".into()));
+        }
+        Value::String(sd.to_owned())
     } else {
         let jwt = text;
         if jwt.split('.').count() != 3
@@ -1384,6 +1396,7 @@ async fn import_wallet(
             .strip_prefix("credentials/")
             .and_then(|name| {
                 name.strip_suffix(".json")
+                    .or_else(|| name.strip_suffix(".sd-jwt"))
                     .or_else(|| name.strip_suffix(".jwt"))
             })
             .is_some_and(|id| id == c.id && plausible_id(id));

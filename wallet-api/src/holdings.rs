@@ -408,6 +408,8 @@ async fn delete_holding(
 enum Media {
     Json,
     Jwt,
+    /// An SD-JWT VC as issued (`<jwt>~<disclosure>~...~`).
+    SdJwt,
 }
 
 fn media(headers: &HeaderMap) -> Result<Media, ApiError> {
@@ -438,6 +440,7 @@ fn media(headers: &HeaderMap) -> Result<Media, ApiError> {
         | "application/vc"
         | "application/vc+ld+json" => Ok(Media::Json),
         "application/jwt" | "application/vc+jwt" | "text/plain" => Ok(Media::Jwt),
+        "application/dc+sd-jwt" | "application/vc+sd-jwt" => Ok(Media::SdJwt),
         _ => Err(unsupported()),
     }
 }
@@ -563,6 +566,20 @@ fn read_import(
                 .map_err(|e| invalid_credential(format!("The JSON is ambiguous: {e}.")))?;
             // Stored exactly as received.
             Ok((value, text.to_owned()))
+        }
+        Media::SdJwt => {
+            let sd = text.trim();
+            if !atout_vc::sd_jwt::looks_like(sd)
+                || !sd.ends_with('~')
+                || !sd
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+            {
+                return Err(invalid_credential(
+                    "This is not an SD-JWT VC as issued (a JWT, then its disclosures, each followed by ~, without a Key Binding JWT).",
+                ));
+            }
+            Ok((Value::String(sd.to_owned()), sd.to_owned()))
         }
         Media::Jwt => {
             let jwt = text.trim();

@@ -118,6 +118,13 @@ pub struct NewShare {
     pub expires_at: Option<DateTime<Utc>>,
     /// 4 to 12 digits the visitor must type.
     pub pin: Option<String>,
+    /// Selective disclosure, for SD-JWT VC credentials of the share: by
+    /// credential id, the claims to disclose, each a dotted path
+    /// (`degree.name`, `givenName`). A credential not named here discloses
+    /// every claim; other formats cannot disclose claim by claim.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub disclose: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One thing a share shows.
@@ -350,6 +357,71 @@ fn check_new(new: &NewShare, now: DateTime<Utc>) -> Result<(String, Vec<ShareIte
     Ok((label, items))
 }
 
+/// The stored form of a share's selective disclosures: each named
+/// credential one of the share's, an SD-JWT VC of the citizen's, each path
+/// one of its claims (tried now, with the holder's key, on a throwaway
+/// audience).
+async fn check_disclosures(
+    state: &AppState,
+    citizen: &Citizen,
+    credentials: &[String],
+    disclose: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(String, String)>, ApiError> {
+    if disclose.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = disclose.keys().cloned().collect();
+    let held = state.store.holdings_by_ids(citizen.id(), &ids).await?;
+    let key = state
+        .citizens
+        .holder_key(&citizen.record)
+        .map_err(ApiError::internal)?;
+    let mut out = Vec::new();
+    for (id, paths) in disclose {
+        if !credentials.contains(id) {
+            return Err(field_error(
+                "disclose",
+                format!("disclose names {id:?}, which is not among the share's credentials."),
+            ));
+        }
+        let Some(h) = held.iter().find(|h| &h.id == id) else {
+            return Err(field_error(
+                "disclose",
+                format!("You have no credential {id:?}."),
+            ));
+        };
+        if h.format != atout_vc::sd_jwt::TYP {
+            return Err(field_error(
+                "disclose",
+                format!(
+                    "{id:?} is a {} credential: only SD-JWT VCs disclose claim by claim.",
+                    h.format
+                ),
+            ));
+        }
+        if paths.is_empty()
+            || paths.len() > 100
+            || paths.iter().any(|p| p.is_empty() || p.len() > 200)
+        {
+            return Err(field_error(
+                "disclose",
+                "disclose: 1 to 100 paths per credential, each 1 to 200 characters.",
+            ));
+        }
+        let split: Vec<Vec<String>> = paths
+            .iter()
+            .map(|p| p.split('.').map(str::to_owned).collect())
+            .collect();
+        atout_vc::sd_jwt::present(&h.body, &split, &key, "check", "check", state.clock.now())
+            .map_err(|e| field_error("disclose", format!("{id:?}: {e}.")))?;
+        out.push((
+            id.clone(),
+            serde_json::to_string(&split).map_err(ApiError::internal)?,
+        ));
+    }
+    Ok(out)
+}
+
 /// Create a share of your credentials, entries and documents. The answer
 /// holds its link (`url`) and QR codes.
 #[utoipa::path(
@@ -388,6 +460,7 @@ async fn create_share(
         ),
         None => None,
     };
+    let disclosures = check_disclosures(&state, &citizen, &new.credentials, &new.disclose).await?;
     let record = ShareRecord {
         id: id.clone(),
         citizen_id: citizen.id().to_owned(),
@@ -403,7 +476,7 @@ async fn create_share(
     };
     match state
         .store
-        .create_share(&record, &items, MAX_LIVE_SHARES, now)
+        .create_share(&record, &items, &disclosures, MAX_LIVE_SHARES, now)
         .await?
     {
         CreateShare::Created => {}
@@ -843,32 +916,77 @@ impl Shares {
             .holdings_by_ids(&citizen.id, &holding_ids)
             .await?;
         held.sort_by_key(|h| holding_ids.iter().position(|id| *id == h.id));
-        let presentation = if held.is_empty() {
+        // SD-JWT VCs are presented on their own (key-bound, with the chosen
+        // disclosures); the others go in one signed presentation. Entries
+        // point into that order: the presentation's, then the SD-JWTs.
+        let (sd_held, held): (Vec<_>, Vec<_>) = held
+            .into_iter()
+            .partition(|h| h.format == atout_vc::sd_jwt::TYP);
+        let key = if held.is_empty() && sd_held.is_empty() {
             None
         } else {
-            let key = state
-                .citizens
-                .holder_key(&citizen)
-                .map_err(ApiError::internal)?;
-            let credentials = held
-                .iter()
-                .map(|h| atout_vc::presentation::embedded(&h.body))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(ApiError::internal)?;
             Some(
-                atout_vc::presentation::sign_presentation(
-                    &state.vc.engine,
-                    credentials,
-                    &citizen.holder_did,
-                    &key,
-                    &request.challenge,
-                    &request.domain,
-                    state.clock.now(),
-                )
-                .await
-                .map_err(ApiError::internal)?,
+                state
+                    .citizens
+                    .holder_key(&citizen)
+                    .map_err(ApiError::internal)?,
             )
         };
+        let disclosures: std::collections::HashMap<String, Vec<Vec<String>>> = state
+            .store
+            .share_disclosures(&share.id)
+            .await?
+            .into_iter()
+            .filter_map(|(h, paths)| Some((h, serde_json::from_str(&paths).ok()?)))
+            .collect();
+        let mut sd_jwts = Vec::with_capacity(sd_held.len());
+        if let Some(key) = &key {
+            for h in &sd_held {
+                let paths = match disclosures.get(&h.id) {
+                    Some(p) => p.clone(),
+                    None => atout_vc::sd_jwt::claim_paths(&h.body).map_err(ApiError::internal)?,
+                };
+                sd_jwts.push(
+                    atout_vc::sd_jwt::present(
+                        &h.body,
+                        &paths,
+                        key,
+                        &request.domain,
+                        &request.challenge,
+                        state.clock.now(),
+                    )
+                    .map_err(ApiError::internal)?,
+                );
+            }
+        }
+        let presentation = match (&key, held.is_empty()) {
+            (None, _) | (_, true) => None,
+            (Some(key), false) => {
+                let credentials = held
+                    .iter()
+                    .map(|h| atout_vc::presentation::embedded(&h.body))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(ApiError::internal)?;
+                Some(
+                    atout_vc::presentation::sign_presentation(
+                        &state.vc.engine,
+                        credentials,
+                        &citizen.holder_did,
+                        key,
+                        &request.challenge,
+                        &request.domain,
+                        state.clock.now(),
+                    )
+                    .await
+                    .map_err(ApiError::internal)?,
+                )
+            }
+        };
+        let order: Vec<&str> = held
+            .iter()
+            .chain(sd_held.iter())
+            .map(|h| h.id.as_str())
+            .collect();
         // Entries, with their trust level as the wallet computes it.
         let entries: Vec<_> = state
             .store
@@ -890,7 +1008,7 @@ impl Shares {
                     .holding_id
                     .as_ref()
                     .filter(|_| e.trust == TrustLevel::Certified)
-                    .and_then(|h| held.iter().position(|x| x.id == *h)),
+                    .and_then(|h| order.iter().position(|x| *x == h.as_str())),
                 kind: e.kind.as_str().to_owned(),
                 title: e.title,
                 organisation: e.organisation,
@@ -929,6 +1047,7 @@ impl Shares {
             owner: citizen.display_name,
             holder: citizen.holder_did,
             presentation,
+            sd_jwts,
             entries,
             documents,
             expires_at: share.expires_at,
@@ -1098,6 +1217,11 @@ pub struct SharedPresentation {
     /// when no credential is shared.
     #[schema(value_type = Option<Object>)]
     pub presentation: Option<serde_json::Value>,
+    /// The shared SD-JWT VCs, each with only the claims the citizen chose
+    /// and a Key Binding JWT for your challenge (`nonce`) and domain
+    /// (`aud`): check each with `POST /credentials/verify` (options
+    /// `challenge`, `domain`).
+    pub sd_jwt_presentations: Vec<String>,
     /// What the citizen wrote, with its trust level: `declared` and
     /// `endorsed` entries are not certified by the presentation.
     pub entries: Vec<SharedEntry>,
@@ -1179,6 +1303,7 @@ async fn present(
             owner: view.owner,
             holder: view.holder,
             presentation: view.presentation,
+            sd_jwt_presentations: view.sd_jwts,
             entries: view.entries,
             documents: view.documents,
             expires_at: view.expires_at,

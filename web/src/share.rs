@@ -37,9 +37,9 @@ pub struct SharedEntry {
     pub description: Option<String>,
     /// `declared`, `endorsed` or `certified`.
     pub trust: String,
-    /// For a certified entry: the position, in the presentation's
-    /// `verifiableCredential`, of the credential that certifies it (when
-    /// that credential is shared too).
+    /// For a certified entry: the position of the credential that
+    /// certifies it (when that credential is shared too): among the
+    /// presentation's `verifiableCredential`, then the SD-JWT VCs.
     pub credential_index: Option<usize>,
     /// Framework codes (ROME, RNCP, ESCO ...), keywords, CEFR levels.
     #[schema(value_type = Object)]
@@ -72,6 +72,11 @@ pub struct SharedView {
     /// the citizen's holder key, bound to the request's challenge and
     /// domain; `None` when no credential is shared.
     pub presentation: Option<Value>,
+    /// The shared SD-JWT VCs, each presented with the chosen disclosures
+    /// and a Key Binding JWT for the request's challenge (nonce) and domain
+    /// (aud). Entries' `credential_index` counts them after the
+    /// presentation's credentials.
+    pub sd_jwts: Vec<String>,
     pub entries: Vec<SharedEntry>,
     pub documents: Vec<SharedDocument>,
     pub expires_at: Option<DateTime<Utc>>,

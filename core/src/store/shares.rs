@@ -144,9 +144,13 @@ pub trait ShareStore: Send + Sync {
         &self,
         share: &ShareRecord,
         items: &[ShareItem],
+        disclosures: &[(String, String)],
         max_live: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<CreateShare>;
+    /// (holding id, JSON array of claim paths) of the share's SD-JWT VCs
+    /// that disclose only some claims.
+    async fn share_disclosures(&self, share_id: &str) -> StoreResult<Vec<(String, String)>>;
     /// The citizen's shares, newest first, with counts.
     async fn list_shares(&self, citizen_id: &str) -> StoreResult<Vec<ShareSummary>>;
     async fn get_share(&self, citizen_id: &str, id: &str) -> StoreResult<Option<ShareRecord>>;
@@ -268,6 +272,7 @@ macro_rules! share_sql {
                 &self,
                 s: &ShareRecord,
                 items: &[ShareItem],
+                disclosures: &[(String, String)],
                 max_live: i64,
                 now: DateTime<Utc>,
             ) -> StoreResult<CreateShare> {
@@ -311,6 +316,16 @@ macro_rules! share_sql {
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "this share exists"))?;
                 Self::tx_insert_items(&mut tx, ItemTable::Share, &s.id, items).await?;
+                for (holding, paths) in disclosures {
+                    sqlx::query(
+                        "INSERT INTO share_disclosures (share_id, holding_id, paths) VALUES ($1, $2, $3)",
+                    )
+                    .bind(&s.id)
+                    .bind(holding)
+                    .bind(paths)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 Ok(CreateShare::Created)
             }
@@ -357,6 +372,15 @@ macro_rules! share_sql {
 
             async fn share_items(&self, share_id: &str) -> StoreResult<Vec<ShareItem>> {
                 self.items_of(ItemTable::Share, share_id).await
+            }
+
+            async fn share_disclosures(&self, share_id: &str) -> StoreResult<Vec<(String, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT holding_id, paths FROM share_disclosures WHERE share_id = $1",
+                )
+                .bind(share_id)
+                .fetch_all(self.pool())
+                .await?)
             }
 
             async fn revoke_share(

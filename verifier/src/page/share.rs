@@ -350,6 +350,29 @@ async fn page(
             }
         },
     };
+    // The SD-JWT VCs, each verified with the page's challenge and domain
+    // (their Key Binding JWT is the holder's proof), numbered after the
+    // presentation's credentials.
+    let mut credentials = credentials;
+    let mut holder_ok = holder_ok;
+    for sd in &view.sd_jwts {
+        match state
+            .verifier
+            .verify_credential(&serde_json::Value::String(sd.clone()), options)
+            .await
+        {
+            Ok(report) => {
+                let mut v = result_view(lang, &report, None);
+                v.anchor = format!("-{}", credentials.len() + 1);
+                credentials.push(v);
+            }
+            Err(e) => {
+                tracing::error!(share = %view.share_id, error = %e, "a share's SD-JWT is malformed");
+                holder_ok = false;
+            }
+        }
+    }
+    let has_presentation = has_presentation || !view.sd_jwts.is_empty();
     let mut groups = Vec::new();
     for (trust, title, note, badge) in [
         (
