@@ -634,6 +634,8 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     // Objects of the document vault left without a row (a crash between
     // storing a file and recording it).
     tokio::spawn(atout_core::vault::sweep_forever(vault, outbox.0, outbox.1));
+    // Before saying so: a SIGTERM from now on stops the server gracefully.
+    let shutdown = shutdown_signal();
     tracing::info!(addr = %running.addr, %base, "listening");
     // Best effort: a closed stdout must not stop the server.
     use std::io::Write as _;
@@ -654,9 +656,7 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     );
     let _ = out.flush();
     drop(out);
-    tokio::select! {
-        () = shutdown_signal() => {}
-    }
+    shutdown.await;
     running.stop().await
 }
 
@@ -667,6 +667,7 @@ async fn serve_verifier(config: Config, clock: Arc<SystemClock>) -> anyhow::Resu
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
+    let shutdown = shutdown_signal();
     tracing::info!(%addr, mode = %app.description, "verifier listening");
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
@@ -677,7 +678,7 @@ async fn serve_verifier(config: Config, clock: Arc<SystemClock>) -> anyhow::Resu
     );
     let _ = out.flush();
     drop(out);
-    crate::verifier_mode::serve_verifier_only(app, listener, shutdown_signal()).await
+    crate::verifier_mode::serve_verifier_only(app, listener, shutdown).await
 }
 
 async fn bulk_issue(

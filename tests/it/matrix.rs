@@ -1,11 +1,15 @@
-//! The authorisation matrix of sharing, invitations, endorsements and
-//! certification requests (with the wallet and issuer routes they sit
-//! beside): every route against every actor, each with its exact expected
-//! status. Actors: the owner (a citizen), a reader, a contributor and a
-//! certifier invited by the owner (each with the session of their own
-//! invitation), another citizen, the organisation the owner asked, another
+//! The authorisation matrix. First, the routes of sharing, invitations,
+//! endorsements and certification requests (with the wallet and issuer
+//! routes they sit beside), each actor with its exact expected status;
+//! then every route of the API document (read from `/openapi.json`, so a
+//! new route cannot be forgotten) against every actor, by how the document
+//! says it is reached: whoever must be refused gets exactly 401 or 403,
+//! before any input is read.
+//!
+//! Actors: the owner (a citizen), a reader, a contributor and a certifier
+//! invited by the owner (each with the session of their own invitation),
+//! another citizen, the organisation the owner asked, another
 //! organisation, and nobody. Runs on both databases.
-//! (`wallet_auth.rs` and `http.rs` cover every other route.)
 
 use crate::common::*;
 use serde_json::{json, Value};
@@ -452,5 +456,150 @@ async fn every_actor_gets_exactly_what_the_matrix_says() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    app.stop().await;
+}
+
+/// How the API document says a route is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// No security requirement: anyone (what it answers is its own affair).
+    Public,
+    /// A citizen's session.
+    Citizen,
+    /// An organisation's API key on its own `/orgs/{slug}/...`.
+    OwnOrg,
+    /// Any organisation's API key (no slug in the path).
+    AnyOrg,
+    /// The platform admin only.
+    Admin,
+    /// An invited person's session of that invitation.
+    Invited,
+    /// An OpenID4VCI access token: none of the actors has one.
+    AccessToken,
+}
+
+fn class_of(path: &str, secured: bool) -> Class {
+    if !secured {
+        Class::Public
+    } else if path.starts_with("/wallet/") || path.starts_with("/auth/") {
+        Class::Citizen
+    } else if path.starts_with("/orgs/{slug}") {
+        Class::OwnOrg
+    } else if path.starts_with("/admin/") || path == "/metrics" {
+        Class::Admin
+    } else if path.starts_with("/i/") {
+        Class::Invited
+    } else if path.starts_with("/oid4vci/") {
+        Class::AccessToken
+    } else {
+        Class::AnyOrg
+    }
+}
+
+/// Whether `actor` may get past authorisation on a route of `class` (then
+/// any answer but 401 and 403 will do), or else the status it must get.
+fn expected(class: Class, actor: Actor) -> Option<u16> {
+    let citizen_session = matches!(actor, Owner | OtherCitizen);
+    let org_key = matches!(actor, Org | OtherOrg);
+    match class {
+        Class::Public => None,
+        Class::Citizen if citizen_session => None,
+        Class::Citizen if org_key => Some(403),
+        Class::Citizen => Some(401),
+        Class::OwnOrg if actor == Org => None,
+        Class::OwnOrg if actor == OtherOrg => Some(403),
+        Class::OwnOrg => Some(401),
+        Class::AnyOrg if org_key => None,
+        Class::AnyOrg => Some(401),
+        Class::Admin if org_key => Some(403),
+        Class::Admin => Some(401),
+        // The reader's invitation link: the reader gets in (a role may
+        // still refuse an action: 403 is its answer, not authorisation's).
+        Class::Invited if actor == Reader => None,
+        Class::Invited => Some(401),
+        Class::AccessToken => Some(401),
+    }
+}
+
+#[tokio::test]
+async fn every_route_of_the_api_document_against_every_actor() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let doc: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let mut failures = Vec::new();
+    let mut routes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            // Would end the session every other row uses.
+            if path == "/auth/logout" {
+                continue;
+            }
+            routes += 1;
+            let secured = op
+                .get("security")
+                .and_then(Value::as_array)
+                .is_some_and(|s| !s.is_empty());
+            let class = class_of(path, secured);
+            let url = path.replace("{slug}", "univ").replace(
+                "{token}",
+                if path.starts_with("/i/") {
+                    &w.ids["reader_token"]
+                } else {
+                    &w.ids["share_token"]
+                },
+            );
+            // Every other parameter: a thing nobody has.
+            let url: String = {
+                let mut out = String::new();
+                let mut rest = url.as_str();
+                while let Some(start) = rest.find('{') {
+                    out.push_str(&rest[..start]);
+                    let end = rest[start..].find('}').unwrap() + start;
+                    out.push_str("none");
+                    rest = &rest[end + 1..];
+                }
+                out.push_str(rest);
+                out
+            };
+            for actor in ORDER {
+                let mut req = app
+                    .client
+                    .request(method.to_uppercase().parse().unwrap(), app.url(&url));
+                if let Some(token) = w.bearer.get(&actor) {
+                    req = req.bearer_auth(token);
+                }
+                if ["post", "put", "patch"].contains(&method.as_str()) {
+                    req = req.json(&json!({}));
+                }
+                let status = req.send().await.unwrap().status().as_u16();
+                // A role refusing the reader an action is a 403 of its own.
+                let role_refusal = class == Class::Invited && actor == Reader && status == 403;
+                match expected(class, actor) {
+                    None if role_refusal => {}
+                    None if [401, 403].contains(&status) && class != Class::Public => failures
+                        .push(format!(
+                            "{method} {path} ({class:?}) as {actor:?}: {status}, should get in"
+                        )),
+                    None if class == Class::Public && status == 401 => {
+                        failures.push(format!("{method} {path} (public) as {actor:?}: 401"))
+                    }
+                    Some(want) if status != want => failures.push(format!(
+                        "{method} {path} ({class:?}) as {actor:?}: {status}, expected {want}"
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(routes > 100, "only {routes} routes in the API document");
+    assert!(
+        failures.is_empty(),
+        "{} refusals wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     app.stop().await;
 }

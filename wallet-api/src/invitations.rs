@@ -46,7 +46,7 @@ use atout_core::{
 use atout_web::{auth::Citizen, problem::ProblemBody, ApiError, AppState, Json, Path};
 use axum::{
     body::Body,
-    extract::State,
+    extract::{FromRequest, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -1427,9 +1427,11 @@ async fn suggest(
     atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
     Path(token): Path<String>,
     headers: HeaderMap,
-    Json(body): Json<NewSuggestion>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     let i = invited(&state, client, &token, &headers, Some(Role::Contributor)).await?;
+    // The body is read once the caller is known to be let in.
+    let Json(body) = Json::<NewSuggestion>::from_request(request, &state).await?;
     let now = state.clock.now();
     let (kind, entry_id, text) = match body {
         NewSuggestion::Comment { entry_id, text } => {
@@ -1554,9 +1556,11 @@ async fn endorse(
     atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
     Path(token): Path<String>,
     headers: HeaderMap,
-    Json(body): Json<NewEndorsement>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     let i = invited(&state, client, &token, &headers, Some(Role::Certifier)).await?;
+    // The body is read once the caller is known to be let in.
+    let Json(body) = Json::<NewEndorsement>::from_request(request, &state).await?;
     let items = state.store.invitation_items(&i.id).await?;
     if !items.contains(&ShareItem::Entry(body.entry_id.clone())) {
         log(
