@@ -9,6 +9,7 @@ mod accounts;
 mod api;
 mod archive;
 mod batches;
+mod browser;
 mod cli;
 mod did;
 mod documents;

@@ -1,0 +1,174 @@
+//! Pages in a real browser: Debian's chromium, headless, driven by
+//! playwright-core (tests/browser/page.mjs). The verification form and a
+//! share's page, in French and in English, on a phone-sized screen: their
+//! text, no serious or critical accessibility violation (axe-core, WCAG 2.1
+//! A and AA rules), a visible focus for keyboard users, and a screenshot of
+//! each in `$ATOUT_SCREENSHOTS` (default: a temporary folder).
+//! Issue 7 builds the rest of the interface on this harness.
+
+use crate::archive::{accredit, entry, import_credential};
+use crate::issue::diploma;
+use crate::verify::Issuer;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+fn screenshots() -> PathBuf {
+    let dir = std::env::var_os("ATOUT_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("atout-screenshots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs page.mjs on `input`; its JSON answer. (On the blocking pool: the
+/// test's runtime must go on serving the pages meanwhile.)
+async fn open(input: Value) -> Value {
+    tokio::task::spawn_blocking(move || open_blocking(input))
+        .await
+        .unwrap()
+}
+
+fn open_blocking(input: Value) -> Value {
+    use std::io::Write;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir(),
+        "the browser harness is not installed: run `npm ci` in tests/browser (./scripts/test does it)"
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        std::path::Path::new(&chromium).exists(),
+        "Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does it)"
+    );
+    let mut child = std::process::Command::new("node")
+        .arg("page.mjs")
+        .current_dir(&dir)
+        .env("CHROMIUM", &chromium)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is installed");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "page.mjs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// No serious or critical violation, nothing missing or forbidden.
+fn assert_page(name: &str, result: &Value, status: u64) {
+    assert_eq!(result["status"], status, "{name}: {result:#}");
+    assert_eq!(result["missing"], json!([]), "{name}: {result:#}");
+    assert_eq!(result["forbidden"], json!([]), "{name}: {result:#}");
+    let serious: Vec<&Value> = result["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(serious.is_empty(), "{name}: accessibility: {serious:#?}");
+    let shot = result["screenshot"].as_str().unwrap();
+    assert!(
+        std::fs::metadata(shot).unwrap().len() > 1000,
+        "{name}: screenshot"
+    );
+}
+
+#[tokio::test]
+async fn the_verification_form_and_a_share_in_a_real_browser() {
+    let issuer = Issuer::new(&[]).await;
+    let app = &issuer.app;
+    accredit(&issuer).await;
+    let token = app.sign_up("camille@example.org").await;
+    let issued = issuer.issue(diploma(app), json!({})).await;
+    let holding = import_credential(
+        app,
+        &token,
+        "application/json",
+        serde_json::to_string(&issued).unwrap(),
+    )
+    .await;
+    let master = entry(
+        app,
+        &token,
+        json!({"kind": "education", "title": "Master Informatique", "startDate": "2019",
+               "endDate": "2021", "holdingId": holding}),
+    )
+    .await;
+    let skill = entry(app, &token, json!({"kind": "skill", "title": "Menuiserie"})).await;
+    let res = app
+        .post_json(
+            "/wallet/shares",
+            Some(&token),
+            &json!({"label": "Candidature", "credentials": [holding], "entries": [master, skill]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let share: Value = res.json().await.unwrap();
+    let link = share["url"].as_str().unwrap().to_owned();
+    let dir = screenshots();
+
+    let form = open(json!({
+        "url": app.url("/verify?lang=fr"),
+        "expect": ["Vérifier"],
+        "screenshot": dir.join("verify-form-fr.png"),
+        "tab": 4,
+    }))
+    .await;
+    assert_page("verify form", &form, 200);
+    assert_eq!(form["lang"], "fr");
+    // Keyboard: the skip link first, every focused element visibly outlined.
+    let focus = form["focus"].as_array().unwrap();
+    assert_eq!(focus[0]["tag"], "a", "{focus:#?}");
+    assert!(focus.iter().all(|f| f["outline"] == true), "{focus:#?}");
+
+    for (lang, expect) in [
+        (
+            "fr",
+            [
+                "Candidature",
+                "Parcours certifié",
+                "Parcours déclaré",
+                "Attestation 1",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Candidature",
+                "Certified path",
+                "Declared path",
+                "Credential 1",
+            ],
+        ),
+    ] {
+        let page = open(json!({
+            "url": format!("{link}?lang={lang}"),
+            "expect": expect,
+            "screenshot": dir.join(format!("share-{lang}.png")),
+        }))
+        .await;
+        assert_page(&format!("share ({lang})"), &page, 200);
+        assert_eq!(page["lang"], lang);
+    }
+    // A desktop screen too.
+    let wide = open(json!({
+        "url": format!("{link}?lang=fr"),
+        "expect": ["Candidature"],
+        "viewport": {"width": 1280, "height": 900},
+        "screenshot": dir.join("share-fr-desktop.png"),
+    }))
+    .await;
+    assert_page("share (desktop)", &wide, 200);
+    issuer.app.stop().await;
+}
