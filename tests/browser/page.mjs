@@ -7,7 +7,8 @@
 //         "tab": n?}
 // stdout: {"status": 200, "title": "...", "lang": "fr", "missing": [...],
 //          "forbidden": [...], "violations": [{"id", "impact", "help", "nodes"}],
-//          "focus": [{"tag", "text", "outline"}]}
+//          "focus": [{"tag", "text", "outline"}], "scan": <data-scan of <html>>,
+//          "consoleErrors": [...] (CSP violations among them)}
 // "tab": presses Tab that many times and reports each focused element and
 // whether it shows a visible focus outline.
 
@@ -29,6 +30,10 @@ try {
     javaScriptEnabled: true,
   });
   const page = await context.newPage();
+  // Console errors include Content-Security-Policy violations.
+  const consoleErrors = [];
+  page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', e => consoleErrors.push(String(e)));
   const response = await page.goto(input.url, {waitUntil: 'load'});
   const text = await page.locator('body').innerText();
   const out = {
@@ -37,6 +42,7 @@ try {
     lang: await page.getAttribute('html', 'lang'),
     missing: (input.expect || []).filter(t => !text.includes(t)),
     forbidden: (input.forbid || []).filter(t => text.includes(t)),
+    scan: await page.getAttribute('html', 'data-scan'),
   };
   // The page's CSP forbids inline scripts: axe runs through the
   // automation channel (addScriptTag would be refused).
@@ -60,6 +66,7 @@ try {
       };
     }));
   }
+  out.consoleErrors = consoleErrors;
   if (input.screenshot) {
     await page.screenshot({path: input.screenshot, fullPage: true});
     out.screenshot = input.screenshot;

@@ -425,7 +425,19 @@ async fn the_paste_form_verifies_json_and_jwts_and_refuses_garbage_readably() {
         "<button type=\"submit\">Vérifier</button>",
         "href=\"/verify?lang=en\"",
     ]);
-    assert!(!p.html.contains("<script"));
+    // Works without JavaScript: the one script is the QR scanner, a file
+    // of this site (progressive enhancement), never inline.
+    assert_eq!(p.html.matches("<script").count(), 1);
+    assert!(p.has("<script src=\"/assets/scan.js\" defer></script>"));
+    let csp = p.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    let res = app.get("/assets/scan.js", None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(res.text().await.unwrap().contains("BarcodeDetector"));
     assert!(p.headers["content-security-policy"]
         .to_str()
         .unwrap()

@@ -42,10 +42,32 @@ pub mod share;
 pub fn router() -> OpenApiRouter<VerifierState> {
     OpenApiRouter::new()
         .merge(share::router())
+        .routes(routes!(scan_script))
         .routes(routes!(form_page, submit))
         .routes(routes!(token_page))
         .routes(routes!(qr_svg))
         .routes(routes!(qr_png))
+}
+
+/// The QR scanner of the verification form (progressive enhancement).
+const SCAN_JS: &str = include_str!("../templates/scan.js");
+
+/// The verification form's QR scanner: a script the pages load (their
+/// CSP allows scripts from this site only, never inline). Public.
+#[utoipa::path(
+    get, path = "/assets/scan.js", tag = "verification",
+    responses((status = 200, description = "The script", content_type = "text/javascript"))
+)]
+async fn scan_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        SCAN_JS,
+    )
+        .into_response()
 }
 
 /// The pages' style sheet, inlined (one request, works when saved).
@@ -57,8 +79,8 @@ static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
     let hash = ring::digest::digest(&ring::digest::SHA256, CSS.as_bytes());
     let hash = base64::engine::general_purpose::STANDARD.encode(hash.as_ref());
     HeaderValue::from_str(&format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'sha256-{hash}'; script-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ))
     .expect("a valid header value")
 });
