@@ -169,6 +169,22 @@ async fn a_share_is_verified_by_software_and_people_then_revoked_at_once() {
     altered["verifiableCredential"][0]["credentialSubject"]["name"] = json!("Quelqu'un d'autre");
     let report = verify_presentation(app, &altered, "c-123", "employeur.example").await;
     assert_eq!(report["verified"], false);
+    // The same presentation pasted on the verification form: the holder's
+    // proof and the credential, checked (and said not to be made for the
+    // page); altered, the holder's proof fails.
+    let pasted = serde_json::to_vec(vp).unwrap();
+    let p = crate::verify_page::post_form(app, "?lang=fr", &[("credential", None, &pasted)]).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("Présentation vérifiable"), "{}", p.html);
+    assert!(p
+        .html
+        .contains("La signature du titulaire sur cette présentation est valide."));
+    assert!(p.html.contains("Attestation 1 – Authentique"), "{}", p.html);
+    assert!(p.html.contains("n’a pas été faite pour cette page"));
+    let forged = serde_json::to_vec(&altered).unwrap();
+    let p = crate::verify_page::post_form(app, "?lang=fr", &[("credential", None, &forged)]).await;
+    assert_eq!(p.status, 200);
+    assert!(p.html.contains("n’a pas pu être vérifiée"), "{}", p.html);
     // Entries carry their trust level, the certified one points at the
     // credential; documents at their download.
     let entries = shared["entries"].as_array().unwrap();

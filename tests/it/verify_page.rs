@@ -93,10 +93,10 @@ impl Setup {
 }
 
 /// A page as a person reads it (entities decoded).
-struct Page {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    html: String,
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub html: String,
 }
 
 impl Page {
@@ -164,7 +164,7 @@ async fn page(app: &TestApp, url: &str, accept_language: Option<&str>) -> Page {
 }
 
 /// A form field: name, file name (for a file), content.
-type Field<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+pub type Field<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 
 /// A multipart/form-data body.
 fn multipart(fields: &[Field<'_>]) -> (String, Vec<u8>) {
@@ -191,7 +191,7 @@ fn multipart(fields: &[Field<'_>]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_form(app: &TestApp, query: &str, fields: &[Field<'_>]) -> Page {
+pub async fn post_form(app: &TestApp, query: &str, fields: &[Field<'_>]) -> Page {
     let (content_type, body) = multipart(fields);
     let res = app
         .client

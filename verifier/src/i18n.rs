@@ -1035,6 +1035,10 @@ pub struct ShareTexts {
     pub kind_language: &'static str,
     pub kind_project: &'static str,
     pub kind_interest: &'static str,
+    pub presentation_title: &'static str,
+    pub presented_by: &'static str,
+    pub presentation_no_challenge: &'static str,
+    pub presentation_proof_ok: &'static str,
 }
 
 pub static SHARE_FR: ShareTexts = ShareTexts {
@@ -1085,6 +1089,10 @@ pub static SHARE_FR: ShareTexts = ShareTexts {
     kind_language: "Langue",
     kind_project: "Projet",
     kind_interest: "Centre d’intérêt",
+    presentation_title: "Présentation vérifiable",
+    presented_by: "Présentée par",
+    presentation_proof_ok: "La signature du titulaire sur cette présentation est valide.",
+    presentation_no_challenge: "Cette présentation n’a pas été faite pour cette page : quiconque l’a reçue peut la montrer. Pour savoir qu’elle vient de son titulaire maintenant, demandez-lui un lien de partage.",
 };
 
 pub static SHARE_EN: ShareTexts = ShareTexts {
@@ -1135,6 +1143,10 @@ pub static SHARE_EN: ShareTexts = ShareTexts {
     kind_language: "Language",
     kind_project: "Project",
     kind_interest: "Interest",
+    presentation_title: "Verifiable presentation",
+    presented_by: "Presented by",
+    presentation_proof_ok: "The holder’s signature on this presentation is valid.",
+    presentation_no_challenge: "This presentation was not made for this page: anyone who received it can show it. To know it comes from its holder now, ask them for a share link.",
 };
 
 impl Lang {

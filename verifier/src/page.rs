@@ -814,6 +814,29 @@ async fn submit(
         Ok(input) => input,
         Err(e) => return form(StatusCode::BAD_REQUEST, lang, Some(e), pasted),
     };
+    // A presentation: the holder's proof and each credential inside.
+    let presentation = input["type"] == "VerifiablePresentation"
+        || input["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|x| x == "VerifiablePresentation"));
+    if presentation {
+        return match state
+            .verifier
+            .verify_presentation(&input, &VerifyOptions::default())
+            .await
+        {
+            Ok(report) => share::presentation_page(lang, &report),
+            Err(e) => form(
+                StatusCode::BAD_REQUEST,
+                lang,
+                Some(FormError {
+                    message: t.err_not_credential,
+                    detail: Some(e.0),
+                }),
+                pasted,
+            ),
+        };
+    }
     match state
         .verifier
         .verify_credential(&input, &VerifyOptions::default())

@@ -327,11 +327,7 @@ async fn page(
         None => (false, true, Vec::new()),
         Some(vp) => match state.verifier.verify_presentation(vp, options).await {
             Ok(report) => {
-                let holder_ok = report
-                    .results
-                    .iter()
-                    .filter(|c| matches!(c.check, CheckKind::Proof | CheckKind::IssuerKey))
-                    .all(|c| c.status == Outcome::Ok);
+                let holder_ok = holder_proof_ok(&report, true);
                 let credentials = report
                     .credentials
                     .iter()
@@ -479,4 +475,68 @@ async fn page(
         }
     }
     response.into_response()
+}
+
+#[derive(Template)]
+#[template(path = "presentation_page.html")]
+struct PresentationPage {
+    chrome: Chrome,
+    t: &'static Texts,
+    s: &'static ShareTexts,
+    holder: Option<String>,
+    holder_ok: bool,
+    holder_class: &'static str,
+    credentials: Vec<super::ResultView>,
+}
+
+/// The page of a presentation pasted or uploaded on the verification form:
+/// the holder's proof, then each credential inside, checked.
+pub(super) fn presentation_page(
+    lang: Lang,
+    report: &crate::report::PresentationReport,
+) -> Response {
+    let holder_ok = holder_proof_ok(report, false);
+    let credentials = report
+        .credentials
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut v = result_view(lang, c, None);
+            v.anchor = format!("-{}", i + 1);
+            v
+        })
+        .collect();
+    let page = PresentationPage {
+        chrome: Chrome::new(lang, "/verify", true),
+        t: lang.texts(),
+        s: lang.share_texts(),
+        holder: report.holder.clone(),
+        holder_ok,
+        holder_class: if holder_ok { "valid" } else { "invalid" },
+        credentials,
+    };
+    html(StatusCode::OK, lang, true, page.render())
+}
+
+/// The holder's proof holds: a `holder-proof` check, passed (and, for a
+/// presentation made for this page, the challenge and domain too).
+fn holder_proof_ok(report: &crate::report::PresentationReport, for_this_page: bool) -> bool {
+    let mut proved = false;
+    for c in &report.results {
+        match c.check {
+            CheckKind::HolderProof => {
+                proved = c.status == Outcome::Ok;
+                if !proved {
+                    return false;
+                }
+            }
+            CheckKind::Challenge | CheckKind::Domain
+                if for_this_page && c.status != Outcome::Ok =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    proved
 }
