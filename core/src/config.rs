@@ -71,6 +71,7 @@ struct Raw {
     did_web_allow_http: Option<bool>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     metrics_listen: Option<SocketAddr>,
+    trusted_proxies: Option<String>,
     verifier_snapshot: Option<PathBuf>,
     verifier_registry: Option<PathBuf>,
     registry_authority: Option<String>,
@@ -115,6 +116,7 @@ pub const KEYS: &[&str] = &[
     "did_web_allow_private",
     "did_web_allow_http",
     "metrics_listen",
+    "trusted_proxies",
     "verifier_snapshot",
     "verifier_registry",
     "registry_authority",
@@ -160,6 +162,9 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     pub did_web: DidWebConfig,
     pub metrics_listen: Option<SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address
+    /// (for per-address limits); empty: the connection's peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// An offline bundle (`atout verifier snapshot`): the verifier then
     /// uses only its registry, DID documents and status lists, no network.
     pub verifier_snapshot: Option<PathBuf>,
@@ -415,6 +420,23 @@ impl Config {
                 ));
             }
         }
+        let mut trusted_proxies = Vec::new();
+        for item in raw
+            .trusted_proxies
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        {
+            let net = item
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    invalid("trusted_proxies lists IP addresses or networks (10.0.0.0/8), separated by commas")
+                })?;
+            trusted_proxies.push(net);
+        }
         let log = raw.log.unwrap_or_else(|| "info".to_owned());
         let smtp_url = secret("smtp_url", raw.smtp_url, raw.smtp_url_file)?;
         let mail_sender = raw.mail_sender.unwrap_or(if smtp_url.is_some() {
@@ -522,6 +544,7 @@ impl Config {
             shutdown_timeout: Duration::from_secs(shutdown_secs),
             did_web,
             metrics_listen: raw.metrics_listen,
+            trusted_proxies,
             verifier_snapshot: raw.verifier_snapshot.filter(|p| !p.as_os_str().is_empty()),
             verifier_registry: raw.verifier_registry.filter(|p| !p.as_os_str().is_empty()),
             registry_authority: match raw.registry_authority.filter(|d| !d.is_empty()) {
@@ -635,6 +658,17 @@ impl Config {
                 Some(a) => format!("\"{a}\""),
                 None => "\"\" # not set: /metrics on the main port, admin token required".into(),
             },
+        );
+        line(
+            "trusted_proxies",
+            format!(
+                "\"{}\"",
+                self.trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
         );
         let path = |p: &Option<PathBuf>| match p {
             Some(p) => format!("{:?}", p.display().to_string()),

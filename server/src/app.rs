@@ -299,4 +299,8 @@ pub fn with_plumbing(router: Router, config: &Config, metrics: Arc<Metrics>) -> 
         }))
         .layer(from_fn(middleware::trace))
         .layer(from_fn(middleware::request_id))
+        // Whose X-Forwarded-For to believe (per-address limits).
+        .layer(axum::Extension(atout_web::extract::TrustedProxies(
+            Arc::new(config.trusted_proxies.clone()),
+        )))
 }

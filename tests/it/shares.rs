@@ -719,3 +719,45 @@ async fn bad_shares_are_refused_with_the_field_at_fault() {
     }
     issuer.app.stop().await;
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_guesses_count_per_forwarded_address() {
+    // Without trusted proxies, X-Forwarded-For is the client's to write:
+    // it cannot spread guesses over made-up addresses.
+    let app = TestApp::spawn().await;
+    for i in 0..20 {
+        let res = app
+            .client
+            .get(app.url(&format!("/s/{:0>22}", i)))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+    }
+    let res = app
+        .client
+        .get(app.url("/s/AAAAAAAAAAAAAAAAAAAAAA"))
+        .header("x-forwarded-for", "198.51.100.99")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    app.stop().await;
+
+    // Behind a trusted proxy (here the test client's own address), each
+    // forwarded client has its own count.
+    let app = TestApp::spawn_with(&[("ATOUT_TRUSTED_PROXIES", "127.0.0.1/32, ::1")]).await;
+    let guess = |ip: &'static str, i: usize| {
+        app.client
+            .get(app.url(&format!("/s/{:0>22}", i)))
+            .header("x-forwarded-for", ip)
+            .send()
+    };
+    for i in 0..20 {
+        assert_eq!(guess("203.0.113.5", i).await.unwrap().status(), 404);
+    }
+    assert_eq!(guess("203.0.113.5", 99).await.unwrap().status(), 429);
+    assert_eq!(guess("203.0.113.6", 99).await.unwrap().status(), 404);
+    app.stop().await;
+}

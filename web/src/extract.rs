@@ -178,20 +178,114 @@ where
 
 /// The client's address: the peer of the connection, when the server was
 /// started with connection info (`into_make_service_with_connect_info`);
-/// `None` otherwise. Never read from headers: they are the client's to
-/// write.
+/// `None` otherwise. `X-Forwarded-For` counts only when the peer is one of
+/// the configured [`TrustedProxies`] (otherwise it is the client's to
+/// write): then the client is the nearest address in it that is not a
+/// trusted proxy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+/// The reverse proxies whose `X-Forwarded-For` is believed (a request
+/// extension the server adds; `trusted_proxies` in the configuration).
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub std::sync::Arc<Vec<ipnet::IpNet>>);
+
+/// The client behind `peer`, given `X-Forwarded-For` and the trusted
+/// proxies: the rightmost address not a trusted proxy, walking from the
+/// peer outwards (entries left of it could be written by the client).
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded: Option<&str>,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            // Unreadable: the chain cannot be trusted past this point.
+            Err(_) => break,
+        }
+    }
+    client
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip()),
-        ))
+        let Some(peer) = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+        else {
+            return Ok(Self(None));
+        };
+        let trusted = parts.extensions.get::<TrustedProxies>();
+        Ok(Self(Some(match trusted {
+            Some(t) if !t.0.is_empty() => {
+                let forwarded = parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                client_address(peer, Some(&forwarded), &t.0)
+            }
+            _ => peer,
+        })))
+    }
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::client_address;
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        // A direct client: its header is ignored.
+        assert_eq!(
+            client_address(ip("192.0.2.7"), Some("203.0.113.9"), &trusted),
+            ip("192.0.2.7")
+        );
+        // Behind the proxy: the nearest untrusted hop.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), Some("203.0.113.9"), &trusted),
+            ip("203.0.113.9")
+        );
+        // A client's own forged entries, left of the real one, do not count.
+        assert_eq!(
+            client_address(
+                ip("10.0.0.1"),
+                Some("1.1.1.1, 203.0.113.9, 10.0.0.2"),
+                &trusted
+            ),
+            ip("203.0.113.9")
+        );
+        // No header, or garbage: the proxy itself.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), None, &trusted),
+            ip("10.0.0.1")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.1"), Some("nonsense"), &trusted),
+            ip("10.0.0.1")
+        );
+        // No trusted proxy configured: the peer.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), Some("203.0.113.9"), &[]),
+            ip("10.0.0.1")
+        );
     }
 }
