@@ -85,13 +85,7 @@ static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
     .expect("a valid header value")
 });
 
-/// A verification link token: base64url of 16 bytes.
-fn plausible_token(token: &str) -> bool {
-    token.len() == 22
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+use atout_web::share::plausible_token;
 
 // ----- language and page chrome ----------------------------------------
 

@@ -31,7 +31,7 @@
 use crate::{
     documents::document_response,
     entries::{check_fields, details_text, views, NewEntry, MAX_ENTRIES},
-    shares::{collect_items, plausible_token},
+    shares::collect_items,
 };
 use atout_core::{
     citizens::{did_key, normalise_email},
@@ -43,7 +43,9 @@ use atout_core::{
     },
     vault,
 };
-use atout_web::{auth::Citizen, problem::ProblemBody, ApiError, AppState, Json, Path};
+use atout_web::{
+    auth::Citizen, problem::ProblemBody, share::plausible_token, ApiError, AppState, Json, Path,
+};
 use axum::{
     body::Body,
     extract::{FromRequest, State},

@@ -45,8 +45,8 @@ use atout_web::{
     problem::ProblemBody,
     qr,
     share::{
-        GuessLimiter, ShareRefusal, ShareRequest, SharedContent, SharedDocument, SharedEntry,
-        SharedPortfolios, SharedView,
+        pass_cookie, plausible_token, GuessLimiter, ShareRefusal, ShareRequest, SharedContent,
+        SharedDocument, SharedEntry, SharedPortfolios, SharedView,
     },
     ApiError, AppState, Json, Path, Query,
 };
@@ -76,8 +76,6 @@ pub const PASS_TTL: Duration = Duration::minutes(30);
 pub const MAX_LIFETIME: Duration = Duration::days(366);
 /// Lines of the access log returned.
 const LOG_LIMIT: i64 = 500;
-/// The cookie holding a share's pass (scoped to the share's path).
-pub const PASS_COOKIE: &str = "atout_share_pass";
 /// The header carrying a PIN to the machine routes.
 pub const PIN_HEADER: &str = "x-share-pin";
 /// Associated data of sealed passes.
@@ -719,14 +717,6 @@ async fn share_qr_png(
 
 // ----- the visitor's side -------------------------------------------------
 
-/// A share link token: base64url of 16 bytes.
-pub fn plausible_token(token: &str) -> bool {
-    token.len() == 22
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// Opens shares for their visitors: the page (through the verifier) and
 /// the machine routes below.
 #[derive(Clone)]
@@ -1359,16 +1349,4 @@ async fn shared_document(
         Err(refusal) => refusal_problem(refusal, now).into_response(),
     };
     noindex(response)
-}
-
-/// The pass cookie's value, if the request has one.
-pub fn pass_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PASS_COOKIE)
-        .map(|(_, value)| value.to_owned())
 }

@@ -7,6 +7,31 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+/// A link token of verification links, shares and invitations: base64url
+/// of 16 bytes. Anything else is refused before the database is asked.
+pub fn plausible_token(token: &str) -> bool {
+    token.len() == 22
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The cookie holding a share's pass after a right PIN (scoped to the
+/// share's path; read by the page and by the document route).
+pub const PASS_COOKIE: &str = "atout_share_pass";
+
+/// The pass cookie's value, if the request has one.
+pub fn pass_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == PASS_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
 /// Who opens a share, and how.
 #[derive(Debug, Clone, Default)]
 pub struct ShareRequest {

@@ -18,7 +18,7 @@ use crate::{
 use askama::Template;
 use atout_web::{
     extract::ClientIp,
-    share::{ShareRefusal, ShareRequest, SharedView},
+    share::{pass_cookie, plausible_token, ShareRefusal, ShareRequest, SharedView, PASS_COOKIE},
     Path,
 };
 use axum::{
@@ -33,10 +33,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn router() -> OpenApiRouter<VerifierState> {
     OpenApiRouter::new().routes(routes!(share_page, share_pin))
 }
-
-/// The pass cookie set after a right PIN (read by the wallet's document
-/// route too).
-pub const PASS_COOKIE: &str = "atout_share_pass";
 
 struct EntryView {
     kind: &'static str,
@@ -123,11 +119,7 @@ fn human_size(bytes: i64) -> String {
 /// The path of a share's page, once the token is known to be plain
 /// base64url (it is echoed into links).
 fn page_path(token: &str) -> String {
-    if token.len() == 22
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if plausible_token(token) {
         format!("/s/{token}")
     } else {
         "/verify".to_owned()
@@ -143,17 +135,6 @@ fn domain_of(base: &str) -> String {
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| base.to_owned())
-}
-
-fn pass_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PASS_COOKIE)
-        .map(|(_, value)| value.to_owned())
 }
 
 /// A share's page. Public.
