@@ -23,11 +23,10 @@ use atout_core::{
     audit::{action, Actor},
     ids::new_id,
     store::{CertDecision, CertRequestRecord, HoldingRecord},
-    vault,
 };
 use atout_vc::sign::ProofFormat;
 use atout_web::{auth::OrgMember, problem::ProblemBody, ApiError, AppState, Json, Path, Query};
-use axum::{body::Body, extract::State, response::Response};
+use axum::{extract::State, response::Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -247,23 +246,7 @@ async fn request_document(
         .citizen_by_id(&r.citizen_id)
         .await?
         .ok_or_else(not_found)?;
-    let vault_key = state
-        .citizens
-        .vault_key(&citizen)
-        .map_err(ApiError::internal)?;
-    let file_key = vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
-        .map_err(ApiError::internal)?;
-    let stream = state
-        .vault
-        .download(&record.object_key, &record.id, &file_key)
-        .await
-        .map_err(ApiError::internal)?;
-    atout_web::download::attachment(
-        &record.name,
-        &record.content_type,
-        record.size,
-        Body::from_stream(stream),
-    )
+    atout_web::download::document(&state, &citizen, &record).await
 }
 
 /// Approving: the template and the credential's subject (without `id`:

@@ -702,23 +702,7 @@ async fn document_content(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let record = owned(&state, &citizen, &id).await?;
-    let vault_key = state
-        .citizens
-        .vault_key(&citizen.record)
-        .map_err(ApiError::internal)?;
-    let file_key = vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
-        .map_err(ApiError::internal)?;
-    let stream = state
-        .vault
-        .download(&record.object_key, &record.id, &file_key)
-        .await
-        .map_err(ApiError::internal)?;
-    document_response(
-        &record.name,
-        &record.content_type,
-        record.size,
-        Body::from_stream(stream),
-    )
+    atout_web::download::document(&state, &citizen.record, &record).await
 }
 
 /// A document's content as a download that no browser renders as a page

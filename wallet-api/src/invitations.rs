@@ -29,7 +29,6 @@
 //! expired invitations answer `410` at once and their sessions end.
 
 use crate::{
-    documents::document_response,
     entries::{check_fields, details_text, views, NewEntry, MAX_ENTRIES},
     shares::collect_items,
 };
@@ -41,13 +40,11 @@ use atout_core::{
         CreateInvitation, Decision, EndorsementRecord, EntryRecord, InvitationAccessRecord,
         InvitationRecord, OutboxMessage, ShareItem, SuggestionRecord,
     },
-    vault,
 };
 use atout_web::{
     auth::Citizen, problem::ProblemBody, share::plausible_token, ApiError, AppState, Json, Path,
 };
 use axum::{
-    body::Body,
     extract::{FromRequest, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -1372,24 +1369,8 @@ async fn invited_document(
         .get_document(&owner.id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("No such document in this invitation."))?;
-    let vault_key = state
-        .citizens
-        .vault_key(&owner)
-        .map_err(ApiError::internal)?;
-    let file_key = vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
-        .map_err(ApiError::internal)?;
-    let stream = state
-        .vault
-        .download(&record.object_key, &record.id, &file_key)
-        .await
-        .map_err(ApiError::internal)?;
     log(&state, &i.id, "document", Some(record.name.clone())).await;
-    document_response(
-        &record.name,
-        &record.content_type,
-        record.size,
-        Body::from_stream(stream),
-    )
+    atout_web::download::document(&state, &owner, &record).await
 }
 
 /// A contributor's comment or suggested entry.

@@ -37,7 +37,6 @@ use atout_core::{
         CitizenRecord, CreateShare, PinFailure, ShareAccessRecord, ShareItem, ShareRecord,
         ShareSummary,
     },
-    vault,
 };
 use atout_web::{
     auth::Citizen,
@@ -1112,17 +1111,7 @@ impl SharedPortfolios for Shares {
             .await
             .map_err(|e| unavailable(&e))?
             .ok_or(ShareRefusal::Unknown)?;
-        let vault_key = self
-            .state
-            .citizens
-            .vault_key(&citizen)
-            .map_err(|e| unavailable(&e))?;
-        let file_key = vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
-            .map_err(|e| unavailable(&e))?;
-        let stream = self
-            .state
-            .vault
-            .download(&record.object_key, &record.id, &file_key)
+        let stream = atout_web::download::document_stream(&self.state, &citizen, &record)
             .await
             .map_err(|e| unavailable(&e))?;
         self.log(&share, "document", &request, false).await;

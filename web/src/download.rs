@@ -78,3 +78,44 @@ pub fn attachment(
     );
     Ok(response)
 }
+
+/// A document of the vault, decrypted as it streams: its file key
+/// unwrapped with its owner's document key. For whoever the route let in
+/// (the owner, a share's or an invitation's visitor, an organisation asked
+/// to certify).
+pub async fn document_stream(
+    state: &crate::AppState,
+    owner: &atout_core::store::CitizenRecord,
+    record: &atout_core::store::DocumentRecord,
+) -> Result<
+    futures_util::stream::BoxStream<'static, Result<bytes::Bytes, atout_core::vault::VaultError>>,
+    ApiError,
+> {
+    let vault_key = state
+        .citizens
+        .vault_key(owner)
+        .map_err(ApiError::internal)?;
+    let file_key = atout_core::vault::unwrap_key(&vault_key, &record.id, &record.wrapped_key)
+        .map_err(ApiError::internal)?;
+    state
+        .vault
+        .download(&record.object_key, &record.id, &file_key)
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// A document of the vault as a download ([`document_stream`], then
+/// [`attachment`]).
+pub async fn document(
+    state: &crate::AppState,
+    owner: &atout_core::store::CitizenRecord,
+    record: &atout_core::store::DocumentRecord,
+) -> Result<Response, ApiError> {
+    let stream = document_stream(state, owner, record).await?;
+    attachment(
+        &record.name,
+        &record.content_type,
+        record.size,
+        Body::from_stream(stream),
+    )
+}
