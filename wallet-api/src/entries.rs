@@ -302,7 +302,7 @@ pub struct EntryQuery {
     pub kind: Option<String>,
 }
 
-fn invalid(field: &str, detail: impl Into<String>) -> ApiError {
+pub(crate) fn field_error(field: &str, detail: impl Into<String>) -> ApiError {
     ApiError::unprocessable(detail).with("field", field)
 }
 
@@ -324,7 +324,7 @@ fn text(
         return Ok(None);
     }
     if value.chars().count() > max {
-        return Err(invalid(
+        return Err(field_error(
             field,
             format!("{field} has at most {max} characters."),
         ));
@@ -333,7 +333,7 @@ fn text(
         .chars()
         .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
     {
-        return Err(invalid(
+        return Err(field_error(
             field,
             format!("{field} contains control characters."),
         ));
@@ -395,13 +395,13 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
     let language = kind == EntryKind::Language;
     if let Some(frameworks) = &mut d.frameworks {
         if matches!(kind, EntryKind::Language | EntryKind::Interest) {
-            return Err(invalid(
+            return Err(field_error(
                 "details.frameworks",
                 format!("Framework codes do not apply to a {}.", kind.as_str()),
             ));
         }
         if frameworks.len() > MAX_FRAMEWORKS {
-            return Err(invalid(
+            return Err(field_error(
                 "details.frameworks",
                 format!("At most {MAX_FRAMEWORKS} framework codes."),
             ));
@@ -415,7 +415,7 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
                     Framework::Esco => "a URI under http://data.europa.eu/esco/",
                 };
                 let shown: String = f.code.chars().take(60).collect();
-                return Err(invalid(
+                return Err(field_error(
                     "details.frameworks",
                     format!(
                         "{shown:?} is not a {} code: expected {shape}.",
@@ -435,7 +435,7 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
         if url.len() > MAX_URL
             || !parsed.is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
         {
-            return Err(invalid(
+            return Err(field_error(
                 "details.url",
                 format!(
                     "details.url must be an http or https URL of at most {MAX_URL} characters."
@@ -446,7 +446,7 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
     }
     if let Some(keywords) = &d.keywords {
         if keywords.len() > MAX_KEYWORDS {
-            return Err(invalid(
+            return Err(field_error(
                 "details.keywords",
                 format!("At most {MAX_KEYWORDS} keywords."),
             ));
@@ -456,13 +456,18 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
             match text("details.keywords", Some(k.clone()), MAX_KEYWORD, false)? {
                 Some(k) if !clean.contains(&k) => clean.push(k),
                 Some(_) => {}
-                None => return Err(invalid("details.keywords", "A keyword cannot be empty.")),
+                None => {
+                    return Err(field_error(
+                        "details.keywords",
+                        "A keyword cannot be empty.",
+                    ))
+                }
             }
         }
         d.keywords = (!clean.is_empty()).then_some(clean);
     }
     if !language && (d.language_code.is_some() || d.mother_tongue.is_some() || d.cefr.is_some()) {
-        return Err(invalid(
+        return Err(field_error(
             "details",
             "languageCode, motherTongue and cefr apply to languages only.",
         ));
@@ -470,7 +475,7 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
     if language {
         if let Some(code) = &d.language_code {
             if !(2..=3).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_lowercase()) {
-                return Err(invalid(
+                return Err(field_error(
                     "details.languageCode",
                     "languageCode is an ISO 639 code: two or three lower-case letters.",
                 ));
@@ -478,10 +483,10 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
         }
         match (d.mother_tongue.unwrap_or(false), &d.cefr) {
             (true, Some(_)) => {
-                return Err(invalid("details.cefr", "A mother tongue has no CEFR levels: give motherTongue or cefr, not both."))
+                return Err(field_error("details.cefr", "A mother tongue has no CEFR levels: give motherTongue or cefr, not both."))
             }
             (false, None) => {
-                return Err(invalid("details.cefr", "A language other than a mother tongue needs its five CEFR levels (listening, reading, spokenInteraction, spokenProduction, writing), each A1 to C2."))
+                return Err(field_error("details.cefr", "A language other than a mother tongue needs its five CEFR levels (listening, reading, spokenInteraction, spokenProduction, writing), each A1 to C2."))
             }
             _ => {}
         }
@@ -518,7 +523,7 @@ pub(crate) fn check_fields(
     holding_id: Option<String>,
 ) -> Result<Fields, ApiError> {
     let title = text("title", Some(title), MAX_TITLE, false)?
-        .ok_or_else(|| invalid("title", "title cannot be empty."))?;
+        .ok_or_else(|| field_error("title", "title cannot be empty."))?;
     let organisation = text("organisation", organisation, MAX_SHORT, false)?;
     let place = text("place", place, MAX_SHORT, false)?;
     let start_date = text("startDate", start_date, 10, false)?;
@@ -532,7 +537,7 @@ pub(crate) fn check_fields(
             ("endDate", end_date.is_some()),
         ] {
             if set {
-                return Err(invalid(
+                return Err(field_error(
                     field,
                     format!("{field} does not apply to a {}.", kind.as_str()),
                 ));
@@ -542,7 +547,7 @@ pub(crate) fn check_fields(
     for (field, date) in [("startDate", &start_date), ("endDate", &end_date)] {
         if let Some(d) = date {
             if !check_partial_date(d) {
-                return Err(invalid(
+                return Err(field_error(
                     field,
                     format!(
                         "{field} is a date written YYYY, YYYY-MM or YYYY-MM-DD (1900 to 2100)."
@@ -552,16 +557,19 @@ pub(crate) fn check_fields(
         }
     }
     match (&start_date, &end_date) {
-        (None, Some(_)) => return Err(invalid("endDate", "An end date needs a start date.")),
+        (None, Some(_)) => return Err(field_error("endDate", "An end date needs a start date.")),
         (Some(s), Some(e)) if !ordered(s, e) => {
-            return Err(invalid("endDate", "The end date is before the start date."))
+            return Err(field_error(
+                "endDate",
+                "The end date is before the start date.",
+            ))
         }
         _ => {}
     }
     let details = check_details(kind, details)?;
     let holding_id = match holding_id {
         Some(id) if id.is_empty() || id.len() > 100 => {
-            return Err(invalid(
+            return Err(field_error(
                 "holdingId",
                 "holdingId is not a credential you hold.",
             ))
@@ -584,7 +592,7 @@ fn write_error(outcome: EntryWrite) -> Result<(), ApiError> {
     match outcome {
         EntryWrite::Done => Ok(()),
         EntryWrite::NotFound => Err(not_found()),
-        EntryWrite::HoldingNotFound => Err(invalid(
+        EntryWrite::HoldingNotFound => Err(field_error(
             "holdingId",
             "holdingId is not a credential you hold.",
         )),

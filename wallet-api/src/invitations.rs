@@ -28,6 +28,7 @@
 //! attempts) or by being logged in with that (verified) address. Revoked or
 //! expired invitations answer `410` at once and their sessions end.
 
+use crate::entries::field_error;
 use crate::{
     entries::{check_fields, details_text, views, NewEntry, MAX_ENTRIES},
     shares::collect_items,
@@ -197,10 +198,6 @@ pub struct InvitationAccessList {
 
 fn invitation_not_found() -> ApiError {
     ApiError::not_found("No such invitation.")
-}
-
-fn field_error(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::unprocessable(detail).with("field", field.to_owned())
 }
 
 fn state_of(i: &InvitationRecord, now: DateTime<Utc>) -> &'static str {

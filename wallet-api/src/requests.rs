@@ -11,6 +11,7 @@
 //! The organisation decides through `atout_issuer::requests`; an approved
 //! request's credential lands in the wallet and the entry links to it.
 
+use crate::entries::field_error;
 use crate::entries::views;
 use atout_core::{
     ids::new_id,
@@ -89,10 +90,6 @@ async fn view(state: &AppState, r: CertRequestRecord) -> Result<CertRequestView,
         decided_at: r.decided_at,
         holding_id: r.holding_id,
     })
-}
-
-fn field_error(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::unprocessable(detail).with("field", field.to_owned())
 }
 
 /// Ask an organisation to certify one of your entries.

@@ -26,6 +26,7 @@
 //! minutes. Addresses that try many unknown links are refused for a while,
 //! and logged. Every opening and refusal is in the share's access log.
 
+use crate::entries::field_error;
 use crate::{
     documents::document_response,
     entries::{views, TrustLevel},
@@ -264,10 +265,6 @@ async fn summary_of(
         .into_iter()
         .find(|s| s.share.id == id)
         .ok_or_else(share_not_found)
-}
-
-fn field_error(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::unprocessable(detail).with("field", field.to_owned())
 }
 
 /// The things chosen for a share or an invitation (`what`: "A share
