@@ -728,14 +728,30 @@ async fn org_and_template(
     params(("token" = String, Path, description = "The offer link's token")),
     responses(
         (status = 200, body = OfferLink),
+        (status = 303, description = "A browser (`Accept: text/html`): to the wallet's page for the offer, `/me/offers/{token}`"),
         (status = 404, body = ProblemBody, description = "No offer has this link", content_type = "application/problem+json"),
     )
 )]
 async fn offer_link(
     State(state): State<AppState>,
     Path(token): Path<String>,
-) -> Result<Json<OfferLink>, ApiError> {
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     let offer = offer_by_token(&state, &token).await?;
+    // A person who opened the link (or scanned its QR code) in a browser
+    // goes to the wallet's page for it (login first if needed).
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
+        let location = format!("/me/offers/{}", url_segment(&token));
+        if let Ok(v) = axum::http::HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+        return Ok(response);
+    }
     let (org, template) = org_and_template(&state, &offer).await?;
     let now = state.clock.now();
     Ok(Json(OfferLink {
@@ -745,7 +761,22 @@ async fn offer_link(
         expires_at: offer.expires_at,
         for_email: offer.email.is_some(),
         wallet: format!("{}/wallet/offers/{token}", state.config.base()),
-    }))
+    })
+    .into_response())
+}
+
+/// A token as one path segment (tokens are URL-safe; anything else is
+/// percent-encoded).
+fn url_segment(token: &str) -> String {
+    token
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -272,10 +272,12 @@ pub fn routes(state: AppState, verifier: VerifierState) -> (Router, utoipa::open
         api = api.merge(ops::openapi_router(doc));
         api.split_for_parts()
     };
-    let router = router
+    let api = router
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state.clone());
+    // The pages for people act through the API, called in process.
+    let router = atout_portal::router(state.clone(), api.clone()).merge(api);
     (
         with_plumbing(router, &state.config, state.metrics.clone()),
         openapi,

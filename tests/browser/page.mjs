@@ -4,7 +4,7 @@
 //
 // stdin: {"url": "...", "expect": ["text", ...], "forbid": ["text", ...],
 //         "screenshot": "/path/file.png"?, "viewport": {"width", "height"}?,
-//         "tab": n?}
+//         "tab": n?, "cookies": [{"name", "value"}]?}
 // stdout: {"status": 200, "title": "...", "lang": "fr", "missing": [...],
 //          "forbidden": [...], "violations": [{"id", "impact", "help", "nodes"}],
 //          "focus": [{"tag", "text", "outline"}], "scan": <data-scan of <html>>,
@@ -29,6 +29,10 @@ try {
     viewport: input.viewport || {width: 390, height: 844},
     javaScriptEnabled: true,
   });
+  // Cookies of a logged-in visitor (a session opened by the test).
+  if (input.cookies && input.cookies.length) {
+    await context.addCookies(input.cookies.map(c => ({name: c.name, value: c.value, url: input.url})));
+  }
   const page = await context.newPage();
   // Console errors include Content-Security-Policy violations.
   const consoleErrors = [];

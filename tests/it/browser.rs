@@ -14,7 +14,7 @@ use crate::verify::Issuer;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-fn screenshots() -> PathBuf {
+pub fn screenshots() -> PathBuf {
     let dir = std::env::var_os("ATOUT_SCREENSHOTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("atout-screenshots"));
@@ -24,7 +24,7 @@ fn screenshots() -> PathBuf {
 
 /// Runs page.mjs on `input`; its JSON answer. (On the blocking pool: the
 /// test's runtime must go on serving the pages meanwhile.)
-async fn open(input: Value) -> Value {
+pub async fn open(input: Value) -> Value {
     tokio::task::spawn_blocking(move || open_blocking(input))
         .await
         .unwrap()
@@ -68,7 +68,7 @@ fn open_blocking(input: Value) -> Value {
 }
 
 /// No serious or critical violation, nothing missing or forbidden.
-fn assert_page(name: &str, result: &Value, status: u64) {
+pub fn assert_page(name: &str, result: &Value, status: u64) {
     assert_eq!(result["status"], status, "{name}: {result:#}");
     assert_eq!(result["missing"], json!([]), "{name}: {result:#}");
     assert_eq!(result["forbidden"], json!([]), "{name}: {result:#}");

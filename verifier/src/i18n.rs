@@ -7,209 +7,8 @@
 //! `[French, English]` pairs.
 
 use crate::report::{CheckKind, Outcome};
-use chrono::{DateTime, Datelike, Timelike, Utc};
 
-/// A page language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Fr,
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 code, for `lang` attributes and `?lang=`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Fr => Lang::En,
-            Lang::En => Lang::Fr,
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Lang> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// Picks `[French, English]`.
-    pub fn pick<T: Copy>(self, pair: [T; 2]) -> T {
-        match self {
-            Lang::Fr => pair[0],
-            Lang::En => pair[1],
-        }
-    }
-
-    pub fn texts(self) -> &'static Texts {
-        match self {
-            Lang::Fr => &FR,
-            Lang::En => &EN,
-        }
-    }
-}
-
-/// The page language: `?lang=` when it names French or English, else the
-/// best of French and English in `Accept-Language`, else French.
-pub fn choose(query_lang: Option<&str>, accept_language: Option<&str>) -> Lang {
-    if let Some(lang) = query_lang.and_then(Lang::parse) {
-        return lang;
-    }
-    accept_language
-        .and_then(from_accept_language)
-        .unwrap_or(Lang::Fr)
-}
-
-/// The preferred of French and English in an `Accept-Language` header
-/// (RFC 9110 §12.5.4): the highest q wins, the first listed on a tie;
-/// `q=0` means "not this one"; `*` stands for any language not named.
-pub fn from_accept_language(header: &str) -> Option<Lang> {
-    let mut best: Option<(u16, Lang)> = None;
-    let mut named = [false, false];
-    let mut star: Option<u16> = None;
-    for item in header.split(',').take(32) {
-        let mut parts = item.split(';');
-        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let mut q = 1000u16;
-        for param in parts {
-            let param = param.trim();
-            if let Some(value) = param
-                .strip_prefix("q=")
-                .or_else(|| param.strip_prefix("Q="))
-            {
-                q = parse_q(value).unwrap_or(0);
-            }
-        }
-        if tag == "*" {
-            star = star.or(Some(q));
-            continue;
-        }
-        let primary = tag.split('-').next().unwrap_or("");
-        let Some(lang) = Lang::parse(primary) else {
-            continue;
-        };
-        let slot = usize::from(lang == Lang::En);
-        if named[slot] {
-            continue;
-        }
-        named[slot] = true;
-        if q > 0 && best.is_none_or(|(b, _)| q > b) {
-            best = Some((q, lang));
-        }
-    }
-    if let Some(q) = star.filter(|q| *q > 0) {
-        // `*` covers a language the header does not name: French first.
-        for lang in [Lang::Fr, Lang::En] {
-            let slot = usize::from(lang == Lang::En);
-            if !named[slot] && best.is_none_or(|(b, _)| q > b) {
-                best = Some((q, lang));
-            }
-        }
-    }
-    best.map(|(_, lang)| lang)
-}
-
-/// A qvalue (`0`, `0.8`, `1.000`) in thousandths.
-fn parse_q(text: &str) -> Option<u16> {
-    let text = text.trim();
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut thousandths: u16 = match int {
-        "0" => 0,
-        "1" => 1000,
-        _ => return None,
-    };
-    for (i, digit) in frac.bytes().enumerate() {
-        thousandths += u16::from(digit - b'0') * [100, 10, 1][i];
-    }
-    (thousandths <= 1000).then_some(thousandths)
-}
-
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// A date for people: "3 juillet 2026" / "3 July 2026" ("1er" in French),
-/// with the time in UTC when it is not midnight.
-pub fn format_date(lang: Lang, at: DateTime<Utc>) -> String {
-    let month = (at.month0() as usize).min(11);
-    let day = match (lang, at.day()) {
-        (Lang::Fr, 1) => "1er".to_owned(),
-        (_, d) => d.to_string(),
-    };
-    let date = match lang {
-        Lang::Fr => format!("{day} {} {}", MONTHS_FR[month], at.year()),
-        Lang::En => format!("{day} {} {}", MONTHS_EN[month], at.year()),
-    };
-    if at.num_seconds_from_midnight() == 0 {
-        date
-    } else {
-        format_date_time(lang, at)
-    }
-}
-
-/// A date and time for people, in UTC: "3 juillet 2026 à 14:05 UTC".
-pub fn format_date_time(lang: Lang, at: DateTime<Utc>) -> String {
-    let month = (at.month0() as usize).min(11);
-    match lang {
-        Lang::Fr => {
-            let day = if at.day() == 1 {
-                "1er".to_owned()
-            } else {
-                at.day().to_string()
-            };
-            format!(
-                "{day} {} {} à {:02}:{:02} UTC",
-                MONTHS_FR[month],
-                at.year(),
-                at.hour(),
-                at.minute()
-            )
-        }
-        Lang::En => format!(
-            "{} {} {} at {:02}:{:02} UTC",
-            at.day(),
-            MONTHS_EN[month],
-            at.year(),
-            at.hour(),
-            at.minute()
-        ),
-    }
-}
+pub use atout_web::i18n::{choose, format_date, format_date_time, from_accept_language, Lang};
 
 /// A check’s name.
 pub fn check_name(lang: Lang, kind: CheckKind) -> &'static str {
@@ -1149,11 +948,18 @@ pub static SHARE_EN: ShareTexts = ShareTexts {
     presentation_no_challenge: "This presentation was not made for this page: anyone who received it can show it. To know it comes from its holder now, ask them for a share link.",
 };
 
-impl Lang {
-    pub fn share_texts(self) -> &'static ShareTexts {
-        match self {
-            Lang::Fr => &SHARE_FR,
-            Lang::En => &SHARE_EN,
-        }
+/// The share page's texts in a language.
+pub fn share_texts(lang: Lang) -> &'static ShareTexts {
+    match lang {
+        Lang::Fr => &SHARE_FR,
+        Lang::En => &SHARE_EN,
+    }
+}
+
+/// The verification pages' texts in a language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
     }
 }

@@ -175,7 +175,7 @@ pub(crate) fn message(
     path: &str,
     pick: fn(&Texts) -> (&'static str, &'static str),
 ) -> Response {
-    let t = lang.texts();
+    let t = crate::i18n::texts(lang);
     let (title, text) = pick(t);
     let page = MessagePage {
         chrome: Chrome::new(lang, path, true),
@@ -336,7 +336,7 @@ pub(crate) fn result_view(
     report: &CredentialReport,
     link: Option<LinkView>,
 ) -> ResultView {
-    let t = lang.texts();
+    let t = crate::i18n::texts(lang);
     let verdict = verdict(report);
     let (verdict_class, icon, icon_label, title, text, advice) = match verdict {
         Verdict::Valid => (
@@ -465,7 +465,7 @@ fn result_page(
 ) -> Response {
     let page = ResultPage {
         chrome: Chrome::new(lang, path, true),
-        t: lang.texts(),
+        t: crate::i18n::texts(lang),
         v: result_view(lang, report, link),
     };
     html(StatusCode::OK, lang, true, page.render())
@@ -606,7 +606,7 @@ struct FormPage {
 fn form(status: StatusCode, lang: Lang, error: Option<FormError>, pasted: String) -> Response {
     let page = FormPage {
         chrome: Chrome::new(lang, "/verify", false),
-        t: lang.texts(),
+        t: crate::i18n::texts(lang),
         action: format!("/verify?lang={}", lang.code()),
         error,
         pasted,
@@ -771,7 +771,7 @@ async fn submit(
     request: Request,
 ) -> Response {
     let lang = language(query.as_deref(), &headers);
-    let t = lang.texts();
+    let t = crate::i18n::texts(lang);
     let bad = |status, message, pasted| {
         form(
             status,
@@ -1129,7 +1129,7 @@ mod tests {
         let r = report(results, None);
         let page = ResultPage {
             chrome: Chrome::new(Lang::Fr, "/verify", true),
-            t: Lang::Fr.texts(),
+            t: crate::i18n::texts(Lang::Fr),
             v: result_view(Lang::Fr, &r, None),
         }
         .render()
@@ -1193,7 +1193,7 @@ mod tests {
         for (lang, expected) in expected_pairs {
             let page = ResultPage {
                 chrome: Chrome::new(lang, "/verify", true),
-                t: lang.texts(),
+                t: crate::i18n::texts(lang),
                 v: result_view(lang, &r, None),
             }
             .render()

@@ -4,10 +4,12 @@
 //! route template (never the raw URI), security headers, Prometheus metrics,
 //! authentication ([`auth::Principal`]), and QR codes of links ([`qr`]).
 
+pub mod assets;
 pub mod auth;
 pub mod check;
 pub mod download;
 pub mod extract;
+pub mod i18n;
 pub mod metrics;
 pub mod middleware;
 pub mod problem;

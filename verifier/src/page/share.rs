@@ -196,7 +196,7 @@ async fn respond(
     pin: Option<Option<String>>,
 ) -> Response {
     let path = page_path(token);
-    let s = lang.share_texts();
+    let s = crate::i18n::share_texts(lang);
     let Some(shares) = &state.shares else {
         return message(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -271,7 +271,7 @@ fn share_message(
 ) -> Response {
     let page = ShareMessage {
         chrome: Chrome::new(lang, path, true),
-        t: lang.texts(),
+        t: crate::i18n::texts(lang),
         title,
         text,
     };
@@ -287,8 +287,8 @@ fn pin_page(
 ) -> Response {
     let page = PinPage {
         chrome: Chrome::new(lang, path, true),
-        t: lang.texts(),
-        s: lang.share_texts(),
+        t: crate::i18n::texts(lang),
+        s: crate::i18n::share_texts(lang),
         action: format!("{path}?lang={}", lang.code()),
         wrong,
         remaining,
@@ -303,7 +303,7 @@ async fn page(
     view: SharedView,
     options: &VerifyOptions,
 ) -> Response {
-    let s = lang.share_texts();
+    let s = crate::i18n::share_texts(lang);
     let (has_presentation, holder_ok, credentials) = match &view.presentation {
         None => (false, true, Vec::new()),
         Some(vp) => match state.verifier.verify_presentation(vp, options).await {
@@ -421,7 +421,7 @@ async fn page(
         .collect();
     let page = SharePage {
         chrome: Chrome::new(lang, path, true),
-        t: lang.texts(),
+        t: crate::i18n::texts(lang),
         s,
         label: view.label.clone(),
         owner: view.owner.clone(),
@@ -489,8 +489,8 @@ pub(super) fn presentation_page(
         .collect();
     let page = PresentationPage {
         chrome: Chrome::new(lang, "/verify", true),
-        t: lang.texts(),
-        s: lang.share_texts(),
+        t: crate::i18n::texts(lang),
+        s: crate::i18n::share_texts(lang),
         holder: report.holder.clone(),
         holder_ok,
         holder_class: if holder_ok { "valid" } else { "invalid" },

@@ -1,0 +1,40 @@
+//! The pages' files: the shared style sheet and the small scripts that
+//! improve a page when JavaScript runs (never needed to use it).
+
+use crate::PortalState;
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+
+const PORTAL_JS: &str = include_str!("../assets/portal.js");
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/assets/atout.css", get(css))
+        .route("/assets/portal.js", get(js))
+}
+
+fn file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Public.
+async fn css() -> Response {
+    file("text/css; charset=utf-8", atout_web::assets::CSS)
+}
+
+/// Public.
+async fn js() -> Response {
+    file("text/javascript; charset=utf-8", PORTAL_JS)
+}

@@ -1,0 +1,404 @@
+//! The home page, signing up, logging in and out, the emailed links
+//! (address confirmation, password reset). Anyone may open these.
+
+use crate::{
+    api::As,
+    ctx::Ctx,
+    forms::{Errors, PostForm},
+    page::{render, see_other, Area, Chrome},
+    PortalState,
+};
+use askama::Template;
+use axum::{
+    extract::State,
+    http::{header, Method},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use serde_json::json;
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/signup", get(signup_page).post(signup))
+        .route("/logout", post(logout))
+        .route("/forgot-password", get(forgot_page).post(forgot))
+        .route("/account/reset-password", get(reset_page).post(reset))
+        .route(
+            "/account/verify-email",
+            get(verify_email_page).post(verify_email),
+        )
+}
+
+/// Where to go after logging in: a path of this site only.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_owned()
+        }
+        _ => "/me".to_owned(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    c: Chrome,
+    logged_in: bool,
+}
+
+/// The home page. Public.
+pub async fn home(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    let c = Chrome::new(&state, &ctx, Area::Public, "home-title");
+    render(
+        ctx.lang,
+        &Home {
+            c,
+            logged_in: ctx.session.is_some(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct Login {
+    c: Chrome,
+    email: String,
+    next: String,
+    errors: Errors,
+}
+
+/// The login form. Public.
+async fn login_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    let next = safe_next(ctx.query_param("next").as_deref());
+    render(
+        ctx.lang,
+        &Login {
+            c: Chrome::new(&state, &ctx, Area::Public, "login-title"),
+            email: String::new(),
+            next,
+            errors: Errors::default(),
+        },
+    )
+}
+
+/// Logs in with a password: the API's session cookie is handed to the
+/// browser. Public (CSRF-checked).
+async fn login(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
+    let next = safe_next(form.get("next"));
+    let email = form.text("email");
+    let reply = state
+        .send_json(
+            &ctx,
+            &As::Nobody,
+            Method::POST,
+            "/auth/login",
+            &json!({"email": email, "password": form.raw("password"), "session": "cookie"}),
+        )
+        .await;
+    let reply = match reply {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    if reply.ok() {
+        return with_cookies(see_other(&next), &reply.headers);
+    }
+    let problem = reply.problem().await;
+    let mut errors = Errors::default();
+    let key = match problem.status {
+        429 => "error-rate-limited",
+        _ => "login-failed",
+    };
+    errors.add("", ctx.t().get(key));
+    let mut response = render(
+        ctx.lang,
+        &Login {
+            c: Chrome::new(&state, &ctx, Area::Public, "login-title"),
+            email,
+            next,
+            errors,
+        },
+    );
+    *response.status_mut() = axum::http::StatusCode::from_u16(problem.status)
+        .unwrap_or(axum::http::StatusCode::UNAUTHORIZED);
+    response
+}
+
+/// Copies the API's `Set-Cookie` headers onto a page's response.
+pub fn with_cookies(mut response: Response, from: &axum::http::HeaderMap) -> Response {
+    for value in from.get_all(header::SET_COOKIE) {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, value.clone());
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct Signup {
+    c: Chrome,
+    email: String,
+    display_name: String,
+    errors: Errors,
+}
+
+/// The sign-up form. Public.
+async fn signup_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    render(
+        ctx.lang,
+        &Signup {
+            c: Chrome::new(&state, &ctx, Area::Public, "signup-title"),
+            email: String::new(),
+            display_name: String::new(),
+            errors: Errors::default(),
+        },
+    )
+}
+
+/// Creates an account and logs in. Public (CSRF-checked).
+async fn signup(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
+    let email = form.text("email");
+    let name = form.text("displayName");
+    let password = form.raw("password");
+    let mut errors = Errors::default();
+    let t = ctx.t();
+    if name.is_empty() {
+        errors.add("displayName", t.get("field-displayName"));
+    }
+    if email.is_empty() || !email.contains('@') {
+        errors.add("email", t.get("field-email"));
+    }
+    if password.chars().count() < 10 {
+        errors.add("password", t.get("field-password"));
+    }
+    if password != form.raw("password2") {
+        errors.add("password2", t.get("field-password2"));
+    }
+    if errors.is_empty() {
+        let reply = state
+            .send_json(
+                &ctx,
+                &As::Nobody,
+                Method::POST,
+                "/auth/signup",
+                &json!({"email": email, "password": password, "displayName": name, "session": "cookie"}),
+            )
+            .await;
+        let reply = match reply {
+            Ok(r) => r,
+            Err(e) => return e.into_response(),
+        };
+        if reply.ok() {
+            return with_cookies(see_other("/me?done=done-signed-up"), &reply.headers);
+        }
+        let problem = reply.problem().await;
+        errors = Errors::from_problem(t, &problem, &["email", "password", "displayName"]);
+    }
+    let mut response = render(
+        ctx.lang,
+        &Signup {
+            c: Chrome::new(&state, &ctx, Area::Public, "signup-title"),
+            email,
+            display_name: name,
+            errors,
+        },
+    );
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+/// Ends the session. The logged-in citizen (CSRF-checked).
+async fn logout(State(state): State<PortalState>, ctx: Ctx, _form: PostForm) -> Response {
+    let mut response = see_other("/?done=done-logged-out");
+    if let Some(token) = ctx.session.clone() {
+        let who = As::Bearer(zeroize::Zeroizing::new(token));
+        // The session ends in the database; the cookie is cleared below
+        // whatever the answer (an ended session is as good as gone).
+        let _ = state
+            .call(
+                &ctx,
+                &who,
+                Method::POST,
+                "/auth/logout",
+                axum::body::Body::empty(),
+                None,
+            )
+            .await;
+    }
+    let name = atout_web::auth::session_cookie_name(&state.app);
+    let mut clear = format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    if ctx.secure {
+        clear.push_str("; Secure");
+    }
+    if let Ok(v) = axum::http::HeaderValue::from_str(&clear) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "forgot.html")]
+struct Forgot {
+    c: Chrome,
+    sent: bool,
+    errors: Errors,
+}
+
+/// Asks for a reset link. Public.
+async fn forgot_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    render(
+        ctx.lang,
+        &Forgot {
+            c: Chrome::new(&state, &ctx, Area::Public, "forgot-title"),
+            sent: false,
+            errors: Errors::default(),
+        },
+    )
+}
+
+/// Sends the link (the answer never says whether the address exists).
+/// Public (CSRF-checked).
+async fn forgot(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
+    let reply = state
+        .send_json(
+            &ctx,
+            &As::Nobody,
+            Method::POST,
+            "/auth/forgot-password",
+            &json!({"email": form.text("email")}),
+        )
+        .await;
+    let mut errors = Errors::default();
+    match reply {
+        Ok(r) if r.ok() => {}
+        Ok(r) => {
+            let problem = r.problem().await;
+            errors = Errors::from_problem(ctx.t(), &problem, &["email"]);
+        }
+        Err(e) => return e.into_response(),
+    }
+    render(
+        ctx.lang,
+        &Forgot {
+            c: Chrome::new(&state, &ctx, Area::Public, "forgot-title"),
+            sent: errors.is_empty(),
+            errors,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct Reset {
+    c: Chrome,
+    token: String,
+    errors: Errors,
+}
+
+/// The emailed reset link. Whoever holds it.
+async fn reset_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    render(
+        ctx.lang,
+        &Reset {
+            c: Chrome::new(&state, &ctx, Area::Public, "reset-title"),
+            token: ctx.query_param("token").unwrap_or_default(),
+            errors: Errors::default(),
+        },
+    )
+}
+
+/// Sets the new password. Whoever holds the link (CSRF-checked).
+async fn reset(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
+    let t = ctx.t();
+    let token = form.text("token");
+    let password = form.raw("password");
+    let mut errors = Errors::default();
+    if password.chars().count() < 10 {
+        errors.add("password", t.get("field-password"));
+    }
+    if errors.is_empty() {
+        match state
+            .send_json(
+                &ctx,
+                &As::Nobody,
+                Method::POST,
+                "/auth/reset-password",
+                &json!({"token": token, "password": password}),
+            )
+            .await
+        {
+            Ok(r) if r.ok() => return see_other("/login?done=done-password-reset"),
+            Ok(r) => {
+                let problem = r.problem().await;
+                errors = Errors::from_problem(t, &problem, &["password", "token"]);
+            }
+            Err(e) => return e.into_response(),
+        }
+    }
+    render(
+        ctx.lang,
+        &Reset {
+            c: Chrome::new(&state, &ctx, Area::Public, "reset-title"),
+            token,
+            errors,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "verify_email.html")]
+struct VerifyEmail {
+    c: Chrome,
+    token: String,
+    errors: Errors,
+}
+
+/// The emailed confirmation link: a button, so that a mail scanner opening
+/// the link confirms nothing. Whoever holds the link.
+async fn verify_email_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    render(
+        ctx.lang,
+        &VerifyEmail {
+            c: Chrome::new(&state, &ctx, Area::Public, "verify-email-title"),
+            token: ctx.query_param("token").unwrap_or_default(),
+            errors: Errors::default(),
+        },
+    )
+}
+
+/// Confirms the address. Whoever holds the link (CSRF-checked).
+async fn verify_email(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
+    let token = form.text("token");
+    match state
+        .send_json(
+            &ctx,
+            &As::Nobody,
+            Method::POST,
+            "/auth/verify-email",
+            &json!({"token": token}),
+        )
+        .await
+    {
+        Ok(r) if r.ok() => see_other("/me?done=done-email-verified"),
+        Ok(r) => {
+            let problem = r.problem().await;
+            let errors = Errors::from_problem(ctx.t(), &problem, &["token"]);
+            render(
+                ctx.lang,
+                &VerifyEmail {
+                    c: Chrome::new(&state, &ctx, Area::Public, "verify-email-title"),
+                    token,
+                    errors,
+                },
+            )
+        }
+        Err(e) => e.into_response(),
+    }
+}

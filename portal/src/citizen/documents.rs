@@ -1,0 +1,198 @@
+//! The document vault: list, upload (type checked and encrypted by the
+//! API), download, delete. The logged-in citizen only.
+
+use super::{entries::Doc, Me};
+use crate::{
+    api::seg,
+    ctx::Ctx,
+    forms::{Errors, PostForm, Upload},
+    page::{render, see_other, Chrome, PageError},
+    PortalState,
+};
+use askama::Template;
+use axum::{
+    body::Body,
+    extract::{Path, State},
+    http::Method,
+    response::Response,
+    routing::{get, post},
+    Router,
+};
+use serde::Deserialize;
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/me/documents", get(list).post(upload))
+        .route("/me/documents/{id}/download", get(download))
+        .route("/me/documents/{id}/delete", post(delete))
+}
+
+#[derive(Deserialize)]
+struct DocList {
+    items: Vec<DocItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocItem {
+    #[serde(flatten)]
+    pub doc: Doc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    pub entries: Vec<String>,
+}
+
+impl DocItem {
+    /// "12 Kio" / "1,5 Mio" in French, "12 KiB" / "1.5 MiB" in English.
+    pub fn size(&self, lang: &str) -> String {
+        human_size(self.doc.size, lang)
+    }
+}
+
+pub fn human_size(size: i64, lang: &str) -> String {
+    let (k, m) = if lang == "fr" {
+        ("Kio", "Mio")
+    } else {
+        ("KiB", "MiB")
+    };
+    let text = if size >= 1024 * 1024 {
+        format!("{:.1} {m}", size as f64 / 1048576.0)
+    } else {
+        format!("{} {k}", (size + 1023) / 1024)
+    };
+    if lang == "fr" {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+#[derive(Template)]
+#[template(path = "me/documents.html")]
+struct ListPage {
+    c: Chrome,
+    items: Vec<DocItem>,
+    errors: Errors,
+}
+
+async fn view(
+    state: &PortalState,
+    ctx: &Ctx,
+    me: &Me,
+    errors: Errors,
+) -> Result<ListPage, PageError> {
+    let list: DocList = state
+        .get(ctx, &me.who, "/wallet/documents")
+        .await?
+        .json()
+        .await?;
+    Ok(ListPage {
+        c: me.chrome(state, ctx, "documents-title"),
+        items: list.items,
+        errors,
+    })
+}
+
+/// The vault. The logged-in citizen.
+async fn list(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    Ok(render(
+        ctx.lang,
+        &view(&state, &ctx, &me, Errors::default()).await?,
+    ))
+}
+
+/// Stores a file. The logged-in citizen (CSRF-checked).
+async fn upload(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    upload: Upload,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let mut errors = Errors::default();
+    match upload.file {
+        Some(file) if !file.bytes.is_empty() => {
+            let name = upload
+                .fields
+                .get("name")
+                .map(str::to_owned)
+                .unwrap_or(file.name);
+            let reply = state
+                .call(
+                    &ctx,
+                    &me.who,
+                    Method::POST,
+                    &format!("/wallet/documents?name={}", seg(&name)),
+                    Body::from(file.bytes),
+                    Some(
+                        file.content_type
+                            .as_deref()
+                            .unwrap_or("application/octet-stream"),
+                    ),
+                )
+                .await?;
+            if reply.ok() {
+                return Ok(see_other("/me/documents?done=done-document-uploaded"));
+            }
+            let problem = reply.problem().await;
+            let key = match problem.status {
+                413 => "documents-too-large",
+                415 => "documents-type-refused",
+                _ => "error-invalid",
+            };
+            let mut message = ctx.t().get(key);
+            if let Some(d) = &problem.detail {
+                message.push_str(&format!(" ({} {d})", ctx.t().get("error-technical")));
+            }
+            errors.add("file", message);
+        }
+        _ => errors.add("file", ctx.t().get("documents-choose-file")),
+    }
+    let mut response = render(ctx.lang, &view(&state, &ctx, &me, errors).await?);
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// The file, decrypted, as an attachment. The logged-in citizen.
+async fn download(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let reply = state
+        .get(
+            &ctx,
+            &me.who,
+            &format!("/wallet/documents/{}/content", seg(&id)),
+        )
+        .await?;
+    if !reply.ok() {
+        return Err(PageError::from_problem(reply.problem().await));
+    }
+    Ok(reply.into_response())
+}
+
+/// Deletes a file. The logged-in citizen (CSRF-checked).
+async fn delete(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: PostForm,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let reply = state
+        .call(
+            &ctx,
+            &me.who,
+            Method::DELETE,
+            &format!("/wallet/documents/{}", seg(&id)),
+            Body::empty(),
+            None,
+        )
+        .await?;
+    if !reply.ok() {
+        return Err(PageError::from_problem(reply.problem().await));
+    }
+    Ok(see_other("/me/documents?done=done-document-deleted"))
+}

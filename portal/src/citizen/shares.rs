@@ -1,0 +1,320 @@
+//! Shares: links (and their QR codes) to chosen credentials, entries and
+//! documents, with an expiry, an optional PIN, the access log, and
+//! revocation. The logged-in citizen only.
+
+use super::{entries::Doc, Entry, Holding, Me};
+use crate::{
+    api::seg,
+    ctx::Ctx,
+    forms::{Errors, PostForm},
+    page::{render, see_other, Chrome, PageError},
+    PortalState,
+};
+use askama::Template;
+use axum::{
+    body::Body,
+    extract::{Path, State},
+    http::Method,
+    response::Response,
+    routing::{get, post},
+    Router,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/me/shares", get(list))
+        .route("/me/shares/new", get(new_page).post(create))
+        .route("/me/shares/{id}", get(show))
+        .route("/me/shares/{id}/qr.svg", get(qr))
+        .route("/me/shares/{id}/revoke", post(revoke))
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Share {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub has_pin: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub item_count: i64,
+    #[serde(default)]
+    pub openings: i64,
+}
+
+#[derive(Deserialize)]
+struct ShareList {
+    items: Vec<Share>,
+}
+
+#[derive(Template)]
+#[template(path = "me/shares.html")]
+struct ListPage {
+    c: Chrome,
+    items: Vec<Share>,
+}
+
+/// The citizen's shares. The logged-in citizen.
+async fn list(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let list: ShareList = state
+        .get(&ctx, &me.who, "/wallet/shares")
+        .await?
+        .json()
+        .await?;
+    Ok(render(
+        ctx.lang,
+        &ListPage {
+            c: me.chrome(&state, &ctx, "shares-title"),
+            items: list.items,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+struct Items<T> {
+    items: Vec<T>,
+}
+
+#[derive(Template)]
+#[template(path = "me/share_new.html")]
+struct NewPage {
+    c: Chrome,
+    holdings: Vec<Holding>,
+    entries: Vec<Entry>,
+    documents: Vec<Doc>,
+    chosen: Vec<String>,
+    label: String,
+    expires: String,
+    errors: Errors,
+}
+
+impl NewPage {
+    fn is_chosen(&self, id: &str) -> bool {
+        self.chosen.iter().any(|c| c == id)
+    }
+}
+
+async fn new_view(
+    state: &PortalState,
+    ctx: &Ctx,
+    me: &Me,
+    chosen: Vec<String>,
+    label: String,
+    expires: String,
+    errors: Errors,
+) -> Result<NewPage, PageError> {
+    let (h, e, d) = tokio::join!(
+        state.get(ctx, &me.who, "/wallet/holdings?limit=100"),
+        state.get(ctx, &me.who, "/wallet/entries"),
+        state.get(ctx, &me.who, "/wallet/documents"),
+    );
+    let holdings: Items<Holding> = h?.json().await?;
+    let entries: Items<Entry> = e?.json().await?;
+    let documents: Items<Doc> = d?.json().await?;
+    Ok(NewPage {
+        c: me.chrome(state, ctx, "share-new-title"),
+        holdings: holdings.items,
+        entries: entries.items,
+        documents: documents.items,
+        chosen,
+        label,
+        expires,
+        errors,
+    })
+}
+
+/// The form for a new share (`?credential=` preselects one). The
+/// logged-in citizen.
+async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let chosen = ctx.query_param("credential").into_iter().collect();
+    let expires = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let view = new_view(
+        &state,
+        &ctx,
+        &me,
+        chosen,
+        String::new(),
+        expires,
+        Errors::default(),
+    )
+    .await?;
+    Ok(render(ctx.lang, &view))
+}
+
+/// Creates a share. The logged-in citizen (CSRF-checked).
+async fn create(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    form: PostForm,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let t = ctx.t();
+    let credentials = form.all("credentials");
+    let entries = form.all("entries");
+    let documents = form.all("documents");
+    let label = form.text("label");
+    let expires = form.text("expires");
+    let pin = form.text("pin");
+    let mut errors = Errors::default();
+    if label.is_empty() {
+        errors.add("label", t.get("field-label"));
+    }
+    if credentials.is_empty() && entries.is_empty() && documents.is_empty() {
+        errors.add("items", t.get("share-choose-something"));
+    }
+    let expires_at = if expires.is_empty() {
+        None
+    } else {
+        match chrono::NaiveDate::parse_from_str(&expires, "%Y-%m-%d") {
+            Ok(d) => Some(d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()),
+            Err(_) => {
+                errors.add("expires", t.get("field-expires"));
+                None
+            }
+        }
+    };
+    if !pin.is_empty()
+        && !(pin.len() >= 4 && pin.len() <= 12 && pin.chars().all(|c| c.is_ascii_digit()))
+    {
+        errors.add("pin", t.get("field-pin"));
+    }
+    if errors.is_empty() {
+        let mut body = json!({
+            "label": label,
+            "credentials": credentials,
+            "entries": entries,
+            "documents": documents,
+        });
+        if let Some(at) = expires_at {
+            body["expiresAt"] = json!(at);
+        }
+        if !pin.is_empty() {
+            body["pin"] = json!(pin);
+        }
+        let reply = state
+            .send_json(&ctx, &me.who, Method::POST, "/wallet/shares", &body)
+            .await?;
+        if reply.ok() {
+            let share: Share = reply.json().await?;
+            return Ok(see_other(&format!(
+                "/me/shares/{}?done=done-share-created",
+                seg(&share.id)
+            )));
+        }
+        let problem = reply.problem().await;
+        errors = Errors::from_problem(t, &problem, &["label", "pin", "expiresAt"]);
+    }
+    let mut chosen = credentials;
+    chosen.extend(entries);
+    chosen.extend(documents);
+    let view = new_view(&state, &ctx, &me, chosen, label, expires, errors).await?;
+    let mut response = render(ctx.lang, &view);
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub outcome: String,
+    #[serde(default)]
+    pub verifier: Option<String>,
+    #[serde(default)]
+    pub user_agent: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "me/share.html")]
+struct ShowPage {
+    c: Chrome,
+    s: Share,
+    accesses: Vec<Access>,
+}
+
+/// One share: its link, QR code and access log. The logged-in citizen
+/// (others: 404).
+async fn show(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let share_path = format!("/wallet/shares/{}", seg(&id));
+    let accesses_path = format!("{share_path}/accesses");
+    let (s, a) = tokio::join!(
+        state.get(&ctx, &me.who, &share_path),
+        state.get(&ctx, &me.who, &accesses_path),
+    );
+    let share: Share = s?.json().await?;
+    let accesses: Items<Access> = a?.json().await?;
+    Ok(render(
+        ctx.lang,
+        &ShowPage {
+            c: me.chrome(&state, &ctx, "share-title"),
+            s: share,
+            accesses: accesses.items,
+        },
+    ))
+}
+
+/// The share's QR code (SVG). The logged-in citizen.
+async fn qr(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let reply = state
+        .get(
+            &ctx,
+            &me.who,
+            &format!("/wallet/shares/{}/qr.svg", seg(&id)),
+        )
+        .await?;
+    if !reply.ok() {
+        return Err(PageError::from_problem(reply.problem().await));
+    }
+    Ok(reply.into_response())
+}
+
+/// Ends a share at once. The logged-in citizen (CSRF-checked).
+async fn revoke(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: PostForm,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let reply = state
+        .call(
+            &ctx,
+            &me.who,
+            Method::DELETE,
+            &format!("/wallet/shares/{}", seg(&id)),
+            Body::empty(),
+            None,
+        )
+        .await?;
+    if !reply.ok() {
+        return Err(PageError::from_problem(reply.problem().await));
+    }
+    Ok(see_other(&format!(
+        "/me/shares/{}?done=done-share-revoked",
+        seg(&id)
+    )))
+}

@@ -1,0 +1,8 @@
+//! (being written)
+
+use crate::PortalState;
+use axum::Router;
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+}

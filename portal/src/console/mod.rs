@@ -1,0 +1,8 @@
+//! The organisation console (being written).
+
+use crate::PortalState;
+use axum::Router;
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+}
