@@ -61,7 +61,7 @@ impl Reply {
     /// The JSON of a successful answer; a problem becomes a page error.
     pub async fn json<T: DeserializeOwned>(self) -> Result<T, PageError> {
         if !self.status.is_success() {
-            return Err(PageError::Api(self.problem().await));
+            return Err(PageError::from_problem(self.problem().await));
         }
         let bytes = self.bytes().await?;
         serde_json::from_slice(&bytes).map_err(|e| {

@@ -10,11 +10,14 @@ use axum::{
 };
 
 const PORTAL_JS: &str = include_str!("../assets/portal.js");
+const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/assets/atout.css", get(css))
         .route("/assets/portal.js", get(js))
+        .route("/assets/favicon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
 }
 
 fn file(content_type: &'static str, body: &'static str) -> Response {
@@ -37,4 +40,9 @@ async fn css() -> Response {
 /// Public.
 async fn js() -> Response {
     file("text/javascript; charset=utf-8", PORTAL_JS)
+}
+
+/// Public.
+async fn icon() -> Response {
+    file("image/svg+xml", FAVICON)
 }

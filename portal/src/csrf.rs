@@ -15,8 +15,8 @@ pub const FIELD: &str = "csrf";
 const AAD: &[u8] = b"atout/csrf/v1";
 
 pub fn new_cookie_value() -> String {
-    random_token(32)
-        .unwrap_or_else(|_| sha256_hex(format!("{:?}", std::time::SystemTime::now()).as_bytes()))
+    // Without randomness the cookie stays empty, and every form is refused.
+    random_token(32).unwrap_or_default()
 }
 
 fn binding(ctx: &Ctx) -> String {

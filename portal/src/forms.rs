@@ -119,9 +119,16 @@ impl Errors {
     /// detail (English) follows as the technical detail.
     pub fn from_problem(tr: &Tr, problem: &Problem, known_fields: &[&str]) -> Self {
         let mut errors = Self::default();
+        // `details.url` is the form's `url` when the form has one, else
+        // its `details` group.
         let field = problem
             .field
             .as_deref()
+            .map(|f| match f.rsplit_once('.') {
+                Some((group, leaf)) if !known_fields.contains(&leaf) => group,
+                Some((_, leaf)) => leaf,
+                None => f,
+            })
             .filter(|f| known_fields.contains(f))
             .unwrap_or("");
         let key = match problem.status {

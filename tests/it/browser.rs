@@ -192,3 +192,67 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
     assert_page("share (desktop)", &wide, 200);
     issuer.app.stop().await;
 }
+
+/// Runs a scenario of steps (tests/browser/steps.mjs) against the app: each
+/// person in their own browser context. Returns its report; screenshots go
+/// to [`screenshots`].
+pub async fn run_steps(base: &str, viewport: Value, steps: Value) -> Value {
+    let input = json!({
+        "base": base,
+        "shots": screenshots(),
+        "viewport": viewport,
+        "steps": steps,
+    });
+    tokio::task::spawn_blocking(move || run_script("steps.mjs", input))
+        .await
+        .unwrap()
+}
+
+fn run_script(script: &str, input: Value) -> Value {
+    use std::io::Write;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir(),
+        "the browser harness is not installed: run `npm ci` in tests/browser (./scripts/test does it)"
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut child = std::process::Command::new("node")
+        .arg(script)
+        .current_dir(&dir)
+        .env("CHROMIUM", &chromium)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is installed");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// A scenario ran to its end, with no serious or critical accessibility
+/// violation on the pages it checked and no script error.
+pub fn assert_steps(name: &str, report: &Value) {
+    assert_eq!(report["ok"], true, "{name}: {:#}", report["failed"]);
+    for (page, violations) in report["axe"].as_object().unwrap() {
+        let serious: Vec<&Value> = violations
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(serious.is_empty(), "{name}: {page}: {serious:#?}");
+    }
+    assert_eq!(report["consoleErrors"], json!([]), "{name}");
+}

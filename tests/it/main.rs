@@ -22,6 +22,7 @@ mod offers;
 mod oid4vci;
 mod pages;
 mod passkeys;
+mod portal_browser;
 mod portal_pages;
 mod registry;
 mod requests;

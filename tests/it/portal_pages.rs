@@ -41,6 +41,17 @@ async fn home_language_switch_and_security_headers() {
     en.expect("<html lang=\"en\"").expect("Create my portfolio");
     let next = v.get("/login").await;
     next.expect("<html lang=\"en\"").expect("Log in");
+    // The visitor holds a CSRF cookie and the language cookie, nothing else.
+    let names: Vec<String> = v
+        .cookies()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"atout_csrf".to_owned()), "{names:?}");
+    assert!(names.contains(&"atout_lang".to_owned()), "{names:?}");
+    assert_eq!(names.len(), 2, "{names:?}");
     // Accept-Language decides for a new visitor.
     let mut english = Visitor::new(&app);
     english.lang = "en-GB";
@@ -276,7 +287,7 @@ async fn entries_are_written_checked_edited_escaped_and_deleted() {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let page = v.follow(ok.location().unwrap()).await;
-    page.expect("&lt;script&gt;alert(1)&lt;/script&gt; BTS")
+    page.expect("&#60;script&#62;alert(1)&#60;/script&#62; BTS")
         .expect("Étape enregistrée.")
         .expect("Déclaré")
         .expect("value=\"RNCP35340\"");
@@ -656,7 +667,7 @@ async fn credentials_import_tags_download_and_account_pages() {
         )
         .await;
     unticked.expect("Cochez la case pour confirmer.");
-    assert_eq!(count(&app, "citizens").await, 2);
+    assert_eq!(count(app, "citizens").await, 2);
     let gone = v
         .post(
             "/me/account/delete",
@@ -667,7 +678,7 @@ async fn credentials_import_tags_download_and_account_pages() {
         )
         .await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
-    assert_eq!(count(&app, "citizens").await, 1);
+    assert_eq!(count(app, "citizens").await, 1);
     assert_eq!(v.get("/me").await.status, StatusCode::SEE_OTHER);
 }
 

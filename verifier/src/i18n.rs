@@ -653,6 +653,7 @@ pub static EN: Texts = Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     #[test]
     fn the_query_wins_then_accept_language_with_q_values_then_french() {

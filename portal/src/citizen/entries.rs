@@ -361,8 +361,11 @@ async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response
 }
 
 /// The API's field names for the form's.
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 12] = [
     "title",
+    "url",
+    "keywords",
+    "languageCode",
     "organisation",
     "place",
     "startDate",

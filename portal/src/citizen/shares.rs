@@ -139,7 +139,7 @@ async fn new_view(
 async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
     let chosen = ctx.query_param("credential").into_iter().collect();
-    let expires = (chrono::Utc::now() + chrono::Duration::days(30))
+    let expires = (state.app.clock.now() + chrono::Duration::days(30))
         .format("%Y-%m-%d")
         .to_string();
     let view = new_view(
@@ -187,9 +187,8 @@ async fn create(
             }
         }
     };
-    if !pin.is_empty()
-        && !(pin.len() >= 4 && pin.len() <= 12 && pin.chars().all(|c| c.is_ascii_digit()))
-    {
+    let pin_ok = (4..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit());
+    if !pin.is_empty() && !pin_ok {
         errors.add("pin", t.get("field-pin"));
     }
     if errors.is_empty() {
