@@ -13,9 +13,7 @@
 
 use crate::report::{CheckKind, Outcome};
 
-pub use atout_web::i18n::{
-    choose, format_date, format_date_time, from_accept_language, Lang, Tr,
-};
+pub use atout_web::i18n::{choose, format_date, format_date_time, from_accept_language, Lang, Tr};
 
 /// A check's name.
 pub fn check_name(lang: Lang, kind: CheckKind) -> String {
@@ -179,7 +177,10 @@ mod tests {
                 let fr = check_sentence(Lang::Fr, kind, code);
                 let en = check_sentence(Lang::En, kind, code);
                 assert_eq!(fr.is_some(), en.is_some(), "{code:?} in one language only");
-                assert!(fr.is_none() || fr != en, "{code}: the same in both languages");
+                assert!(
+                    fr.is_none() || fr != en,
+                    "{code}: the same in both languages"
+                );
                 translated |= fr.is_some();
             }
             assert!(translated, "no sentence for {code:?}");
@@ -230,10 +231,16 @@ mod tests {
                 assert!(lang.tr().has(&key), "{key}");
             }
         }
-        assert_eq!(check_name(Lang::Fr, CheckKind::IssuerKey), "Clé de l’émetteur");
+        assert_eq!(
+            check_name(Lang::Fr, CheckKind::IssuerKey),
+            "Clé de l’émetteur"
+        );
         assert_eq!(check_name(Lang::En, CheckKind::IssuerKey), "Issuer’s key");
         assert_eq!(outcome_word(Lang::Fr, Outcome::Ok), "Réussi");
-        assert_eq!(outcome_word(Lang::En, Outcome::CouldNotCheck), "Could not check");
+        assert_eq!(
+            outcome_word(Lang::En, Outcome::CouldNotCheck),
+            "Could not check"
+        );
     }
 
     /// Every message the pages ask for by name (in their templates and
@@ -290,7 +297,14 @@ mod tests {
             }
         }
         // The entry kinds a share shows.
-        for kind in ["experience", "education", "skill", "language", "project", "interest"] {
+        for kind in [
+            "experience",
+            "education",
+            "skill",
+            "language",
+            "project",
+            "interest",
+        ] {
             for lang in [Lang::Fr, Lang::En] {
                 assert!(lang.tr().has(&format!("verify-share-kind-{kind}")));
             }

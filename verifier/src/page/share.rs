@@ -109,7 +109,11 @@ fn human_size(lang: Lang, bytes: i64) -> String {
     let b = bytes.max(0) as f64;
     if b >= MIB {
         let n = format!("{:.1}", b / MIB);
-        let n = if lang == Lang::Fr { n.replace('.', ",") } else { n };
+        let n = if lang == Lang::Fr {
+            n.replace('.', ",")
+        } else {
+            n
+        };
         lang.tr().arg("verify-share-size-mib", "n", n)
     } else {
         let n = format!("{:.0}", (b / 1024.0).ceil());
@@ -247,7 +251,10 @@ async fn respond(
         ),
         Err(ShareRefusal::Unavailable) => refusal(
             StatusCode::SERVICE_UNAVAILABLE,
-            ("verify-share-unavailable-title", "verify-share-unavailable-text"),
+            (
+                "verify-share-unavailable-title",
+                "verify-share-unavailable-text",
+            ),
         ),
     }
 }
@@ -447,7 +454,10 @@ fn numbered(lang: Lang, mut v: super::ResultView, n: usize) -> super::ResultView
     v.anchor = format!("-{n}");
     v.heading = lang.tr().with(
         "verify-share-credential-title",
-        &[("n", n.into()), ("verdict", v.verdict_title.as_str().into())],
+        &[
+            ("n", n.into()),
+            ("verdict", v.verdict_title.as_str().into()),
+        ],
     );
     v
 }
