@@ -16,7 +16,7 @@
 
 use crate::{
     engine::parse_date,
-    i18n::{self, Lang, Texts},
+    i18n::{self, Lang, Tr},
     qr,
     report::{Check, CheckKind, CredentialReport, Outcome},
     VerifierState, VerifyOptions,
@@ -70,8 +70,9 @@ async fn scan_script() -> Response {
         .into_response()
 }
 
-/// The pages' style sheet, inlined (one request, works when saved).
-pub(crate) const CSS: &str = include_str!("../templates/verify.css");
+/// The pages' style sheet, inlined (one request, works when saved, and the
+/// verifier alone serves no other file): the one every page of Atout shares.
+pub(crate) const CSS: &str = atout_web::assets::CSS;
 
 /// The pages' Content-Security-Policy: nothing but the inline style sheet
 /// (by hash), same-origin links and form posts.
@@ -101,8 +102,9 @@ pub(crate) fn language(query: Option<&str>, headers: &HeaderMap) -> Lang {
     i18n::choose(asked.as_deref(), accept)
 }
 
-/// What every page shares: language, the switch to the other language
-/// (same path), the way home.
+/// What every page shares: language and its messages, the switch to the
+/// other language (same path), the way home (`/verify`: a verifier running
+/// alone has no portal).
 pub(crate) struct Chrome {
     lang: &'static str,
     other_lang: &'static str,
@@ -110,6 +112,7 @@ pub(crate) struct Chrome {
     home_href: String,
     css: &'static str,
     noindex: bool,
+    tr: &'static Tr,
 }
 
 impl Chrome {
@@ -122,7 +125,13 @@ impl Chrome {
             home_href: format!("/verify?lang={}", lang.code()),
             css: CSS,
             noindex,
+            tr: lang.tr(),
         }
+    }
+
+    /// A message of the page's language.
+    pub(crate) fn t(&self, key: impl AsRef<str>) -> String {
+        self.tr.get(key.as_ref())
     }
 }
 
@@ -162,26 +171,26 @@ pub(crate) fn html(
 #[derive(Template)]
 #[template(path = "verify_message.html")]
 struct MessagePage {
-    chrome: Chrome,
-    t: &'static Texts,
+    c: Chrome,
+    /// Message keys.
     title: &'static str,
     text: &'static str,
 }
 
+/// The message keys of an error page: its title and its one paragraph.
+pub(crate) type Message = (&'static str, &'static str);
+
+pub(crate) const NOT_FOUND: Message = ("verify-not-found-title", "verify-not-found-text");
+pub(crate) const NO_STORE: Message = ("verify-no-store-title", "verify-no-store-text");
+pub(crate) const UNAVAILABLE: Message = ("verify-unavailable-title", "verify-unavailable-text");
+pub(crate) const TOO_LARGE: Message = ("verify-too-large-title", "verify-too-large-text");
+
 /// An error page for people: a title, one paragraph, the way to the form.
-pub(crate) fn message(
-    status: StatusCode,
-    lang: Lang,
-    path: &str,
-    pick: fn(&Texts) -> (&'static str, &'static str),
-) -> Response {
-    let t = crate::i18n::texts(lang);
-    let (title, text) = pick(t);
+pub(crate) fn message(status: StatusCode, lang: Lang, path: &str, keys: Message) -> Response {
     let page = MessagePage {
-        chrome: Chrome::new(lang, path, true),
-        t,
-        title,
-        text,
+        c: Chrome::new(lang, path, true),
+        title: keys.0,
+        text: keys.1,
     };
     html(status, lang, true, page.render())
 }
@@ -223,8 +232,8 @@ struct CheckView {
     /// `ok`, `failed` or `could-not-check` (a CSS class).
     status: &'static str,
     icon: &'static str,
-    word: &'static str,
-    name: &'static str,
+    word: String,
+    name: String,
     sentence: String,
     /// The sentence is the engine's English reason (no translation).
     english_fallback: bool,
@@ -249,10 +258,12 @@ pub(crate) struct ResultView {
     /// `valid`, `warning`, `invalid` or `incomplete` (a CSS class).
     verdict: &'static str,
     verdict_icon: &'static str,
-    verdict_icon_label: &'static str,
-    verdict_title: &'static str,
-    verdict_text: &'static str,
-    verdict_advice: Option<&'static str>,
+    verdict_icon_label: String,
+    verdict_title: String,
+    verdict_text: String,
+    verdict_advice: Option<String>,
+    /// On a page of several credentials: "Credential 2 – <verdict>".
+    pub(crate) heading: String,
     verdict_reasons: Vec<Reason>,
     content_unverified: bool,
     /// From the trust registry only.
@@ -272,8 +283,7 @@ pub(crate) struct ResultView {
 #[derive(Template)]
 #[template(path = "verify_result.html")]
 struct ResultPage {
-    chrome: Chrome,
-    t: &'static Texts,
+    c: Chrome,
     v: ResultView,
 }
 
@@ -302,7 +312,7 @@ fn decides(c: &Check) -> bool {
 /// (no translation for its code).
 fn sentence(lang: Lang, c: &Check) -> (String, bool) {
     match i18n::check_sentence(lang, c.check, c.code) {
-        Some(s) => (s.to_owned(), false),
+        Some(s) => (s, false),
         None => (c.reason.clone(), lang != Lang::En),
     }
 }
@@ -336,42 +346,19 @@ pub(crate) fn result_view(
     report: &CredentialReport,
     link: Option<LinkView>,
 ) -> ResultView {
-    let t = crate::i18n::texts(lang);
+    let tr = lang.tr();
     let verdict = verdict(report);
-    let (verdict_class, icon, icon_label, title, text, advice) = match verdict {
-        Verdict::Valid => (
-            "valid",
-            "✓",
-            t.icon_valid,
-            t.verdict_valid,
-            t.verdict_valid_text,
-            None,
-        ),
-        Verdict::Unrecognised => (
-            "warning",
-            "!",
-            t.icon_warning,
-            t.verdict_unrecognised,
-            t.verdict_unrecognised_text,
-            None,
-        ),
-        Verdict::Invalid => (
-            "invalid",
-            "✗",
-            t.icon_invalid,
-            t.verdict_invalid,
-            t.verdict_invalid_text,
-            None,
-        ),
-        Verdict::Incomplete => (
-            "incomplete",
-            "?",
-            t.icon_incomplete,
-            t.verdict_incomplete,
-            t.verdict_incomplete_text,
-            Some(t.verdict_incomplete_advice),
-        ),
+    let (verdict_class, icon, key) = match verdict {
+        Verdict::Valid => ("valid", "✓", "valid"),
+        Verdict::Unrecognised => ("warning", "!", "unrecognised"),
+        Verdict::Invalid => ("invalid", "✗", "invalid"),
+        Verdict::Incomplete => ("incomplete", "?", "incomplete"),
     };
+    let title = tr.get(&format!("verify-verdict-{key}"));
+    let text = tr.get(&format!("verify-verdict-{key}-text"));
+    let icon_label = tr.get(&format!("verify-icon-{verdict_class}"));
+    let advice =
+        (verdict == Verdict::Incomplete).then(|| tr.get("verify-verdict-incomplete-advice"));
     let proof_ok = report
         .results
         .iter()
@@ -424,6 +411,7 @@ pub(crate) fn result_view(
         verdict_title: title,
         verdict_text: text,
         verdict_advice: advice,
+        heading: String::new(),
         verdict_reasons: reasons,
         content_unverified: !proof_ok,
         issuer_name: report
@@ -447,7 +435,7 @@ pub(crate) fn result_view(
             .valid_until
             .as_deref()
             .map(|d| DateView::new(lang, d)),
-        format: i18n::format_name(&report.format),
+        format: i18n::format_name(lang, &report.format),
         checks,
         status_fetched_at: report
             .status_fetched_at
@@ -464,8 +452,7 @@ fn result_page(
     link: Option<LinkView>,
 ) -> Response {
     let page = ResultPage {
-        chrome: Chrome::new(lang, path, true),
-        t: crate::i18n::texts(lang),
+        c: Chrome::new(lang, path, true),
         v: result_view(lang, report, link),
     };
     html(StatusCode::OK, lang, true, page.render())
@@ -509,19 +496,6 @@ fn stored_input(c: &IssuedCredential) -> Option<Value> {
     }
 }
 
-fn not_found(t: &Texts) -> (&'static str, &'static str) {
-    (t.not_found_title, t.not_found_text)
-}
-fn no_store(t: &Texts) -> (&'static str, &'static str) {
-    (t.no_store_title, t.no_store_text)
-}
-fn unavailable(t: &Texts) -> (&'static str, &'static str) {
-    (t.unavailable_title, t.unavailable_text)
-}
-fn too_large(t: &Texts) -> (&'static str, &'static str) {
-    (t.too_large_title, t.too_large_text)
-}
-
 /// The verification page of a stored credential (from a short link or a
 /// QR code), in French or English (`?lang=`, else `Accept-Language`).
 /// Public.
@@ -552,17 +526,17 @@ async fn token_page(
     };
     let stored = match lookup(&state, &token).await {
         Lookup::Found(c) => c,
-        Lookup::Unknown => return message(StatusCode::NOT_FOUND, lang, &path, not_found),
+        Lookup::Unknown => return message(StatusCode::NOT_FOUND, lang, &path, NOT_FOUND),
         Lookup::NoStore => {
-            return message(StatusCode::SERVICE_UNAVAILABLE, lang, "/verify", no_store)
+            return message(StatusCode::SERVICE_UNAVAILABLE, lang, "/verify", NO_STORE)
         }
         Lookup::Failed => {
-            return message(StatusCode::SERVICE_UNAVAILABLE, lang, &path, unavailable)
+            return message(StatusCode::SERVICE_UNAVAILABLE, lang, &path, UNAVAILABLE)
         }
     };
     let Some(input) = stored_input(&stored) else {
         tracing::error!(credential = %stored.id, "a stored credential is not JSON");
-        return message(StatusCode::INTERNAL_SERVER_ERROR, lang, &path, unavailable);
+        return message(StatusCode::INTERNAL_SERVER_ERROR, lang, &path, UNAVAILABLE);
     };
     let report = match state
         .verifier
@@ -572,7 +546,7 @@ async fn token_page(
         Ok(report) => report,
         Err(e) => {
             tracing::error!(credential = %stored.id, error = %e, "a stored credential is malformed");
-            return message(StatusCode::INTERNAL_SERVER_ERROR, lang, &path, unavailable);
+            return message(StatusCode::INTERNAL_SERVER_ERROR, lang, &path, UNAVAILABLE);
         }
     };
     let url = format!("{}/verify/{token}", state.base);
@@ -587,6 +561,7 @@ async fn token_page(
 // ----- GET and POST /verify --------------------------------------------
 
 struct FormError {
+    /// A message key.
     message: &'static str,
     /// Technical detail, in English.
     detail: Option<String>,
@@ -595,8 +570,7 @@ struct FormError {
 #[derive(Template)]
 #[template(path = "verify_form.html")]
 struct FormPage {
-    chrome: Chrome,
-    t: &'static Texts,
+    c: Chrome,
     action: String,
     error: Option<FormError>,
     /// What was pasted, shown again after an error.
@@ -605,8 +579,7 @@ struct FormPage {
 
 fn form(status: StatusCode, lang: Lang, error: Option<FormError>, pasted: String) -> Response {
     let page = FormPage {
-        chrome: Chrome::new(lang, "/verify", false),
-        t: crate::i18n::texts(lang),
+        c: Chrome::new(lang, "/verify", false),
         action: format!("/verify?lang={}", lang.code()),
         error,
         pasted,
@@ -710,7 +683,7 @@ async fn read_submission(
 }
 
 /// The credential in a submission, as the engine takes it.
-fn parse_submission(t: &Texts, submission: Submission) -> Result<Value, FormError> {
+fn parse_submission(submission: Submission) -> Result<Value, FormError> {
     let error = |message| FormError {
         message,
         detail: None,
@@ -720,20 +693,20 @@ fn parse_submission(t: &Texts, submission: Submission) -> Result<Value, FormErro
         .file
         .filter(|f| !f.iter().all(u8::is_ascii_whitespace));
     let text = match (text, file) {
-        (Some(_), Some(_)) => return Err(error(t.err_both)),
-        (None, None) => return Err(error(t.err_empty)),
+        (Some(_), Some(_)) => return Err(error("verify-err-both")),
+        (None, None) => return Err(error("verify-err-empty")),
         (Some(text), None) => text,
-        (None, Some(file)) => String::from_utf8(file).map_err(|_| error(t.err_not_text))?,
+        (None, Some(file)) => String::from_utf8(file).map_err(|_| error("verify-err-not-text"))?,
     };
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.starts_with("eyJ") {
         return Ok(Value::String(text.to_owned()));
     }
     if !text.starts_with(['{', '[', '"']) {
-        return Err(error(t.err_not_recognised));
+        return Err(error("verify-err-not-recognised"));
     }
     let value: Value = serde_json::from_str(text).map_err(|e| FormError {
-        message: t.err_not_json,
+        message: "verify-err-not-json",
         detail: Some(e.to_string()),
     })?;
     // A VC-API request body: the credential inside.
@@ -771,7 +744,6 @@ async fn submit(
     request: Request,
 ) -> Response {
     let lang = language(query.as_deref(), &headers);
-    let t = crate::i18n::texts(lang);
     let bad = |status, message, pasted| {
         form(
             status,
@@ -786,25 +758,25 @@ async fn submit(
     let submission = match read_submission(&state, request).await {
         Ok(s) => s,
         Err(Unreadable::TooLarge) => {
-            return message(StatusCode::PAYLOAD_TOO_LARGE, lang, "/verify", too_large)
+            return message(StatusCode::PAYLOAD_TOO_LARGE, lang, "/verify", TOO_LARGE)
         }
         Err(Unreadable::Form) => {
             return bad(
                 StatusCode::BAD_REQUEST,
-                t.err_form_unreadable,
+                "verify-err-form-unreadable",
                 String::new(),
             )
         }
         Err(Unreadable::ContentType) => {
             return bad(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                t.err_content_type,
+                "verify-err-content-type",
                 String::new(),
             )
         }
     };
     let pasted = submission.text.clone().unwrap_or_default();
-    let input = match parse_submission(t, submission) {
+    let input = match parse_submission(submission) {
         Ok(input) => input,
         Err(e) => return form(StatusCode::BAD_REQUEST, lang, Some(e), pasted),
     };
@@ -824,7 +796,7 @@ async fn submit(
                 StatusCode::BAD_REQUEST,
                 lang,
                 Some(FormError {
-                    message: t.err_not_credential,
+                    message: "verify-err-not-credential",
                     detail: Some(e.0),
                 }),
                 pasted,
@@ -841,7 +813,7 @@ async fn submit(
             StatusCode::BAD_REQUEST,
             lang,
             Some(FormError {
-                message: t.err_not_credential,
+                message: "verify-err-not-credential",
                 detail: Some(e.0),
             }),
             pasted,
@@ -1128,8 +1100,7 @@ mod tests {
         ));
         let r = report(results, None);
         let page = ResultPage {
-            chrome: Chrome::new(Lang::Fr, "/verify", true),
-            t: crate::i18n::texts(Lang::Fr),
+            c: Chrome::new(Lang::Fr, "/verify", true),
             v: result_view(Lang::Fr, &r, None),
         }
         .render()
@@ -1192,8 +1163,7 @@ mod tests {
         ];
         for (lang, expected) in expected_pairs {
             let page = ResultPage {
-                chrome: Chrome::new(lang, "/verify", true),
-                t: crate::i18n::texts(lang),
+                c: Chrome::new(lang, "/verify", true),
                 v: result_view(lang, &r, None),
             }
             .render()

@@ -9,9 +9,9 @@
 //! holder for a fresh challenge and this site's domain, and verifies it
 //! here like any presentation: the holder's proof, then each credential.
 
-use super::{html, language, message, result_view, Chrome, DateView};
+use super::{html, language, message, result_view, Chrome, DateView, Message, NO_STORE};
 use crate::{
-    i18n::{Lang, ShareTexts, Texts},
+    i18n::Lang,
     report::{CheckKind, Outcome},
     VerifierState, VerifyOptions,
 };
@@ -35,26 +35,29 @@ pub fn router() -> OpenApiRouter<VerifierState> {
 }
 
 struct EntryView {
-    kind: &'static str,
+    kind: String,
     title: String,
     organisation: Option<String>,
     place: Option<String>,
     dates: Option<String>,
     description: Option<String>,
-    /// 1-based, as numbered on the page.
-    credential: Option<usize>,
+    /// 1-based, as numbered on the page, and the link's text.
+    credential: Option<(usize, String)>,
 }
 
 struct Group {
+    /// `certified`, `endorsed` or `declared` (a CSS class and key part).
     trust: &'static str,
-    title: &'static str,
-    note: &'static str,
-    badge: &'static str,
+    title: String,
+    note: String,
+    /// The trust level in a word.
+    badge: String,
     entries: Vec<EntryView>,
 }
 
 struct DocumentView {
-    name: String,
+    /// "Download <name>".
+    label: String,
     content_type: String,
     size: String,
     href: String,
@@ -63,9 +66,7 @@ struct DocumentView {
 #[derive(Template)]
 #[template(path = "share_page.html")]
 struct SharePage {
-    chrome: Chrome,
-    t: &'static Texts,
-    s: &'static ShareTexts,
+    c: Chrome,
     label: String,
     owner: String,
     holder: String,
@@ -82,12 +83,11 @@ struct SharePage {
 #[derive(Template)]
 #[template(path = "share_pin.html")]
 struct PinPage {
-    chrome: Chrome,
-    t: &'static Texts,
-    s: &'static ShareTexts,
+    c: Chrome,
     action: String,
     wrong: bool,
-    remaining: Option<i64>,
+    /// "Attempts left: n."
+    remaining: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,24 +95,29 @@ struct PinForm {
     pin: String,
 }
 
-fn kind_word(s: &ShareTexts, kind: &str) -> &'static str {
-    match kind {
-        "experience" => s.kind_experience,
-        "education" => s.kind_education,
-        "skill" => s.kind_skill,
-        "language" => s.kind_language,
-        "project" => s.kind_project,
-        _ => s.kind_interest,
-    }
+fn kind_word(lang: Lang, kind: &str) -> String {
+    let kind = match kind {
+        "experience" | "education" | "skill" | "language" | "project" => kind,
+        _ => "interest",
+    };
+    lang.tr().get(&format!("verify-share-kind-{kind}"))
 }
 
-fn human_size(bytes: i64) -> String {
+/// A file's size for people: "12 KiB" / "12 Kio", "1.5 MiB" / "1,5 Mio".
+fn human_size(lang: Lang, bytes: i64) -> String {
     const MIB: f64 = 1024.0 * 1024.0;
     let b = bytes.max(0) as f64;
     if b >= MIB {
-        format!("{:.1} MiB", b / MIB)
+        let n = format!("{:.1}", b / MIB);
+        let n = if lang == Lang::Fr {
+            n.replace('.', ",")
+        } else {
+            n
+        };
+        lang.tr().arg("verify-share-size-mib", "n", n)
     } else {
-        format!("{:.0} KiB", (b / 1024.0).ceil())
+        let n = format!("{:.0}", (b / 1024.0).ceil());
+        lang.tr().arg("verify-share-size-kib", "n", n)
     }
 }
 
@@ -196,14 +201,8 @@ async fn respond(
     pin: Option<Option<String>>,
 ) -> Response {
     let path = page_path(token);
-    let s = crate::i18n::share_texts(lang);
     let Some(shares) = &state.shares else {
-        return message(
-            StatusCode::SERVICE_UNAVAILABLE,
-            lang,
-            "/verify",
-            super::no_store,
-        );
+        return message(StatusCode::SERVICE_UNAVAILABLE, lang, "/verify", NO_STORE);
     };
     let request = ShareRequest {
         pin: pin.clone().flatten(),
@@ -221,9 +220,7 @@ async fn respond(
         domain: Some(request.domain.clone()),
         ..VerifyOptions::default()
     };
-    let refusal = |status: StatusCode, title: &'static str, text: &'static str| {
-        share_message(lang, &path, status, title, text)
-    };
+    let refusal = |status: StatusCode, keys: Message| message(status, lang, &path, keys);
     match shares.open(token, client, request).await {
         Ok(view) => page(state, lang, &path, view, &options).await,
         Err(ShareRefusal::PinRequired) => {
@@ -232,50 +229,34 @@ async fn respond(
         Err(ShareRefusal::PinWrong { remaining }) => {
             pin_page(lang, &path, StatusCode::FORBIDDEN, true, Some(remaining))
         }
-        Err(ShareRefusal::Unknown) => {
-            refusal(StatusCode::NOT_FOUND, s.unknown_title, s.unknown_text)
-        }
-        Err(ShareRefusal::Revoked) => refusal(StatusCode::GONE, s.revoked_title, s.revoked_text),
-        Err(ShareRefusal::Expired) => refusal(StatusCode::GONE, s.expired_title, s.expired_text),
-        Err(ShareRefusal::PinLocked { .. }) => {
-            refusal(StatusCode::TOO_MANY_REQUESTS, s.locked_title, s.locked_text)
-        }
+        Err(ShareRefusal::Unknown) => refusal(
+            StatusCode::NOT_FOUND,
+            ("verify-share-unknown-title", "verify-share-unknown-text"),
+        ),
+        Err(ShareRefusal::Revoked) => refusal(
+            StatusCode::GONE,
+            ("verify-share-revoked-title", "verify-share-revoked-text"),
+        ),
+        Err(ShareRefusal::Expired) => refusal(
+            StatusCode::GONE,
+            ("verify-share-expired-title", "verify-share-expired-text"),
+        ),
+        Err(ShareRefusal::PinLocked { .. }) => refusal(
+            StatusCode::TOO_MANY_REQUESTS,
+            ("verify-share-locked-title", "verify-share-locked-text"),
+        ),
         Err(ShareRefusal::TooManyGuesses { .. }) => refusal(
             StatusCode::TOO_MANY_REQUESTS,
-            s.guesses_title,
-            s.guesses_text,
+            ("verify-share-guesses-title", "verify-share-guesses-text"),
         ),
         Err(ShareRefusal::Unavailable) => refusal(
             StatusCode::SERVICE_UNAVAILABLE,
-            s.unavailable_title,
-            s.unavailable_text,
+            (
+                "verify-share-unavailable-title",
+                "verify-share-unavailable-text",
+            ),
         ),
     }
-}
-
-#[derive(Template)]
-#[template(path = "verify_message.html")]
-struct ShareMessage {
-    chrome: Chrome,
-    t: &'static Texts,
-    title: &'static str,
-    text: &'static str,
-}
-
-fn share_message(
-    lang: Lang,
-    path: &str,
-    status: StatusCode,
-    title: &'static str,
-    text: &'static str,
-) -> Response {
-    let page = ShareMessage {
-        chrome: Chrome::new(lang, path, true),
-        t: crate::i18n::texts(lang),
-        title,
-        text,
-    };
-    html(status, lang, true, page.render())
 }
 
 fn pin_page(
@@ -286,12 +267,10 @@ fn pin_page(
     remaining: Option<i64>,
 ) -> Response {
     let page = PinPage {
-        chrome: Chrome::new(lang, path, true),
-        t: crate::i18n::texts(lang),
-        s: crate::i18n::share_texts(lang),
+        c: Chrome::new(lang, path, true),
         action: format!("{path}?lang={}", lang.code()),
         wrong,
-        remaining,
+        remaining: remaining.map(|n| lang.tr().arg("verify-share-attempts-left", "count", n)),
     };
     html(status, lang, true, page.render())
 }
@@ -303,7 +282,6 @@ async fn page(
     view: SharedView,
     options: &VerifyOptions,
 ) -> Response {
-    let s = crate::i18n::share_texts(lang);
     let (has_presentation, holder_ok, credentials) = match &view.presentation {
         None => (false, true, Vec::new()),
         Some(vp) => match state.verifier.verify_presentation(vp, options).await {
@@ -313,11 +291,7 @@ async fn page(
                     .credentials
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| {
-                        let mut v = result_view(lang, c, None);
-                        v.anchor = format!("-{}", i + 1);
-                        v
-                    })
+                    .map(|(i, c)| numbered(lang, result_view(lang, c, None), i + 1))
                     .collect();
                 (true, holder_ok, credentials)
             }
@@ -339,9 +313,8 @@ async fn page(
             .await
         {
             Ok(report) => {
-                let mut v = result_view(lang, &report, None);
-                v.anchor = format!("-{}", credentials.len() + 1);
-                credentials.push(v);
+                let n = credentials.len() + 1;
+                credentials.push(numbered(lang, result_view(lang, &report, None), n));
             }
             Err(e) => {
                 tracing::error!(share = %view.share_id, error = %e, "a share's SD-JWT is malformed");
@@ -351,26 +324,7 @@ async fn page(
     }
     let has_presentation = has_presentation || !view.sd_jwts.is_empty();
     let mut groups = Vec::new();
-    for (trust, title, note, badge) in [
-        (
-            "certified",
-            s.section_certified,
-            s.certified_note,
-            s.trust_certified,
-        ),
-        (
-            "endorsed",
-            s.section_endorsed,
-            s.endorsed_note,
-            s.trust_endorsed,
-        ),
-        (
-            "declared",
-            s.section_declared,
-            s.declared_note,
-            s.trust_declared,
-        ),
-    ] {
+    for trust in ["certified", "endorsed", "declared"] {
         let entries: Vec<EntryView> = view
             .entries
             .iter()
@@ -385,7 +339,7 @@ async fn page(
                 }
             })
             .map(|e| EntryView {
-                kind: kind_word(s, &e.kind),
+                kind: kind_word(lang, &e.kind),
                 title: e.title.clone(),
                 organisation: e.organisation.clone(),
                 place: e.place.clone(),
@@ -396,15 +350,21 @@ async fn page(
                     (None, None) => None,
                 },
                 description: e.description.clone(),
-                credential: e.credential_index.map(|i| i + 1),
+                credential: e.credential_index.map(|i| {
+                    (
+                        i + 1,
+                        lang.tr().arg("verify-share-certified-by", "n", i + 1),
+                    )
+                }),
             })
             .collect();
         if !entries.is_empty() {
+            let tr = lang.tr();
             groups.push(Group {
                 trust,
-                title,
-                note,
-                badge,
+                title: tr.get(&format!("verify-share-section-{trust}")),
+                note: tr.get(&format!("verify-share-{trust}-note")),
+                badge: tr.get(&format!("state-{trust}")),
                 entries,
             });
         }
@@ -413,16 +373,14 @@ async fn page(
         .documents
         .iter()
         .map(|d| DocumentView {
-            name: d.name.clone(),
+            label: lang.tr().arg("verify-share-download", "name", &d.name),
             content_type: d.content_type.clone(),
-            size: human_size(d.size),
+            size: human_size(lang, d.size),
             href: d.href.clone(),
         })
         .collect();
     let page = SharePage {
-        chrome: Chrome::new(lang, path, true),
-        t: crate::i18n::texts(lang),
-        s,
+        c: Chrome::new(lang, path, true),
         label: view.label.clone(),
         owner: view.owner.clone(),
         holder: view.holder.clone(),
@@ -461,9 +419,7 @@ async fn page(
 #[derive(Template)]
 #[template(path = "presentation_page.html")]
 struct PresentationPage {
-    chrome: Chrome,
-    t: &'static Texts,
-    s: &'static ShareTexts,
+    c: Chrome,
     holder: Option<String>,
     holder_ok: bool,
     holder_class: &'static str,
@@ -481,22 +437,29 @@ pub(super) fn presentation_page(
         .credentials
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let mut v = result_view(lang, c, None);
-            v.anchor = format!("-{}", i + 1);
-            v
-        })
+        .map(|(i, c)| numbered(lang, result_view(lang, c, None), i + 1))
         .collect();
     let page = PresentationPage {
-        chrome: Chrome::new(lang, "/verify", true),
-        t: crate::i18n::texts(lang),
-        s: crate::i18n::share_texts(lang),
+        c: Chrome::new(lang, "/verify", true),
         holder: report.holder.clone(),
         holder_ok,
         holder_class: if holder_ok { "valid" } else { "invalid" },
         credentials,
     };
     html(StatusCode::OK, lang, true, page.render())
+}
+
+/// A credential's report as the `n`th of a page: its anchors and heading.
+fn numbered(lang: Lang, mut v: super::ResultView, n: usize) -> super::ResultView {
+    v.anchor = format!("-{n}");
+    v.heading = lang.tr().with(
+        "verify-share-credential-title",
+        &[
+            ("n", n.into()),
+            ("verdict", v.verdict_title.as_str().into()),
+        ],
+    );
+    v
 }
 
 /// The holder's proof holds: a `holder-proof` check, passed (and, for a
