@@ -231,6 +231,7 @@ pub fn assert_steps(name: &str, report: &Value) {
         assert!(serious.is_empty(), "{name}: {page}: {serious:#?}");
     }
     assert_eq!(report["consoleErrors"], json!([]), "{name}");
+}
 
 /// The other verifier pages in the shared design: a verification link's
 /// page (valid, then revoked) in both languages, the English landing, an
