@@ -26,6 +26,7 @@ mod portal_browser;
 mod portal_pages;
 mod registry;
 mod requests;
+mod scenario;
 mod sdjwt;
 mod seed;
 mod shares;
