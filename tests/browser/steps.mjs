@@ -25,6 +25,10 @@
 //   {"tab": "text", "max": 40}           press Tab until the focused element
 //                                        reads "text"; records whether each
 //                                        focus was visible
+//   {"tabAll": "name"}                   Tab through the whole page (until the
+//                                        focus wraps around): each stop must
+//                                        show a visible focus; reports them
+//                                        under "tabAll"[name]
 //   {"key": "Enter" | "Space" ...}       press a key (waits for navigation
 //                                        when the key submits)
 //   {"type": "text"}                     type into the focused element
@@ -134,6 +138,28 @@ try {
           found = f.text.includes(want) || f.label.includes(want);
         }
         if (!found) throw new Error(`Tab never reached ${JSON.stringify(want)}`);
+      } else if (step.tabAll) {
+        const stops = [];
+        await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+        for (let i = 0; i < 300; i++) {
+          await page.keyboard.press('Tab');
+          const f = await page.evaluate(() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const s = getComputedStyle(el);
+            const r = el.getBoundingClientRect();
+            return {tag: el.tagName.toLowerCase(), id: el.id || '',
+              text: (el.innerText || el.value || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 60),
+              outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+              visible: r.width > 0 && r.height > 0};
+          });
+          if (!f) break;
+          const key = `${f.tag}#${f.id}:${f.text}`;
+          if (stops.length && stops[0].key === key) break;
+          stops.push({...f, key});
+        }
+        out.tabAll = out.tabAll || {};
+        out.tabAll[step.tabAll] = stops;
       } else if (step.key) {
         await navigating(step, () => page.keyboard.press(step.key));
       } else if (step.type) await page.keyboard.type(sub(step.type));

@@ -231,6 +231,19 @@ pub fn assert_steps(name: &str, report: &Value) {
         assert!(serious.is_empty(), "{name}: {page}: {serious:#?}");
     }
     assert_eq!(report["consoleErrors"], json!([]), "{name}");
+    // Pages gone through with the keyboard: every stop visible, focused
+    // with a visible outline.
+    if let Some(pages) = report["tabAll"].as_object() {
+        for (page, stops) in pages {
+            let stops = stops.as_array().unwrap();
+            assert!(stops.len() >= 3, "{name}: {page}: {stops:?}");
+            let bad: Vec<&Value> = stops
+                .iter()
+                .filter(|s| s["outline"] != true || s["visible"] != true)
+                .collect();
+            assert!(bad.is_empty(), "{name}: {page}: focus not visible on {bad:#?}");
+        }
+    }
 }
 
 /// The other verifier pages in the shared design: a verification link's
