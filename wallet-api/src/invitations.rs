@@ -1083,6 +1083,7 @@ fn masked(email: &str) -> String {
     params(("token" = String, Path, description = "The invitation link's token")),
     responses(
         (status = 200, body = Welcome),
+        (status = 303, description = "A browser (`Accept: text/html`): to the page `/invited/{token}`"),
         (status = 404, body = ProblemBody, content_type = "application/problem+json"),
         (status = 410, body = ProblemBody, description = "Revoked or expired", content_type = "application/problem+json"),
         (status = 429, body = ProblemBody, content_type = "application/problem+json"),
@@ -1092,7 +1093,21 @@ async fn invitation_welcome(
     State(state): State<AppState>,
     atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
     Path(token): Path<String>,
-) -> Result<Json<Welcome>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    // A person who opened the link in a browser goes to the invited
+    // person's page for it (which answers 404 or 410 as this would).
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && plausible_token(&token) {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!("/invited/{token}")) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+        return Ok(response);
+    }
     let i = by_link(&state, client, &token).await?;
     let citizen = state
         .store
@@ -1107,7 +1122,8 @@ async fn invitation_welcome(
         expires_at: i.expires_at,
         email: masked(&i.email),
         confirmed: i.confirmed_at.is_some(),
-    }))
+    })
+    .into_response())
 }
 
 /// Mail a confirmation code (six digits, valid 15 minutes) to the invited
