@@ -53,7 +53,10 @@ pub fn router() -> Router<PortalState> {
         .route("/invited/{token}/comment", post(comment))
         .route("/invited/{token}/suggest", post(suggest))
         .route("/invited/{token}/endorse", post(endorse))
-        .route("/invited/{token}/endorsements/{id}/withdraw", post(withdraw))
+        .route(
+            "/invited/{token}/endorsements/{id}/withdraw",
+            post(withdraw),
+        )
 }
 
 /// A link's token as Atout makes them (22 URL-safe characters): anything
@@ -265,7 +268,11 @@ async fn open_session(
     }
     let t = ctx.t();
     let name = form.text("name");
-    let code: String = form.text("code").chars().filter(|c| !c.is_whitespace()).collect();
+    let code: String = form
+        .text("code")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let mut errors = Errors::default();
     if name.is_empty() || name.chars().count() > 120 {
         errors.add("name", t.get("so-field-name"));
@@ -300,7 +307,7 @@ async fn open_session(
         .await?;
     if reply.ok() {
         let session: InvitedSession = reply.json().await?;
-        let max_age = (session.expires_at - chrono::Utc::now()).num_seconds();
+        let max_age = (session.expires_at - state.app.clock.now()).num_seconds();
         let response = see_other(&format!(
             "/invited/{token}/portfolio?done=so-done-confirmed"
         ));
@@ -592,7 +599,15 @@ async fn portfolio(
         Ok(who) => who,
         Err(response) => return Ok(response),
     };
-    portfolio_with(&state, &ctx, &token, &who, Draft::default(), Errors::default()).await
+    portfolio_with(
+        &state,
+        &ctx,
+        &token,
+        &who,
+        Draft::default(),
+        Errors::default(),
+    )
+    .await
 }
 
 /// A document the invitation covers (a download). The invited person.

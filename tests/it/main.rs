@@ -28,6 +28,7 @@ mod requests;
 mod sdjwt;
 mod seed;
 mod shares;
+mod social_pages;
 mod status;
 mod store;
 mod templates;

@@ -244,7 +244,7 @@ async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response
         chosen: ctx.query_param("entry").into_iter().collect(),
         email: String::new(),
         role: "reader".into(),
-        expires: (chrono::Utc::now() + chrono::Duration::days(30))
+        expires: (state.app.clock.now() + chrono::Duration::days(30))
             .format("%Y-%m-%d")
             .to_string(),
         message: String::new(),
@@ -323,9 +323,7 @@ async fn create(
         match problem.field.as_deref() {
             Some("entries") => errors.add("items", t.get("so-field-entries")),
             Some("expiresAt") => errors.add("expires", t.get("so-field-expiresAt")),
-            _ if problem.raw.get("item").is_some() => {
-                errors.add("items", t.get("so-field-item"))
-            }
+            _ if problem.raw.get("item").is_some() => errors.add("items", t.get("so-field-item")),
             _ => errors = problem_errors(t, &problem, &["email", "role", "message"]),
         }
     }
