@@ -277,7 +277,8 @@ async fn open_session(
     if name.is_empty() || name.chars().count() > 120 {
         errors.add("name", t.get("so-field-name"));
     }
-    if !code.is_empty() && !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())) {
+    let malformed = code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit());
+    if !code.is_empty() && malformed {
         errors.add("code", t.get("so-field-code"));
     }
     if code.is_empty() && ctx.session.is_none() {
@@ -379,9 +380,12 @@ impl Cred {
             .get("name")
             .and_then(text_of)
             .or_else(|| {
-                vc.get("type")
-                    .and_then(Value::as_array)
-                    .and_then(|t| t.iter().filter_map(Value::as_str).last().map(str::to_owned))
+                vc.get("type").and_then(Value::as_array).and_then(|t| {
+                    t.iter()
+                        .filter_map(Value::as_str)
+                        .next_back()
+                        .map(str::to_owned)
+                })
             })
             .unwrap_or_default();
         let issuer = match vc.get("issuer") {
@@ -501,15 +505,15 @@ impl PortfolioPage {
 }
 
 /// The session of this invitation, or the welcome page to get one.
-fn session_or_welcome(ctx: &Ctx, headers: &HeaderMap, token: &str) -> Result<As, Response> {
+fn session_or_welcome(ctx: &Ctx, headers: &HeaderMap, token: &str) -> Result<As, Box<Response>> {
     if !plausible(token) {
-        return Err(axum::response::IntoResponse::into_response(
+        return Err(Box::new(axum::response::IntoResponse::into_response(
             PageError::NotFound,
-        ));
+        )));
     }
     match session_cookie(ctx, headers) {
         Some(s) => Ok(As::Bearer(zeroize::Zeroizing::new(s))),
-        None => Err(see_other(&format!("/invited/{token}"))),
+        None => Err(Box::new(see_other(&format!("/invited/{token}")))),
     }
 }
 
@@ -597,7 +601,7 @@ async fn portfolio(
 ) -> Result<Response, PageError> {
     let who = match session_or_welcome(&ctx, &headers, &token) {
         Ok(who) => who,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     portfolio_with(
         &state,
@@ -619,7 +623,7 @@ async fn document(
 ) -> Result<Response, PageError> {
     let who = match session_or_welcome(&ctx, &headers, &token) {
         Ok(who) => who,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let reply = state
         .get(
@@ -682,7 +686,7 @@ async fn comment(
 ) -> Result<Response, PageError> {
     let who = match session_or_welcome(&ctx, &headers, &token) {
         Ok(who) => who,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let d = Draft {
         entry: form.text("entry"),
@@ -727,7 +731,7 @@ async fn suggest(
 ) -> Result<Response, PageError> {
     let who = match session_or_welcome(&ctx, &headers, &token) {
         Ok(who) => who,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let d = Draft {
         kind: form.text("kind"),
@@ -798,7 +802,7 @@ async fn endorse(
 ) -> Result<Response, PageError> {
     let who = match session_or_welcome(&ctx, &headers, &token) {
         Ok(who) => who,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let d = Draft {
         entry: form.text("entry"),
@@ -844,7 +848,7 @@ async fn withdraw(
 ) -> Result<Response, PageError> {
     let who = match session_or_welcome(&ctx, &headers, &token) {
         Ok(who) => who,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     let reply = state
         .call(
