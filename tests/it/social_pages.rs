@@ -10,6 +10,7 @@
 use crate::archive::{entry, get_json};
 use crate::browser::{assert_page, open, screenshots};
 use crate::common::*;
+use crate::documents::{pdf, stored, upload};
 use crate::offers::{graduate, verify_email, Setup, ORG};
 use crate::pages::{link, Visitor};
 use reqwest::StatusCode;
@@ -174,8 +175,14 @@ async fn invitations_from_the_form_to_the_contributor_and_back() {
     forged.expect("Ce formulaire a expiré");
     assert!(invitations(&app, &token).await.is_empty());
 
-    // A contributor.
-    v.get("/me/invitations/new").await;
+    // A contributor, with a document.
+    let bytes = pdf(10);
+    let doc = stored(upload(&app, &token, "diplome.pdf", Some("application/pdf"), &bytes).await)
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    v.get("/me/invitations/new").await.expect("diplome.pdf");
     let created = v
         .post(
             "/me/invitations/new",
@@ -183,6 +190,7 @@ async fn invitations_from_the_form_to_the_contributor_and_back() {
                 ("email", "Lea@Example.org"),
                 ("role", "contributor"),
                 ("entries", &master),
+                ("documents", &doc),
                 ("message", "Tu peux compléter mon parcours ?"),
             ],
         )
@@ -306,6 +314,28 @@ async fn invitations_from_the_form_to_the_contributor_and_back() {
         .expect("Proposer une étape")
         .expect(&format!("id=\"f-text-{master}\""));
     assert!(portfolio.has("noindex"));
+    // The document, downloaded through the page; no other.
+    let href = link(
+        &portfolio.body,
+        &format!("/invited/{link_token}/documents/"),
+    )
+    .expect("a document link");
+    assert_eq!(href, format!("/invited/{link_token}/documents/{doc}"));
+    let res = lea.client.get(lea.url(&href)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    let none = lea
+        .get(&format!("/invited/{link_token}/documents/nope"))
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    // Without the session (another browser): to the welcome page.
+    let mut stranger = Visitor::new(&app);
+    let res = stranger.get(&href).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.location(),
+        Some(format!("/invited/{link_token}").as_str())
+    );
     // The welcome page now leads straight to the portfolio.
     let back = lea.get(&format!("/invited/{link_token}")).await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
