@@ -24,6 +24,7 @@ pub mod console;
 pub mod csrf;
 pub mod ctx;
 pub mod forms;
+pub mod invited;
 pub mod page;
 
 use atout_web::AppState;
@@ -44,6 +45,7 @@ pub fn router(app: AppState, api: Router) -> Router {
         .merge(assets::router())
         .merge(citizen::router())
         .merge(console::router())
+        .merge(invited::router())
         .layer(from_fn_with_state(state.clone(), ctx::page_headers))
         .with_state(state)
 }

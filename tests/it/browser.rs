@@ -241,7 +241,10 @@ pub fn assert_steps(name: &str, report: &Value) {
                 .iter()
                 .filter(|s| s["outline"] != true || s["visible"] != true)
                 .collect();
-            assert!(bad.is_empty(), "{name}: {page}: focus not visible on {bad:#?}");
+            assert!(
+                bad.is_empty(),
+                "{name}: {page}: focus not visible on {bad:#?}"
+            );
         }
     }
 }

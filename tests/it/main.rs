@@ -3,6 +3,9 @@
 //! when `DATABASE_URL=postgres://...` is set (each test then gets a fresh
 //! database of its own).
 
+// The browser scenarios are long `json!` literals.
+#![recursion_limit = "512"]
+
 mod common;
 
 mod accounts;
@@ -30,6 +33,7 @@ mod scenario;
 mod sdjwt;
 mod seed;
 mod shares;
+mod social_pages;
 mod status;
 mod store;
 mod templates;

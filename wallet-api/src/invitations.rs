@@ -16,6 +16,7 @@
 //! | `GET /wallet/suggestions`, `POST /wallet/suggestions/{id}/approve`, `.../reject` | the citizen |
 //! | `GET /wallet/entries/{id}/endorsements` | the citizen |
 //! | `POST /wallet/endorsements/{id}/hide`, `.../show` | the citizen |
+//! | `GET /wallet/endorsements/given` | the citizen: what they endorsed for others with their account |
 //! | `GET /i/{token}` | whoever holds the link: who invites, for what |
 //! | `POST /i/{token}/code` | whoever holds the link: mails a code to the invited address |
 //! | `POST /i/{token}/session` | the invited person: the code (or their account, same verified email) opens a session (`ati_...`) |
@@ -84,6 +85,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(entry_endorsements))
         .routes(routes!(hide_endorsement))
         .routes(routes!(show_endorsement))
+        .routes(routes!(given_endorsements))
         .routes(routes!(invitation_welcome))
         .routes(routes!(send_code))
         .routes(routes!(open_session))
@@ -861,6 +863,79 @@ async fn show_endorsement(
     set_hidden(&state, &citizen, &id, false).await
 }
 
+/// An endorsement a citizen signed for someone else.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GivenEndorsementView {
+    pub id: String,
+    /// Whose entry it endorses (their display name).
+    pub owner_name: String,
+    pub entry_title: String,
+    pub comment: String,
+    /// The signed Open Badges 3.0 EndorsementCredential, exactly as signed.
+    #[schema(value_type = Object)]
+    pub credential: Value,
+    pub created_at: DateTime<Utc>,
+    /// Withdrawn by its author.
+    pub revoked: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GivenEndorsementList {
+    pub items: Vec<GivenEndorsementView>,
+}
+
+/// The endorsements you signed for others as a certifier, with your
+/// account's key (invitations confirmed logged in), newest first. To
+/// withdraw one, use the invitation's link.
+#[utoipa::path(
+    get, path = "/wallet/endorsements/given", tag = "invitations",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = GivenEndorsementList),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn given_endorsements(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<Json<GivenEndorsementList>, ApiError> {
+    let mut items = Vec::new();
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for e in state
+        .store
+        .endorsements_by_author(&citizen.record.holder_did)
+        .await?
+    {
+        if !names.contains_key(&e.citizen_id) {
+            let name = state
+                .store
+                .citizen_by_id(&e.citizen_id)
+                .await?
+                .map(|c| c.display_name)
+                .unwrap_or_default();
+            names.insert(e.citizen_id.clone(), name);
+        }
+        let entry_title = state
+            .store
+            .get_entry(&e.citizen_id, &e.entry_id)
+            .await?
+            .map(|x| x.title)
+            .unwrap_or_default();
+        items.push(GivenEndorsementView {
+            owner_name: names.get(&e.citizen_id).cloned().unwrap_or_default(),
+            entry_title,
+            credential: serde_json::from_str(&e.credential).unwrap_or(Value::Null),
+            revoked: e.revoked_at.is_some(),
+            id: e.id,
+            comment: e.comment,
+            created_at: e.created_at,
+        });
+    }
+    Ok(Json(GivenEndorsementList { items }))
+}
+
 // ----- the invited person's side -----------------------------------------
 
 fn gone(kind: &'static str, title: &str, detail: &str) -> ApiError {
@@ -1008,6 +1083,7 @@ fn masked(email: &str) -> String {
     params(("token" = String, Path, description = "The invitation link's token")),
     responses(
         (status = 200, body = Welcome),
+        (status = 303, description = "A browser (`Accept: text/html`): to the page `/invited/{token}`"),
         (status = 404, body = ProblemBody, content_type = "application/problem+json"),
         (status = 410, body = ProblemBody, description = "Revoked or expired", content_type = "application/problem+json"),
         (status = 429, body = ProblemBody, content_type = "application/problem+json"),
@@ -1017,7 +1093,21 @@ async fn invitation_welcome(
     State(state): State<AppState>,
     atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
     Path(token): Path<String>,
-) -> Result<Json<Welcome>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    // A person who opened the link in a browser goes to the invited
+    // person's page for it (which answers 404 or 410 as this would).
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && plausible_token(&token) {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!("/invited/{token}")) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+        return Ok(response);
+    }
     let i = by_link(&state, client, &token).await?;
     let citizen = state
         .store
@@ -1032,7 +1122,8 @@ async fn invitation_welcome(
         expires_at: i.expires_at,
         email: masked(&i.email),
         confirmed: i.confirmed_at.is_some(),
-    }))
+    })
+    .into_response())
 }
 
 /// Mail a confirmation code (six digits, valid 15 minutes) to the invited

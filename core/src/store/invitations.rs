@@ -202,6 +202,10 @@ pub trait InvitationStore: Send + Sync {
     ) -> StoreResult<Vec<EndorsementRecord>>;
     /// Every endorsement of the citizen's entries, oldest first.
     async fn citizen_endorsements(&self, citizen_id: &str) -> StoreResult<Vec<EndorsementRecord>>;
+    /// Endorsements signed with this DID (what a citizen endorsed for
+    /// others with their account's key), newest first.
+    async fn endorsements_by_author(&self, author_did: &str)
+        -> StoreResult<Vec<EndorsementRecord>>;
     /// Endorsements written through an invitation.
     async fn invitation_endorsements(
         &self,
@@ -626,6 +630,16 @@ macro_rules! invitation_sql {
                      WHERE citizen_id = $1 ORDER BY created_at, id"
                 ))
                 .bind(citizen_id)
+                .fetch_all(self.pool())
+                .await?)
+            }
+
+            async fn endorsements_by_author(&self, author_did: &str) -> StoreResult<Vec<EndorsementRecord>> {
+                Ok(sqlx::query_as(&format!(
+                    "SELECT {ENDORSEMENT_COLUMNS} FROM endorsements \
+                     WHERE author_did = $1 ORDER BY created_at DESC, id"
+                ))
+                .bind(author_did)
                 .fetch_all(self.pool())
                 .await?)
             }

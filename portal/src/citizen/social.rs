@@ -1,8 +1,0 @@
-//! (being written)
-
-use crate::PortalState;
-use axum::Router;
-
-pub fn router() -> Router<PortalState> {
-    Router::new()
-}
