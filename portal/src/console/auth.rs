@@ -248,11 +248,8 @@ async fn create_org(
                 ("name_en", "name_en"),
             ],
         );
-        let about_slug = problem.field.is_none()
-            && problem
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.to_ascii_lowercase().contains("slug"));
+        // The API names no field; its 422s are about the identifier.
+        let about_slug = problem.field.is_none();
         if problem.status == 409 {
             errors = Errors::default();
             errors.add("slug", t.get("co-field-slug-taken"));

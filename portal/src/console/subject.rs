@@ -172,20 +172,33 @@ pub fn fill_from_form(fields: &mut [Field], form: &PostForm) {
     }
 }
 
-/// Fills fields whose last path segment matches a key of `prefill`.
+/// Fills fields from a certification request's `prefill` (`name`, the
+/// person's; `title`, `organisation`, `startDate`, `endDate`,
+/// `description`, the entry's): a field of the same path; else the
+/// person's name split into `givenName` and `familyName`, and the entry's
+/// title as a nested `name` (the degree's, the course's).
 pub fn fill_from(fields: &mut [Field], prefill: &Value) {
+    let text = |k: &str| prefill.get(k).and_then(scalar_text).unwrap_or_default();
+    let person = text("name");
+    let (given, family) = person
+        .trim()
+        .split_once(' ')
+        .map(|(g, f)| (g.to_owned(), f.trim().to_owned()))
+        .unwrap_or_else(|| (person.trim().to_owned(), String::new()));
     for f in fields.iter_mut() {
         if f.fixed().is_some() {
             continue;
         }
         let last = f.path.rsplit('.').next().unwrap_or("");
-        if let Some(v) = prefill
-            .get(&f.path)
-            .or_else(|| prefill.get(last))
-            .and_then(scalar_text)
-        {
-            f.value = v;
-        }
+        let top = !f.path.contains('.');
+        let value = match prefill.get(&f.path).and_then(scalar_text) {
+            Some(v) => v,
+            None if top && last == "givenName" => given.clone(),
+            None if top && last == "familyName" => family.clone(),
+            None if !top && last == "name" => text("title"),
+            None => continue,
+        };
+        f.value = value;
     }
 }
 
