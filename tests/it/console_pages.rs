@@ -58,7 +58,9 @@ async fn login_wrong_keys_other_organisations_csrf_and_revoked_keys() {
     );
     assert_eq!(v.get("/console").await.status, StatusCode::SEE_OTHER);
     // A wrong key: the form again, with a message that says nothing more.
-    let page = v.get("/console/login?next=/console/orgs/univ/templates").await;
+    let page = v
+        .get("/console/login?next=/console/orgs/univ/templates")
+        .await;
     page.expect("type=\"password\"")
         .expect("value=\"/console/orgs/univ/templates\"");
     for wrong in [
@@ -83,7 +85,10 @@ async fn login_wrong_keys_other_organisations_csrf_and_revoked_keys() {
     let ok = v
         .post(
             "/console/login",
-            &[("token", s.key.as_str()), ("next", "/console/orgs/univ/templates")],
+            &[
+                ("token", s.key.as_str()),
+                ("next", "/console/orgs/univ/templates"),
+            ],
         )
         .await;
     assert_eq!(ok.location(), Some("/console/orgs/univ/templates"));
@@ -253,10 +258,12 @@ async fn templates_are_created_and_issued_by_link_and_directly() {
         .expect("Nom complet")
         .expect("name=\"s.weeks\"");
     let list = v.get(&org_path("/templates")).await;
-    list.expect("Attestation de stage").expect("Diplôme national de master");
+    list.expect("Attestation de stage")
+        .expect("Diplôme national de master");
     v.get("/console/orgs/univ/templates?lang=en").await;
     let en = v.get(&org_path("/templates")).await;
-    en.expect("Internship certificate").expect("National master");
+    en.expect("Internship certificate")
+        .expect("National master");
     v.get(&org_path("/templates?lang=fr")).await;
 
     // Issuing by link: the link and its QR code, shown once.
@@ -345,7 +352,9 @@ async fn templates_are_created_and_issued_by_link_and_directly() {
         ("reference", "M2-2026-001"),
         ("email", "renee@example.org"),
     ]);
-    let res = v.post(&org_path(&format!("{template}/issue")), &direct).await;
+    let res = v
+        .post(&org_path(&format!("{template}/issue")), &direct)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = v.follow(res.location().unwrap()).await;
     page.expect("Justificatif émis et signé.")
@@ -355,7 +364,9 @@ async fn templates_are_created_and_issued_by_link_and_directly() {
         .expect("badge-active");
     assert!(!page.body.contains("<script>alert"));
     // The same reference again: refused, said on the form.
-    let again = v.post(&org_path(&format!("{template}/issue")), &direct).await;
+    let again = v
+        .post(&org_path(&format!("{template}/issue")), &direct)
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     again.expect("Cela existe déjà.");
     assert_eq!(count_rows(app, "issued_credentials").await, 1);
@@ -479,7 +490,13 @@ async fn a_bulk_upload_is_checked_then_issued_with_its_progress_and_report() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let batch = res.location().unwrap().split('?').next().unwrap().to_owned();
+    let batch = res
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     let progress = wait_finished(&mut v, &batch).await;
     assert_eq!(progress["total"], 3);
     assert_eq!(progress["done"], 3);
@@ -505,7 +522,13 @@ async fn a_bulk_upload_is_checked_then_issued_with_its_progress_and_report() {
             good,
         )
         .await;
-    let again = res.location().unwrap().split('?').next().unwrap().to_owned();
+    let again = res
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     wait_finished(&mut v, &again).await;
     let page = v.get(&format!("{again}?state=skipped")).await;
     assert_eq!(page.body.matches("badge-skipped").count(), 3);
@@ -536,12 +559,19 @@ async fn statuses_changed_in_the_console_are_seen_by_the_verifier() {
     let app = &s.app;
     let mut v = console(app, &s.key).await;
     let template = format!("/templates/{}/issue", s.template);
-    v.get(&org_path(&format!("/templates/{}", s.template))).await;
+    v.get(&org_path(&format!("/templates/{}", s.template)))
+        .await;
     let mut fields = diploma_fields("Inès", "7");
     fields.extend([("delivery", "direct"), ("reference", "STATUS-1")]);
     let res = v.post(&org_path(&template), &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let page_path = res.location().unwrap().split('?').next().unwrap().to_owned();
+    let page_path = res
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     let credential: Value = v
         .client
         .get(v.url(&format!("{page_path}/download")))
@@ -565,7 +595,9 @@ async fn statuses_changed_in_the_console_are_seen_by_the_verifier() {
     assert_eq!(verify().await.0, 200);
     // The search finds it, with its state and buttons.
     let list = v.get(&org_path("/credentials?q=STATUS")).await;
-    list.expect("Inès Dupont").expect("badge-active").expect("value=\"suspend\"");
+    list.expect("Inès Dupont")
+        .expect("badge-active")
+        .expect("value=\"suspend\"");
     let none = v.get(&org_path("/credentials?q=nobody-at-all")).await;
     none.expect("Aucun justificatif ne correspond.");
     // Suspend from the list, unsuspend from the page: the verifier follows.
@@ -579,7 +611,10 @@ async fn statuses_changed_in_the_console_are_seen_by_the_verifier() {
     );
     let (code, report) = verify().await;
     assert_eq!(code, 422, "{report:#}");
-    assert_eq!(crate::verify::check(&report, "suspension")["code"], "suspended");
+    assert_eq!(
+        crate::verify::check(&report, "suspension")["code"],
+        "suspended"
+    );
     v.get(&page_path).await.expect("badge-suspended");
     let res = v.post(&status, &[("action", "unsuspend")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -594,7 +629,10 @@ async fn statuses_changed_in_the_console_are_seen_by_the_verifier() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let (code, report) = verify().await;
     assert_eq!(code, 422);
-    assert_eq!(crate::verify::check(&report, "revocation")["code"], "revoked");
+    assert_eq!(
+        crate::verify::check(&report, "revocation")["code"],
+        "revoked"
+    );
     let page = v.follow(res.location().unwrap()).await;
     page.expect("Justificatif révoqué.").expect("badge-revoked");
     assert!(!page.has("value=\"suspend\""), "no more buttons");
@@ -659,17 +697,7 @@ async fn certification_requests_are_approved_and_rejected() {
         json!({"kind": "education", "title": "Licence", "startDate": "2007", "endDate": "2010"}),
     )
     .await;
-    let scan = stored(
-        upload(
-            app,
-            &citizen,
-            "Diplôme 2012.pdf",
-            None,
-            &pdf(4000),
-        )
-        .await,
-    )
-    .await;
+    let scan = stored(upload(app, &citizen, "Diplôme 2012.pdf", None, &pdf(4000)).await).await;
     let ask = |entry: String, docs: Vec<Value>| {
         let citizen = citizen.clone();
         async move {
@@ -699,7 +727,11 @@ async fn certification_requests_are_approved_and_rejected() {
     let page = v.get(&org_path(&format!("/requests/{first_id}"))).await;
     page.expect("Promotion 2012").expect("Diplôme 2012.pdf");
     // The document, through the API.
-    let doc = link(&page.body, &org_path(&format!("/requests/{first_id}/documents/"))).unwrap();
+    let doc = link(
+        &page.body,
+        &org_path(&format!("/requests/{first_id}/documents/")),
+    )
+    .unwrap();
     let res = v.client.get(v.url(&doc)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.bytes().await.unwrap().to_vec(), pdf(4000));
@@ -748,7 +780,10 @@ async fn certification_requests_are_approved_and_rejected() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     res.expect("id=\"e-reason\"");
     let res = v
-        .post(&reject, &[("reason", "Nous n’avons pas trace de cette licence.")])
+        .post(
+            &reject,
+            &[("reason", "Nous n’avons pas trace de cette licence.")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let decided = v.get(&org_path("/requests?state=all")).await;
@@ -760,7 +795,9 @@ async fn certification_requests_are_approved_and_rejected() {
     let (_, other) = app.create_api_key("other").await;
     let mut o = console(app, &other).await;
     assert_eq!(
-        o.get(&org_path(&format!("/requests/{first_id}"))).await.status,
+        o.get(&org_path(&format!("/requests/{first_id}")))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -796,7 +833,10 @@ async fn the_administrator_creates_organisations_keys_and_edits_the_registry() {
             ],
         )
         .await;
-    assert_eq!(res.location(), Some("/console/orgs/ecole?done=done-co-org-created"));
+    assert_eq!(
+        res.location(),
+        Some("/console/orgs/ecole?done=done-co-org-created")
+    );
     let taken = admin.post("/console/orgs", &[("slug", "ecole")]).await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     taken.expect("Cet identifiant est déjà pris.");
@@ -829,12 +869,18 @@ async fn the_administrator_creates_organisations_keys_and_edits_the_registry() {
         .expect("#key-1")
         .expect("adressez-vous à lui");
     let res = org
-        .post("/console/orgs/ecole/keys/rotate", &[("algorithm", "Ed25519")])
+        .post(
+            "/console/orgs/ecole/keys/rotate",
+            &[("algorithm", "Ed25519")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     admin.get("/console/orgs/ecole/keys").await;
     let res = admin
-        .post("/console/orgs/ecole/keys/rotate", &[("algorithm", "Ed25519")])
+        .post(
+            "/console/orgs/ecole/keys/rotate",
+            &[("algorithm", "Ed25519")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let keys = admin.follow(res.location().unwrap()).await;
@@ -842,7 +888,9 @@ async fn the_administrator_creates_organisations_keys_and_edits_the_registry() {
         .expect("badge-retired")
         .expect("/keys/key-1/withdraw");
     // Withdrawing needs the box ticked.
-    let res = admin.post("/console/orgs/ecole/keys/key-1/withdraw", &[]).await;
+    let res = admin
+        .post("/console/orgs/ecole/keys/key-1/withdraw", &[])
+        .await;
     assert!(res.location().unwrap().contains("done-co-not-confirmed"));
     let res = admin
         .post(
@@ -858,7 +906,10 @@ async fn the_administrator_creates_organisations_keys_and_edits_the_registry() {
 
     // The trust registry: add, edit, remove.
     let did = format!("did:web:127.0.0.1%3A{}:orgs:ecole", app.addr.port());
-    admin.get("/console/registry").await.expect("Aucun émetteur reconnu.");
+    admin
+        .get("/console/registry")
+        .await
+        .expect("Aucun émetteur reconnu.");
     let bad = admin
         .post(
             "/console/registry",
@@ -890,7 +941,8 @@ async fn the_administrator_creates_organisations_keys_and_edits_the_registry() {
     assert_eq!(count_rows(&app, "trusted_issuers").await, 0);
     accredit_through_the_console(&mut admin, &did).await;
     let list = admin.get("/console/registry?lang=en").await;
-    list.expect("Example University").expect("Certificateur RNCP");
+    list.expect("Example University")
+        .expect("Certificateur RNCP");
     let edit_href = link(&list.body, "/console/registry/edit?did=").unwrap();
     let edit = admin.get(&edit_href).await;
     edit.expect("value=\"Université Exemple\"")
@@ -917,15 +969,21 @@ async fn the_administrator_creates_organisations_keys_and_edits_the_registry() {
         .unwrap();
     assert_eq!(listed["items"][0]["name"]["fr"], "École Exemple");
     assert_eq!(listed["items"][0]["validFrom"], "2025-01-01T00:00:00Z");
-    let res = admin.post("/console/registry/remove", &[("did", did.as_str())]).await;
+    let res = admin
+        .post("/console/registry/remove", &[("did", did.as_str())])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(count_rows(&app, "trusted_issuers").await, 0);
     // Removing what is not there: a 404 page.
-    let res = admin.post("/console/registry/remove", &[("did", did.as_str())]).await;
+    let res = admin
+        .post("/console/registry/remove", &[("did", did.as_str())])
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     // An organisation's key has no registry.
     org.get("/console/orgs/ecole").await;
-    let res = org.post("/console/registry/remove", &[("did", did.as_str())]).await;
+    let res = org
+        .post("/console/registry/remove", &[("did", did.as_str())])
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
 
@@ -935,11 +993,15 @@ async fn the_console_in_a_real_browser() {
     let app = &s.app;
     let mut v = console(app, &s.key).await;
     // Something in every list: an issued credential and a finished batch.
-    v.get(&org_path(&format!("/templates/{}", s.template))).await;
+    v.get(&org_path(&format!("/templates/{}", s.template)))
+        .await;
     let mut fields = diploma_fields("Renée", "7");
     fields.extend([("delivery", "direct"), ("reference", "B-1")]);
     let res = v
-        .post(&org_path(&format!("/templates/{}/issue", s.template)), &fields)
+        .post(
+            &org_path(&format!("/templates/{}/issue", s.template)),
+            &fields,
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     v.get(&org_path("/batches/new")).await;
@@ -953,13 +1015,35 @@ async fn the_console_in_a_real_browser() {
             csv(&[("E1", "Ana", "7"), ("E2", "Bob", "7")]),
         )
         .await;
-    let batch = res.location().unwrap().split('?').next().unwrap().to_owned();
+    let batch = res
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     wait_finished(&mut v, &batch).await;
     let cookies = v.cookies();
     let dir = screenshots();
     for (lang, texts) in [
-        ("fr", ["Tableau de bord", "Modèles", "Justificatifs émis", "Rapport ligne par ligne"]),
-        ("en", ["Dashboard", "Templates", "Issued credentials", "Row-by-row report"]),
+        (
+            "fr",
+            [
+                "Tableau de bord",
+                "Modèles",
+                "Justificatifs émis",
+                "Rapport ligne par ligne",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Dashboard",
+                "Templates",
+                "Issued credentials",
+                "Row-by-row report",
+            ],
+        ),
     ] {
         for (name, path, text) in [
             ("dashboard", org_path(""), texts[0]),

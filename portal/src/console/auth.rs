@@ -107,7 +107,10 @@ async fn login(
             limiter.failed(ip);
         }
         tracing::warn!(client = ?client, "a console login with an unknown token");
-        return Ok(shown("co-login-failed", axum::http::StatusCode::UNAUTHORIZED));
+        return Ok(shown(
+            "co-login-failed",
+            axum::http::StatusCode::UNAUTHORIZED,
+        ));
     };
     let kind = match role {
         Role::Admin => "admin",

@@ -127,7 +127,11 @@ async fn upload(
                 Method::POST,
                 &format!("{}/batches?template={}", page.api(), seg(&template)),
                 Body::from(file.bytes),
-                Some(if jsonl { "application/jsonl" } else { "text/csv" }),
+                Some(if jsonl {
+                    "application/jsonl"
+                } else {
+                    "text/csv"
+                }),
             )
             .await?;
         if reply.ok() {

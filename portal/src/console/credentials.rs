@@ -156,7 +156,10 @@ async fn list(
         if !template.is_empty() {
             pairs.push(("template", template.clone()));
         }
-        format!("?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+        format!(
+            "?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
     });
     Ok(render(
         ctx.lang,

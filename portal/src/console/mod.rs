@@ -125,7 +125,9 @@ pub async fn authenticate(state: &PortalState, token: &str) -> Result<Option<Rol
             key_name: key.name,
         })),
         Ok(None) => Ok(None),
-        Err(e) => Err(PageError::Internal(format!("authenticating a console token: {e}"))),
+        Err(e) => Err(PageError::Internal(format!(
+            "authenticating a console token: {e}"
+        ))),
     }
 }
 
@@ -200,7 +202,10 @@ impl Staff {
         c.user = Some(match &self.role {
             Role::Admin => tr.get("co-who-admin"),
             Role::Org { name, key_name, .. } => {
-                format!("{name} · {}", tr.arg("co-who-key", "name", key_name.as_str()))
+                format!(
+                    "{name} · {}",
+                    tr.arg("co-who-key", "name", key_name.as_str())
+                )
             }
         });
         if self.is_admin() {

@@ -135,7 +135,10 @@ async fn list(
             if !state_filter.is_empty() {
                 pairs.push(("state", state_filter.clone()));
             }
-            format!("?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+            format!(
+                "?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
         });
     Ok(render(
         ctx.lang,

@@ -23,8 +23,14 @@ use serde_json::{json, Value};
 pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/console/orgs/{slug}", get(dashboard))
-        .route("/console/orgs/{slug}/api-keys", get(api_keys).post(create_api_key))
-        .route("/console/orgs/{slug}/api-keys/{id}/revoke", post(revoke_api_key))
+        .route(
+            "/console/orgs/{slug}/api-keys",
+            get(api_keys).post(create_api_key),
+        )
+        .route(
+            "/console/orgs/{slug}/api-keys/{id}/revoke",
+            post(revoke_api_key),
+        )
         .route("/console/orgs/{slug}/keys", get(keys))
         .route("/console/orgs/{slug}/keys/rotate", post(rotate))
         .route("/console/orgs/{slug}/keys/{id}/withdraw", post(withdraw))

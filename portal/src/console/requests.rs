@@ -132,10 +132,7 @@ async fn list(
             .get(
                 &ctx,
                 &page.staff.who,
-                &format!(
-                    "{}/certification-requests?state={state_filter}",
-                    page.api()
-                ),
+                &format!("{}/certification-requests?state={state_filter}", page.api()),
             )
             .await?,
     )
@@ -321,11 +318,7 @@ async fn approve(
                 &ctx,
                 &page.staff.who,
                 Method::POST,
-                &format!(
-                    "{}/certification-requests/{}/approve",
-                    page.api(),
-                    seg(&id)
-                ),
+                &format!("{}/certification-requests/{}/approve", page.api(), seg(&id)),
                 &json!({"templateId": template.id, "subject": subject_value}),
             )
             .await?;
@@ -386,11 +379,7 @@ async fn reject(
                 &ctx,
                 &page.staff.who,
                 Method::POST,
-                &format!(
-                    "{}/certification-requests/{}/reject",
-                    page.api(),
-                    seg(&id)
-                ),
+                &format!("{}/certification-requests/{}/reject", page.api(), seg(&id)),
                 &json!({"reason": reason}),
             )
             .await?;

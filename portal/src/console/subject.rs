@@ -237,7 +237,9 @@ pub fn build(fields: &mut [Field], missing: &str, bad_type: &str) -> Value {
             Kind::Number => text.parse::<f64>().ok().and_then(|n| {
                 serde_json::Number::from_f64(n).map(|n| {
                     // 7.0 stays an integer where the schema may want one.
-                    if n.as_f64().is_some_and(|x| x.fract() == 0.0 && x.abs() < 1e15) {
+                    if n.as_f64()
+                        .is_some_and(|x| x.fract() == 0.0 && x.abs() < 1e15)
+                    {
                         Value::from(n.as_f64().unwrap_or_default() as i64)
                     } else {
                         Value::Number(n)
@@ -279,7 +281,10 @@ pub fn attach_errors(fields: &mut [Field], problem: &Value) -> Vec<String> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned();
-        match fields.iter_mut().find(|f| !path.is_empty() && f.path == path) {
+        match fields
+            .iter_mut()
+            .find(|f| !path.is_empty() && f.path == path)
+        {
             Some(f) => f.error = Some(message),
             None => general.push(message),
         }
@@ -309,7 +314,14 @@ mod tests {
         let paths: Vec<&str> = f.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["id", "name", "degree.type", "degree.level", "degree.on", "degree.grade"]
+            [
+                "id",
+                "name",
+                "degree.type",
+                "degree.level",
+                "degree.on",
+                "degree.grade"
+            ]
         );
         assert_eq!(f[1].label, "Nom");
         assert!(f[1].required && f[3].required && !f[0].required);

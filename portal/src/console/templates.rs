@@ -319,7 +319,11 @@ async fn show(
             c: page.chrome(&state, &ctx, "co-template-title"),
             base: page.base(),
             schema: pretty(&template.subject_schema),
-            achievement: template.achievement.as_ref().map(pretty).unwrap_or_default(),
+            achievement: template
+                .achievement
+                .as_ref()
+                .map(pretty)
+                .unwrap_or_default(),
             t: template,
             fields,
             own_key: page.is_own_key(),
@@ -474,7 +478,11 @@ async fn issue(
             c: page.chrome(&state, &ctx, "co-template-title"),
             base: page.base(),
             schema: pretty(&template.subject_schema),
-            achievement: template.achievement.as_ref().map(pretty).unwrap_or_default(),
+            achievement: template
+                .achievement
+                .as_ref()
+                .map(pretty)
+                .unwrap_or_default(),
             t: template,
             fields,
             own_key: true,
