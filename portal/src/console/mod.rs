@@ -73,7 +73,8 @@ pub enum Role {
     Admin,
     Org {
         slug: String,
-        name: String,
+        name_fr: String,
+        name_en: String,
         key_name: String,
     },
 }
@@ -121,7 +122,8 @@ pub async fn authenticate(state: &PortalState, token: &str) -> Result<Option<Rol
     match state.app.orgs.authenticate(token).await {
         Ok(Some((org, key))) => Ok(Some(Role::Org {
             slug: org.slug,
-            name: org.name_fr,
+            name_fr: org.name_fr,
+            name_en: org.name_en,
             key_name: key.name,
         })),
         Ok(None) => Ok(None),
@@ -201,7 +203,13 @@ impl Staff {
         let tr = ctx.t();
         c.user = Some(match &self.role {
             Role::Admin => tr.get("co-who-admin"),
-            Role::Org { name, key_name, .. } => {
+            Role::Org {
+                name_fr,
+                name_en,
+                key_name,
+                ..
+            } => {
+                let name = ctx.lang.pick([name_fr, name_en]);
                 format!(
                     "{name} · {}",
                     tr.arg("co-who-key", "name", key_name.as_str())
