@@ -26,7 +26,10 @@ pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/console/login", get(login_page).post(login))
         .route("/console/logout", post(logout))
-        .route("/console/orgs", post(create_org))
+        .route(
+            "/console/orgs",
+            get(|| async { see_other("/console") }).post(create_org),
+        )
 }
 
 /// Where to go after logging in: a console path only.

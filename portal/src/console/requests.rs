@@ -34,8 +34,14 @@ pub fn router() -> Router<PortalState> {
             "/console/orgs/{slug}/requests/{id}/documents/{doc}",
             get(document),
         )
-        .route("/console/orgs/{slug}/requests/{id}/approve", post(approve))
-        .route("/console/orgs/{slug}/requests/{id}/reject", post(reject))
+        .route(
+            "/console/orgs/{slug}/requests/{id}/approve",
+            get(back_to_request).post(approve),
+        )
+        .route(
+            "/console/orgs/{slug}/requests/{id}/reject",
+            get(back_to_request).post(reject),
+        )
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -271,6 +277,16 @@ async fn document(
     )
     .await?;
     Ok(reply.into_response())
+}
+
+/// A decision's address opened directly (e.g. the language switch of a
+/// form shown again): the request's page. Anyone (the page checks).
+async fn back_to_request(Path((slug, id)): Path<(String, String)>) -> Response {
+    see_other(&format!(
+        "/console/orgs/{}/requests/{}",
+        seg(&slug),
+        seg(&id)
+    ))
 }
 
 /// Approves: issues from the chosen template into the citizen's wallet.

@@ -298,6 +298,34 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_request_prefills_what_it_can() {
+        let schema = json!({"type": "object", "properties": {
+            "givenName": {"type": "string"}, "familyName": {"type": "string"},
+            "title": {"type": "string"},
+            "degree": {"type": "object", "properties": {"type": {"const": "Diploma"}, "name": {"type": "string"}}}
+        }});
+        let mut f = fields(&schema);
+        fill_from(
+            &mut f,
+            &json!({"name": "Inès de la Tour", "title": "Master", "organisation": null}),
+        );
+        let values: Vec<(&str, &str)> = f
+            .iter()
+            .map(|f| (f.path.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("givenName", "Inès"),
+                ("familyName", "de la Tour"),
+                ("title", "Master"),
+                ("degree.type", "Diploma"),
+                ("degree.name", "Master"),
+            ]
+        );
+    }
+
+    #[test]
     fn a_schema_becomes_typed_fields_and_back() {
         let schema = json!({"type": "object", "required": ["name", "degree"], "properties": {
             "id": {"type": "string"},

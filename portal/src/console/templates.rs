@@ -34,7 +34,10 @@ pub fn router() -> Router<PortalState> {
             get(new_page).post(create),
         )
         .route("/console/orgs/{slug}/templates/{id}", get(show))
-        .route("/console/orgs/{slug}/templates/{id}/issue", post(issue))
+        .route(
+            "/console/orgs/{slug}/templates/{id}/issue",
+            get(back_to_template).post(issue),
+        )
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -332,6 +335,16 @@ async fn show(
             reference: String::new(),
             errors: Errors::default(),
         },
+    ))
+}
+
+/// The issue form's address opened directly (e.g. the language switch of
+/// a form shown again): the template's page. Anyone (the page checks).
+async fn back_to_template(Path((slug, id)): Path<(String, String)>) -> Response {
+    see_other(&format!(
+        "/console/orgs/{}/templates/{}#issue",
+        seg(&slug),
+        seg(&id)
     ))
 }
 
