@@ -14,6 +14,7 @@ mod archive;
 mod batches;
 mod browser;
 mod cli;
+mod console_pages;
 mod did;
 mod documents;
 mod http;

@@ -1,0 +1,384 @@
+//! Bulk issuance: a CSV file issued from a template. A file with bad rows
+//! is refused whole, and the rows are listed; an accepted file becomes a
+//! batch, whose page shows its progress (live with JavaScript through
+//! `progress.json`, by refreshing without) and the outcome of every row.
+
+use super::{check, problem_errors, templates, unprocessable, OrgPage};
+use crate::{
+    api::seg,
+    ctx::Ctx,
+    forms::{Errors, Upload},
+    page::{render, see_other, Chrome, PageError},
+    PortalState,
+};
+use askama::Template;
+use axum::{
+    body::Body,
+    extract::{Path, State},
+    http::{header, Method},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route(
+            "/console/orgs/{slug}/batches/new",
+            get(new_page).post(upload),
+        )
+        .route("/console/orgs/{slug}/batches/{id}", get(show))
+        .route(
+            "/console/orgs/{slug}/batches/{id}/progress.json",
+            get(progress),
+        )
+}
+
+/// A row the API refused, with why.
+#[derive(Debug, Clone)]
+pub struct BadRow {
+    pub row: i64,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/batch_new.html")]
+struct NewPage {
+    c: Chrome,
+    base: String,
+    templates: Vec<templates::TemplateSpec>,
+    chosen: String,
+    own_key: bool,
+    bad_rows: Vec<BadRow>,
+    errors: Errors,
+}
+
+impl NewPage {
+    fn columns(&self, t: &templates::TemplateSpec) -> String {
+        let mut cols = vec!["reference".to_owned(), "email".to_owned()];
+        cols.extend(
+            super::subject::fields(&t.subject_schema)
+                .into_iter()
+                .filter(|f| f.path != "id")
+                .map(|f| f.path),
+        );
+        cols.join(",")
+    }
+}
+
+/// The upload form. The organisation's key or the administrator (only the
+/// key issues).
+async fn new_page(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(&state, &ctx, &slug).await?;
+    let templates = templates::load_all(&state, &ctx, &page).await?;
+    Ok(render(
+        ctx.lang,
+        &NewPage {
+            c: page.chrome(&state, &ctx, "co-batch-new-title"),
+            base: page.base(),
+            chosen: ctx.query_param("template").unwrap_or_default(),
+            templates,
+            own_key: page.is_own_key(),
+            bad_rows: Vec::new(),
+            errors: Errors::default(),
+        },
+    ))
+}
+
+/// Starts a batch from an uploaded CSV. The organisation's own key
+/// (CSRF-checked).
+async fn upload(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Upload,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(&state, &ctx, &slug).await?;
+    if !page.is_own_key() {
+        return Err(PageError::Forbidden);
+    }
+    let t = ctx.t();
+    let template = form.fields.text("template");
+    let mut errors = Errors::default();
+    let mut bad_rows = Vec::new();
+    if template.is_empty() {
+        errors.add("template", t.get("co-field-template"));
+    }
+    let file = form.file.filter(|f| !f.bytes.is_empty());
+    if file.is_none() {
+        errors.add("file", t.get("co-field-file"));
+    }
+    if let (true, Some(file)) = (errors.is_empty(), file) {
+        let jsonl = file.name.ends_with(".jsonl")
+            || file
+                .content_type
+                .as_deref()
+                .is_some_and(|c| c.contains("jsonl") || c.contains("ndjson"));
+        let reply = state
+            .call(
+                &ctx,
+                &page.staff.who,
+                Method::POST,
+                &format!("{}/batches?template={}", page.api(), seg(&template)),
+                Body::from(file.bytes),
+                Some(if jsonl {
+                    "application/jsonl"
+                } else {
+                    "text/csv"
+                }),
+            )
+            .await?;
+        if reply.ok() {
+            let batch: Batch = reply.json().await?;
+            return Ok(see_other(&format!(
+                "{}/batches/{}?done=done-co-batch-started",
+                page.base(),
+                seg(&batch.id)
+            )));
+        }
+        let problem = reply.problem().await;
+        if problem.status == 404 {
+            errors.add("template", t.get("co-field-template"));
+        } else {
+            bad_rows = problem
+                .raw
+                .get("errors")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|e| BadRow {
+                    row: e.get("row").and_then(Value::as_i64).unwrap_or(0),
+                    message: e
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                })
+                .collect();
+            errors = if bad_rows.is_empty() {
+                let mut e = problem_errors(t, &problem, &[]);
+                e.0[0].0 = "file".into();
+                e
+            } else {
+                let mut e = Errors::default();
+                e.add(
+                    "file",
+                    t.arg("co-batch-refused", "count", bad_rows.len() as i64),
+                );
+                e
+            };
+        }
+    }
+    let templates = templates::load_all(&state, &ctx, &page).await?;
+    Ok(unprocessable(render(
+        ctx.lang,
+        &NewPage {
+            c: page.chrome(&state, &ctx, "co-batch-new-title"),
+            base: page.base(),
+            templates,
+            chosen: template,
+            own_key: true,
+            bad_rows,
+            errors,
+        },
+    )))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Batch {
+    pub id: String,
+    pub template_id: String,
+    pub state: String,
+    pub total: i64,
+    pub issued: i64,
+    pub skipped: i64,
+    pub failed: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Batch {
+    pub fn done(&self) -> i64 {
+        self.issued + self.skipped + self.failed
+    }
+
+    pub fn finished(&self) -> bool {
+        self.state != "running"
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    pub row_number: i64,
+    pub reference: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub state: String,
+    #[serde(default)]
+    pub credential_ref: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Rows {
+    items: Vec<Row>,
+}
+
+const ROWS_PER_PAGE: i64 = 500;
+
+impl ShowPage {
+    fn is_current(&self, s: &str) -> bool {
+        self.state_filter == s
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/batch.html")]
+struct ShowPage {
+    c: Chrome,
+    base: String,
+    b: Batch,
+    template_name: String,
+    rows: Vec<Row>,
+    progress_text: String,
+    refresh: String,
+    next: Option<String>,
+    state_filter: String,
+}
+
+fn progress_text(ctx: &Ctx, b: &Batch) -> String {
+    let args = [
+        ("done", b.done().into()),
+        ("total", b.total.into()),
+        ("issued", b.issued.into()),
+        ("skipped", b.skipped.into()),
+        ("failed", b.failed.into()),
+    ];
+    let key = if b.finished() {
+        "co-batch-finished"
+    } else {
+        "co-batch-progress"
+    };
+    ctx.t().with(key, &args)
+}
+
+async fn load_batch(
+    state: &PortalState,
+    ctx: &Ctx,
+    page: &OrgPage,
+    id: &str,
+) -> Result<Batch, PageError> {
+    check(
+        state
+            .get(
+                ctx,
+                &page.staff.who,
+                &format!("{}/batches/{}", page.api(), seg(id)),
+            )
+            .await?,
+    )
+    .await?
+    .json()
+    .await
+}
+
+/// A batch: its progress and its rows (`?state=` filters them, `?after=`
+/// pages). The organisation's key or the administrator.
+async fn show(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(&state, &ctx, &slug).await?;
+    let batch = load_batch(&state, &ctx, &page, &id).await?;
+    let state_filter = ctx
+        .query_param("state")
+        .filter(|s| ["pending", "issued", "skipped", "failed"].contains(&s.as_str()))
+        .unwrap_or_default();
+    let after = ctx
+        .query_param("after")
+        .and_then(|a| a.parse::<i64>().ok())
+        .filter(|a| *a >= 0)
+        .unwrap_or(0);
+    let mut rows_path = format!(
+        "{}/batches/{}/rows?limit={ROWS_PER_PAGE}&after={after}",
+        page.api(),
+        seg(&id)
+    );
+    if !state_filter.is_empty() {
+        rows_path.push_str(&format!("&state={state_filter}"));
+    }
+    let rows: Rows = state
+        .get(&ctx, &page.staff.who, &rows_path)
+        .await?
+        .json()
+        .await?;
+    let next = (rows.items.len() as i64 == ROWS_PER_PAGE)
+        .then(|| rows.items.last().map(|r| r.row_number))
+        .flatten()
+        .map(|last| {
+            let mut q = format!("?after={last}");
+            if !state_filter.is_empty() {
+                q.push_str(&format!("&state={state_filter}"));
+            }
+            q
+        });
+    let template_name = templates::load_one(&state, &ctx, &page, &batch.template_id)
+        .await
+        .map(|t| t.name(ctx.lang.code()).to_owned())
+        .unwrap_or_else(|_| batch.template_id.clone());
+    let mut response = render(
+        ctx.lang,
+        &ShowPage {
+            c: page.chrome(&state, &ctx, "co-batch-title"),
+            base: page.base(),
+            progress_text: progress_text(&ctx, &batch),
+            refresh: format!("{}/batches/{}", page.base(), seg(&batch.id)),
+            b: batch,
+            template_name,
+            rows: rows.items,
+            next,
+            state_filter,
+        },
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
+    Ok(response)
+}
+
+#[derive(Serialize)]
+struct Progress {
+    total: i64,
+    done: i64,
+    finished: bool,
+    text: String,
+}
+
+/// A batch's progress as JSON, for the page's script. The organisation's
+/// key or the administrator.
+async fn progress(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(&state, &ctx, &slug).await?;
+    let batch = load_batch(&state, &ctx, &page, &id).await?;
+    let mut response = Json(Progress {
+        total: batch.total,
+        done: batch.done(),
+        finished: batch.finished(),
+        text: progress_text(&ctx, &batch),
+    })
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
+    Ok(response)
+}
