@@ -20,7 +20,7 @@ use axum::{
     extract::{Path, State},
     http::Method,
     response::Response,
-    routing::{get, post},
+    routing::get,
     Router,
 };
 use serde::Deserialize;
