@@ -87,6 +87,14 @@ impl Chrome {
         }
     }
 
+    /// The page this one is, for the language switch, when it was rendered
+    /// by a form's post (whose address answers POST only).
+    pub fn for_page(mut self, path: &str) -> Self {
+        let other = if self.lang == "fr" { "en" } else { "fr" };
+        self.switch_href = format!("{path}?lang={other}");
+        self
+    }
+
     /// A message.
     pub fn t(&self, key: impl AsRef<str>) -> String {
         self.tr.get(key.as_ref())

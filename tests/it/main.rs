@@ -21,6 +21,7 @@ mod http;
 mod interop;
 mod invitations;
 mod issue;
+mod keyboard;
 mod matrix;
 mod offers;
 mod oid4vci;

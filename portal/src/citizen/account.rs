@@ -87,7 +87,9 @@ async fn view(
     let mut response = render(
         ctx.lang,
         &AccountPage {
-            c: me.chrome(state, ctx, "account-title"),
+            c: me
+                .chrome(state, ctx, "account-title")
+                .for_page("/me/account"),
             display_name: me.account.display_name.clone(),
             email: me.account.email.clone(),
             email_verified: me.account.email_verified,
