@@ -162,6 +162,25 @@ impl PortalState {
         })
     }
 
+    /// An action without a body (delete, accept, revoke...) as `who`: its
+    /// answer when it succeeded, else the problem as a page error.
+    pub async fn act(
+        &self,
+        ctx: &Ctx,
+        who: &As,
+        method: Method,
+        path: &str,
+    ) -> Result<Reply, PageError> {
+        let reply = self
+            .call(ctx, who, method, path, Body::empty(), None)
+            .await?;
+        if reply.ok() {
+            Ok(reply)
+        } else {
+            Err(PageError::from_problem(reply.problem().await))
+        }
+    }
+
     /// GET as `who`.
     pub async fn get(&self, ctx: &Ctx, who: &As, path: &str) -> Result<Reply, PageError> {
         self.call(ctx, who, Method::GET, path, Body::empty(), None)

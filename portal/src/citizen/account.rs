@@ -180,19 +180,9 @@ async fn resend(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
-            &ctx,
-            &me.who,
-            Method::POST,
-            "/auth/verify-email/resend",
-            Body::empty(),
-            None,
-        )
+    state
+        .act(&ctx, &me.who, Method::POST, "/auth/verify-email/resend")
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other("/me?done=done-link-sent"))
 }
 
@@ -280,19 +270,14 @@ async fn passkey_delete(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/passkeys/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other("/me/account?done=done-passkey-removed"))
 }
 

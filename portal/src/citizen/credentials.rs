@@ -254,19 +254,14 @@ async fn delete(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/holdings/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other("/me/credentials?done=done-credential-deleted"))
 }
 

@@ -181,18 +181,13 @@ async fn delete(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/documents/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other("/me/documents?done=done-document-deleted"))
 }

@@ -13,7 +13,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    body::Body,
     extract::{Path, State},
     http::Method,
     response::Response,
@@ -529,19 +528,14 @@ async fn delete(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/entries/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other("/me/entries?done=done-entry-deleted"))
 }
 
@@ -555,19 +549,14 @@ async fn attach(
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
     let doc = form.text("document");
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::PUT,
             &format!("/wallet/entries/{}/documents/{}", seg(&id), seg(&doc)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other(&format!(
         "/me/entries/{}?done=done-document-attached",
         seg(&id)
@@ -583,19 +572,14 @@ async fn detach(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/entries/{}/documents/{}", seg(&id), seg(&doc)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other(&format!(
         "/me/entries/{}?done=done-document-detached",
         seg(&id)

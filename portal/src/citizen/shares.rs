@@ -12,7 +12,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    body::Body,
     extract::{Path, State},
     http::Method,
     response::Response,
@@ -299,19 +298,14 @@ async fn revoke(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/shares/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other(&format!(
         "/me/shares/{}?done=done-share-revoked",
         seg(&id)

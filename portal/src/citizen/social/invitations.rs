@@ -435,19 +435,14 @@ async fn revoke(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/invitations/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other(&format!(
         "/me/invitations/{}?done=so-done-invitation-revoked",
         seg(&id)

@@ -14,7 +14,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    body::Body,
     extract::{Path, State},
     http::{Method, StatusCode},
     response::Response,
@@ -292,19 +291,14 @@ async fn cancel(
     _form: PostForm,
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
-    let reply = state
-        .call(
+    state
+        .act(
             &ctx,
             &me.who,
             Method::DELETE,
             &format!("/wallet/certification-requests/{}", seg(&id)),
-            Body::empty(),
-            None,
         )
         .await?;
-    if !reply.ok() {
-        return Err(PageError::from_problem(reply.problem().await));
-    }
     Ok(see_other(&format!(
         "/me/requests/{}?done=so-done-request-cancelled",
         seg(&id)
