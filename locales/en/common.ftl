@@ -71,3 +71,5 @@ state-completed = Completed
 state-failed = Failed
 state-issued = Issued
 state-unknown = Unknown
+size-kib = { $n } KiB
+size-mib = { $n } MiB

@@ -71,3 +71,5 @@ state-completed = Terminé
 state-failed = Échec
 state-issued = Émis
 state-unknown = Inconnu
+size-kib = { $n } Kio
+size-mib = { $n } Mio

@@ -208,6 +208,24 @@ pub fn format_date_time(lang: Lang, at: DateTime<Utc>) -> String {
     }
 }
 
+/// A file's size for people: "12 KiB" / "12 Kio", "1.5 MiB" / "1,5 Mio".
+pub fn file_size(lang: Lang, bytes: i64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let b = bytes.max(0) as f64;
+    if b >= MIB {
+        let n = format!("{:.1}", b / MIB);
+        let n = if lang == Lang::Fr {
+            n.replace('.', ",")
+        } else {
+            n
+        };
+        lang.tr().arg("size-mib", "n", n)
+    } else {
+        let n = format!("{:.0}", (b / 1024.0).ceil());
+        lang.tr().arg("size-kib", "n", n)
+    }
+}
+
 /// The translation files, by language: (file name, text).
 pub const FILES: [(&str, [&str; 2]); 5] = [
     (

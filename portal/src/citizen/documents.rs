@@ -45,25 +45,8 @@ pub struct DocItem {
 impl DocItem {
     /// "12 Kio" / "1,5 Mio" in French, "12 KiB" / "1.5 MiB" in English.
     pub fn size(&self, lang: &str) -> String {
-        human_size(self.doc.size, lang)
-    }
-}
-
-pub fn human_size(size: i64, lang: &str) -> String {
-    let (k, m) = if lang == "fr" {
-        ("Kio", "Mio")
-    } else {
-        ("KiB", "MiB")
-    };
-    let text = if size >= 1024 * 1024 {
-        format!("{:.1} {m}", size as f64 / 1048576.0)
-    } else {
-        format!("{} {k}", (size + 1023) / 1024)
-    };
-    if lang == "fr" {
-        text.replace('.', ",")
-    } else {
-        text
+        let lang = atout_web::i18n::Lang::parse(lang).unwrap_or(atout_web::i18n::Lang::Fr);
+        atout_web::i18n::file_size(lang, self.doc.size)
     }
 }
 

@@ -103,24 +103,6 @@ fn kind_word(lang: Lang, kind: &str) -> String {
     lang.tr().get(&format!("verify-share-kind-{kind}"))
 }
 
-/// A file's size for people: "12 KiB" / "12 Kio", "1.5 MiB" / "1,5 Mio".
-fn human_size(lang: Lang, bytes: i64) -> String {
-    const MIB: f64 = 1024.0 * 1024.0;
-    let b = bytes.max(0) as f64;
-    if b >= MIB {
-        let n = format!("{:.1}", b / MIB);
-        let n = if lang == Lang::Fr {
-            n.replace('.', ",")
-        } else {
-            n
-        };
-        lang.tr().arg("verify-share-size-mib", "n", n)
-    } else {
-        let n = format!("{:.0}", (b / 1024.0).ceil());
-        lang.tr().arg("verify-share-size-kib", "n", n)
-    }
-}
-
 /// The path of a share's page, once the token is known to be plain
 /// base64url (it is echoed into links).
 fn page_path(token: &str) -> String {
@@ -375,7 +357,7 @@ async fn page(
         .map(|d| DocumentView {
             label: lang.tr().arg("verify-share-download", "name", &d.name),
             content_type: d.content_type.clone(),
-            size: human_size(lang, d.size),
+            size: atout_web::i18n::file_size(lang, d.size),
             href: d.href.clone(),
         })
         .collect();
