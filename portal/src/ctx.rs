@@ -65,26 +65,24 @@ impl Ctx {
 
     /// A query parameter of this request.
     pub fn query_param(&self, name: &str) -> Option<String> {
-        let query = self.query.as_deref()?;
-        serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-            .ok()?
+        query_pairs(self.query.as_deref())
             .into_iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v)
     }
 }
 
-/// Reads a cookie's value from the request's headers.
+/// A query string's pairs (none when it cannot be read).
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default()
+}
+
+/// A cookie's value from the request's headers; an empty one counts as
+/// absent.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
+    atout_web::auth::cookie(headers, name).filter(|v| !v.is_empty())
 }
 
 /// A cookie's name: `__Host-` prefixed over https (no other site, not even
@@ -117,15 +115,16 @@ impl FromRequestParts<PortalState> for Ctx {
         parts: &mut Parts,
         state: &PortalState,
     ) -> Result<Self, Self::Rejection> {
+        // Made once per request by `page_headers`.
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
         let secure = state.app.config.base_url.scheme() == "https";
         let query = parts.uri.query().map(str::to_owned);
-        let query_lang = query.as_deref().and_then(|q| {
-            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                .ok()?
-                .into_iter()
-                .find(|(k, _)| k == "lang")
-                .map(|(_, v)| v)
-        });
+        let query_lang = query_pairs(query.as_deref())
+            .into_iter()
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v);
         let lang = query_lang
             .as_deref()
             .and_then(Lang::parse)
@@ -206,13 +205,10 @@ pub async fn page_headers(
         }
         new_cookies.push(set_cookie(secure, csrf::COOKIE, &value, 60 * 60 * 24 * 30));
     }
-    if let Some(lang) = req.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "lang")
-            .and_then(|(_, v)| Lang::parse(&v))
-    }) {
+    let (mut parts, body) = req.into_parts();
+    let Ok(ctx) = Ctx::from_request_parts(&mut parts, &state).await;
+    parts.extensions.insert(ctx.clone());
+    if let Some(lang) = ctx.query_param("lang").and_then(|v| Lang::parse(&v)) {
         let mut text = format!(
             "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
             lang.code()
@@ -224,8 +220,6 @@ pub async fn page_headers(
             new_cookies.push(v);
         }
     }
-    let (mut parts, body) = req.into_parts();
-    let Ok(ctx) = Ctx::from_request_parts(&mut parts, &state).await;
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(marker) = response.extensions_mut().remove::<ErrorMarker>() {
         response = error_page(&state, &ctx, &marker.0, response.status());

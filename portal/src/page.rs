@@ -49,11 +49,7 @@ impl Chrome {
         let tr = ctx.t();
         let other = ctx.lang.other();
         // The switch keeps the page's query, with the other language.
-        let mut pairs: Vec<(String, String)> = ctx
-            .query
-            .as_deref()
-            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .unwrap_or_default()
+        let mut pairs: Vec<(String, String)> = crate::ctx::query_pairs(ctx.query.as_deref())
             .into_iter()
             .filter(|(k, _)| k != "lang" && k != "done")
             .collect();

@@ -182,10 +182,9 @@ pub fn session_cookie_name(state: &AppState) -> &'static str {
     }
 }
 
-/// The session cookie's value, if the request carries one.
-fn session_cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+/// A cookie's value, if the request carries it (every `Cookie` header).
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -232,7 +231,7 @@ impl FromRequestParts<AppState> for Citizen {
             .contains_key(axum::http::header::AUTHORIZATION);
         let token = if has_auth {
             bearer(parts)?.to_owned()
-        } else if let Some(cookie) = session_cookie(parts, session_cookie_name(state)) {
+        } else if let Some(cookie) = cookie(&parts.headers, session_cookie_name(state)) {
             if !parts.method.is_safe() {
                 // SameSite=Strict already keeps the cookie off cross-site
                 // requests; an Origin from elsewhere is refused as well.

@@ -22,14 +22,7 @@ pub const PASS_COOKIE: &str = "atout_share_pass";
 
 /// The pass cookie's value, if the request has one.
 pub fn pass_cookie(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PASS_COOKIE)
-        .map(|(_, value)| value.to_owned())
+    crate::auth::cookie(headers, PASS_COOKIE).map(str::to_owned)
 }
 
 /// Who opens a share, and how.

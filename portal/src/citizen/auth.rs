@@ -232,14 +232,11 @@ async fn logout(State(state): State<PortalState>, ctx: Ctx, _form: PostForm) -> 
             )
             .await;
     }
-    let name = atout_web::auth::session_cookie_name(&state.app);
-    let mut clear = format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    if ctx.secure {
-        clear.push_str("; Secure");
-    }
-    if let Ok(v) = axum::http::HeaderValue::from_str(&clear) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
+    // The same name the API gives it (`__Host-` over https).
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        crate::ctx::set_cookie(ctx.secure, "atout_session", "", 0),
+    );
     response
 }
 
