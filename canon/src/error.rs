@@ -28,6 +28,8 @@ pub enum Limit {
     Work,
     /// The wall-clock deadline passed.
     Deadline,
+    /// The caller stopped waiting for the answer.
+    Cancelled,
 }
 
 impl Limit {
@@ -44,6 +46,7 @@ impl Limit {
             Limit::BlankNodes => "blank-nodes",
             Limit::Work => "work",
             Limit::Deadline => "deadline",
+            Limit::Cancelled => "cancelled",
         }
     }
 }

@@ -3,6 +3,8 @@
 //! [`Budget`], so no input, however built, costs more than the limits allow.
 
 use crate::error::{Error, Limit};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The limits for one document. [`Limits::default`] suits credentials and
@@ -32,6 +34,9 @@ pub struct Limits {
     pub max_work: u64,
     /// When to give up, whatever the counts.
     pub deadline: Option<Instant>,
+    /// Raised by the caller when nobody waits for the answer any more (the
+    /// request was dropped): the work stops at the next clock reading.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Limits {
@@ -47,6 +52,7 @@ impl Default for Limits {
             max_blank_nodes: 4_096,
             max_work: 20_000,
             deadline: None,
+            cancel: None,
         }
     }
 }
@@ -87,8 +93,13 @@ impl Budget {
         Ok(())
     }
 
-    /// Reads the clock now.
+    /// Reads the clock (and the cancellation flag) now.
     pub fn check_deadline(&self) -> Result<(), Error> {
+        if let Some(cancel) = &self.limits.cancel {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::TooComplex(Limit::Cancelled));
+            }
+        }
         match self.limits.deadline {
             Some(deadline) if Instant::now() >= deadline => Err(Error::TooComplex(Limit::Deadline)),
             _ => Ok(()),
@@ -195,5 +206,14 @@ mod tests {
             ..Limits::default()
         });
         assert_eq!(b.check_deadline(), Err(Error::TooComplex(Limit::Deadline)));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let mut b = Budget::new(Limits {
+            cancel: Some(cancel.clone()),
+            ..Limits::default()
+        });
+        assert!(b.tick().is_ok());
+        cancel.store(true, Ordering::Relaxed);
+        let stopped = (0..=CLOCK_EVERY).find_map(|_| b.tick().err());
+        assert_eq!(stopped, Some(Error::TooComplex(Limit::Cancelled)));
     }
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod citizens;
 pub mod clock;
 pub mod config;
+pub mod cpu;
 pub mod crypto;
 pub mod did;
 pub mod ids;

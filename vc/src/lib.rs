@@ -5,16 +5,19 @@
 //! * [`model`]: VC Data Model 2.0 checks on credentials to issue, with
 //!   precise errors.
 //! * [`sign`]: securing a credential as Data Integrity (`eddsa-rdfc-2022`,
-//!   `ecdsa-rdfc-2019`, through ssi) or as VC-JOSE `vc+jwt` (josekit, with
+//!   `ecdsa-rdfc-2019`, through [`data_integrity`] and Atout's own JSON-LD
+//!   and RDFC-1.0 engine, `atout-canon`) or as VC-JOSE `vc+jwt` (josekit, with
 //!   the W3C Recommendation's `typ` and the credential as the payload).
 //! * [`sd_jwt`]: SD-JWT VC (`dc+sd-jwt`), selective disclosure of the
 //!   subject's claims: issuing, presenting with key binding, verifying.
 //! * [`presentation`]: presentations signed by a holder, bound to a
 //!   verifier's challenge and domain.
 //!
-//! Every call into ssi sits in `ssi_bridge`.
+//! Every call into ssi sits in `ssi_bridge` (did:key resolution, and ssi's
+//! JSON-LD route as the benchmarks' reference).
 
 pub mod contexts;
+pub mod data_integrity;
 pub mod jose;
 pub mod model;
 pub mod presentation;
@@ -30,13 +33,13 @@ pub use sign::{ProofFormat, SecuredCredential};
 #[derive(Debug, Clone)]
 pub struct Vc {
     pub contexts: Contexts,
-    pub engine: ssi_bridge::LdEngine,
+    pub engine: data_integrity::LdEngine,
 }
 
 impl Vc {
-    pub fn new(base: &str) -> Result<Self, ssi_bridge::SignError> {
+    pub fn new(base: &str) -> Result<Self, data_integrity::SignError> {
         let contexts = Contexts::new(base);
-        let engine = ssi_bridge::LdEngine::new(&contexts)?;
+        let engine = data_integrity::LdEngine::new(&contexts)?;
         Ok(Self { contexts, engine })
     }
 }

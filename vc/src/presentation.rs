@@ -5,14 +5,14 @@
 //!
 //! The proof follows the cryptosuite's algorithms (VC DI EdDSA 1.0 §3.3):
 //! the proof configuration (with the document's `@context`) and the
-//! presentation are canonicalised (RDFC-1.0, by ssi's JSON-LD processor,
-//! with the bundled contexts only), each hashed with SHA-256, and the
+//! presentation are canonicalised (RDFC-1.0, by Atout's engine,
+//! `atout-canon`, with the bundled contexts only), each hashed with SHA-256, and the
 //! concatenation signed with Ed25519. Atout's verifier checks it the same
 //! way, and the independent Node verifiers of the test suite accept it.
 
-use crate::ssi_bridge::{canonical_nquads, LdEngine, SignError};
+use crate::data_integrity::{LdEngine, SignError};
 use atout_core::crypto::{KeyAlgorithm, PrivateKey};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
 /// The VC 2.0 base context.
@@ -72,42 +72,20 @@ pub async fn sign_presentation(
     if !credentials.is_empty() {
         vp.insert("verifiableCredential".into(), Value::Array(credentials));
     }
-    let mut proof = Map::new();
-    proof.insert("type".into(), json!("DataIntegrityProof"));
-    proof.insert("cryptosuite".into(), json!("eddsa-rdfc-2022"));
-    proof.insert(
-        "created".into(),
-        json!(created.to_rfc3339_opts(SecondsFormat::Secs, true)),
-    );
-    proof.insert("verificationMethod".into(), json!(did_key_method(holder)));
-    proof.insert("proofPurpose".into(), json!("authentication"));
-    proof.insert("challenge".into(), json!(challenge));
-    proof.insert("domain".into(), json!(domain));
-
-    let mut config = proof.clone();
-    config.insert("@context".into(), vp["@context"].clone());
-    let document = Value::Object(vp.clone());
-    let config_nquads = canonical_nquads(engine, &Value::Object(config)).await?;
-    let document_nquads = canonical_nquads(engine, &document).await?;
-    let mut data = Vec::with_capacity(64);
-    data.extend_from_slice(ring_sha256(config_nquads.as_bytes()).as_ref());
-    data.extend_from_slice(ring_sha256(document_nquads.as_bytes()).as_ref());
-    let signature = key
-        .sign(&data)
-        .map_err(|e| SignError::Internal(format!("holder signature: {e}")))?;
-    proof.insert(
-        "proofValue".into(),
-        json!(format!("z{}", bs58::encode(signature).into_string())),
-    );
-    vp.insert("proof".into(), Value::Object(proof));
-    Ok(Value::Object(vp))
-}
-
-fn ring_sha256(data: &[u8]) -> [u8; 32] {
-    let digest = ring::digest::digest(&ring::digest::SHA256, data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
+    let secured = crate::data_integrity::sign(
+        engine,
+        &vp,
+        &crate::data_integrity::ProofOptions {
+            suite: crate::data_integrity::Cryptosuite::EddsaRdfc2022,
+            verification_method: &did_key_method(holder),
+            purpose: "authentication",
+            created,
+            challenge: Some(challenge),
+            domain: Some(domain),
+        },
+        key,
+    )?;
+    Ok(Value::Object(secured))
 }
 
 #[cfg(test)]

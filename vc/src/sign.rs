@@ -4,7 +4,7 @@ use crate::{
     contexts::CREDENTIALS_V2,
     jose::{sign_vc_jwt, JwtAlg},
     model::Invalid,
-    ssi_bridge::{sign_data_integrity, Cryptosuite, LdEngine, SignError},
+    data_integrity::{check_json_ld, sign_credential, Cryptosuite, LdEngine, SignError},
 };
 use atout_core::{crypto::KeyAlgorithm, orgs::SigningKey};
 use serde_json::{json, Map, Value};
@@ -132,16 +132,15 @@ pub async fn secure(
 ) -> Result<SecuredCredential, SignError> {
     match format {
         ProofFormat::DataIntegrity(suite) => {
-            let text = sign_data_integrity(
+            let _ = issuer_did;
+            let text = sign_credential(
                 engine,
                 credential,
                 suite,
                 &key.verification_method,
-                issuer_did,
                 &key.key,
                 created,
-            )
-            .await?;
+            )?;
             Ok(SecuredCredential {
                 response: text.clone(),
                 stored: text,
@@ -149,7 +148,7 @@ pub async fn secure(
             })
         }
         ProofFormat::VcJwt(alg) => {
-            crate::ssi_bridge::check_json_ld(engine, credential).await?;
+            check_json_ld(engine, credential)?;
             let jwt = sign_vc_jwt(credential, alg, &key.verification_method, &key.key)?;
             let envelope = json!({
                 "@context": [CREDENTIALS_V2],
@@ -165,7 +164,7 @@ pub async fn secure(
         ProofFormat::SdJwt(alg) => {
             // The same checks as the other formats, though the SD-JWT VC
             // carries no JSON-LD.
-            crate::ssi_bridge::check_json_ld(engine, credential).await?;
+            check_json_ld(engine, credential)?;
             let sd_jwt =
                 crate::sd_jwt::issue(credential, alg, &key.verification_method, &key.key, created)?;
             Ok(SecuredCredential {
