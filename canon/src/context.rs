@@ -907,7 +907,9 @@ impl<'a, 'b> Processor<'a, 'b> {
                 None => term.to_owned(),
             });
         } else if term.contains('/') {
-            match self.expand_iri_defining(ctx, d, term, false, true, defined)? {
+            // A relative IRI: expanded without the definitions being made
+            // (the term itself is one of them).
+            match expand_iri(ctx, term, false, true).map(Cow::into_owned) {
                 Some(iri) if is_absolute_iri(&iri) => def.iri = Some(iri),
                 _ => return Err(err("invalid IRI mapping", term.to_owned())),
             }

@@ -463,9 +463,11 @@ impl Expander<'_, '_> {
                 let Value::String(s) = value else {
                     return Err(err("invalid @id value", value.to_string()));
                 };
-                if let Some(iri) = expand_iri(ctx, s, true, false) {
-                    result.insert("@id".to_owned(), Value::String(iri.into_owned()));
-                }
+                // An IRI of keyword form expands to null, kept as such (as
+                // the suite expects).
+                let id = expand_iri(ctx, s, true, false)
+                    .map_or(Value::Null, |iri| Value::String(iri.into_owned()));
+                result.insert("@id".to_owned(), id);
             }
             "@type" => {
                 let expanded = match value {
@@ -506,7 +508,17 @@ impl Expander<'_, '_> {
                 if self.json_ld_10() {
                     return Ok(());
                 }
-                let e = into_array(self.element(ctx, None, value, false, false, depth + 1)?);
+                // The specification passes a null active property, which
+                // would drop free-floating values before they could be
+                // refused: "@included" keeps them to be refused.
+                let e = into_array(self.element(
+                    ctx,
+                    Some("@included"),
+                    value,
+                    false,
+                    false,
+                    depth + 1,
+                )?);
                 if let Some(bad) = e.iter().find(|v| !is_node_object(v)) {
                     return Err(err("invalid @included value", bad.to_string()));
                 }
