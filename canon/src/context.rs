@@ -32,10 +32,6 @@ fn next_id() -> u64 {
 /// documents come).
 const CACHE_MAX_ENTRIES: usize = 1024;
 
-/// The processor-defined limit on the remote contexts array (the
-/// specification's "context overflow"): deeper than any real nesting.
-const MAX_REMOTE_CONTEXTS: usize = 32;
-
 /// A base direction (`@direction`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Direction {
@@ -272,6 +268,10 @@ pub(crate) struct Processor<'a, 'b> {
     cache: &'a ContextCache,
     pub(crate) budget: &'b mut Budget,
     loaded: Vec<(Arc<str>, Arc<Value>)>,
+    /// Nesting of Create Term Definition (dependencies between terms, and
+    /// the scoped contexts checked inside them), bounded like the nesting
+    /// of contexts.
+    term_nesting: usize,
 }
 
 /// What Create Term Definition needs from the context being processed.
@@ -302,6 +302,7 @@ impl<'a, 'b> Processor<'a, 'b> {
             cache: env.cache,
             budget,
             loaded: Vec::new(),
+            term_nesting: 0,
         }
     }
 
@@ -346,7 +347,15 @@ impl<'a, 'b> Processor<'a, 'b> {
             validate_scoped: true,
             in_remote: false,
         };
-        self.run(active, local, base_url, Vec::new(), flags, Origin::Document, 1)
+        self.run(
+            active,
+            local,
+            base_url,
+            Vec::new(),
+            flags,
+            Origin::Document,
+            1,
+        )
     }
 
     /// Context Processing of a term's scoped context (property-scoped or
@@ -467,7 +476,10 @@ impl<'a, 'b> Processor<'a, 'b> {
                     if !flags.validate_scoped && remote.contains(&url) {
                         continue;
                     }
-                    if remote.len() >= MAX_REMOTE_CONTEXTS {
+                    // The processor-defined limit of the specification's
+                    // "context overflow": a context including itself
+                    // reaches it before the nesting limit.
+                    if remote.len() + 1 >= self.budget.limits.max_context_depth {
                         return Err(err("context overflow", url.to_string()));
                     }
                     remote.push(url.clone());
@@ -484,12 +496,15 @@ impl<'a, 'b> Processor<'a, 'b> {
                         continue;
                     }
                     let doc = self.load(&url)?;
-                    let loaded = doc
-                        .as_object()
-                        .and_then(|o| o.get("@context"))
-                        .ok_or_else(|| {
-                            err("invalid remote context", format!("{url}: no @context entry"))
-                        })?;
+                    let loaded =
+                        doc.as_object()
+                            .and_then(|o| o.get("@context"))
+                            .ok_or_else(|| {
+                                err(
+                                    "invalid remote context",
+                                    format!("{url}: no @context entry"),
+                                )
+                            })?;
                     let inner = Flags {
                         override_protected: false,
                         propagate: true,
@@ -562,7 +577,10 @@ impl<'a, 'b> Processor<'a, 'b> {
                 return Err(err("invalid @version value", v.to_string()));
             }
             if self.json_ld_10() {
-                return Err(err("processing mode conflict", "@version in JSON-LD 1.0 mode"));
+                return Err(err(
+                    "processing mode conflict",
+                    "@version in JSON-LD 1.0 mode",
+                ));
             }
         }
         let merged;
@@ -603,7 +621,9 @@ impl<'a, 'b> Processor<'a, 'b> {
             if !flags.in_remote {
                 match v {
                     Value::Null => ctx.base = None,
-                    Value::String(s) if is_absolute_iri(s) => ctx.base = Some(Arc::from(s.as_str())),
+                    Value::String(s) if is_absolute_iri(s) => {
+                        ctx.base = Some(Arc::from(s.as_str()))
+                    }
                     Value::String(s) => match &ctx.base {
                         Some(b) => ctx.base = Some(Arc::from(resolve(b, s))),
                         None => {
@@ -642,7 +662,10 @@ impl<'a, 'b> Processor<'a, 'b> {
         }
         if let Some(v) = context.get("@direction") {
             if self.json_ld_10() {
-                return Err(err("invalid context entry", "@direction in JSON-LD 1.0 mode"));
+                return Err(err(
+                    "invalid context entry",
+                    "@direction in JSON-LD 1.0 mode",
+                ));
             }
             match v {
                 Value::Null => ctx.direction = None,
@@ -657,7 +680,10 @@ impl<'a, 'b> Processor<'a, 'b> {
         }
         if let Some(v) = context.get("@propagate") {
             if self.json_ld_10() {
-                return Err(err("invalid context entry", "@propagate in JSON-LD 1.0 mode"));
+                return Err(err(
+                    "invalid context entry",
+                    "@propagate in JSON-LD 1.0 mode",
+                ));
             }
             if !v.is_boolean() {
                 return Err(err("invalid @propagate value", v.to_string()));
@@ -667,7 +693,10 @@ impl<'a, 'b> Processor<'a, 'b> {
             None => false,
             Some(Value::Bool(b)) => {
                 if self.json_ld_10() {
-                    return Err(err("invalid context entry", "@protected in JSON-LD 1.0 mode"));
+                    return Err(err(
+                        "invalid context entry",
+                        "@protected in JSON-LD 1.0 mode",
+                    ));
                 }
                 *b
             }
@@ -751,6 +780,22 @@ impl<'a, 'b> Processor<'a, 'b> {
         term: &str,
         defined: &mut HashMap<String, bool>,
     ) -> Result<(), Error> {
+        self.term_nesting += 1;
+        let r = self
+            .budget
+            .context_depth(self.term_nesting)
+            .and_then(|()| self.define_term_inner(ctx, d, term, defined));
+        self.term_nesting -= 1;
+        r
+    }
+
+    fn define_term_inner(
+        &mut self,
+        ctx: &mut ActiveContext,
+        d: &Defining<'_>,
+        term: &str,
+        defined: &mut HashMap<String, bool>,
+    ) -> Result<(), Error> {
         match defined.get(term) {
             Some(true) => return Ok(()),
             Some(false) => return Err(err("cyclic IRI mapping", term.to_owned())),
@@ -809,7 +854,10 @@ impl<'a, 'b> Processor<'a, 'b> {
         };
         if let Some(p) = m.get("@protected") {
             if json_ld_10 {
-                return Err(err("invalid term definition", "@protected in JSON-LD 1.0 mode"));
+                return Err(err(
+                    "invalid term definition",
+                    "@protected in JSON-LD 1.0 mode",
+                ));
             }
             def.protected = p
                 .as_bool()
@@ -886,8 +934,7 @@ impl<'a, 'b> Processor<'a, 'b> {
                     if !term.contains(':')
                         && !term.contains('/')
                         && simple
-                        && (is_blank_node(&iri)
-                            || (!is_keyword(&iri) && ends_with_gen_delim(&iri)))
+                        && (is_blank_node(&iri) || (!is_keyword(&iri) && ends_with_gen_delim(&iri)))
                     {
                         def.prefix = true;
                     }
@@ -958,7 +1005,10 @@ impl<'a, 'b> Processor<'a, 'b> {
         }
         if let Some(c) = m.get("@context") {
             if json_ld_10 {
-                return Err(err("invalid term definition", "@context in JSON-LD 1.0 mode"));
+                return Err(err(
+                    "invalid term definition",
+                    "@context in JSON-LD 1.0 mode",
+                ));
             }
             // Processed only to find its errors now (the result is
             // discarded; expansion processes it again where it applies).

@@ -9,6 +9,7 @@ use crate::iri::{is_absolute_iri, is_keyword};
 use crate::limits::Budget;
 use crate::options::ProcessingMode;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Expands `doc` (JSON-LD 1.1 API `expand()`): the expanded form, always an
@@ -26,7 +27,7 @@ pub fn expand(doc: &Value, env: &Env<'_>, budget: &mut Budget) -> Result<Value, 
         active = p.process_local(&active, local, base.as_ref())?;
     }
     let mut x = Expander { p, base_url: base };
-    let out = x.element(&active, None, doc, false, false, 0)?;
+    let out = x.element(&active, None, None, doc, false, false, 0)?;
     let out = match out {
         Value::Object(mut m) if m.len() == 1 && m.contains_key("@graph") => {
             m.remove("@graph").unwrap_or(Value::Null)
@@ -81,8 +82,7 @@ fn is_list_object(v: &Value) -> bool {
 fn is_graph_object(v: &Value) -> bool {
     v.as_object().is_some_and(|m| {
         m.contains_key("@graph")
-            && m
-                .keys()
+            && m.keys()
                 .all(|k| matches!(k.as_str(), "@graph" | "@id" | "@index" | "@context"))
     })
 }
@@ -101,8 +101,7 @@ fn list_object(items: Vec<Value>) -> Value {
 
 /// Value Expansion (API 5.3.2). Null when the value maps to nothing (an
 /// `@id` of keyword form).
-fn value_expansion(ctx: &ActiveContext, property: Option<&str>, value: &Value) -> Value {
-    let def: Option<&TermDefinition> = property.and_then(|p| ctx.term(p)).map(|d| &**d);
+fn value_expansion(ctx: &ActiveContext, def: Option<&TermDefinition>, value: &Value) -> Value {
     let type_mapping = def.and_then(|d| d.type_mapping.as_deref());
     if let Value::String(s) = value {
         let as_id = match type_mapping {
@@ -139,7 +138,10 @@ fn value_expansion(ctx: &ActiveContext, property: Option<&str>, value: &Value) -
                     m.insert("@language".to_owned(), Value::String(l.to_owned()));
                 }
                 if let Some(d) = direction {
-                    m.insert("@direction".to_owned(), Value::String(d.as_str().to_owned()));
+                    m.insert(
+                        "@direction".to_owned(),
+                        Value::String(d.as_str().to_owned()),
+                    );
                 }
             }
         }
@@ -159,10 +161,15 @@ impl Expander<'_, '_> {
     }
 
     /// The Expansion Algorithm (API 5.1.2). Null means "nothing".
+    ///
+    /// `def` is the term definition of `property` in `active` (looked up
+    /// once by the caller).
+    #[allow(clippy::too_many_arguments)]
     fn element(
         &mut self,
         active: &Arc<ActiveContext>,
         property: Option<&str>,
+        def: Option<&TermDefinition>,
         element: &Value,
         from_map: bool,
         inside_list: bool,
@@ -172,14 +179,11 @@ impl Expander<'_, '_> {
         match element {
             Value::Null => Ok(Value::Null),
             Value::Array(items) => {
-                let as_list = inside_list
-                    || property
-                        .and_then(|p| active.term(p))
-                        .is_some_and(|d| d.has_container(container::LIST));
+                let as_list = inside_list || def.is_some_and(|d| d.has_container(container::LIST));
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     self.p.budget.tick()?;
-                    match self.element(active, property, item, from_map, false, depth + 1)? {
+                    match self.element(active, property, def, item, from_map, false, depth + 1)? {
                         Value::Array(a) if as_list => out.push(list_object(a)),
                         Value::Array(a) => out.extend(a),
                         Value::Null => {}
@@ -188,21 +192,19 @@ impl Expander<'_, '_> {
                 }
                 Ok(Value::Array(out))
             }
-            Value::Object(map) => self.object(active, property, map, from_map, depth),
+            Value::Object(map) => self.object(active, property, def, map, from_map, depth),
             scalar => {
                 if matches!(property, None | Some("@graph")) {
                     return Ok(Value::Null);
                 }
                 self.p.budget.node()?;
-                let scoped = property
-                    .and_then(|p| active.term(p))
-                    .and_then(|d| d.context.clone());
-                Ok(match scoped {
+                Ok(match def.and_then(|d| d.context.as_ref()) {
                     Some(sc) => {
-                        let ctx = self.p.process_scoped(active, &sc, false, true)?;
-                        value_expansion(&ctx, property, scalar)
+                        let ctx = self.p.process_scoped(active, sc, false, true)?;
+                        let def = property.and_then(|p| ctx.term(p)).map(|d| &**d);
+                        value_expansion(&ctx, def, scalar)
                     }
-                    None => value_expansion(active, property, scalar),
+                    None => value_expansion(active, def, scalar),
                 })
             }
         }
@@ -213,24 +215,21 @@ impl Expander<'_, '_> {
         &mut self,
         active: &Arc<ActiveContext>,
         property: Option<&str>,
+        def: Option<&TermDefinition>,
         element: &Map<String, Value>,
         from_map: bool,
         depth: usize,
     ) -> Result<Value, Error> {
         self.p.budget.node()?;
-        let property_scoped = property
-            .and_then(|p| active.term(p))
-            .and_then(|d| d.context.clone());
+        let property_scoped = def.and_then(|d| d.context.as_ref());
         let mut ctx = active.clone();
         // Step 7: a type-scoped context does not reach into node objects.
         if !from_map {
             if let Some(previous) = ctx.previous.clone() {
-                let keeps = element.keys().any(|k| {
-                    match expand_iri(&ctx, k, false, true).as_deref() {
-                        Some("@value") => true,
-                        Some("@id") => element.len() == 1,
-                        _ => false,
-                    }
+                let keeps = element.keys().any(|k| match keyword_of(&ctx, k) {
+                    Some("@value") => true,
+                    Some("@id") => element.len() == 1,
+                    _ => false,
                 });
                 if !keeps {
                     ctx = previous;
@@ -238,7 +237,7 @@ impl Expander<'_, '_> {
             }
         }
         if let Some(sc) = property_scoped {
-            ctx = self.p.process_scoped(&ctx, &sc, true, true)?;
+            ctx = self.p.process_scoped(&ctx, sc, true, true)?;
         }
         if let Some(local) = element.get("@context") {
             let base = self.base_url.clone();
@@ -248,7 +247,7 @@ impl Expander<'_, '_> {
         let mut input_type: Option<&str> = None;
         let mut seen_type_key = false;
         for (key, value) in element {
-            if expand_iri(&type_scoped, key, false, true).as_deref() != Some("@type") {
+            if keyword_of(&type_scoped, key) != Some("@type") {
                 continue;
             }
             let mut terms: Vec<&str> = match value {
@@ -266,13 +265,13 @@ impl Expander<'_, '_> {
             terms.sort_unstable();
             for t in terms {
                 self.p.budget.tick()?;
-                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.clone()) {
-                    ctx = self.p.process_scoped(&ctx, &sc, false, false)?;
+                if let Some(sc) = type_scoped.term(t).and_then(|d| d.context.as_ref()) {
+                    ctx = self.p.process_scoped(&ctx, sc, false, false)?;
                 }
             }
         }
-        let input_is_json = input_type
-            .is_some_and(|t| expand_iri(&ctx, t, true, true).as_deref() == Some("@json"));
+        let input_is_json =
+            input_type.is_some_and(|t| expand_iri(&ctx, t, true, true).as_deref() == Some("@json"));
         let mut result = Map::new();
         self.entries(
             &ctx,
@@ -288,7 +287,11 @@ impl Expander<'_, '_> {
 
     /// Steps 15 to 19: value, list and set objects checked, free-floating
     /// values dropped.
-    fn finish(&mut self, mut result: Map<String, Value>, property: Option<&str>) -> Result<Value, Error> {
+    fn finish(
+        &mut self,
+        mut result: Map<String, Value>,
+        property: Option<&str>,
+    ) -> Result<Value, Error> {
         let out = if let Some(value) = result.get("@value") {
             let has_type = result.contains_key("@type");
             if result.keys().any(|k| {
@@ -374,7 +377,14 @@ impl Expander<'_, '_> {
             if key == "@context" {
                 continue;
             }
-            let Some(expanded) = expand_iri(ctx, key, false, true) else {
+            // The key's definition, looked up once (IRI expansion of a
+            // defined term is its IRI mapping, with vocab true).
+            let def = if is_keyword(key) { None } else { ctx.term(key) };
+            let expanded = match def {
+                Some(d) => d.iri.as_deref().map(Cow::Borrowed),
+                None => expand_iri(ctx, key, false, true),
+            };
+            let Some(expanded) = expanded else {
                 continue;
             };
             if is_keyword(&expanded) {
@@ -400,7 +410,7 @@ impl Expander<'_, '_> {
             if !expanded.contains(':') {
                 continue;
             }
-            self.property(ctx, key, &expanded, value, result, depth)?;
+            self.property(ctx, key, def.map(|d| &**d), &expanded, value, result, depth)?;
         }
         for nest_key in nests {
             let values = match element.get(nest_key) {
@@ -501,7 +511,7 @@ impl Expander<'_, '_> {
                 }
             }
             "@graph" => {
-                let e = self.element(ctx, Some("@graph"), value, false, false, depth + 1)?;
+                let e = self.element(ctx, Some("@graph"), None, value, false, false, depth + 1)?;
                 result.insert("@graph".to_owned(), Value::Array(into_array(e)));
             }
             "@included" => {
@@ -514,6 +524,7 @@ impl Expander<'_, '_> {
                 let e = into_array(self.element(
                     ctx,
                     Some("@included"),
+                    None,
                     value,
                     false,
                     false,
@@ -543,10 +554,7 @@ impl Expander<'_, '_> {
                 let Value::String(s) = value else {
                     return Err(err("invalid language-tagged string", value.to_string()));
                 };
-                result.insert(
-                    "@language".to_owned(),
-                    Value::String(normalize_language(s)),
-                );
+                result.insert("@language".to_owned(), Value::String(normalize_language(s)));
             }
             "@direction" => {
                 if self.json_ld_10() {
@@ -569,11 +577,13 @@ impl Expander<'_, '_> {
                 if matches!(property, None | Some("@graph")) {
                     return Ok(());
                 }
-                let e = self.element(ctx, property, value, false, true, depth + 1)?;
+                let def = property.and_then(|p| ctx.term(p)).map(|d| &**d);
+                let e = self.element(ctx, property, def, value, false, true, depth + 1)?;
                 result.insert("@list".to_owned(), Value::Array(into_array(e)));
             }
             "@set" => {
-                let e = self.element(ctx, property, value, false, false, depth + 1)?;
+                let def = property.and_then(|p| ctx.term(p)).map(|d| &**d);
+                let e = self.element(ctx, property, def, value, false, false, depth + 1)?;
                 if !e.is_null() {
                     result.insert("@set".to_owned(), e);
                 }
@@ -582,7 +592,8 @@ impl Expander<'_, '_> {
                 if !value.is_object() {
                     return Err(err("invalid @reverse value", value.to_string()));
                 }
-                let e = self.element(ctx, Some("@reverse"), value, false, false, depth + 1)?;
+                let e =
+                    self.element(ctx, Some("@reverse"), None, value, false, false, depth + 1)?;
                 if let Value::Object(mut e) = e {
                     if let Some(Value::Object(twice)) = e.remove("@reverse") {
                         for (p, items) in twice {
@@ -612,41 +623,34 @@ impl Expander<'_, '_> {
     }
 
     /// Steps 13.5 to 13.14: an entry whose key expands to an IRI.
+    #[allow(clippy::too_many_arguments)]
     fn property(
         &mut self,
         ctx: &Arc<ActiveContext>,
         key: &str,
+        def: Option<&TermDefinition>,
         expanded_property: &str,
         value: &Value,
         result: &mut Map<String, Value>,
         depth: usize,
     ) -> Result<(), Error> {
-        let def = ctx.term(key).cloned();
         let containers = def.as_ref().map_or(0, |d| d.container);
-        let expanded = if def
-            .as_ref()
-            .is_some_and(|d| d.type_mapping.as_deref() == Some("@json"))
-        {
+        let expanded = if def.is_some_and(|d| d.type_mapping.as_deref() == Some("@json")) {
             self.p.budget.node()?;
             let mut m = Map::new();
             m.insert("@value".to_owned(), value.clone());
             m.insert("@type".to_owned(), Value::String("@json".to_owned()));
             Value::Object(m)
-        } else if let (true, Value::Object(map)) =
-            (containers & container::LANGUAGE != 0, value)
-        {
-            self.language_map(ctx, def.as_deref(), map)?
+        } else if let (true, Value::Object(map)) = (containers & container::LANGUAGE != 0, value) {
+            self.language_map(ctx, def, map)?
         } else if let (true, Value::Object(map)) = (
             containers & (container::INDEX | container::TYPE | container::ID) != 0,
             value,
         ) {
-            let index_key = def
-                .as_ref()
-                .and_then(|d| d.index.as_deref())
-                .unwrap_or("@index");
+            let index_key = def.and_then(|d| d.index.as_deref()).unwrap_or("@index");
             self.index_map(ctx, key, containers, index_key, map, depth)?
         } else {
-            self.element(ctx, Some(key), value, false, false, depth + 1)?
+            self.element(ctx, Some(key), def, value, false, false, depth + 1)?
         };
         if expanded.is_null() {
             return Ok(());
@@ -669,7 +673,7 @@ impl Expander<'_, '_> {
                     .collect(),
             );
         }
-        if def.as_ref().is_some_and(|d| d.reverse) {
+        if def.is_some_and(|d| d.reverse) {
             for item in into_array(expanded) {
                 if is_value_object(&item) || is_list_object(&item) {
                     return Err(err("invalid reverse property value", item.to_string()));
@@ -717,7 +721,10 @@ impl Expander<'_, '_> {
                     );
                 }
                 if let Some(d) = direction {
-                    v.insert("@direction".to_owned(), Value::String(d.as_str().to_owned()));
+                    v.insert(
+                        "@direction".to_owned(),
+                        Value::String(d.as_str().to_owned()),
+                    );
                 }
                 out.push(Value::Object(v));
             }
@@ -751,9 +758,11 @@ impl Expander<'_, '_> {
             }
             let expanded_index = expand_iri(ctx, index, false, true);
             let is_none = expanded_index.as_deref() == Some("@none");
+            let def = map_ctx.term(key).map(|d| &**d);
             let items = into_array(self.element(
                 &map_ctx,
                 Some(key),
+                def,
                 index_value,
                 true,
                 false,
@@ -774,8 +783,11 @@ impl Expander<'_, '_> {
                                 format!("a value object indexed by {index_key}"),
                             ));
                         }
-                        let re_expanded =
-                            value_expansion(ctx, Some(index_key), &Value::String(index.clone()));
+                        let re_expanded = value_expansion(
+                            ctx,
+                            ctx.term(index_key).map(|d| &**d),
+                            &Value::String(index.clone()),
+                        );
                         let Some(prop) = expand_iri(ctx, index_key, false, true) else {
                             return Err(err("invalid term definition", index_key.to_owned()));
                         };
@@ -812,6 +824,17 @@ impl Expander<'_, '_> {
     }
 }
 
+/// The keyword `key` stands for in `ctx` (itself, or the keyword its term
+/// is an alias of): what IRI expansion would give when it is a keyword.
+fn keyword_of<'c>(ctx: &'c ActiveContext, key: &'c str) -> Option<&'c str> {
+    if key.starts_with('@') {
+        return is_keyword(key).then_some(key);
+    }
+    ctx.term(key)
+        .and_then(|d| d.iri.as_deref())
+        .filter(|iri| iri.starts_with('@') && is_keyword(iri))
+}
+
 /// Appends `item` to `property` in the `@reverse` map of `result`.
 fn add_reverse(result: &mut Map<String, Value>, property: &str, item: Value) {
     let entry = result
@@ -819,5 +842,224 @@ fn add_reverse(result: &mut Map<String, Value>, property: &str, item: Value) {
         .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(m) = entry {
         add_value(m, property, item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::ContextCache;
+    use crate::error::Limit;
+    use crate::limits::Limits;
+    use crate::options::{JsonLdOptions, Loader, StaticLoader};
+    use serde_json::json;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A loader counting its calls.
+    struct Counting {
+        inner: StaticLoader,
+        calls: AtomicUsize,
+    }
+
+    impl Loader for Counting {
+        fn load(&self, url: &str) -> Option<Arc<Value>> {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.inner.load(url)
+        }
+    }
+
+    fn run(doc: &Value, loader: &dyn Loader, cache: &ContextCache) -> Result<Value, Error> {
+        run_with(doc, loader, cache, Limits::default())
+    }
+
+    fn run_with(
+        doc: &Value,
+        loader: &dyn Loader,
+        cache: &ContextCache,
+        limits: Limits,
+    ) -> Result<Value, Error> {
+        let options = JsonLdOptions::default();
+        let env = Env {
+            options: &options,
+            loader,
+            cache,
+        };
+        expand(doc, &env, &mut Budget::new(limits))
+    }
+
+    fn credential_loader() -> Counting {
+        let mut inner = StaticLoader::new();
+        inner.insert(
+            "https://example.org/ctx",
+            json!({"@context": {
+                "@protected": true,
+                "ex": "https://example.org/vocab#",
+                "name": "ex:name",
+                "Thing": {"@id": "ex:Thing", "@context": {
+                    "size": {"@id": "ex:size", "@type": "ex:Size"}
+                }},
+                "part": {"@id": "ex:part", "@type": "@id"}
+            }}),
+        );
+        inner.insert(
+            "https://example.org/self",
+            json!({"@context": ["https://example.org/self", {"a": "https://a/"}]}),
+        );
+        Counting {
+            inner,
+            calls: AtomicUsize::new(0),
+        }
+    }
+
+    #[test]
+    fn cached_contexts_give_the_same_result_without_loading() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let doc = json!({
+            "@context": ["https://example.org/ctx", {"extra": "https://example.org/extra"}],
+            "@type": "Thing",
+            "name": "n",
+            "size": "3",
+            "extra": "e",
+            "part": {"@id": "https://example.org/p", "size": "ignored: type-scoped"}
+        });
+        let first = run(&doc, &loader, &cache).expect("expands");
+        let calls = loader.calls.load(Ordering::Relaxed);
+        assert_eq!(calls, 1);
+        let second = run(&doc, &loader, &cache).expect("expands");
+        assert_eq!(first, second);
+        assert_eq!(loader.calls.load(Ordering::Relaxed), calls, "no reload");
+        assert_eq!(
+            first,
+            json!([{
+                "@type": ["https://example.org/vocab#Thing"],
+                "https://example.org/vocab#name": [{"@value": "n"}],
+                "https://example.org/vocab#size": [{"@value": "3", "@type": "https://example.org/vocab#Size"}],
+                "https://example.org/extra": [{"@value": "e"}],
+                "https://example.org/vocab#part": [{"@id": "https://example.org/p"}]
+            }])
+        );
+    }
+
+    #[test]
+    fn one_document_context_does_not_leak_into_the_next() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let a = json!({"@context": {"x": "https://a.example/x"}, "x": "1"});
+        let b = json!({"x": "1", "https://b.example/y": "2"});
+        assert_eq!(
+            run(&a, &loader, &cache).expect("expands"),
+            json!([{"https://a.example/x": [{"@value": "1"}]}])
+        );
+        assert_eq!(
+            run(&b, &loader, &cache).expect("expands"),
+            json!([{"https://b.example/y": [{"@value": "2"}]}])
+        );
+    }
+
+    #[test]
+    fn protected_terms_stay_protected_from_the_cache() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let doc = json!({
+            "@context": ["https://example.org/ctx", {"name": "https://evil.example/name"}],
+            "name": "n"
+        });
+        for _ in 0..2 {
+            let e = run(&doc, &loader, &cache).expect_err("protected");
+            assert_eq!(e.code(), Some("protected term redefinition"));
+        }
+    }
+
+    #[test]
+    fn a_context_including_itself_overflows() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let doc = json!({"@context": "https://example.org/self", "a": "1"});
+        let e = run(&doc, &loader, &cache).expect_err("cycle");
+        assert_eq!(e.code(), Some("context overflow"));
+    }
+
+    #[test]
+    fn deep_documents_are_too_complex_not_a_crash() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let mut doc = json!({"@id": "https://x.example/leaf"});
+        for _ in 0..200 {
+            doc = json!({"https://x.example/p": [doc]});
+        }
+        assert_eq!(
+            run(&doc, &loader, &cache),
+            Err(Error::TooComplex(Limit::Depth))
+        );
+    }
+
+    #[test]
+    fn long_term_dependency_chains_are_bounded() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let mut ctx = Map::new();
+        ctx.insert("t0".to_owned(), json!("https://x.example/"));
+        for i in 1..2000 {
+            ctx.insert(format!("t{i}"), json!(format!("t{}:x", i - 1)));
+        }
+        let doc = json!({"@context": Value::Object(ctx), "t1999": "v"});
+        assert!(matches!(
+            run(&doc, &loader, &cache),
+            Err(Error::TooComplex(_))
+        ));
+    }
+
+    #[test]
+    fn limits_on_contexts_are_charged() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let big: Map<String, Value> = (0..300)
+            .map(|i| (format!("term{i}"), json!(format!("https://x.example/{i}"))))
+            .collect();
+        let doc = json!({"@context": Value::Object(big.clone()), "term1": "v"});
+        let small = Limits {
+            max_term_definitions: 100,
+            ..Limits::default()
+        };
+        assert_eq!(
+            run_with(&doc, &loader, &cache, small),
+            Err(Error::TooComplex(Limit::TermDefinitions))
+        );
+        let tiny = Limits {
+            max_inline_context: 100,
+            ..Limits::default()
+        };
+        assert_eq!(
+            run_with(&doc, &loader, &cache, tiny),
+            Err(Error::TooComplex(Limit::InlineContextSize))
+        );
+        let none = Limits {
+            max_contexts: 0,
+            ..Limits::default()
+        };
+        let remote = json!({"@context": "https://example.org/ctx", "name": "n"});
+        assert_eq!(
+            run_with(&remote, &loader, &ContextCache::new(), none),
+            Err(Error::TooComplex(Limit::Contexts))
+        );
+        let few = Limits {
+            max_nodes: 3,
+            ..Limits::default()
+        };
+        let many = json!({"https://x.example/p": ["a", "b", "c", "d"]});
+        assert_eq!(
+            run_with(&many, &loader, &cache, few),
+            Err(Error::TooComplex(Limit::Nodes))
+        );
+    }
+
+    #[test]
+    fn unknown_contexts_fail_to_load() {
+        let loader = credential_loader();
+        let cache = ContextCache::new();
+        let doc = json!({"@context": "https://example.org/nope", "a": "1"});
+        let e = run(&doc, &loader, &cache).expect_err("unknown");
+        assert_eq!(e.code(), Some("loading remote context failed"));
     }
 }

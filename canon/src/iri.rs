@@ -5,45 +5,48 @@
 /// Every JSON-LD 1.1 keyword (framing keywords included: IRI expansion must
 /// return them as they are, like the others).
 pub(crate) fn is_keyword(s: &str) -> bool {
-    matches!(
-        s,
-        "@base"
-            | "@container"
-            | "@context"
-            | "@default"
-            | "@direction"
-            | "@embed"
-            | "@explicit"
-            | "@graph"
-            | "@id"
-            | "@import"
-            | "@included"
-            | "@index"
-            | "@json"
-            | "@language"
-            | "@list"
-            | "@nest"
-            | "@none"
-            | "@omitDefault"
-            | "@prefix"
-            | "@preserve"
-            | "@propagate"
-            | "@protected"
-            | "@requireAll"
-            | "@reverse"
-            | "@set"
-            | "@type"
-            | "@value"
-            | "@version"
-            | "@vocab"
-    )
+    s.starts_with('@')
+        && matches!(
+            s,
+            "@base"
+                | "@container"
+                | "@context"
+                | "@default"
+                | "@direction"
+                | "@embed"
+                | "@explicit"
+                | "@graph"
+                | "@id"
+                | "@import"
+                | "@included"
+                | "@index"
+                | "@json"
+                | "@language"
+                | "@list"
+                | "@nest"
+                | "@none"
+                | "@omitDefault"
+                | "@prefix"
+                | "@preserve"
+                | "@propagate"
+                | "@protected"
+                | "@requireAll"
+                | "@reverse"
+                | "@set"
+                | "@type"
+                | "@value"
+                | "@version"
+                | "@vocab"
+        )
 }
 
 /// `"@"1*ALPHA`: reserved for future keywords, so ignored where a term or
 /// IRI is expected.
 pub(crate) fn has_keyword_form(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() > 1 && b[0] == b'@' && b[1..].iter().all(u8::is_ascii_alphabetic)
+    match s.as_bytes() {
+        [b'@', rest @ ..] => !rest.is_empty() && rest.iter().all(u8::is_ascii_alphabetic),
+        _ => false,
+    }
 }
 
 /// The length of the scheme of `s` (before its `:`), if `s` starts with one.
@@ -65,7 +68,11 @@ fn scheme_len(s: &str) -> Option<usize> {
 /// Characters no IRI may hold (RFC 3987): spaces and controls, and the few
 /// ASCII characters outside every production.
 fn is_forbidden(c: char) -> bool {
-    c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`' | '\u{7f}')
+    c <= ' '
+        || matches!(
+            c,
+            '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`' | '\u{7f}'
+        )
 }
 
 /// "Has the form of an IRI": an absolute IRI (a scheme, then characters an
@@ -154,9 +161,7 @@ fn remove_dot_segments(path: &str) -> String {
             input = "";
         } else {
             let start = usize::from(input.starts_with('/'));
-            let end = input[start..]
-                .find('/')
-                .map_or(input.len(), |i| i + start);
+            let end = input[start..].find('/').map_or(input.len(), |i| i + start);
             out.push(&input[..end]);
             input = &input[end..];
         }

@@ -109,7 +109,9 @@ fn json_eq(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(v, w)| json_eq(v, w))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }
@@ -123,11 +125,17 @@ fn read_json(path: &Path) -> Value {
 #[test]
 fn w3c_expand_suite() {
     let Some(root) = std::env::var_os("ATOUT_W3C_TESTS") else {
-        println!("w3c_expand: skipped, ATOUT_W3C_TESTS is not set (the path of the w3c-tests folder)");
+        println!(
+            "w3c_expand: skipped, ATOUT_W3C_TESTS is not set (the path of the w3c-tests folder)"
+        );
         return;
     };
     let dir = PathBuf::from(root).join("json-ld-api/tests");
-    assert!(dir.is_dir(), "ATOUT_W3C_TESTS is set but {} is missing", dir.display());
+    assert!(
+        dir.is_dir(),
+        "ATOUT_W3C_TESTS is set but {} is missing",
+        dir.display()
+    );
     let manifest = read_json(&dir.join("expand-manifest.jsonld"));
     let entries = manifest["sequence"].as_array().expect("a sequence");
     let loader = SuiteLoader {
