@@ -124,7 +124,7 @@ impl TermDefinition {
 #[derive(Debug, Clone)]
 pub struct ActiveContext {
     id: u64,
-    pub(crate) terms: HashMap<String, Arc<TermDefinition>>,
+    terms: Terms,
     pub(crate) base: Option<Arc<str>>,
     pub(crate) original_base: Option<Arc<str>>,
     pub(crate) vocab: Option<String>,
@@ -137,7 +137,7 @@ impl ActiveContext {
     fn new(base: Option<Arc<str>>) -> Self {
         Self {
             id: next_id(),
-            terms: HashMap::new(),
+            terms: Terms::default(),
             base: base.clone(),
             original_base: base,
             vocab: None,
@@ -160,7 +160,80 @@ impl ActiveContext {
     }
 
     fn has_protected(&self) -> bool {
-        self.terms.values().any(|d| d.protected)
+        self.terms.any(|d| d.protected)
+    }
+}
+
+/// Changes kept apart from the shared terms before they are merged in.
+const DELTA_MAX: usize = 32;
+
+/// The term definitions of a context: a shared map and a few changes on top
+/// of it. Copying a context (for each scoped context checked or applied)
+/// then costs a bounded amount whatever the number of terms; the changes
+/// are merged into (a copy of) the shared map past `DELTA_MAX`, so that
+/// merging costs at most one copy of the map per `DELTA_MAX` definitions.
+#[derive(Debug, Clone, Default)]
+struct Terms {
+    base: Arc<HashMap<Arc<str>, Arc<TermDefinition>>>,
+    /// `None`: the term was removed.
+    delta: HashMap<Arc<str>, Option<Arc<TermDefinition>>>,
+}
+
+impl Terms {
+    fn get(&self, term: &str) -> Option<&Arc<TermDefinition>> {
+        if !self.delta.is_empty() {
+            if let Some(d) = self.delta.get(term) {
+                return d.as_ref();
+            }
+        }
+        self.base.get(term)
+    }
+
+    fn remove(&mut self, term: &str) -> Option<Arc<TermDefinition>> {
+        let previous = self.get(term).cloned();
+        if previous.is_some() {
+            if self.base.contains_key(term) {
+                self.delta.insert(Arc::from(term), None);
+                self.merge_if_large();
+            } else {
+                self.delta.remove(term);
+            }
+        }
+        previous
+    }
+
+    fn insert(&mut self, term: &str, def: Arc<TermDefinition>) {
+        self.delta.insert(Arc::from(term), Some(def));
+        self.merge_if_large();
+    }
+
+    fn merge_if_large(&mut self) {
+        if self.delta.len() > DELTA_MAX {
+            self.merge();
+        }
+    }
+
+    fn merge(&mut self) {
+        let base = Arc::make_mut(&mut self.base);
+        for (term, def) in self.delta.drain() {
+            match def {
+                Some(def) => {
+                    base.insert(term, def);
+                }
+                None => {
+                    base.remove(&term);
+                }
+            }
+        }
+    }
+
+    /// Some current definition satisfies `f`.
+    fn any(&self, f: impl Fn(&TermDefinition) -> bool) -> bool {
+        self.delta.values().flatten().any(|d| f(d))
+            || self
+                .base
+                .iter()
+                .any(|(t, d)| !self.delta.contains_key(t) && f(d))
     }
 }
 
@@ -727,6 +800,11 @@ impl<'a, 'b> Processor<'a, 'b> {
             }
             self.define_term(&mut ctx, &defining, key, &mut defined)?;
         }
+        // A processed context is read many times: its changes are merged
+        // in when that costs little next to what was just done.
+        if !ctx.terms.delta.is_empty() && ctx.terms.delta.len() * 16 >= ctx.terms.base.len() {
+            ctx.terms.merge();
+        }
         Ok(Arc::new(ctx))
     }
 
@@ -1114,7 +1192,7 @@ impl<'a, 'b> Processor<'a, 'b> {
             }
             _ => Arc::new(def),
         };
-        ctx.terms.insert(term.to_owned(), def);
+        ctx.terms.insert(term, def);
         defined.insert(term.to_owned(), true);
         Ok(())
     }
