@@ -32,6 +32,11 @@ fn next_id() -> u64 {
 /// documents come).
 const CACHE_MAX_ENTRIES: usize = 1024;
 
+/// Term definitions the cached contexts may hold in all (a shared map is
+/// counted once per context holding it, an overestimate): a bound on the
+/// cache's memory when documents bring large contexts of their own.
+const CACHE_MAX_TERMS: usize = 100_000;
+
 /// A base direction (`@direction`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Direction {
@@ -227,6 +232,11 @@ impl Terms {
         }
     }
 
+    /// The number of definitions held (an upper bound).
+    fn len(&self) -> usize {
+        self.base.len() + self.delta.len()
+    }
+
     /// Some current definition satisfies `f`.
     fn any(&self, f: impl Fn(&TermDefinition) -> bool) -> bool {
         self.delta.values().flatten().any(|d| f(d))
@@ -263,7 +273,14 @@ struct Key {
 /// for the cache's whole life.
 #[derive(Default)]
 pub struct ContextCache {
-    entries: RwLock<HashMap<Key, Arc<ActiveContext>>>,
+    entries: RwLock<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<Key, Arc<ActiveContext>>,
+    /// The sum of the entries' term counts.
+    terms: usize,
 }
 
 impl std::fmt::Debug for ContextCache {
@@ -275,13 +292,14 @@ impl std::fmt::Debug for ContextCache {
 }
 
 impl ContextCache {
+    /// An empty cache.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The number of processed contexts held.
     pub fn len(&self) -> usize {
-        self.entries.read().map_or(0, |m| m.len())
+        self.entries.read().map_or(0, |e| e.map.len())
     }
 
     /// No processed context held.
@@ -291,23 +309,30 @@ impl ContextCache {
 
     fn get(&self, key: &Key) -> Option<Arc<ActiveContext>> {
         // A poisoned lock only costs the cache, never the result.
-        self.entries.read().ok()?.get(key).cloned()
+        self.entries.read().ok()?.map.get(key).cloned()
     }
 
     fn put(&self, key: Key, ctx: &Arc<ActiveContext>) {
-        if let Ok(mut m) = self.entries.write() {
-            if m.len() >= CACHE_MAX_ENTRIES {
-                m.clear();
+        let terms = ctx.terms.len() + 1;
+        if let Ok(mut e) = self.entries.write() {
+            if e.map.len() >= CACHE_MAX_ENTRIES || e.terms + terms > CACHE_MAX_TERMS {
+                e.map.clear();
+                e.terms = 0;
             }
-            m.insert(key, ctx.clone());
+            if e.map.insert(key, ctx.clone()).is_none() {
+                e.terms += terms;
+            }
         }
     }
 }
 
 /// Everything expansion needs besides the document.
 pub struct Env<'a> {
+    /// The processing options.
     pub options: &'a JsonLdOptions,
+    /// Where remote contexts come from.
     pub loader: &'a dyn Loader,
+    /// Processed contexts, shared between documents (with this loader).
     pub cache: &'a ContextCache,
 }
 
