@@ -13,6 +13,7 @@
 pub mod context;
 pub mod error;
 pub mod expand;
+mod iri;
 pub mod limits;
 pub mod nquads;
 pub mod options;
