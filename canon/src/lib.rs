@@ -14,6 +14,8 @@ pub mod context;
 pub mod error;
 pub mod expand;
 pub mod limits;
+mod literal;
+mod node_map;
 pub mod nquads;
 pub mod options;
 pub mod rdf;
