@@ -15,6 +15,8 @@ pub mod error;
 pub mod expand;
 mod iri;
 pub mod limits;
+mod literal;
+mod node_map;
 pub mod nquads;
 pub mod options;
 pub mod rdf;
