@@ -116,24 +116,35 @@ pub fn write_term_with(out: &mut String, term: &Term, blank: &impl Fn(&mut Strin
     }
 }
 
-/// Escapes a literal's lexical form as canonical N-Quads does: `"`, `\`, LF
-/// and CR, and the other control characters.
+/// Escapes a literal's lexical form as canonical N-Quads does (RDFC-1.0,
+/// RDF 1.1 N-Triples section 4): `"`, `\\`, LF, CR, TAB, BS and FF as
+/// `ECHAR`; the other C0 controls and DEL as `\uXXXX` with uppercase hex;
+/// every other character as itself. Runs of plain text are copied whole.
 pub fn escape_literal(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f | 0x7f => "",
+            _ => continue,
+        };
+        // Only ASCII bytes are escaped, so `i` is on a character boundary.
+        out.push_str(s.get(start..i).unwrap_or(""));
+        if escaped.is_empty() {
+            let _ = write!(out, "\\u{:04X}", b);
+        } else {
+            out.push_str(escaped);
         }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
 }
 
 /// Writes a quad as one canonical N-Quads line, `" .\n"` included.
