@@ -54,10 +54,20 @@ pub enum HashAlgorithm {
 }
 
 /// How deep Hash N-Degree Quads may recurse. Each level needs a blank node
-/// not yet reached on its path, so ordinary data stays far below; deeper
-/// means a long chain of blank nodes that look alike, whose cost grows with
-/// the square of its length anyway.
-pub const MAX_N_DEGREE_DEPTH: usize = 256;
+/// not yet reached on its path, so ordinary data stays far below (the W3C
+/// suite reaches 6); deeper means a long chain of blank nodes that look
+/// alike, whose cost grows with the square of its length anyway. A level
+/// takes about 1.3 KiB of stack in release builds (4.4 KiB in debug ones),
+/// so the bound keeps well inside any thread's stack.
+pub const MAX_N_DEGREE_DEPTH: usize = 128;
+
+/// Related blank node entries (in one Hash N-Degree Quads call, or listed by
+/// one permutation) that cost one more unit of work: ordinary blank nodes,
+/// with a few related ones, cost one unit a call and one a permutation.
+const RELATED_PER_UNIT: u64 = 4;
+
+/// Identifiers in the issuer a permutation copies that cost one more unit.
+const ISSUED_PER_UNIT: u64 = 64;
 
 /// Canonicalises `dataset` (RDFC-1.0 with SHA-256).
 pub fn canonicalize(dataset: &Dataset, budget: &mut Budget) -> Result<Canonical, Error> {
@@ -435,6 +445,22 @@ struct State<'p, 'a> {
     /// Blank node -> its quads, each once, for the rare blank nodes whose
     /// quads include one given twice (the others use `Prepared::quads_of`).
     distinct_quads: HashMap<u32, Vec<u32>>,
+    /// Blank node -> its related blank node entries (4.8.3 step 3), flat:
+    /// `related[related_offsets[b]..related_offsets[b + 1]]`. Made only if
+    /// some first-degree hash is shared.
+    related_offsets: Vec<u32>,
+    related: Vec<Related>,
+}
+
+/// One related blank node entry of a blank node: a blank node other than
+/// it in one of its quads.
+#[derive(Clone, Copy)]
+struct Related {
+    node: u32,
+    /// `s`, `o` or `g`.
+    position: u8,
+    /// The quad's predicate.
+    predicate: Part,
 }
 
 impl<'p, 'a> State<'p, 'a> {
@@ -447,6 +473,8 @@ impl<'p, 'a> State<'p, 'a> {
             canonical: vec![UNISSUED; n],
             canonical_order: Vec::with_capacity(n),
             distinct_quads: HashMap::new(),
+            related_offsets: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -505,6 +533,9 @@ impl<'p, 'a> State<'p, 'a> {
             }
         }
         // Step 5: the others, group by group in hash order.
+        if groups.iter().any(|&(s, e)| e - s > 1) {
+            self.list_related(budget)?;
+        }
         for &(s, e) in &groups {
             if e - s == 1 {
                 continue;
@@ -518,7 +549,7 @@ impl<'p, 'a> State<'p, 'a> {
                 temporary.issue(b);
                 results.push(self.hash_n_degree(b, &temporary, 0, budget)?);
             }
-            results.sort_by(|x, y| x.0.cmp(&y.0));
+            results.sort_by_key(|r| r.0);
             for (_, issuer) in &results {
                 for &b in &issuer.order {
                     self.issue_canonical(b);
@@ -597,6 +628,47 @@ impl<'p, 'a> State<'p, 'a> {
         hasher.finish()
     }
 
+    /// Lists every blank node's related blank node entries, in the order
+    /// of its quads, each distinct quad once.
+    fn list_related(&mut self, budget: &mut Budget) -> Result<(), Error> {
+        let n = self.data.labels.len() as u32;
+        let mut offsets = Vec::with_capacity(n as usize + 1);
+        let mut related = Vec::new();
+        offsets.push(0);
+        for b in 0..n {
+            for &qi in self.distinct_quads_of(b) {
+                budget.tick()?;
+                let [s, p, o, g] = *self.data.quad(qi);
+                for (part, position) in [(s, b's'), (o, b'o'), (g, b'g')] {
+                    if let Part::Blank(r) = part {
+                        if r != b {
+                            related.push(Related {
+                                node: r,
+                                position,
+                                predicate: p,
+                            });
+                        }
+                    }
+                }
+            }
+            let end = u32::try_from(related.len()).map_err(|_| Error::TooComplex(Limit::Quads))?;
+            offsets.push(end);
+        }
+        self.related_offsets = offsets;
+        self.related = related;
+        Ok(())
+    }
+
+    fn related_of(&self, b: u32) -> &[Related] {
+        let start = self.related_offsets.get(b as usize).copied().unwrap_or(0) as usize;
+        let end = self
+            .related_offsets
+            .get(b as usize + 1)
+            .copied()
+            .unwrap_or(0) as usize;
+        self.related.get(start..end).unwrap_or(&[])
+    }
+
     /// The quads of `b`, each distinct quad once.
     fn distinct_quads_of(&self, b: u32) -> &[u32] {
         match self.distinct_quads.get(&b) {
@@ -637,24 +709,25 @@ impl<'p, 'a> State<'p, 'a> {
         depth: usize,
         budget: &mut Budget,
     ) -> Result<(Hex, Issuer), Error> {
-        budget.work(1)?;
         if depth >= MAX_N_DEGREE_DEPTH {
             return Err(Error::TooComplex(Limit::Work));
         }
-        // Steps 1-3: the hash to related blank nodes map.
-        let mut related: Vec<(Hex, u32)> = Vec::new();
-        for &qi in self.distinct_quads_of(identifier) {
-            budget.tick()?;
-            let [s, p, o, g] = *self.data.quad(qi);
-            for (part, position) in [(s, b's'), (o, b'o'), (g, b'g')] {
-                if let Part::Blank(r) = part {
-                    if r != identifier {
-                        related.push((self.hash_related(r, p, issuer, position), r));
-                    }
-                }
-            }
-        }
-        related.sort_by(|x, y| x.0.cmp(&y.0));
+        // Steps 1-3: the hash to related blank nodes map. One unit for the
+        // call, and one per RELATED_PER_UNIT related blank node entries, so
+        // that a blank node with thousands of quads, reached again and
+        // again, costs in proportion.
+        let entries = self.related_of(identifier);
+        budget.work(1 + entries.len() as u64 / RELATED_PER_UNIT)?;
+        let mut related: Vec<(Hex, u32)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    self.hash_related(e.node, e.predicate, issuer, e.position),
+                    e.node,
+                )
+            })
+            .collect();
+        related.sort_by_key(|r| r.0);
         // Steps 4-5.
         let mut hasher = Hasher::new(self.algorithm);
         let mut issuer = issuer.clone();
@@ -680,8 +753,14 @@ impl<'p, 'a> State<'p, 'a> {
             chosen_path.clear();
             let mut chosen_issuer: Option<Issuer> = None;
             let mut permutations = Permutations::new(list, &self.data.labels);
+            // One unit per permutation, one more per RELATED_PER_UNIT blank
+            // nodes it lists (its path is as long), and one per
+            // ISSUED_PER_UNIT identifiers of the issuer it copies.
+            let permutation_cost = 1
+                + permutations.current().len() as u64 / RELATED_PER_UNIT
+                + issuer.order.len() as u64 / ISSUED_PER_UNIT;
             loop {
-                budget.work(1)?;
+                budget.work(permutation_cost)?;
                 let mut copy = issuer.clone();
                 path.clear();
                 recursion.clear();
@@ -917,4 +996,318 @@ fn next_lexicographic(v: &mut [usize]) -> bool {
         tail.reverse();
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::nquads;
+    use crate::rdf::Quad;
+    use std::time::{Duration, Instant};
+
+    const P: &str = "http://example.org/p";
+
+    fn blank_quad(s: &str, o: &str) -> Quad {
+        Quad {
+            subject: Term::blank(s),
+            predicate: Term::iri(P),
+            object: Term::blank(o),
+            graph: None,
+        }
+    }
+
+    fn run(dataset: &Dataset) -> Result<Canonical, Error> {
+        canonicalize(dataset, &mut Budget::new(Limits::default()))
+    }
+
+    /// Runs `f` on a thread with a small stack: deep recursion would
+    /// overflow it.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(f)
+            .expect("a thread")
+            .join()
+            .expect("no panic, no overflow")
+    }
+
+    /// `count` disjoint cycles of `len` blank nodes, all alike.
+    fn cycles(count: usize, len: usize) -> Dataset {
+        let mut ds = Dataset::new();
+        for c in 0..count {
+            for i in 0..len {
+                ds.push(blank_quad(
+                    &format!("c{c}n{i}"),
+                    &format!("c{c}n{}", (i + 1) % len),
+                ));
+            }
+        }
+        ds
+    }
+
+    fn clique(n: usize) -> Dataset {
+        let mut ds = Dataset::new();
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    ds.push(blank_quad(&format!("e{i}"), &format!("e{j}")));
+                }
+            }
+        }
+        ds
+    }
+
+    fn assert_refused_fast(ds: Dataset) {
+        let started = Instant::now();
+        let result = on_small_stack(move || run(&ds));
+        assert!(
+            matches!(result, Err(Error::TooComplex(_))),
+            "not refused: {result:?}"
+        );
+        let elapsed = started.elapsed();
+        println!("refused ({result:?}) in {elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    #[test]
+    fn symmetric_graphs_are_too_complex() {
+        assert_refused_fast(clique(10));
+        assert_refused_fast(clique(30));
+        assert_refused_fast(cycles(300, 8));
+        assert_refused_fast(cycles(1, 3000));
+    }
+
+    /// Alike hubs behind permuted groups: each permutation reaches a blank
+    /// node with thousands of quads.
+    fn heavy_hubs(d: usize) -> Dataset {
+        let mut ds = Dataset::new();
+        let iri = |s: &str| Term::iri(format!("http://example.org/{s}"));
+        for k in 0..2 {
+            for i in 0..8 {
+                ds.push(Quad {
+                    subject: Term::blank(format!("p{k}")),
+                    predicate: iri("r"),
+                    object: Term::blank(format!("a{k}_{i}")),
+                    graph: None,
+                });
+                ds.push(Quad {
+                    subject: Term::blank(format!("a{k}_{i}")),
+                    predicate: iri("s"),
+                    object: Term::blank(format!("h{k}")),
+                    graph: None,
+                });
+            }
+            for j in 0..d {
+                ds.push(Quad {
+                    subject: Term::blank(format!("h{k}")),
+                    predicate: iri("t"),
+                    object: Term::blank(format!("l{k}")),
+                    graph: Some(iri(&format!("g{j}"))),
+                });
+            }
+        }
+        ds
+    }
+
+    #[test]
+    fn heavy_blank_nodes_cost_in_proportion() {
+        assert_refused_fast(heavy_hubs(4000));
+    }
+
+    #[test]
+    fn small_symmetric_graphs_are_canonicalised() {
+        let c = run(&cycles(3, 4)).unwrap();
+        assert_eq!(c.issued.len(), 12);
+        assert_eq!(c.nquads.lines().count(), 12);
+        assert!(run(&clique(4)).is_ok());
+    }
+
+    #[test]
+    fn recursion_depth_is_bounded_whatever_the_work_allowed() {
+        let result = on_small_stack(|| {
+            let mut budget = Budget::new(Limits {
+                max_work: u64::MAX,
+                ..Limits::default()
+            });
+            canonicalize(&cycles(1, 3000), &mut budget)
+        });
+        assert_eq!(result, Err(Error::TooComplex(Limit::Work)));
+    }
+
+    #[test]
+    fn long_chains_and_stars_work() {
+        // A chain whose nodes differ by a literal: unique first-degree
+        // hashes.
+        let mut chain = Dataset::new();
+        for i in 0..2000 {
+            chain.push(blank_quad(&format!("n{i}"), &format!("n{}", i + 1)));
+            chain.push(Quad {
+                subject: Term::blank(format!("n{i}")),
+                predicate: Term::iri("http://example.org/v"),
+                object: Term::literal(i.to_string(), crate::rdf::XSD_STRING),
+                graph: None,
+            });
+        }
+        let c = on_small_stack(move || run(&chain)).unwrap();
+        assert_eq!(c.issued.len(), 2001);
+        // A star: 2,000 leaves alike around one centre.
+        let star: Dataset = (0..2000)
+            .map(|i| blank_quad("centre", &format!("leaf{i}")))
+            .collect();
+        let c = on_small_stack(move || run(&star)).unwrap();
+        assert_eq!(c.issued.len(), 2001);
+        assert_eq!(c.nquads.lines().count(), 2000);
+    }
+
+    #[test]
+    fn datasets_past_the_limits_are_refused() {
+        let limits = Limits {
+            max_quads: 10,
+            max_blank_nodes: 5,
+            ..Limits::default()
+        };
+        let quads = cycles(1, 11);
+        assert_eq!(
+            canonicalize(&quads, &mut Budget::new(limits.clone())),
+            Err(Error::TooComplex(Limit::Quads))
+        );
+        let blanks = cycles(1, 6);
+        assert_eq!(
+            canonicalize(&blanks, &mut Budget::new(limits)),
+            Err(Error::TooComplex(Limit::BlankNodes))
+        );
+    }
+
+    const DOUBLE_CIRCLE: &str = "\
+        _:x <http://example.org/next> _:y .\n\
+        _:y <http://example.org/next> _:z .\n\
+        _:z <http://example.org/next> _:x .\n\
+        _:x <http://example.org/prev> _:z .\n\
+        _:y <http://example.org/prev> _:x .\n\
+        _:z <http://example.org/prev> _:y .\n\
+        _:x <http://example.org/in> _:g _:g .\n\
+        <http://example.org/s> <http://example.org/p> \"a\\\"b\\n\\u0007\"@en <http://example.org/g> .\n";
+
+    #[test]
+    fn duplicate_quads_count_once() {
+        let set = nquads::parse(DOUBLE_CIRCLE).unwrap();
+        let mut doubled = set.clone();
+        doubled.extend(set.iter().rev().cloned());
+        let once = run(&set).unwrap();
+        assert_eq!(run(&doubled).unwrap(), once);
+        // Also when the duplicates are not next to each other in a blank
+        // node's quads, and with a blank node twice in one quad.
+        let mut self_loop = nquads::parse("_:a <http://example.org/p> _:a .\n").unwrap();
+        let once = run(&self_loop).unwrap();
+        self_loop.push(self_loop[0].clone());
+        assert_eq!(run(&self_loop).unwrap(), once);
+        assert_eq!(once.nquads, "_:c14n0 <http://example.org/p> _:c14n0 .\n");
+    }
+
+    #[test]
+    fn result_is_independent_of_order_and_labels() {
+        let base = nquads::parse(DOUBLE_CIRCLE).unwrap();
+        let expected = run(&base).unwrap();
+        for shift in 0..base.len() {
+            let mut shuffled = base.clone();
+            shuffled.rotate_left(shift);
+            if shift % 2 == 1 {
+                shuffled.reverse();
+            }
+            let renamed: Dataset = shuffled
+                .into_iter()
+                .map(|q| {
+                    let rename = |t: Term| match t {
+                        Term::Blank(b) => Term::Blank(format!("other{b}{shift}")),
+                        t => t,
+                    };
+                    Quad {
+                        subject: rename(q.subject),
+                        predicate: q.predicate,
+                        object: rename(q.object),
+                        graph: q.graph.map(rename),
+                    }
+                })
+                .collect();
+            assert_eq!(run(&renamed).unwrap().nquads, expected.nquads);
+        }
+        // Same input, same output.
+        assert_eq!(run(&base).unwrap(), expected);
+        assert!(expected.nquads.contains("\"a\\\"b\\n\\u0007\"@en"));
+    }
+
+    #[test]
+    fn sha384_is_supported() {
+        let ds = nquads::parse(DOUBLE_CIRCLE).unwrap();
+        let a = run(&ds).unwrap();
+        let b = canonicalize_with_hash(
+            &ds,
+            HashAlgorithm::Sha384,
+            &mut Budget::new(Limits::default()),
+        )
+        .unwrap();
+        assert_eq!(a.nquads.lines().count(), b.nquads.lines().count());
+    }
+
+    #[test]
+    fn non_rdf_terms_do_not_panic() {
+        let ds = vec![Quad {
+            subject: Term::literal("s", crate::rdf::XSD_STRING),
+            predicate: Term::blank("p"),
+            object: Term::blank("o"),
+            graph: Some(Term::literal("g", crate::rdf::XSD_STRING)),
+        }];
+        let c = run(&ds).unwrap();
+        assert_eq!(c.nquads, "\"s\" _:p _:c14n0 \"g\" .\n");
+        assert!(run(&Dataset::new()).unwrap().nquads.is_empty());
+    }
+
+    fn all_permutations(list: Vec<u32>) -> Vec<Vec<u32>> {
+        let labels: Vec<String> = (0..10).map(|i| format!("l{i}")).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let mut p = Permutations::new(list, &labels);
+        let mut out = vec![p.current().to_vec()];
+        while p.advance() {
+            out.push(p.current().to_vec());
+        }
+        out
+    }
+
+    #[test]
+    fn permutations_are_all_walked_once() {
+        for n in 1..=6u32 {
+            let mut got = all_permutations((0..n).rev().collect());
+            assert_eq!(got[0], (0..n).collect::<Vec<_>>(), "starts sorted by label");
+            let count = got.len();
+            got.sort();
+            got.dedup();
+            assert_eq!(got.len(), count);
+            assert_eq!(count, (1..=n as usize).product::<usize>());
+        }
+        // The reference order for three: 012 021 201 210 120 102.
+        assert_eq!(
+            all_permutations(vec![0, 1, 2]),
+            vec![
+                vec![0, 1, 2],
+                vec![0, 2, 1],
+                vec![2, 0, 1],
+                vec![2, 1, 0],
+                vec![1, 2, 0],
+                vec![1, 0, 2]
+            ]
+        );
+        // Repeats: the distinct permutations, once each.
+        assert_eq!(all_permutations(vec![1, 0, 1]).len(), 3);
+        assert_eq!(all_permutations(vec![2, 2, 1, 1]).len(), 6);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 12345, u32::MAX] {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 }
