@@ -123,7 +123,17 @@ pub fn write_term_with(out: &mut String, term: &Term, blank: &impl Fn(&mut Strin
 pub fn escape_literal(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight plain bytes at a time (most text has nothing to escape).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !may_need_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes.get(i).copied().unwrap_or(0);
         let escaped: &str = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -133,7 +143,10 @@ pub fn escape_literal(out: &mut String, s: &str) {
             0x08 => "\\b",
             0x0c => "\\f",
             0x00..=0x1f | 0x7f => "",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         // Only ASCII bytes are escaped, so `i` is on a character boundary.
         out.push_str(s.get(start..i).unwrap_or(""));
@@ -142,9 +155,25 @@ pub fn escape_literal(out: &mut String, s: &str) {
         } else {
             out.push_str(escaped);
         }
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.push_str(s.get(start..).unwrap_or(""));
+}
+
+/// Whether one of the eight bytes of `word` may need escaping: a control
+/// character, DEL, `"` or `\\`. Never false when one does (it may be true
+/// when none does, which only costs the byte-by-byte path).
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_space
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        | zero_byte(word ^ (ONES * 0x7f)))
+        != 0
 }
 
 /// Writes a quad as one canonical N-Quads line, `" .\n"` included.
@@ -167,4 +196,45 @@ pub fn write_quad(out: &mut String, q: &Quad) {
         out.push_str("_:");
         out.push_str(b);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_escaped_canonically() {
+        let mut all = String::new();
+        for c in (0u8..0x80).map(char::from) {
+            all.push(c);
+        }
+        all.push_str("é∞\u{1F303}\u{80}");
+        let mut out = String::new();
+        escape_literal(&mut out, &all);
+        let mut expected = String::new();
+        for c in all.chars() {
+            match c {
+                '"' => expected.push_str("\\\""),
+                '\\' => expected.push_str("\\\\"),
+                '\n' => expected.push_str("\\n"),
+                '\r' => expected.push_str("\\r"),
+                '\t' => expected.push_str("\\t"),
+                '\u{8}' => expected.push_str("\\b"),
+                '\u{c}' => expected.push_str("\\f"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                    expected.push_str(&format!("\\u{:04X}", c as u32))
+                }
+                c => expected.push(c),
+            }
+        }
+        assert_eq!(out, expected);
+        // Every offset of a character needing escape within a long run.
+        for at in 0..20 {
+            let mut s = "abcdefghijklmnopqrstuvwxyz".to_owned();
+            s.insert(at, '\u{7f}');
+            let mut out = String::new();
+            escape_literal(&mut out, &s);
+            assert_eq!(out, s.replace('\u{7f}', "\\u007F"));
+        }
+    }
 }

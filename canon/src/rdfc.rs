@@ -93,18 +93,27 @@ pub fn canonicalize_with_hash(
 enum Part {
     /// The term's canonical N-Quads text: `text[start..end]`.
     Text(u32, u32),
-    /// A blank node, by number.
-    Blank(u32),
+    /// A blank node, by number, and where its label goes in the quad's
+    /// line (an offset in `text`).
+    Blank(u32, u32),
     /// No graph name (the default graph).
     None,
 }
 
-/// The dataset with its terms written once and its blank nodes numbered in
-/// order of first appearance.
+/// A prepared quad: its terms, and its canonical N-Quads line without its
+/// blank node labels, `text[start..end]`, `" .\n"` included.
+#[derive(Debug, Clone, Copy)]
+struct PQuad {
+    parts: [Part; 4],
+    start: u32,
+    end: u32,
+}
+
+/// The dataset with its lines written once (but for blank node labels)
+/// and its blank nodes numbered in order of first appearance.
 struct Prepared<'a> {
     text: String,
-    /// Subject, predicate, object, graph name of each quad.
-    quads: Vec<[Part; 4]>,
+    quads: Vec<PQuad>,
     /// Blank node number -> input label.
     labels: Vec<&'a str>,
     /// Blank node number -> its quads (indexes into `quads`), in dataset
@@ -120,7 +129,7 @@ const LINEAR_LABELS: usize = 24;
 impl<'a> Prepared<'a> {
     fn new(dataset: &'a Dataset, budget: &mut Budget) -> Result<Self, Error> {
         let too_many = || Error::TooComplex(Limit::Quads);
-        let mut text = String::with_capacity(dataset.len() * 64);
+        let mut text = String::with_capacity(dataset.len() * 128);
         let mut quads = Vec::with_capacity(dataset.len());
         let mut labels: Vec<&'a str> = Vec::new();
         let mut index: HashMap<&'a str, u32> = HashMap::new();
@@ -146,39 +155,50 @@ impl<'a> Prepared<'a> {
             }
             Ok(i)
         };
-        let mut term = |t: &'a Term,
-                        blank_allowed: bool,
-                        text: &mut String,
-                        labels: &mut Vec<&'a str>|
-         -> Result<Part, Error> {
-            match t {
-                Term::Blank(label) if blank_allowed => Ok(Part::Blank(number(label, labels)?)),
-                // A blank node predicate is not RDF (generalized RDF only):
-                // no canonical label is defined for it, so it is kept as is.
-                _ => {
-                    let start = u32::try_from(text.len()).map_err(|_| too_many())?;
-                    write_term(text, t);
-                    let end = u32::try_from(text.len()).map_err(|_| too_many())?;
-                    Ok(Part::Text(start, end))
-                }
-            }
-        };
+        let to_u32 = |n: usize| u32::try_from(n).map_err(|_| too_many());
         for q in dataset {
             budget.tick()?;
-            let s = term(&q.subject, true, &mut text, &mut labels)?;
-            let p = term(&q.predicate, false, &mut text, &mut labels)?;
-            let o = term(&q.object, true, &mut text, &mut labels)?;
-            let g = match &q.graph {
-                Some(g) => term(g, true, &mut text, &mut labels)?,
-                None => Part::None,
-            };
-            quads.push([s, p, o, g]);
+            let start = to_u32(text.len())?;
+            let mut parts = [Part::None; 4];
+            let terms = [
+                Some(&q.subject),
+                Some(&q.predicate),
+                Some(&q.object),
+                q.graph.as_ref(),
+            ];
+            for (i, (slot, t)) in parts.iter_mut().zip(terms).enumerate() {
+                let Some(t) = t else { continue };
+                if i > 0 {
+                    text.push(' ');
+                }
+                *slot = match t {
+                    // A blank node predicate is not RDF (generalized RDF
+                    // only): no canonical label is defined for it, so it
+                    // is kept as is.
+                    Term::Blank(label) if i != 1 => {
+                        Part::Blank(number(label, &mut labels)?, to_u32(text.len())?)
+                    }
+                    _ => {
+                        let s = to_u32(text.len())?;
+                        write_term(&mut text, t);
+                        Part::Text(s, to_u32(text.len())?)
+                    }
+                };
+            }
+            text.push_str(" .\n");
+            quads.push(PQuad {
+                parts,
+                start,
+                end: to_u32(text.len())?,
+            });
         }
-        // The blank node to quads map, flat: count, then place.
+        // The blank node to quads map, flat: count each blank node's quads
+        // (at `b + 1`), sum up to where each list ends, then place the quads
+        // from the last, moving each end back to its list's start.
         let n = labels.len();
         let mut offsets = vec![0u32; n + 1];
-        for parts in &quads {
-            for_each_blank(parts, |b| {
+        for q in &quads {
+            for_each_blank(&q.parts, |b| {
                 if let Some(c) = offsets.get_mut(b as usize + 1) {
                     *c += 1;
                 }
@@ -192,17 +212,23 @@ impl<'a> Prepared<'a> {
         }
         let total = offsets.last().copied().unwrap_or(0) as usize;
         let mut quads_of = vec![0u32; total];
-        let mut fill: Vec<u32> = offsets.clone();
-        for (qi, parts) in quads.iter().enumerate() {
+        // Shift: offsets[b] now holds where b's list ends.
+        offsets.rotate_left(1);
+        for (qi, q) in quads.iter().enumerate().rev() {
             let qi = u32::try_from(qi).map_err(|_| too_many())?;
-            for_each_blank(parts, |b| {
-                if let Some(slot) = fill.get_mut(b as usize) {
+            for_each_blank(&q.parts, |b| {
+                if let Some(slot) = offsets.get_mut(b as usize) {
+                    *slot = slot.saturating_sub(1);
                     if let Some(q) = quads_of.get_mut(*slot as usize) {
                         *q = qi;
                     }
-                    *slot += 1;
                 }
             });
+        }
+        // offsets[b] is now where b's list starts; the last entry, rotated
+        // to the front above, goes back to the end.
+        if let Some(last) = offsets.last_mut() {
+            *last = u32::try_from(total).map_err(|_| too_many())?;
         }
         Ok(Self {
             text,
@@ -225,31 +251,24 @@ impl<'a> Prepared<'a> {
 
     fn quad(&self, qi: u32) -> &[Part; 4] {
         const NONE: [Part; 4] = [Part::None; 4];
-        self.quads.get(qi as usize).unwrap_or(&NONE)
+        self.quads.get(qi as usize).map_or(&NONE, |q| &q.parts)
     }
 
     /// Writes quad `qi` as one canonical N-Quads line, its blank nodes
     /// written by `blank`.
     fn write_line(&self, out: &mut String, qi: u32, blank: &impl Fn(&mut String, u32)) {
-        let parts = self.quad(qi);
-        for (i, part) in parts.iter().enumerate() {
-            match *part {
-                Part::Text(s, e) => {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    out.push_str(self.part_text(s, e));
-                }
-                Part::Blank(b) => {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    blank(out, b);
-                }
-                Part::None => {}
+        let Some(q) = self.quads.get(qi as usize) else {
+            return;
+        };
+        let mut cursor = q.start;
+        for part in &q.parts {
+            if let Part::Blank(b, at) = *part {
+                out.push_str(self.part_text(cursor, at));
+                blank(out, b);
+                cursor = at;
             }
         }
-        out.push_str(" .\n");
+        out.push_str(self.part_text(cursor, q.end));
     }
 
     /// Whether quads `a` and `b` are the same quad.
@@ -264,7 +283,7 @@ impl<'a> Prepared<'a> {
                 (Part::Text(s1, e1), Part::Text(s2, e2)) => {
                     self.part_text(s1, e1).cmp(self.part_text(s2, e2))
                 }
-                (Part::Blank(p), Part::Blank(q)) => p.cmp(&q),
+                (Part::Blank(p, _), Part::Blank(q, _)) => p.cmp(&q),
                 (Part::None, Part::None) => Ordering::Equal,
                 (x, y) => part_rank(x).cmp(&part_rank(y)),
             };
@@ -279,7 +298,7 @@ impl<'a> Prepared<'a> {
 fn part_rank(p: Part) -> u8 {
     match p {
         Part::None => 0,
-        Part::Blank(_) => 1,
+        Part::Blank(..) => 1,
         Part::Text(..) => 2,
     }
 }
@@ -291,7 +310,7 @@ fn for_each_blank(parts: &[Part; 4], mut f: impl FnMut(u32)) {
     let [s, _, o, g] = *parts;
     let mut seen: [Option<u32>; 2] = [None, None];
     for (k, part) in [s, o, g].into_iter().enumerate() {
-        if let Part::Blank(b) = part {
+        if let Part::Blank(b, _) = part {
             if seen.contains(&Some(b)) {
                 continue;
             }
@@ -307,6 +326,9 @@ fn for_each_blank(parts: &[Part; 4], mut f: impl FnMut(u32)) {
 /// other hashes).
 #[derive(Clone, Copy)]
 struct Hex {
+    /// The first eight hexadecimal digits as a big-endian number: orders
+    /// two hashes at once unless they share them.
+    key: u64,
     len: u8,
     buf: [u8; 96],
 }
@@ -323,7 +345,10 @@ impl Hex {
                 len += 2;
             }
         }
-        Self { len, buf }
+        let key = u64::from_be_bytes([
+            buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
+        ]);
+        Self { key, len, buf }
     }
 
     fn as_bytes(&self) -> &[u8] {
@@ -333,7 +358,7 @@ impl Hex {
 
 impl PartialEq for Hex {
     fn eq(&self, other: &Self) -> bool {
-        self.as_bytes() == other.as_bytes()
+        self.key == other.key && self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -347,7 +372,9 @@ impl PartialOrd for Hex {
 
 impl Ord for Hex {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.as_bytes().cmp(other.as_bytes())
+        self.key
+            .cmp(&other.key)
+            .then_with(|| self.as_bytes().cmp(other.as_bytes()))
     }
 }
 
@@ -499,14 +526,7 @@ impl<'p, 'a> State<'p, 'a> {
     /// 4.4.3 steps 3-5: first-degree hashes, then canonical identifiers.
     fn issue_identifiers(&mut self, budget: &mut Budget) -> Result<(), Error> {
         let n = self.data.labels.len() as u32;
-        // Step 3.
-        let mut scratch = String::with_capacity(1024);
-        let mut lines: Vec<(u32, u32, u32)> = Vec::new();
-        for b in 0..n {
-            budget.tick()?;
-            let h = self.hash_first_degree(b, &mut scratch, &mut lines);
-            self.first_degree.push(h);
-        }
+        self.hash_first_degrees(budget)?;
         // The hash to blank nodes map, in hash order; within one hash, in
         // order of first appearance (the stable sort keeps it).
         let mut by_hash: Vec<u32> = (0..n).collect();
@@ -559,73 +579,76 @@ impl<'p, 'a> State<'p, 'a> {
         Ok(())
     }
 
-    /// Hash First Degree Quads (4.6). A quad given twice counts once (the
-    /// input is a set); such a blank node's distinct quads are kept in
-    /// `distinct_quads` for Hash N-Degree Quads.
-    fn hash_first_degree(
-        &mut self,
-        b: u32,
-        scratch: &mut String,
-        lines: &mut Vec<(u32, u32, u32)>,
-    ) -> Hex {
+    /// Hash First Degree Quads (4.6) for every blank node. Their lines
+    /// are written into one buffer, blank node after blank node, in the
+    /// order of `Prepared::quads_of`.
+    fn hash_first_degrees(&mut self, budget: &mut Budget) -> Result<(), Error> {
         let data = self.data;
-        scratch.clear();
-        lines.clear();
-        let label = |out: &mut String, x: u32| out.push_str(if x == b { "_:a" } else { "_:z" });
-        for &qi in data.quads_of(b) {
-            let start = scratch.len() as u32;
-            data.write_line(scratch, qi, &label);
-            lines.push((start, scratch.len() as u32, qi));
+        let n = data.labels.len() as u32;
+        let mut scratch = String::with_capacity(data.text.len() * 2);
+        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(data.quads_of.len());
+        for b in 0..n {
+            budget.tick()?;
+            let label = |out: &mut String, x: u32| out.push_str(if x == b { "_:a" } else { "_:z" });
+            for &qi in data.quads_of(b) {
+                let start = scratch.len() as u32;
+                data.write_line(&mut scratch, qi, &label);
+                spans.push((start, scratch.len() as u32));
+            }
         }
         let text = scratch.as_str();
-        let line = |&(s, e, _): &(u32, u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
-        if lines.len() > 1 {
-            lines.sort_unstable_by(|x, y| line(x).cmp(line(y)));
-        }
-        let mut hasher = Hasher::new(self.algorithm);
-        let mut dropped: Vec<u32> = Vec::new();
-        let mut i = 0;
-        while i < lines.len() {
-            // A run of equal lines may hold a quad written twice: hash each
-            // distinct quad once.
-            let mut end = i + 1;
-            if let Some(first) = lines.get(i) {
-                while lines.get(end).is_some_and(|l| line(l) == line(first)) {
-                    end += 1;
+        let line = |&(s, e): &(u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
+        let mut lines: Vec<&str> = spans.iter().map(line).collect();
+        for b in 0..n {
+            let start = data.offsets.get(b as usize).copied().unwrap_or(0) as usize;
+            let end = data.offsets.get(b as usize + 1).copied().unwrap_or(0) as usize;
+            let Some(own) = lines.get_mut(start..end) else {
+                continue;
+            };
+            own.sort_unstable();
+            let mut hasher = Hasher::new(self.algorithm);
+            if own.windows(2).all(|w| w.first() != w.get(1)) {
+                for l in own.iter() {
+                    hasher.update(l.as_bytes());
                 }
-                let distinct = if end - i == 1 {
-                    1
-                } else {
-                    let mut run: Vec<u32> = lines
-                        .get(i..end)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|l| l.2)
-                        .collect();
-                    run.sort_unstable_by(|x, y| data.compare_quads(*x, *y).then(x.cmp(y)));
-                    // `dedup_by` passes the later element first: it is the
-                    // one dropped, the first given is kept.
-                    run.dedup_by(|later, kept| {
-                        let same = data.same_quad(*later, *kept);
-                        if same {
-                            dropped.push(*later);
+            } else {
+                // Equal lines: maybe a quad given twice, to count once (the
+                // input is a set).
+                let quads = data.quads_of(b);
+                let own_spans = spans.get(start..end).unwrap_or(&[]);
+                let mut order: Vec<(&str, u32)> = own_spans
+                    .iter()
+                    .map(line)
+                    .zip(quads.iter().copied())
+                    .collect();
+                order.sort_unstable_by(|x, y| {
+                    x.0.cmp(y.0)
+                        .then_with(|| data.compare_quads(x.1, y.1))
+                        .then(x.1.cmp(&y.1))
+                });
+                let mut dropped: Vec<u32> = Vec::new();
+                let mut last: Option<(&str, u32)> = None;
+                for &(l, qi) in &order {
+                    match last {
+                        Some((_, kept)) if data.same_quad(kept, qi) => dropped.push(qi),
+                        _ => {
+                            hasher.update(l.as_bytes());
+                            last = Some((l, qi));
                         }
-                        same
-                    });
-                    run.len()
-                };
-                for _ in 0..distinct {
-                    hasher.update(line(first).as_bytes());
+                    }
+                }
+                if !dropped.is_empty() {
+                    dropped.sort_unstable();
+                    let distinct = quads
+                        .iter()
+                        .copied()
+                        .filter(|q| dropped.binary_search(q).is_err());
+                    self.distinct_quads.insert(b, distinct.collect());
                 }
             }
-            i = end;
+            self.first_degree.push(hasher.finish());
         }
-        if !dropped.is_empty() {
-            let mut quads = data.quads_of(b).to_vec();
-            quads.retain(|q| !dropped.contains(q));
-            self.distinct_quads.insert(b, quads);
-        }
-        hasher.finish()
+        Ok(())
     }
 
     /// Lists every blank node's related blank node entries, in the order
@@ -640,7 +663,7 @@ impl<'p, 'a> State<'p, 'a> {
                 budget.tick()?;
                 let [s, p, o, g] = *self.data.quad(qi);
                 for (part, position) in [(s, b's'), (o, b'o'), (g, b'g')] {
-                    if let Part::Blank(r) = part {
+                    if let Part::Blank(r, _) = part {
                         if r != b {
                             related.push(Related {
                                 node: r,
@@ -837,16 +860,13 @@ impl<'p, 'a> State<'p, 'a> {
             lines.push((start, text.len() as u32));
         }
         let line = |&(s, e): &(u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
-        lines.sort_unstable_by(|x, y| line(x).cmp(line(y)));
+        let mut sorted: Vec<&str> = lines.iter().map(line).collect();
+        sorted.sort_unstable();
+        // Canonical labels are distinct, so equal lines are equal quads.
+        sorted.dedup();
         let mut nquads = String::with_capacity(text.len());
-        let mut last: Option<&str> = None;
-        for l in &lines {
-            let l = line(l);
-            // Canonical labels are distinct, so equal lines are equal quads.
-            if last != Some(l) {
-                nquads.push_str(l);
-                last = Some(l);
-            }
+        for l in sorted {
+            nquads.push_str(l);
         }
         let issued = self
             .canonical_order
