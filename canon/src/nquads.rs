@@ -8,7 +8,8 @@
 //! departure from the grammar is an error naming the line.
 
 use crate::rdf::{Dataset, Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
-use std::collections::HashSet;
+use std::collections::hash_map::{Entry, HashMap, RandomState};
+use std::hash::BuildHasher;
 
 /// Parses N-Quads text into a dataset, keeping blank node labels (without
 /// their `_:`). Quads are in the order of the text; a quad written twice is
@@ -20,7 +21,9 @@ pub fn parse(text: &str) -> Result<Dataset, String> {
         line: 1,
     };
     let mut dataset = Dataset::new();
-    let mut seen: HashSet<Quad> = HashSet::new();
+    // Quad hash -> the quads kept with that hash (indexes into `dataset`).
+    let hashing = RandomState::new();
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
     loop {
         parser.skip_blank();
         if parser.at_end() {
@@ -29,8 +32,20 @@ pub fn parse(text: &str) -> Result<Dataset, String> {
         let quad = parser
             .statement()
             .map_err(|e| format!("line {}: {e}", parser.line))?;
-        if !seen.contains(&quad) {
-            seen.insert(quad.clone());
+        let kept = match seen.entry(hashing.hash_one(&quad)) {
+            Entry::Vacant(v) => {
+                v.insert(vec![dataset.len()]);
+                true
+            }
+            Entry::Occupied(mut o) => {
+                let same = o.get().iter().any(|&i| dataset.get(i) == Some(&quad));
+                if !same {
+                    o.get_mut().push(dataset.len());
+                }
+                !same
+            }
+        };
+        if kept {
             dataset.push(quad);
         }
     }
@@ -146,25 +161,36 @@ impl<'a> Parser<'a> {
         self.pos += 1; // '<'
         let mut out = String::new();
         loop {
-            let Some(c) = self.peek_char() else {
-                return Err("unterminated IRI".into());
-            };
-            self.pos += c.len_utf8();
-            let c = match c {
-                '>' => break,
-                '\\' => {
+            // Copy the run of plain characters at once; the characters IRIs
+            // forbid, '>' and '\\' are all ASCII.
+            let rest = self.rest();
+            let run = rest
+                .bytes()
+                .position(|b| b < 0x80 && !iri_char(char::from(b)))
+                .ok_or("unterminated IRI")?;
+            out.push_str(rest.get(..run).unwrap_or(""));
+            self.pos += run;
+            match self.peek() {
+                Some(b'>') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
                     let c = self.uchar()?;
                     if !iri_char(c) {
                         return Err(format!("escaped character {c:?} not allowed in an IRI"));
                     }
-                    c
+                    out.push(c);
                 }
-                c if !iri_char(c) => {
-                    return Err(format!("character {c:?} not allowed in an IRI"));
+                Some(b) => {
+                    return Err(format!(
+                        "character {:?} not allowed in an IRI",
+                        char::from(b)
+                    ));
                 }
-                c => c,
-            };
-            out.push(c);
+                None => return Err("unterminated IRI".into()),
+            }
         }
         if !has_scheme(&out) {
             return Err(format!("relative IRI <{out}>"));

@@ -322,6 +322,18 @@ fn for_each_blank(parts: &[Part; 4], mut f: impl FnMut(u32)) {
     }
 }
 
+/// Each byte's two lowercase hexadecimal digits.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = [DIGITS[i >> 4], DIGITS[i & 0xf]];
+        i += 1;
+    }
+    table
+};
+
 /// A hash in lowercase hexadecimal (what RDFC-1.0 compares and feeds to
 /// other hashes).
 #[derive(Clone, Copy)]
@@ -335,15 +347,11 @@ struct Hex {
 
 impl Hex {
     fn from_digest(digest: &[u8]) -> Self {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut buf = [0u8; 96];
         let mut len = 0u8;
-        for (pair, b) in buf.chunks_exact_mut(2).zip(digest) {
-            if let [hi, lo] = pair {
-                *hi = HEX[(b >> 4) as usize];
-                *lo = HEX[(b & 0xf) as usize];
-                len += 2;
-            }
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(digest) {
+            pair.copy_from_slice(&HEX_PAIRS[b as usize]);
+            len += 2;
         }
         let key = u64::from_be_bytes([
             buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
@@ -425,12 +433,12 @@ fn push_number(out: &mut String, mut n: u32) {
     }
 }
 
-/// A temporary identifier issuer (4.5, prefix `b`): the blank nodes in
-/// issue order, and a sorted index to find one.
+/// A temporary identifier issuer (4.5, prefix `b`): (blank node, issued
+/// number) pairs sorted by blank node, in one vector (it is copied for
+/// every permutation). Numbers are issued from 0 up, so the next one is the
+/// count so far, and the issue order is the order of the numbers.
 #[derive(Clone, Default)]
 struct Issuer {
-    order: Vec<u32>,
-    /// (blank node, issued number), sorted by blank node.
     index: Vec<(u32, u32)>,
 }
 
@@ -448,12 +456,22 @@ impl Issuer {
         match self.index.binary_search_by_key(&b, |&(node, _)| node) {
             Ok(i) => self.index.get(i).map_or(0, |&(_, n)| n),
             Err(i) => {
-                let n = self.order.len() as u32;
+                let n = self.index.len() as u32;
                 self.index.insert(i, (b, n));
-                self.order.push(b);
                 n
             }
         }
+    }
+
+    fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// The blank nodes in issue order.
+    fn order(&self) -> Vec<u32> {
+        let mut pairs = self.index.clone();
+        pairs.sort_unstable_by_key(|&(_, n)| n);
+        pairs.into_iter().map(|(b, _)| b).collect()
     }
 }
 
@@ -571,7 +589,7 @@ impl<'p, 'a> State<'p, 'a> {
             }
             results.sort_by_key(|r| r.0);
             for (_, issuer) in &results {
-                for &b in &issuer.order {
+                for b in issuer.order() {
                     self.issue_canonical(b);
                 }
             }
@@ -781,7 +799,7 @@ impl<'p, 'a> State<'p, 'a> {
             // ISSUED_PER_UNIT identifiers of the issuer it copies.
             let permutation_cost = 1
                 + permutations.current().len() as u64 / RELATED_PER_UNIT
-                + issuer.order.len() as u64 / ISSUED_PER_UNIT;
+                + issuer.len() as u64 / ISSUED_PER_UNIT;
             loop {
                 budget.work(permutation_cost)?;
                 let mut copy = issuer.clone();
@@ -909,6 +927,16 @@ struct Permutations {
 
 impl Permutations {
     fn new(mut list: Vec<u32>, labels: &[&str]) -> Self {
+        if list.len() < 2 {
+            // One permutation: nothing to prepare.
+            return Self {
+                current: list,
+                nodes: Vec::new(),
+                ranks: Vec::new(),
+                left: Vec::new(),
+                distinct: true,
+            };
+        }
         list.sort_by(|x, y| {
             let lx = labels.get(*x as usize).copied().unwrap_or("");
             let ly = labels.get(*y as usize).copied().unwrap_or("");
