@@ -411,6 +411,15 @@ mod tests {
     }
 
     #[test]
+    fn comments_and_blank_lines_alone_are_an_empty_dataset() {
+        assert_eq!(parse("").unwrap(), Dataset::new());
+        assert_eq!(
+            parse("# nothing\r\n\n  \t\n# more").unwrap(),
+            Dataset::new()
+        );
+    }
+
+    #[test]
     fn duplicates_are_kept_once() {
         let ds = parse("_:a <http://x/p> _:b .\n_:a <http://x/p> _:b .\n").unwrap();
         assert_eq!(ds.len(), 1);

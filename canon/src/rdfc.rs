@@ -9,22 +9,30 @@
 //! twice kept once (the input is a set).
 //!
 //! Two choices the specification leaves open follow the reference
-//! implementation (digitalbazaar/rdf-canonize), because the W3C map tests
-//! depend on them when permutations tie: blank nodes are listed in the order
-//! they first appear in the dataset (subject, object, graph name of each
-//! quad in turn), and the permutations of a related blank node list are
-//! walked in Steinhaus-Johnson-Trotter order starting from the list sorted by
-//! input label.
+//! implementation (digitalbazaar/rdf-canonize): blank nodes are listed in
+//! the order they first appear in the dataset (subject, object, graph name
+//! of each quad in turn), and the permutations of a related blank node list
+//! are walked in Steinhaus-Johnson-Trotter order starting from the list
+//! sorted by input label. The canonical N-Quads never depend on them; the
+//! issued identifiers map can, on symmetric graphs where permutations tie,
+//! and then matches the reference implementation's (the W3C suite has no
+//! such case: it passes whichever order is taken).
 //!
 //! Hash N-Degree Quads is exponential on symmetric ("poison") graphs, as the
 //! specification warns (section 6): each call and each permutation examined
-//! charges one unit of [`Budget::work`], and its recursion stops at
+//! charges one unit of [`Budget::work`] (more for blank nodes with many
+//! related ones, so that no unit costs much), and its recursion stops at
 //! [`MAX_N_DEGREE_DEPTH`]; either limit makes the dataset
-//! [`Error::TooComplex`].
+//! [`Error::TooComplex`]. The W3C suite's legitimate entries take at most
+//! 3,512 units, its poison entry is refused in milliseconds.
 //!
-//! For speed, each term that is not a blank node is written once in its
-//! canonical form and the quads refer to it; blank nodes are numbered; each
-//! blank node's quads are listed once; hashes are fed their input directly.
+//! For speed (a 30-quad credential whose blank nodes all have unique
+//! first-degree hashes, the everyday case, takes a few microseconds, a
+//! third of it SHA-256): each quad's line is written once but for its blank
+//! node labels, blank nodes are numbered, each blank node's quads are listed
+//! once, lines are sorted as slices and fed to the hash directly, and
+//! nothing of the N-degree machinery is built unless a first-degree hash is
+//! shared.
 
 use crate::error::{Error, Limit};
 use crate::limits::Budget;
@@ -117,7 +125,9 @@ struct Prepared<'a> {
     /// Blank node number -> input label.
     labels: Vec<&'a str>,
     /// Blank node number -> its quads (indexes into `quads`), in dataset
-    /// order: `quads_of[offsets[b]..offsets[b + 1]]`, duplicates removed.
+    /// order: `quads_of[offsets[b]..offsets[b + 1]]`. A quad naming the
+    /// blank node twice is listed once; a quad given twice in the dataset
+    /// is listed twice (Hash First Degree Quads finds it).
     offsets: Vec<u32>,
     quads_of: Vec<u32>,
 }
@@ -1161,6 +1171,19 @@ mod tests {
     #[test]
     fn heavy_blank_nodes_cost_in_proportion() {
         assert_refused_fast(heavy_hubs(4000));
+    }
+
+    #[test]
+    fn the_deadline_stops_the_n_degree_work() {
+        let mut budget = Budget::new(Limits {
+            max_work: u64::MAX,
+            deadline: Some(Instant::now()),
+            ..Limits::default()
+        });
+        assert_eq!(
+            canonicalize(&clique(9), &mut budget),
+            Err(Error::TooComplex(Limit::Deadline))
+        );
     }
 
     #[test]
