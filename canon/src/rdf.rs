@@ -116,24 +116,64 @@ pub fn write_term_with(out: &mut String, term: &Term, blank: &impl Fn(&mut Strin
     }
 }
 
-/// Escapes a literal's lexical form as canonical N-Quads does: `"`, `\`, LF
-/// and CR, and the other control characters.
+/// Escapes a literal's lexical form as canonical N-Quads does (RDFC-1.0,
+/// RDF 1.1 N-Triples section 4): `"`, `\\`, LF, CR, TAB, BS and FF as
+/// `ECHAR`; the other C0 controls and DEL as `\uXXXX` with uppercase hex;
+/// every other character as itself. Runs of plain text are copied whole.
 pub fn escape_literal(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight plain bytes at a time (most text has nothing to escape).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !may_need_escape(word) {
+                i += 8;
+                continue;
             }
-            c => out.push(c),
         }
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let escaped: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f | 0x7f => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // Only ASCII bytes are escaped, so `i` is on a character boundary.
+        out.push_str(s.get(start..i).unwrap_or(""));
+        if escaped.is_empty() {
+            let _ = write!(out, "\\u{:04X}", b);
+        } else {
+            out.push_str(escaped);
+        }
+        i += 1;
+        start = i;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
+}
+
+/// Whether one of the eight bytes of `word` may need escaping: a control
+/// character, DEL, `"` or `\\`. Never false when one does (it may be true
+/// when none does, which only costs the byte-by-byte path).
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_space
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        | zero_byte(word ^ (ONES * 0x7f)))
+        != 0
 }
 
 /// Writes a quad as one canonical N-Quads line, `" .\n"` included.
@@ -156,4 +196,45 @@ pub fn write_quad(out: &mut String, q: &Quad) {
         out.push_str("_:");
         out.push_str(b);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_escaped_canonically() {
+        let mut all = String::new();
+        for c in (0u8..0x80).map(char::from) {
+            all.push(c);
+        }
+        all.push_str("é∞\u{1F303}\u{80}");
+        let mut out = String::new();
+        escape_literal(&mut out, &all);
+        let mut expected = String::new();
+        for c in all.chars() {
+            match c {
+                '"' => expected.push_str("\\\""),
+                '\\' => expected.push_str("\\\\"),
+                '\n' => expected.push_str("\\n"),
+                '\r' => expected.push_str("\\r"),
+                '\t' => expected.push_str("\\t"),
+                '\u{8}' => expected.push_str("\\b"),
+                '\u{c}' => expected.push_str("\\f"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                    expected.push_str(&format!("\\u{:04X}", c as u32))
+                }
+                c => expected.push(c),
+            }
+        }
+        assert_eq!(out, expected);
+        // Every offset of a character needing escape within a long run.
+        for at in 0..20 {
+            let mut s = "abcdefghijklmnopqrstuvwxyz".to_owned();
+            s.insert(at, '\u{7f}');
+            let mut out = String::new();
+            escape_literal(&mut out, &s);
+            assert_eq!(out, s.replace('\u{7f}', "\\u007F"));
+        }
+    }
 }
