@@ -424,8 +424,8 @@ impl Hasher {
     }
 }
 
-/// Appends the decimal form of `n`.
-fn push_number(out: &mut String, mut n: u32) {
+/// The decimal digits of `n`: `digits[start..]`.
+fn decimal(mut n: u32) -> ([u8; 10], usize) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
     loop {
@@ -438,8 +438,14 @@ fn push_number(out: &mut String, mut n: u32) {
             break;
         }
     }
-    for &d in digits.get(i..).unwrap_or(&[]) {
-        out.push(d as char);
+    (digits, i)
+}
+
+/// Appends the decimal form of `n`.
+fn push_number(out: &mut String, n: u32) {
+    let (digits, start) = decimal(n);
+    for &d in digits.get(start..).unwrap_or(&[]) {
+        out.push(char::from(d));
     }
 }
 
@@ -737,15 +743,15 @@ impl<'p, 'a> State<'p, 'a> {
                 hasher.update(self.data.part_text(s, e).as_bytes());
             }
         }
-        let mut id = String::with_capacity(16);
+        let mut identifier = |prefix: &[u8], n: u32| {
+            let (digits, start) = decimal(n);
+            hasher.update(prefix);
+            hasher.update(digits.get(start..).unwrap_or(&[]));
+        };
         if let Some(c) = self.canonical_of(related) {
-            id.push_str("_:c14n");
-            push_number(&mut id, c);
-            hasher.update(id.as_bytes());
+            identifier(b"_:c14n", c);
         } else if let Some(t) = issuer.get(related) {
-            id.push_str("_:b");
-            push_number(&mut id, t);
-            hasher.update(id.as_bytes());
+            identifier(b"_:b", t);
         } else if let Some(h) = self.first_degree.get(related as usize) {
             hasher.update(h.as_bytes());
         }
