@@ -405,7 +405,7 @@ async fn only_the_platform_admin_manages_the_registry() {
 /// canonicalised (ssi's RDFC-1.0), hashed (SHA-256), and the signature
 /// checked with ring against the platform's published key.
 struct RingVerifier {
-    engine: atout_vc::ssi_bridge::LdEngine,
+    engine: atout_vc::data_integrity::LdEngine,
     /// Raw Ed25519 public key.
     public_key: Vec<u8>,
 }
@@ -427,8 +427,7 @@ impl RingVerifier {
         proof.insert("@context".into(), document["@context"].clone());
         let hash = |text: String| ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
         let canonical = |doc: Value| async move {
-            atout_vc::ssi_bridge::canonical_nquads(&self.engine, &doc)
-                .await
+            atout_vc::data_integrity::canonical_nquads(&self.engine, &doc)
                 .map_err(|e| e.to_string())
         };
         let mut data = hash(canonical(Value::Object(proof)).await?)
@@ -749,7 +748,7 @@ async fn tampered_or_foreign_documents_are_refused() {
     let by_org = atout_vc::sign::secure(
         &app.state.vc.engine,
         unsigned.as_object().unwrap(),
-        atout_vc::ProofFormat::DataIntegrity(atout_vc::ssi_bridge::Cryptosuite::EddsaRdfc2022),
+        atout_vc::ProofFormat::DataIntegrity(atout_vc::data_integrity::Cryptosuite::EddsaRdfc2022),
         &org_key,
         &a,
         start_time(),

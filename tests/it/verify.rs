@@ -233,14 +233,12 @@ pub async fn sign_di(
     let mut unsecured = doc.clone();
     unsecured.as_object_mut().unwrap().remove("proof");
     let mut data = sha256(
-        atout_vc::ssi_bridge::canonical_nquads(engine, &config)
-            .await
+        atout_vc::data_integrity::canonical_nquads(engine, &config)
             .unwrap()
             .as_bytes(),
     );
     data.extend(sha256(
-        atout_vc::ssi_bridge::canonical_nquads(engine, &unsecured)
-            .await
+        atout_vc::data_integrity::canonical_nquads(engine, &unsecured)
             .unwrap()
             .as_bytes(),
     ));

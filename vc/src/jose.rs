@@ -1,7 +1,7 @@
 //! VC-JOSE (W3C VC-JOSE-COSE Recommendation): the credential itself is the
 //! JWS payload, with `typ: vc+jwt` and `cty: vc`. Signed with josekit.
 
-use crate::ssi_bridge::SignError;
+use crate::data_integrity::SignError;
 use atout_core::crypto::{KeyAlgorithm, PrivateKey};
 use serde_json::{Map, Value};
 

@@ -18,7 +18,7 @@
 //! `verifier/src/engine.rs`).
 
 use crate::jose::JwtAlg;
-use crate::ssi_bridge::SignError;
+use crate::data_integrity::SignError;
 use atout_core::crypto::{KeyAlgorithm, PrivateKey, PublicKey};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};

@@ -83,7 +83,8 @@ pub async fn resolve_did_key(did: &str) -> Result<DidDocument, ResolveError> {
 pub mod reference {
     use super::*;
     use crate::contexts::Contexts;
-    use serde_json::Map;
+    use atout_core::crypto::PrivateKey;
+    use serde_json::{json, Map, Value};
     use ssi::{
         claims::{
             data_integrity::{AnySuite, CryptographicSuite, ProofOptions},
@@ -104,8 +105,8 @@ pub mod reference {
     impl SsiLd {
         pub fn new(contexts: &Contexts) -> Result<Self, SignError> {
             let docs: HashMap<String, String> = contexts.documents().into_iter().collect();
+            // Not ssi's static loader: it would serve its own copies first.
             let loader = ContextLoader::empty()
-                .with_static_loader()
                 .with_context_map_from(docs)
                 .map_err(|e| SignError::Internal(format!("bundled contexts: {e}")))?;
             Ok(Self { loader })

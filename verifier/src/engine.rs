@@ -97,11 +97,24 @@ struct CachedList {
     valid_until: Option<DateTime<Utc>>,
 }
 
+/// How long a verification waits for a core before the verifier answers
+/// that it is busy (503 with `Retry-After`).
+pub const CPU_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// Canonicalisation of one document gives up after this long (a limit of
+/// its own reached first, in practice: poison graphs stop on their work).
+const CANONICALISATION_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
+/// The code of the check that says the verifier had no core free in time;
+/// the API answers 503 with `Retry-After` when a report carries it.
+pub const BUSY: &str = "busy";
+
 /// The verification engine. Cheap to share (`Arc`); holds no database
 /// handle of its own: everything comes through the resolver and sources.
 pub struct Verifier {
     pub(crate) vc: Arc<atout_vc::Vc>,
-    canon: Option<Arc<atout_canon::Canonicalizer>>,
+    /// The one canonicalisation engine (the signer's).
+    canon: Arc<atout_canon::Canonicalizer>,
+    /// Where canonicalisation runs: off the async workers, one job per core.
+    cpu: atout_core::cpu::CpuPool,
     resolver: Arc<dyn DidResolver>,
     lists: Arc<dyn StatusLists>,
     local_lists: Option<Arc<dyn LocalLists>>,
@@ -165,9 +178,13 @@ struct ProofRules<'a> {
 
 impl Verifier {
     pub fn new(parts: VerifierParts) -> Self {
+        let canon = parts
+            .canon
+            .unwrap_or_else(|| parts.vc.engine.canon().clone());
         Self {
             vc: parts.vc,
-            canon: parts.canon,
+            canon,
+            cpu: atout_core::cpu::CpuPool::per_core(CPU_WAIT),
             resolver: parts.resolver,
             lists: parts.lists,
             local_lists: parts.local_lists,
@@ -653,33 +670,48 @@ impl Verifier {
         (format, out)
     }
 
-    /// SHA-256 of the canonical N-Quads of `doc`: the lean route when it
-    /// handles the document, ssi's full processor otherwise.
+    /// SHA-256 of the canonical N-Quads of `doc`, by Atout's one engine
+    /// (the signer's), on the CPU pool: never on the async workers, never
+    /// more jobs than cores, bounded by the engine's limits and a deadline,
+    /// and stopped if the request is dropped.
     async fn hash(&self, doc: &Value) -> Result<[u8; 32], Check> {
-        if let Some(canon) = &self.canon {
-            match canon.canonical_hash(doc) {
-                Ok(Some(hash)) => return Ok(hash),
-                // A (possibly poisoned) dataset needing more RDFC-1.0 work
-                // than allowed: not handed to ssi, which has no such limit.
-                Err(atout_canon::Error::TooComplex) => {
-                    return Err(Check::failed(
-                        CheckKind::Proof,
-                        "too-complex",
-                        "The content needs more canonicalisation work than this verifier allows (a possibly hostile document).",
-                    ))
-                }
-                Ok(None) | Err(_) => {}
-            }
-        }
-        match atout_vc::ssi_bridge::canonical_nquads(&self.vc.engine, doc).await {
-            Ok(nquads) => Ok(sha256(nquads.as_bytes())),
-            Err(e) => Err(Check::failed(
+        let canon = self.canon.clone();
+        let doc = doc.clone();
+        let job = self.cpu.run(move |cancel| {
+            let limits = atout_canon::Limits {
+                deadline: Some(std::time::Instant::now() + CANONICALISATION_DEADLINE),
+                cancel: Some(cancel.flag()),
+                ..canon.limits().clone()
+            };
+            canon.canonical_hash_with(&doc, limits)
+        });
+        match job.await {
+            Ok(Ok(hash)) => Ok(hash),
+            Ok(Err(atout_canon::Error::TooComplex(limit))) => Err(Check::could_not(
+                CheckKind::Proof,
+                "too-complex",
+                format!(
+                    "The content is too complex for this verifier to check (limit: {}). This says nothing of whether it is authentic.",
+                    limit.name()
+                ),
+            )),
+            Ok(Err(e)) => Err(Check::failed(
                 CheckKind::Proof,
                 "invalid-json-ld",
                 format!(
                     "The content is not valid JSON-LD under its contexts, so no signature can cover it: {}",
                     short(&e.to_string())
                 ),
+            )),
+            Err(atout_core::cpu::PoolError::Busy) => Err(Check::could_not(
+                CheckKind::Proof,
+                BUSY,
+                "The verifier is busy: try again in a moment.",
+            )),
+            Err(atout_core::cpu::PoolError::Panicked) => Err(Check::could_not(
+                CheckKind::Proof,
+                "internal-error",
+                "The signature could not be checked because of an internal error.",
             )),
         }
     }
@@ -1982,13 +2014,6 @@ fn decode_multibase_b58(text: &str) -> Option<Vec<u8>> {
     }
     let bytes = bs58::decode(data).into_vec().ok()?;
     (bytes.len() == 64).then_some(bytes)
-}
-
-fn sha256(data: &[u8]) -> [u8; 32] {
-    let digest = ring::digest::digest(&ring::digest::SHA256, data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
 }
 
 /// The most severe check (failed > could-not-check > ok), first of its

@@ -63,19 +63,17 @@ fn fixture() -> &'static Fixture {
                 let vm = format!("{did}#{mb}");
                 let credential = credential(&did);
                 let suite = match alg {
-                    KeyAlgorithm::Ed25519 => atout_vc::ssi_bridge::Cryptosuite::EddsaRdfc2022,
-                    KeyAlgorithm::P256 => atout_vc::ssi_bridge::Cryptosuite::EcdsaRdfc2019,
+                    KeyAlgorithm::Ed25519 => atout_vc::data_integrity::Cryptosuite::EddsaRdfc2022,
+                    KeyAlgorithm::P256 => atout_vc::data_integrity::Cryptosuite::EcdsaRdfc2019,
                 };
-                let text = atout_vc::ssi_bridge::sign_data_integrity(
+                let text = atout_vc::data_integrity::sign_credential(
                     &vc.engine,
                     &credential,
                     suite,
                     &vm,
-                    &did,
                     &key,
                     now,
                 )
-                .await
                 .unwrap();
                 out.push(serde_json::from_str(&text).unwrap());
                 let jalg = match alg {

@@ -1801,16 +1801,14 @@ async fn sign_endorsement(
     let Value::Object(credential) = credential else {
         return Err(ApiError::internal("not an object"));
     };
-    let signed = atout_vc::ssi_bridge::sign_data_integrity(
+    let signed = atout_vc::data_integrity::sign_credential(
         &state.vc.engine,
         &credential,
-        atout_vc::ssi_bridge::Cryptosuite::EddsaRdfc2022,
+        atout_vc::data_integrity::Cryptosuite::EddsaRdfc2022,
         &signer.method,
-        &signer.did,
         signer.key,
         now,
     )
-    .await
     .map_err(ApiError::internal)?;
     let record = EndorsementRecord {
         id: signer.id.clone(),
