@@ -12,9 +12,14 @@
 //!   for each tampering, and 200 for each equivalent.
 //! - `atout_issues_digital_bazaar_verifies`: the organisation issues the
 //!   construct through `POST /credentials/issue` (both cryptosuites: the
-//!   organisation has a P-256 key); Atout's own verifier must accept it, and
+//!   organisation has a P-256 key); Atout's own verifier must accept it,
+//!   reject each tampering and accept each equivalent (the round trip on
+//!   which a list signed as a set goes unnoticed), and
 //!   tests/interop/verify-constructs.mjs (the verifier of verify.mjs) must
-//!   verify it, reject each tampering and accept each equivalent.
+//!   do the same.
+//!
+//! A tampering is only meaningful when the credential as signed verifies:
+//! while it does not, its tamperings are rejected for that same reason.
 //!
 //! The constructs, their tamperings (changes of meaning: the RDF dataset
 //! differs) and equivalents (changes of JSON only) are in
@@ -309,10 +314,28 @@ async fn atout_issues_digital_bazaar_verifies(name: &str) {
             ));
             continue;
         }
+        // Atout's own round trip: what it signs it must verify, and a
+        // tampering must break its own proof (a list signed as a set would
+        // not).
+        let own = format!("{name} / {suite} / Atout issues, Atout's own verifier");
         problems.extend(expect_verified(
-            &format!("{side} / Atout's own verifier, as issued"),
+            &format!("{own} / as issued"),
             &verify(app, &body, json!({})).await,
         ));
+        for (what, changes) in variants(&construct, "tamperings") {
+            let result = verify(app, &apply_changes(&body, changes), json!({})).await;
+            problems.extend(expect_mismatch(
+                &format!("{own} / tampered: {what}"),
+                &result,
+            ));
+        }
+        for (what, changes) in variants(&construct, "equivalents") {
+            let result = verify(app, &apply_changes(&body, changes), json!({})).await;
+            problems.extend(expect_verified(
+                &format!("{own} / equivalent: {what}"),
+                &result,
+            ));
+        }
 
         let documents = crate::issue::status_documents(app, &body).await;
         let mut credentials = Map::new();
