@@ -224,3 +224,87 @@ export function createVerifier(input) {
     },
   };
 }
+
+// ----- JSON-LD constructs (sign-constructs.mjs, verify-constructs.mjs) -----
+
+/** The constructs of tests/it/fixtures/interop/constructs.json, all or by name. */
+export async function loadConstructs(names) {
+  const {readFile} = await import('node:fs/promises');
+  const url = new URL('../it/fixtures/interop/constructs.json', import.meta.url);
+  const all = JSON.parse(await readFile(url, 'utf8')).constructs;
+  if (!names) return all;
+  return names.map(name => {
+    const c = all.find(c => c.name === name);
+    if (!c) throw new Error(`no construct named ${JSON.stringify(name)}`);
+    return c;
+  });
+}
+
+/**
+ * `doc` with `changes` applied: each {pointer, value} replaces (or adds)
+ * the member at the JSON Pointer (RFC 6901), each {pointer, remove: true}
+ * removes it. The same operation as apply_changes in
+ * tests/it/interop_constructs.rs.
+ */
+export function applyChanges(doc, changes) {
+  const out = structuredClone(doc);
+  for (const {pointer, value, remove} of changes) {
+    const path = pointer.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = path.pop();
+    let parent = out;
+    for (const key of path) {
+      parent = parent?.[Array.isArray(parent) ? Number(key) : key];
+      if (parent === undefined || parent === null || typeof parent !== 'object') {
+        throw new Error(`no ${pointer} in the credential`);
+      }
+    }
+    if (remove) {
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+    } else {
+      parent[Array.isArray(parent) ? Number(last) : last] = structuredClone(value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Verifies a secured construct with `verify(credential)`, then each of its
+ * tamperings and equivalents applied to it:
+ * {verified, error, tamperings: [{what, verified, error}], equivalents: [...]}.
+ */
+export async function checkConstruct(construct, credential, verify) {
+  const one = async c => {
+    try {
+      const r = await verify(c);
+      return {verified: r.verified, error: r.error};
+    } catch (e) {
+      return {verified: false, error: String(e?.message ?? e)};
+    }
+  };
+  const variants = async list => {
+    const out = [];
+    for (const t of list ?? []) {
+      out.push({what: t.what, ...await one(applyChanges(credential, t.changes))});
+    }
+    return out;
+  };
+  return {
+    ...await one(credential),
+    tamperings: await variants(construct.tamperings),
+    equivalents: await variants(construct.equivalents),
+  };
+}
+
+/** What is wrong in a checkConstruct result, one line each (none: []). */
+export function constructProblems(name, result) {
+  const problems = [];
+  if (!result.verified) problems.push(`${name}: not verified: ${result.error}`);
+  for (const t of result.tamperings) {
+    if (t.verified) problems.push(`${name}: tampered (${t.what}) and still verified`);
+  }
+  for (const e of result.equivalents) {
+    if (!e.verified) problems.push(`${name}: equivalent (${e.what}) not verified: ${e.error}`);
+  }
+  return problems;
+}

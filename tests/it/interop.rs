@@ -135,8 +135,8 @@ impl Signed {
 }
 
 /// Runs `node <args>` in tests/interop with `input` on stdin; its stdout is
-/// JSON.
-async fn node(args: &[&str], input: Value) -> Value {
+/// JSON (also used by interop_constructs.rs).
+pub async fn node(args: &[&str], input: Value) -> Value {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     tokio::task::spawn_blocking(move || {
         use std::io::Write;
@@ -175,7 +175,7 @@ async fn node(args: &[&str], input: Value) -> Value {
 }
 
 /// The real time, which the npm libraries put in their proofs.
-fn wall_clock() -> chrono::DateTime<chrono::Utc> {
+pub fn wall_clock() -> chrono::DateTime<chrono::Utc> {
     atout_core::clock::SystemClock.now()
 }
 

@@ -19,6 +19,7 @@ mod did;
 mod documents;
 mod http;
 mod interop;
+mod interop_constructs;
 mod invitations;
 mod issue;
 mod keyboard;
