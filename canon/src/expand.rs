@@ -41,6 +41,11 @@ pub fn expand(doc: &Value, env: &Env<'_>, budget: &mut Budget) -> Result<Value, 
     })
 }
 
+/// A safe-mode refusal: the jsonld.js event code, prefixed.
+fn unsafe_event(event: &'static str, detail: impl Into<String>) -> Error {
+    Error::json_ld(event, detail)
+}
+
 fn err(code: &'static str, detail: impl Into<String>) -> Error {
     Error::json_ld(code, detail)
 }
@@ -195,6 +200,12 @@ impl Expander<'_, '_> {
             Value::Object(map) => self.object(active, property, def, map, from_map, depth),
             scalar => {
                 if matches!(property, None | Some("@graph")) {
+                    if self.p.options.safe && !inside_list {
+                        return Err(unsafe_event(
+                            "safe mode: free-floating scalar",
+                            scalar.to_string(),
+                        ));
+                    }
                     return Ok(Value::Null);
                 }
                 self.p.budget.node()?;
@@ -352,6 +363,18 @@ impl Expander<'_, '_> {
                     || m.contains_key("@list")
                     || (m.len() == 1 && m.contains_key("@id")))
             {
+                if self.p.options.safe {
+                    let event = if m.is_empty() {
+                        "safe mode: empty object"
+                    } else if m.contains_key("@value") {
+                        "safe mode: object with only @value"
+                    } else if m.contains_key("@list") {
+                        "safe mode: object with only @list"
+                    } else {
+                        "safe mode: object with only @id"
+                    };
+                    return Err(unsafe_event(event, ""));
+                }
                 return Ok(Value::Null);
             }
         }
@@ -385,6 +408,9 @@ impl Expander<'_, '_> {
                 None => expand_iri(ctx, key, false, true),
             };
             let Some(expanded) = expanded else {
+                if self.p.options.safe {
+                    return Err(unsafe_event("safe mode: invalid property", key.clone()));
+                }
                 continue;
             };
             if is_keyword(&expanded) {
@@ -408,6 +434,9 @@ impl Expander<'_, '_> {
                 continue;
             }
             if !expanded.contains(':') {
+                if self.p.options.safe {
+                    return Err(unsafe_event("safe mode: invalid property", key.clone()));
+                }
                 continue;
             }
             self.property(ctx, key, def.map(|d| &**d), &expanded, value, result, depth)?;
@@ -477,6 +506,20 @@ impl Expander<'_, '_> {
                 // the suite expects).
                 let id = expand_iri(ctx, s, true, false)
                     .map_or(Value::Null, |iri| Value::String(iri.into_owned()));
+                if self.p.options.safe {
+                    match id.as_str() {
+                        None => {
+                            return Err(unsafe_event("safe mode: reserved @id value", s.clone()))
+                        }
+                        Some(iri) if !is_absolute_iri(iri) && !iri.starts_with("_:") => {
+                            return Err(unsafe_event(
+                                "safe mode: relative @id reference",
+                                s.clone(),
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
                 result.insert("@id".to_owned(), id);
             }
             "@type" => {
@@ -499,6 +542,27 @@ impl Expander<'_, '_> {
                     }
                     other => return Err(err("invalid type value", other.to_string())),
                 };
+                if self.p.options.safe {
+                    let all = match &expanded {
+                        Value::Array(a) => a.len(),
+                        _ => 1,
+                    };
+                    let given = match value {
+                        Value::Array(a) => a.len(),
+                        _ => 1,
+                    };
+                    let relative = into_array(expanded.clone()).into_iter().any(|t| {
+                        t.as_str().is_some_and(|t| {
+                            !is_absolute_iri(t) && !t.starts_with("_:") && !t.starts_with('@')
+                        })
+                    });
+                    if relative || all != given {
+                        return Err(unsafe_event(
+                            "safe mode: relative @type reference",
+                            value.to_string(),
+                        ));
+                    }
+                }
                 match result.remove("@type") {
                     Some(existing) => {
                         let mut all = into_array(existing);

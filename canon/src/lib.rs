@@ -89,9 +89,8 @@ impl Canonicalizer {
     pub fn new<I: IntoIterator<Item = (String, String)>>(documents: I) -> Result<Self, Error> {
         let mut loader = StaticLoader::new();
         for (url, text) in documents {
-            let parsed: Value = serde_json::from_str(&text).map_err(|e| {
-                Error::json_ld("invalid remote context", format!("{url}: {e}"))
-            })?;
+            let parsed: Value = serde_json::from_str(&text)
+                .map_err(|e| Error::json_ld("invalid remote context", format!("{url}: {e}")))?;
             if !parsed.get("@context").is_some_and(|_| parsed.is_object()) {
                 return Err(Error::json_ld(
                     "invalid remote context",
@@ -106,6 +105,7 @@ impl Canonicalizer {
             limits: Limits::default(),
             options: JsonLdOptions {
                 rdf_direction: Some(RdfDirection::I18nDatatype),
+                safe: true,
                 ..JsonLdOptions::default()
             },
         })
@@ -170,5 +170,84 @@ mod tests {
             Canonicalizer::new([("https://x.example/c".to_owned(), "nope".to_owned())]).is_err()
         );
         assert!(Canonicalizer::new([("https://x.example/c".to_owned(), "{}".to_owned())]).is_err());
+    }
+
+    fn small() -> Canonicalizer {
+        Canonicalizer::new([(
+            "https://x.example/c".to_owned(),
+            r#"{"@context": {"id": "@id", "type": "@type", "ex": "https://x.example/#",
+                "name": "ex:name", "Thing": "ex:Thing",
+                "tags": {"@id": "ex:tags", "@container": "@list"}}}"#
+                .to_owned(),
+        )])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_small_document_and_its_list() {
+        let canon = small();
+        let doc = serde_json::json!({
+            "@context": "https://x.example/c",
+            "id": "https://x.example/a",
+            "type": "Thing",
+            "name": "A \"quoted\"\nname",
+            "tags": ["b", "a"]
+        });
+        let out = canon.canonicalize(&doc).unwrap();
+        assert!(out.contains("<https://x.example/a> <https://x.example/#tags> _:c14n"));
+        assert!(out.contains("<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"b\""));
+        let mut reordered = doc.clone();
+        reordered["tags"] = serde_json::json!(["a", "b"]);
+        assert_ne!(
+            canon.canonical_hash(&doc).unwrap(),
+            canon.canonical_hash(&reordered).unwrap(),
+            "a list's order is signed"
+        );
+        let hash = canon.canonical_hash(&doc).unwrap();
+        assert_eq!(hash.as_slice(), &Sha256::digest(out.as_bytes())[..]);
+    }
+
+    #[test]
+    fn safe_mode_refuses_what_json_ld_would_drop() {
+        let canon = small();
+        let cases = [
+            (
+                serde_json::json!({"@context": "https://x.example/c", "name": "x", "undefined": 1}),
+                "safe mode: invalid property",
+            ),
+            (
+                serde_json::json!({"@context": "https://x.example/c", "id": "relative", "name": "x"}),
+                "safe mode: relative @id reference",
+            ),
+            (
+                serde_json::json!({"@context": "https://x.example/c", "type": "Other", "name": "x"}),
+                "safe mode: relative @type reference",
+            ),
+            (
+                serde_json::json!({"@context": "https://x.example/c"}),
+                "safe mode: empty object",
+            ),
+            (
+                serde_json::json!({"@context": "https://x.example/c", "name": "x", "ex:other": {"@value": "y", "@language": "not a tag!"}}),
+                "safe mode: invalid @language value",
+            ),
+        ];
+        for (doc, code) in cases {
+            let got = canon.canonicalize(&doc).unwrap_err();
+            assert_eq!(got.code(), Some(code), "{doc}");
+        }
+        let fine =
+            serde_json::json!({"@context": "https://x.example/c", "type": "Thing", "name": "x"});
+        assert!(canon.canonicalize(&fine).is_ok());
+    }
+
+    #[test]
+    fn unknown_contexts_are_never_fetched() {
+        let canon = small();
+        let doc = serde_json::json!({"@context": "https://evil.example/c", "name": "x"});
+        assert_eq!(
+            canon.canonicalize(&doc).unwrap_err().code(),
+            Some("loading remote context failed")
+        );
     }
 }

@@ -38,6 +38,13 @@ pub struct JsonLdOptions {
     pub rdf_direction: Option<RdfDirection>,
     /// `produceGeneralizedRdf` (blank nodes as predicates).
     pub produce_generalized_rdf: bool,
+    /// Safe mode, as the reference Data Integrity implementations sign and
+    /// verify (jsonld.js `safe: true`): whatever JSON-LD would silently drop
+    /// or leave relative (a property no context defines, a relative `@id` or
+    /// `@type`, a free-floating value, a triple that is not well-formed) is
+    /// an error (`code` "safe mode: <event>"), so that nothing in a signed
+    /// document escapes its signature.
+    pub safe: bool,
 }
 
 /// Where remote contexts come from. Nothing is ever fetched: a loader only

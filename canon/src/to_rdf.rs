@@ -38,11 +38,23 @@ pub fn to_rdf(
         } else {
             match node_term(&graph.name) {
                 Some(name) => Some(name),
+                None if options.safe => {
+                    return Err(Error::json_ld(
+                        "safe mode: relative graph reference",
+                        graph.name.to_string(),
+                    ))
+                }
                 None => continue,
             }
         };
         for node in &graph.nodes {
             let Some(subject) = node_term(&node.id) else {
+                if options.safe {
+                    return Err(Error::json_ld(
+                        "safe mode: relative subject reference",
+                        node.id.to_string(),
+                    ));
+                }
                 continue;
             };
             for t in node.types.iter() {
@@ -55,12 +67,24 @@ pub fn to_rdf(
                 let property: &str = property;
                 let predicate = if let Some(label) = property.strip_prefix("_:") {
                     if !options.produce_generalized_rdf {
+                        if options.safe {
+                            return Err(Error::json_ld(
+                                "safe mode: blank node predicate",
+                                property.to_owned(),
+                            ));
+                        }
                         continue;
                     }
                     Term::blank(label)
                 } else if is_absolute_iri(property) {
                     Term::iri(property)
                 } else {
+                    if options.safe {
+                        return Err(Error::json_ld(
+                            "safe mode: relative predicate reference",
+                            property.to_owned(),
+                        ));
+                    }
                     continue;
                 };
                 for item in objects.iter() {
@@ -118,7 +142,13 @@ impl Deserializer<'_, '_> {
         depth: usize,
     ) -> Result<Option<Term>, Error> {
         match item {
-            Item::Ref(id) => Ok(node_term(id)),
+            Item::Ref(id) => match node_term(id) {
+                None if self.options.safe => Err(Error::json_ld(
+                    "safe mode: relative object reference",
+                    id.to_string(),
+                )),
+                term => Ok(term),
+            },
             Item::List(items) => self.list(items, graph, depth + 1).map(Some),
             Item::Value(value) => self.value(value, graph),
         }
@@ -165,11 +195,23 @@ impl Deserializer<'_, '_> {
         let datatype = match item.get("@type") {
             None => None,
             Some(Value::String(t)) if t == "@json" || is_absolute_iri(t) => Some(t.as_str()),
+            Some(t) if self.options.safe => {
+                return Err(Error::json_ld(
+                    "safe mode: relative @type reference",
+                    t.to_string(),
+                ))
+            }
             Some(_) => return Ok(None),
         };
         let language = match item.get("@language") {
             None => None,
             Some(Value::String(tag)) if literal::is_language_tag(tag) => Some(tag.as_str()),
+            Some(tag) if self.options.safe => {
+                return Err(Error::json_ld(
+                    "safe mode: invalid @language value",
+                    tag.to_string(),
+                ))
+            }
             Some(_) => return Ok(None),
         };
 
