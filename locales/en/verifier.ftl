@@ -67,6 +67,7 @@ verify-code-not-yet-valid = The credential is not valid yet.
 verify-code-expired = The credential has expired.
 verify-code-within-validity-period = The credential is within its validity period.
 verify-code-no-expiry = The credential is valid and has no end date.
+verify-code-jwt-date-not-numeric = A date of the JWT (iat, nbf or exp) is not a number of seconds, so the validity period cannot be read.
 # Revocation and suspension.
 verify-code-revoked = The issuer has revoked this credential.
 verify-code-suspended = The issuer has suspended this credential.

@@ -67,6 +67,7 @@ verify-code-not-yet-valid = Le justificatif n’est pas encore valide.
 verify-code-expired = Le justificatif a expiré.
 verify-code-within-validity-period = Le justificatif est dans sa période de validité.
 verify-code-no-expiry = Le justificatif est valide et n’a pas de date de fin.
+verify-code-jwt-date-not-numeric = Une date du JWT (iat, nbf ou exp) n’est pas un nombre de secondes : la période de validité ne peut pas être lue.
 # Révocation et suspension.
 verify-code-revoked = L’émetteur a révoqué ce justificatif.
 verify-code-suspended = L’émetteur a suspendu ce justificatif.
