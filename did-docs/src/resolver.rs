@@ -303,15 +303,9 @@ impl reqwest::dns::Resolve for GuardedDns {
         let allow_private = self.allow_private;
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| allow_private || is_public(a.ip()))
-                .collect();
-            if addrs.is_empty() {
-                return Err(
-                    Box::new(ForbiddenHost(host)) as Box<dyn std::error::Error + Send + Sync>
-                );
-            }
+            let resolved = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let addrs = guard_addrs(&host, resolved, allow_private)
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -325,60 +319,106 @@ fn v6(addr: Ipv6Addr, len: u8) -> IpNet {
     IpNet::V6(Ipv6Net::new(addr, len).expect("valid prefix"))
 }
 
-/// Whether an address is a public unicast address (not loopback, private,
-/// link-local, shared, documentation, benchmarking, multicast or reserved),
-/// looking through IPv4-mapped, NAT64 and 6to4 IPv6 forms.
+/// IPv4 ranges that are not public unicast (IANA special-purpose registry).
+fn blocked_v4() -> [IpNet; 15] {
+    [
+        v4(0, 0, 0, 0, 8),       // "this network", unspecified
+        v4(10, 0, 0, 0, 8),      // private
+        v4(100, 64, 0, 0, 10),   // shared address space (CGNAT)
+        v4(127, 0, 0, 0, 8),     // loopback
+        v4(169, 254, 0, 0, 16),  // link-local
+        v4(172, 16, 0, 0, 12),   // private
+        v4(192, 0, 0, 0, 24),    // IETF protocol assignments
+        v4(192, 0, 2, 0, 24),    // documentation (TEST-NET-1)
+        v4(192, 88, 99, 0, 24),  // 6to4 relay anycast (deprecated)
+        v4(192, 168, 0, 0, 16),  // private
+        v4(198, 18, 0, 0, 15),   // benchmarking
+        v4(198, 51, 100, 0, 24), // documentation (TEST-NET-2)
+        v4(203, 0, 113, 0, 24),  // documentation (TEST-NET-3)
+        v4(224, 0, 0, 0, 4),     // multicast
+        v4(240, 0, 0, 0, 4),     // reserved, and broadcast
+    ]
+}
+
+/// IPv6 forms that embed an IPv4 address in their last 32 bits, judged by
+/// that address: NAT64's well-known prefix (RFC 6052).
+fn nat64() -> IpNet {
+    v6(Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0), 96)
+}
+
+/// 6to4 (RFC 3056): the IPv4 address in bits 16 to 48.
+fn six_to_four() -> IpNet {
+    v6(Ipv6Addr::new(0x2002, 0, 0, 0, 0, 0, 0, 0), 16)
+}
+
+/// Inside global unicast (2000::/3), what is not public.
+fn blocked_v6() -> [IpNet; 4] {
+    [
+        // Teredo (2001::/32, which embeds an obfuscated IPv4 address),
+        // benchmarking, ORCHID and the other IETF protocol assignments.
+        v6(Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 23),
+        v6(Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 32), // Teredo (inside the above)
+        v6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
+        v6(Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20), // documentation (RFC 9637)
+    ]
+}
+
+/// Whether an address is a public unicast address: not unspecified,
+/// loopback, private, unique-local, link-local, site-local, shared (CGNAT),
+/// documentation, benchmarking, multicast or reserved. IPv6 addresses
+/// that carry an IPv4 address are judged by it (IPv4-mapped, NAT64 with
+/// the well-known prefix, 6to4, ISATAP interface identifiers); other IPv6
+/// forms must be global unicast (2000::/3): IPv4-compatible (`::a.b.c.d`),
+/// IPv4-translated (`::ffff:0:a.b.c.d`), local-use NAT64 (64:ff9b:1::/48),
+/// Teredo (2001::/32) and the rest of the special-purpose space are
+/// refused whatever they embed.
 pub fn is_public(ip: IpAddr) -> bool {
-    let blocked_v4 = [
-        v4(0, 0, 0, 0, 8),
-        v4(10, 0, 0, 0, 8),
-        v4(100, 64, 0, 0, 10),
-        v4(127, 0, 0, 0, 8),
-        v4(169, 254, 0, 0, 16),
-        v4(172, 16, 0, 0, 12),
-        v4(192, 0, 0, 0, 24),
-        v4(192, 0, 2, 0, 24),
-        v4(192, 88, 99, 0, 24),
-        v4(192, 168, 0, 0, 16),
-        v4(198, 18, 0, 0, 15),
-        v4(198, 51, 100, 0, 24),
-        v4(203, 0, 113, 0, 24),
-        v4(224, 0, 0, 0, 4),
-        v4(240, 0, 0, 0, 4),
-    ];
     match ip {
-        IpAddr::V4(addr) => !blocked_v4.iter().any(|n| n.contains(&IpAddr::V4(addr))),
+        IpAddr::V4(addr) => !blocked_v4().iter().any(|n| n.contains(&IpAddr::V4(addr))),
         IpAddr::V6(addr) => {
             if let Some(mapped) = addr.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(mapped));
             }
+            let embedded = |at: usize| {
+                let o = addr.octets();
+                Ipv4Addr::new(o[at], o[at + 1], o[at + 2], o[at + 3])
+            };
+            if nat64().contains(&ip) {
+                return is_public(IpAddr::V4(embedded(12)));
+            }
+            if six_to_four().contains(&ip) {
+                return is_public(IpAddr::V4(embedded(2)));
+            }
+            let global_unicast = v6(Ipv6Addr::new(0x2000, 0, 0, 0, 0, 0, 0, 0), 3);
+            if !global_unicast.contains(&ip) || blocked_v6().iter().any(|n| n.contains(&ip)) {
+                return false;
+            }
+            // ISATAP (RFC 5214): an interface identifier of
+            // [02]00:5efe:a.b.c.d tunnels to that IPv4 address.
             let seg = addr.segments();
-            // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed an IPv4 address.
-            if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] {
-                let [a, b] = seg[6].to_be_bytes();
-                let [c, d] = seg[7].to_be_bytes();
-                return is_public(IpAddr::V4(Ipv4Addr::new(a, b, c, d)));
+            if seg[4] & 0xfcff == 0 && seg[5] == 0x5efe {
+                return is_public(IpAddr::V4(embedded(12)));
             }
-            if seg[0] == 0x2002 {
-                let [a, b] = seg[1].to_be_bytes();
-                let [c, d] = seg[2].to_be_bytes();
-                return is_public(IpAddr::V4(Ipv4Addr::new(a, b, c, d)));
-            }
-            let blocked_v6 = [
-                v6(Ipv6Addr::UNSPECIFIED, 128),
-                v6(Ipv6Addr::LOCALHOST, 128),
-                v6(Ipv6Addr::new(0, 0, 0, 0, 0, 0, 0, 0), 96), // IPv4-compatible (deprecated)
-                v6(Ipv6Addr::new(0x100, 0, 0, 0, 0, 0, 0, 0), 64), // discard
-                v6(Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 23), // IETF protocol assignments
-                v6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
-                v6(Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7), // unique local
-                v6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10), // link-local
-                v6(Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0), 10), // site-local (deprecated)
-                v6(Ipv6Addr::new(0xff00, 0, 0, 0, 0, 0, 0, 0), 8), // multicast
-            ];
-            !blocked_v6.iter().any(|n| n.contains(&IpAddr::V6(addr)))
+            true
         }
     }
+}
+
+/// The addresses a name resolved to that may be contacted: all of them
+/// when private addresses are allowed, else the public ones; none is an
+/// error naming the host.
+fn guard_addrs(
+    host: &str,
+    addrs: impl Iterator<Item = SocketAddr>,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, ForbiddenHost> {
+    let addrs: Vec<SocketAddr> = addrs
+        .filter(|a| allow_private || is_public(a.ip()))
+        .collect();
+    if addrs.is_empty() {
+        return Err(ForbiddenHost(host.to_owned()));
+    }
+    Ok(addrs)
 }
 
 /// Expiry, document, and its size in bytes.
@@ -521,38 +561,143 @@ mod tests {
 
     #[test]
     fn public_and_private_addresses() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "224.0.0.1",
-            "255.255.255.255",
-            "::1",
-            "::",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "64:ff9b::a00:1",
-            "2002:7f00:1::",
-            "2001:db8::1",
-            "ff02::1",
+        for (form, private) in [
+            ("IPv4 loopback", "127.0.0.1"),
+            ("IPv4 loopback", "127.255.0.1"),
+            ("IPv4 private", "10.1.2.3"),
+            ("IPv4 private", "172.16.0.1"),
+            ("IPv4 private", "172.31.255.255"),
+            ("IPv4 private", "192.168.1.1"),
+            ("IPv4 link-local (cloud metadata)", "169.254.169.254"),
+            ("IPv4 CGNAT", "100.64.0.1"),
+            ("IPv4 CGNAT", "100.127.255.254"),
+            ("IPv4 unspecified", "0.0.0.0"),
+            ("IPv4 this network", "0.1.2.3"),
+            ("IPv4 multicast", "224.0.0.1"),
+            ("IPv4 multicast", "239.255.255.250"),
+            ("IPv4 broadcast", "255.255.255.255"),
+            ("IPv4 reserved", "240.0.0.1"),
+            ("IPv4 documentation", "192.0.2.1"),
+            ("IPv4 documentation", "198.51.100.1"),
+            ("IPv4 documentation", "203.0.113.1"),
+            ("IPv4 benchmarking", "198.18.0.1"),
+            ("IPv4 IETF assignments", "192.0.0.1"),
+            ("IPv6 loopback", "::1"),
+            ("IPv6 unspecified", "::"),
+            ("IPv6 link-local", "fe80::1"),
+            ("IPv6 site-local", "fec0::1"),
+            ("IPv6 unique local", "fd00::1"),
+            ("IPv6 unique local", "fc00::1"),
+            ("IPv6 multicast", "ff02::1"),
+            ("IPv6 multicast", "ff0e::1"),
+            ("IPv6 documentation", "2001:db8::1"),
+            ("IPv6 documentation (RFC 9637)", "3fff::1"),
+            ("IPv6 discard", "100::1"),
+            ("IPv6 benchmarking", "2001:2::1"),
+            ("IPv6 ORCHIDv2", "2001:20::1"),
+            ("IPv6 outside global unicast", "4000::1"),
+            ("IPv6 SRv6 SIDs", "5f00::1"),
+            ("IPv4-mapped loopback", "::ffff:127.0.0.1"),
+            ("IPv4-mapped private", "::ffff:10.0.0.1"),
+            ("IPv4-mapped link-local", "::ffff:169.254.169.254"),
+            ("IPv4-mapped CGNAT", "::ffff:100.64.0.1"),
+            ("IPv4-mapped unspecified", "::ffff:0.0.0.0"),
+            ("IPv4-translated loopback", "::ffff:0:127.0.0.1"),
+            ("IPv4-translated private", "::ffff:0:192.168.0.1"),
+            ("IPv4-translated public", "::ffff:0:1.1.1.1"),
+            ("IPv4-compatible loopback", "::127.0.0.1"),
+            ("IPv4-compatible private", "::10.0.0.1"),
+            ("IPv4-compatible public", "::1.1.1.1"),
+            ("NAT64 private", "64:ff9b::10.0.0.1"),
+            ("NAT64 loopback", "64:ff9b::127.0.0.1"),
+            ("NAT64 link-local", "64:ff9b::169.254.169.254"),
+            ("NAT64 CGNAT", "64:ff9b::100.64.0.1"),
+            ("NAT64 local-use prefix", "64:ff9b:1::1.1.1.1"),
+            ("6to4 loopback", "2002:7f00:1::"),
+            ("6to4 private", "2002:c0a8:101::1"),
+            ("6to4 link-local", "2002:a9fe:a9fe::1"),
+            ("6to4 CGNAT", "2002:6440:1::1"),
+            ("Teredo", "2001::1"),
+            (
+                "Teredo (public server, obfuscated client)",
+                "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            ),
+            ("ISATAP private", "2a00:1450:4007::5efe:10.0.0.1"),
+            (
+                "ISATAP private (u bit)",
+                "2a00:1450:4007:0:200:5efe:192.168.0.1",
+            ),
         ] {
-            assert!(!is_public(private.parse().unwrap()), "{private}");
+            assert!(!is_public(private.parse().unwrap()), "{form}: {private}");
         }
         for public in [
             "1.1.1.1",
             "8.8.8.8",
             "172.32.0.1",
+            "100.128.0.1",
             "2a00:1450:4007::1",
+            "2606:4700:4700::1111",
             "::ffff:1.1.1.1",
+            "64:ff9b::1.1.1.1",
+            "2002:0101:0101::1",
+            "2a00:1450:4007::5efe:1.1.1.1",
         ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
+    }
+
+    /// Names are checked on every address they resolve to: the private
+    /// ones are dropped, and a name left with none is refused.
+    #[test]
+    fn names_resolving_to_private_forms_are_refused() {
+        let at = |ips: &[&str]| -> Vec<SocketAddr> {
+            ips.iter()
+                .map(|ip| SocketAddr::new(ip.parse().unwrap(), 443))
+                .collect()
+        };
+        for ips in [
+            &["127.0.0.1"][..],
+            &["::ffff:127.0.0.1"],
+            &["::ffff:0:10.0.0.1"],
+            &["::10.0.0.1"],
+            &["64:ff9b::192.168.1.1"],
+            &["2002:c0a8:101::1"],
+            &["2001::1"],
+            &["169.254.169.254", "fe80::1", "::ffff:169.254.169.254"],
+        ] {
+            let err = guard_addrs("evil.example", at(ips).into_iter(), false).unwrap_err();
+            assert_eq!(err.0, "evil.example", "{ips:?}");
+            assert_eq!(
+                guard_addrs("evil.example", at(ips).into_iter(), true).unwrap(),
+                at(ips),
+                "allowed when private addresses are"
+            );
+        }
+        // A public and a private answer: only the public one is used.
+        let mixed = at(&[
+            "10.0.0.1",
+            "1.1.1.1",
+            "::ffff:127.0.0.1",
+            "2a00:1450:4007::1",
+        ]);
+        assert_eq!(
+            guard_addrs("mixed.example", mixed.into_iter(), false).unwrap(),
+            at(&["1.1.1.1", "2a00:1450:4007::1"])
+        );
+    }
+
+    /// The resolver itself: `localhost` resolves only to loopback.
+    #[tokio::test]
+    async fn localhost_is_refused_by_the_resolver() {
+        use reqwest::dns::Resolve as _;
+        let dns = GuardedDns {
+            allow_private: false,
+        };
+        let name: reqwest::dns::Name = "localhost".parse().unwrap();
+        let err = match dns.resolve(name).await {
+            Ok(addrs) => panic!("resolved to {:?}", addrs.collect::<Vec<_>>()),
+            Err(e) => e,
+        };
+        assert!(err.downcast_ref::<ForbiddenHost>().is_some(), "{err}");
     }
 }

@@ -49,7 +49,9 @@ verify-code-alg-not-allowed = The signature algorithm is not accepted.
 verify-code-iss-mismatch = The signed envelope names another issuer than the credential.
 # Issuer's key.
 verify-code-key-resolved = The signing key is published by the issuer for this use.
-verify-code-too-complex = The content needs more computation than this verifier accepts: it may have been crafted to block it.
+verify-code-too-complex = The content is too complex for this verifier to check: this says nothing of whether it is authentic, only that it could not be checked here.
+verify-code-busy = The verifier is busy: try again in a moment.
+verify-code-internal-error = The signature could not be checked because of an internal error.
 verify-code-not-checked = This was not checked, because the credential’s content cannot be interpreted.
 verify-code-key-not-checked = The key was not checked, because the signature was refused first.
 verify-code-key-not-resolved = No signing key could be identified.
@@ -67,6 +69,7 @@ verify-code-not-yet-valid = The credential is not valid yet.
 verify-code-expired = The credential has expired.
 verify-code-within-validity-period = The credential is within its validity period.
 verify-code-no-expiry = The credential is valid and has no end date.
+verify-code-jwt-date-not-numeric = A date of the JWT (iat, nbf or exp) is not a number of seconds, so the validity period cannot be read.
 # Revocation and suspension.
 verify-code-revoked = The issuer has revoked this credential.
 verify-code-suspended = The issuer has suspended this credential.

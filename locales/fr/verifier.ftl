@@ -49,7 +49,9 @@ verify-code-alg-not-allowed = L’algorithme de signature n’est pas accepté.
 verify-code-iss-mismatch = L’enveloppe signée désigne un autre émetteur que le justificatif.
 # Clé de l’émetteur.
 verify-code-key-resolved = La clé de signature est bien publiée par l’émetteur pour cet usage.
-verify-code-too-complex = Le contenu demande plus de calcul que ce vérificateur n’en accepte : il a peut-être été fabriqué pour le bloquer.
+verify-code-too-complex = Le contenu est trop complexe pour être vérifié ici : cela ne dit rien de son authenticité, seulement qu’il n’a pas pu être vérifié.
+verify-code-busy = Le vérificateur est occupé : réessayez dans un instant.
+verify-code-internal-error = La signature n’a pas pu être vérifiée à cause d’une erreur interne.
 verify-code-not-checked = Ce contrôle n’a pas été fait, car le contenu du justificatif ne peut pas être interprété.
 verify-code-key-not-checked = La clé n’a pas été contrôlée, car la signature a été refusée d’emblée.
 verify-code-key-not-resolved = Aucune clé de signature n’a pu être identifiée.
@@ -67,6 +69,7 @@ verify-code-not-yet-valid = Le justificatif n’est pas encore valide.
 verify-code-expired = Le justificatif a expiré.
 verify-code-within-validity-period = Le justificatif est dans sa période de validité.
 verify-code-no-expiry = Le justificatif est valide et n’a pas de date de fin.
+verify-code-jwt-date-not-numeric = Une date du JWT (iat, nbf ou exp) n’est pas un nombre de secondes : la période de validité ne peut pas être lue.
 # Révocation et suspension.
 verify-code-revoked = L’émetteur a révoqué ce justificatif.
 verify-code-suspended = L’émetteur a suspendu ce justificatif.

@@ -823,6 +823,152 @@ async fn tampered_jwts_are_rejected_with_their_reason() {
     assert_eq!(verify(app, &issued, json!({})).await.0, 200);
 }
 
+/// A vc+jwt over `payload`, signed by an Ed25519 key on did:key.
+fn sign_jwt(key: &PrivateKey, vm: &str, payload: &Value) -> Value {
+    let header = json!({"alg": "EdDSA", "typ": "vc+jwt", "kid": vm});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    let signature = key.sign(input.as_bytes()).unwrap();
+    json!(format!("{input}.{}", b64(&signature)))
+}
+
+/// Whether panva's jose (`jwtVerify`, which checks `iat`, `nbf` and `exp`
+/// as RFC 7519 NumericDates) accepts `jwt` at `now`: the reference for the
+/// JWT date rule.
+fn jose_accepts(jwt: &str, key: &PrivateKey, now: chrono::DateTime<chrono::Utc>) -> bool {
+    use std::io::Write;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop");
+    assert!(
+        dir.join("node_modules/jose").is_dir(),
+        "jose is not installed: run `npm ci` in tests/interop (./scripts/test does it)"
+    );
+    let script = r#"
+        import * as jose from 'jose';
+        import {readFileSync} from 'node:fs';
+        const input = JSON.parse(readFileSync(0, 'utf8'));
+        const key = await jose.importJWK(input.jwk, 'EdDSA');
+        try {
+          await jose.jwtVerify(input.jwt, key, {currentDate: new Date(input.now), typ: 'vc+jwt'});
+          process.stdout.write('accepted');
+        } catch (e) {
+          process.stdout.write(`rejected ${e.code}`);
+        }
+    "#;
+    let mut child = std::process::Command::new("node")
+        .args(["--input-type=module", "-e", script])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is installed");
+    let jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": b64(key.public_key().as_bytes())});
+    let input = json!({"jwt": jwt, "jwk": jwk, "now": now.to_rfc3339()});
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("accepted") || text.starts_with("rejected"),
+        "{text}"
+    );
+    text == "accepted"
+}
+
+/// `iat`, `nbf` and `exp` of a vc+jwt are NumericDates (RFC 7519): a JSON
+/// number of seconds, fractions allowed and compared as numbers; anything
+/// else makes the credential invalid. jose's `jwtVerify` agrees on every
+/// case (an expired credential with a fractional `exp`, or one written as
+/// a float, used to be accepted: only integers were read).
+#[tokio::test]
+async fn jwt_dates_are_numbers_compared_as_numbers() {
+    let app = TestApp::spawn().await;
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let (did, vm) = did_key(&key);
+    let now = start_time();
+    let t = now.timestamp() as f64;
+    let cases: Vec<(&str, Value, Option<&str>)> = vec![
+        // Expired, with a fraction or written as a float.
+        ("exp", json!(1.5e9 + 0.5), Some("expired")),
+        ("exp", json!(1.5e9), Some("expired")),
+        ("exp", json!(t - 0.5), Some("expired")),
+        ("exp", json!(-5), Some("expired")),
+        ("exp", json!(now.timestamp() - 1), Some("expired")),
+        // Still valid: the fraction counts.
+        ("exp", json!(t + 0.5), None),
+        ("exp", json!(t + 3600.25), None),
+        ("exp", json!(1e300), None),
+        ("exp", json!(now.timestamp() + 3600), None),
+        ("nbf", json!(t + 3600.5), Some("not-yet-valid")),
+        ("nbf", json!(t + 0.5), Some("not-yet-valid")),
+        ("nbf", json!(t - 3600.5), None),
+        ("nbf", json!(t), None),
+        // iat is read but not compared (as jose, without maxTokenAge).
+        ("iat", json!(t - 0.5), None),
+        ("iat", json!(t + 86400.0), None),
+        // Not numbers at all.
+        ("exp", json!("1500000000"), Some("jwt-date-not-numeric")),
+        (
+            "exp",
+            json!((now.timestamp() + 3600).to_string()),
+            Some("jwt-date-not-numeric"),
+        ),
+        ("exp", json!(true), Some("jwt-date-not-numeric")),
+        ("exp", json!(null), Some("jwt-date-not-numeric")),
+        ("exp", json!([t + 3600.0]), Some("jwt-date-not-numeric")),
+        (
+            "nbf",
+            json!("2026-01-01T00:00:00Z"),
+            Some("jwt-date-not-numeric"),
+        ),
+        ("iat", json!("yesterday"), Some("jwt-date-not-numeric")),
+        ("iat", json!(false), Some("jwt-date-not-numeric")),
+    ];
+    for (claim, value, refused) in cases {
+        let mut payload = simple_credential(&did, None);
+        payload[claim] = value.clone();
+        let jwt = sign_jwt(&key, &vm, &payload);
+        let case = format!("{claim}: {value}");
+        let result = verify(&app, &jwt, json!({})).await;
+        match refused {
+            Some(code) => {
+                assert_rejected(&result, "validity-period", "failed", code);
+                assert_eq!(check(&result.1, "proof")["status"], "ok", "{case}");
+            }
+            None => {
+                assert_eq!(result.0, 200, "{case}: {:#}", result.1);
+                assert_eq!(check(&result.1, "validity-period")["status"], "ok");
+            }
+        }
+        assert_eq!(
+            jose_accepts(jwt.as_str().unwrap(), &key, now),
+            refused.is_none(),
+            "jose disagrees on {case}"
+        );
+    }
+    // The reason names the claim.
+    let mut payload = simple_credential(&did, None);
+    payload["exp"] = json!("soon");
+    let (_, report) = verify(&app, &sign_jwt(&key, &vm, &payload), json!({})).await;
+    assert!(check(&report, "validity-period")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("exp claim"));
+    // The same properties on a Data Integrity credential are not JWT
+    // claims: unchanged (an integer binds, anything else is ignored).
+    let mut vc = simple_credential(&did, None);
+    vc["exp"] = json!("soon");
+    let vc = sign_di(&app, &vc, &key, &vm, "assertionMethod", json!({})).await;
+    let (status, report) = verify(&app, &vc, json!({})).await;
+    assert_eq!(status, 200, "{report:#}");
+}
+
 // ----- presentations ------------------------------------------------------
 
 #[tokio::test]
