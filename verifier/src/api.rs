@@ -68,6 +68,21 @@ fn bad_input(e: Malformed) -> ApiError {
     ))
 }
 
+/// A verification that found no free core in time: 503, try again.
+fn busy() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "The verifier is busy",
+    )
+    .detail("Every core is checking other documents: try again in a moment.")
+    .header(axum::http::header::RETRY_AFTER, "2")
+}
+
+fn is_busy(results: &[crate::report::Check]) -> bool {
+    results.iter().any(|c| c.code == crate::engine::BUSY)
+}
+
 fn answer<T: serde::Serialize>(verified: bool, report: T) -> Response {
     let status = if verified {
         StatusCode::OK
@@ -92,6 +107,7 @@ fn answer<T: serde::Serialize>(verified: bool, report: T) -> Response {
         (status = 422, description = "Checked and not verified (or a check could not be made)", body = CredentialReport),
         (status = 400, description = "Malformed input", body = ProblemBody, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Busy: every core was taken for too long (Retry-After)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn verify_credential(
@@ -112,6 +128,9 @@ async fn verify_credential(
         .verify_credential(&request.verifiable_credential, &request.options)
         .await
         .map_err(bad_input)?;
+    if is_busy(&report.results) {
+        return Err(busy());
+    }
     Ok(answer(report.verified, report))
 }
 
@@ -126,6 +145,7 @@ async fn verify_credential(
         (status = 422, description = "Checked and not verified", body = PresentationReport),
         (status = 400, description = "Malformed input", body = ProblemBody, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Busy: every core was taken for too long (Retry-After)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn verify_presentation(
@@ -138,5 +158,8 @@ async fn verify_presentation(
         .verify_presentation(&request.verifiable_presentation, &request.options)
         .await
         .map_err(bad_input)?;
+    if is_busy(&report.results) || report.credentials.iter().any(|c| is_busy(&c.results)) {
+        return Err(busy());
+    }
     Ok(answer(report.verified, report))
 }
