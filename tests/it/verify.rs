@@ -1309,6 +1309,102 @@ async fn private_addresses_are_refused_in_the_default_configuration() {
     );
 }
 
+/// A status list or a schema that cannot be fetched (the server answers
+/// 500, or nothing listens) is reported as such, with its own code, never
+/// as a DID document that could not be fetched.
+#[tokio::test]
+async fn status_list_and_schema_fetch_failures_say_so() {
+    let issuer = Issuer::new(&[
+        ("ATOUT_DID_WEB_ALLOW_PRIVATE", "true"),
+        ("ATOUT_DID_WEB_ALLOW_HTTP", "true"),
+        ("ATOUT_DID_WEB_TIMEOUT_MS", "2000"),
+    ])
+    .await;
+    let app = &issuer.app;
+    let server = DocServer::start().await;
+    server.put("/status/500", 500, "oops".into());
+    server.put("/schema/500", 500, "oops".into());
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let unreachable = |path: &str| format!("http://127.0.0.1:{closed}{path}");
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let (did, vm) = did_key(&key);
+    let said = |report: &Value, name: &str, code: &str, what: &str, why: &str| {
+        let c = check(report, name);
+        assert_eq!(c["status"], "could-not-check", "{report:#}");
+        assert_eq!(c["code"], code, "{report:#}");
+        let reason = c["reason"].as_str().unwrap();
+        assert!(reason.starts_with(what), "{reason}");
+        assert!(reason.contains(why), "{reason}");
+        assert!(!reason.contains("DID"), "{reason}");
+    };
+
+    for (url, why) in [
+        (server.url("/status/500"), "HTTP 500"),
+        (unreachable("/status/1"), "could not connect"),
+    ] {
+        let entry = json!({
+            "id": format!("{url}#7"), "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": "7",
+            "statusListCredential": url
+        });
+        let vc = simple_credential(&did, Some(entry));
+        let vc = sign_di(app, &vc, &key, &vm, "assertionMethod", json!({})).await;
+        let result = verify(app, &vc, json!({})).await;
+        assert_rejected(
+            &result,
+            "revocation",
+            "could-not-check",
+            "status-unavailable",
+        );
+        said(
+            &result.1,
+            "revocation",
+            "status-unavailable",
+            "The status list",
+            why,
+        );
+        assert_eq!(check(&result.1, "issuer-key")["status"], "ok");
+    }
+
+    for (url, why) in [
+        (server.url("/schema/500"), "HTTP 500"),
+        (unreachable("/schema.json"), "could not connect"),
+    ] {
+        let mut vc = simple_credential(&did, None);
+        vc["credentialSchema"] = json!({"id": url, "type": "JsonSchema"});
+        let vc = sign_di(app, &vc, &key, &vm, "assertionMethod", json!({})).await;
+        let (status, report) = verify(app, &vc, json!({})).await;
+        // A schema is not part of the VC-API verdict: reported, a warning.
+        assert_eq!(status, 200, "{report:#}");
+        said(&report, "schema", "schema-unavailable", "The schema", why);
+    }
+
+    // Each code has its own sentence, in French and in English.
+    use atout_verifier::{
+        i18n::{check_sentence, Lang},
+        report::CheckKind,
+    };
+    for lang in [Lang::Fr, Lang::En] {
+        let did = check_sentence(lang, CheckKind::IssuerKey, "did-unreachable").unwrap();
+        let status = check_sentence(lang, CheckKind::Revocation, "status-unavailable").unwrap();
+        let schema = check_sentence(lang, CheckKind::Schema, "schema-unavailable").unwrap();
+        assert!(did != status && status != schema && did != schema);
+    }
+    assert!(
+        check_sentence(Lang::En, CheckKind::Revocation, "status-unavailable")
+            .unwrap()
+            .contains("status list")
+    );
+    assert!(
+        check_sentence(Lang::Fr, CheckKind::Schema, "schema-unavailable")
+            .unwrap()
+            .contains("schéma")
+    );
+}
+
 // ----- malformed and hostile input ---------------------------------------
 
 #[tokio::test]

@@ -81,7 +81,7 @@ impl StatusLists for HttpStatusLists {
             )
             .await?;
         let body = String::from_utf8(body)
-            .map_err(|_| ResolveError::InvalidDocument("the status list is not UTF-8".into()))?;
+            .map_err(|_| ResolveError::InvalidDocument("the document is not UTF-8".into()))?;
         Ok(FetchedList {
             body,
             fetched_at: self.clock.now(),
@@ -126,11 +126,25 @@ impl StatusLists for SnapshotLists {
                 fetched_at: self.taken_at,
             })
             .ok_or_else(|| {
-                ResolveError::Fetch(format!(
-                    "the status list {} is not in the offline snapshot",
-                    short(url)
-                ))
+                ResolveError::Fetch(format!("{} is not in the offline snapshot", short(url)))
             })
+    }
+}
+
+/// Why a document (status list, schema) could not be fetched, in words
+/// that do not borrow the DID resolver's ("the DID document could not be
+/// fetched"): the fetch goes through the same guarded client and error
+/// type, but it is not a DID document.
+pub(crate) fn fetch_failure(e: &ResolveError) -> String {
+    match e {
+        ResolveError::NotFound(_) => "the server has no such document (HTTP 404 or 410)".into(),
+        ResolveError::Timeout => "the request timed out".into(),
+        ResolveError::TooLarge(max) => format!("it is larger than {max} bytes"),
+        ResolveError::Fetch(why) | ResolveError::InvalidDocument(why) => short(why),
+        ResolveError::Internal(why) => format!("internal error: {}", short(why)),
+        ResolveError::ForbiddenAddress(_)
+        | ResolveError::InvalidDid(_)
+        | ResolveError::UnsupportedMethod(_) => e.to_string(),
     }
 }
 
@@ -175,5 +189,41 @@ impl LocalLists for StoreLists {
             })
         };
         Some(answer.await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A status list or schema that cannot be fetched is never described
+    /// as a DID document.
+    #[test]
+    fn fetch_failures_do_not_speak_of_did_documents() {
+        for (e, says) in [
+            (
+                ResolveError::NotFound("https://x.example/status/1".into()),
+                "no such document",
+            ),
+            (
+                ResolveError::Fetch("the server answered HTTP 500".into()),
+                "HTTP 500",
+            ),
+            (
+                ResolveError::Fetch("could not connect to the host".into()),
+                "could not connect",
+            ),
+            (ResolveError::Timeout, "timed out"),
+            (ResolveError::TooLarge(1024), "1024 bytes"),
+            (
+                ResolveError::InvalidDocument("the document is not UTF-8".into()),
+                "UTF-8",
+            ),
+            (ResolveError::ForbiddenAddress("10.0.0.1".into()), "private"),
+        ] {
+            let text = fetch_failure(&e);
+            assert!(text.contains(says), "{text}");
+            assert!(!text.contains("DID"), "{text}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 use super::{parse::check_depth, worst, Verifier, MAX_STATUS_ENTRIES};
 use crate::{
     report::{Check, CheckKind},
-    sources::short,
+    sources::{fetch_failure, short},
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -93,7 +93,11 @@ impl Verifier {
             Check::could_not(
                 CheckKind::Schema,
                 "schema-unavailable",
-                format!("The schema {} could not be obtained: {e}.", short(url)),
+                format!(
+                    "The schema {} could not be obtained: {}.",
+                    short(url),
+                    fetch_failure(&e)
+                ),
             )
         })?;
         let invalid = |why: String| {

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     report::{Check, CheckKind, Outcome},
-    sources::short,
+    sources::{fetch_failure, short},
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -295,7 +295,11 @@ impl Verifier {
         let fetched = self.lists.fetch(url).await.map_err(|e| {
             cannot(
                 "status-unavailable",
-                format!("The status list {} could not be obtained: {e}.", short(url)),
+                format!(
+                    "The status list {} could not be obtained: {}.",
+                    short(url),
+                    fetch_failure(&e)
+                ),
             )
         })?;
         let value: Value = if fetched.body.trim_start().starts_with('{') {
