@@ -229,7 +229,7 @@ pub async fn sign_credential(
     input: IssueInput,
 ) -> Result<Signed, ApiError> {
     let format = input.format;
-    let did = state.orgs.did_of(&org);
+    let did = state.orgs.did_of(org);
     let now = state.clock.now();
     let (mut prepared, data_model) =
         prepare_for(format, input.credential, &did, &state.vc.contexts, now).map_err(invalid)?;

@@ -657,7 +657,7 @@ pub struct OfferIssuer {
 }
 
 async fn issuer_of(state: &AppState, org: &Organisation) -> Result<OfferIssuer, ApiError> {
-    let did = state.orgs.did_of(&org);
+    let did = state.orgs.did_of(org);
     let entry: Option<TrustedIssuer> = state.store.get_trusted_issuer(&did).await?.map(Into::into);
     Ok(match entry {
         None => OfferIssuer {
