@@ -34,6 +34,14 @@ pub enum OrgError {
     ApiKeyNotFound(String),
     #[error("{0}")]
     InvalidApiKeyName(String),
+    #[error(
+        "{0} is identified by a did:key, the DID of its Ed25519 key itself: a did:key cannot \
+         rotate or withdraw its key (another key would be another DID). To change keys, create \
+         a new organisation"
+    )]
+    DidKeyIsFixed(String),
+    #[error("{0}")]
+    Unsupported(String),
     #[error("the master key does not match the one that encrypted this database's keys")]
     WrongMasterKey,
     #[error(transparent)]
@@ -48,15 +56,52 @@ pub struct NewOrg {
     pub slug: String,
     pub name_fr: Option<String>,
     pub name_en: Option<String>,
-    /// Also create a P-256 key (for ecdsa-rdfc-2019 and ES256).
+    /// Also create a P-256 key (for ecdsa-rdfc-2019 and ES256); not with
+    /// did:key.
     pub p256: bool,
+    /// did:web under the platform (default), or did:key.
+    pub did_method: DidMethod,
+}
+
+/// How an organisation is identified.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DidMethod {
+    /// `did:web:{host}:orgs:{slug}`, its document served by the platform;
+    /// keys rotate.
+    #[default]
+    Web,
+    /// `did:key:z6Mk...`, the DID of the organisation's one Ed25519 key: it
+    /// resolves itself (no DID document is served) and never rotates.
+    Key,
+}
+
+impl DidMethod {
+    pub fn of(org: &Organisation) -> Self {
+        if org.did_key.is_some() {
+            Self::Key
+        } else {
+            Self::Web
+        }
+    }
 }
 
 /// A key as shown to people and APIs: never the private part.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct KeyInfo {
     pub id: String,
-    /// The verification method id, `did#key-N`.
+    /// The verification method id, `did#key-N` (did:web) or
+    /// `did:key:z...#z...` (did:key).
     pub verification_method: String,
     pub fragment: String,
     pub algorithm: KeyAlgorithm,
@@ -88,6 +133,8 @@ pub struct OrgDetails {
     #[serde(flatten)]
     pub org: Organisation,
     pub did: String,
+    /// `web` or `key`.
+    pub did_method: DidMethod,
     pub keys: Vec<KeyInfo>,
 }
 
@@ -157,6 +204,22 @@ impl Orgs {
         &self.did_web
     }
 
+    /// An organisation's DID: its did:key, or its did:web under the
+    /// platform. Every DID an organisation signs with comes from here.
+    pub fn did_of(&self, org: &Organisation) -> String {
+        match &org.did_key {
+            Some(did) => did.clone(),
+            None => self.did_web.org(&org.slug),
+        }
+    }
+
+    fn refuse_did_key(org: &Organisation) -> Result<(), OrgError> {
+        match org.did_key {
+            Some(_) => Err(OrgError::DidKeyIsFixed(org.slug.clone())),
+            None => Ok(()),
+        }
+    }
+
     /// Refuses to run with a master key other than the one that sealed the
     /// keys already stored (records a check value on first run).
     pub async fn check_master_key(&self) -> Result<(), OrgError> {
@@ -219,14 +282,22 @@ impl Orgs {
         let slug = Slug::parse(&new.slug)?;
         let name_fr = check_name("name_fr", new.name_fr.as_deref().unwrap_or(slug.as_str()))?;
         let name_en = check_name("name_en", new.name_en.as_deref().unwrap_or(&name_fr))?;
+        if new.did_method == DidMethod::Key && new.p256 {
+            return Err(OrgError::Unsupported(
+                "a did:key organisation has exactly one key, Ed25519 (its DID is that key): \
+                 P-256 is not available with did:key"
+                    .into(),
+            ));
+        }
         let now = self.clock.now();
-        let org = Organisation {
+        let mut org = Organisation {
             id: new_id(),
             slug: slug.to_string(),
             name_fr,
             name_en,
             created_at: now,
             updated_at: now,
+            did_key: None,
         };
         let owner = KeyOwner::Org(org.id.clone());
         let mut algorithms = vec![KeyAlgorithm::Ed25519];
@@ -239,7 +310,14 @@ impl Orgs {
             key.fragment = format!("key-{}", n + 1);
             keys.push(key);
         }
-        let did = self.did_web.org(slug.as_str());
+        if new.did_method == DidMethod::Key {
+            // did:key:z6Mk..., and its one verification method
+            // did:key:z6Mk...#z6Mk...
+            let multibase = keys[0].public_key_multibase.clone();
+            org.did_key = Some(format!("did:key:{multibase}"));
+            keys[0].fragment = multibase;
+        }
+        let did = self.did_of(&org);
         let audit = actor.entry(
             now,
             Some(&org.id),
@@ -248,6 +326,7 @@ impl Orgs {
             Some(serde_json::json!({
                 "slug": org.slug,
                 "did": did,
+                "did_method": new.did_method,
                 "keys": keys.iter().map(|k| &k.fragment).collect::<Vec<_>>(),
             })),
         );
@@ -257,6 +336,7 @@ impl Orgs {
         }
         Ok(OrgDetails {
             keys: keys.iter().map(|k| KeyInfo::new(&did, k)).collect(),
+            did_method: new.did_method,
             org,
             did,
         })
@@ -275,10 +355,11 @@ impl Orgs {
 
     pub async fn get(&self, slug: &str) -> Result<OrgDetails, OrgError> {
         let org = self.find(slug).await?;
-        let did = self.did_web.org(&org.slug);
+        let did = self.did_of(&org);
         let keys = self.store.list_keys(&KeyOwner::Org(org.id.clone())).await?;
         Ok(OrgDetails {
             keys: keys.iter().map(|k| KeyInfo::new(&did, k)).collect(),
+            did_method: DidMethod::of(&org),
             org,
             did,
         })
@@ -291,7 +372,7 @@ impl Orgs {
             .await?
             .into_iter()
             .map(|o| {
-                let did = self.did_web.org(&o.slug);
+                let did = self.did_of(&o);
                 (o, did)
             })
             .collect())
@@ -306,6 +387,7 @@ impl Orgs {
         actor: &Actor,
     ) -> Result<KeyInfo, OrgError> {
         let org = self.find(slug).await?;
+        Self::refuse_did_key(&org)?;
         let mut key = self.new_key(KeyOwner::Org(org.id.clone()), algorithm)?;
         let audit = actor.entry(
             key.created_at,
@@ -316,7 +398,7 @@ impl Orgs {
         );
         let (fragment, _retired) = self.store.rotate_key(&key, &audit).await?;
         key.fragment = fragment;
-        Ok(KeyInfo::new(&self.did_web.org(&org.slug), &key))
+        Ok(KeyInfo::new(&self.did_of(&org), &key))
     }
 
     /// Removes a retired key from the DID document (e.g. it was
@@ -329,6 +411,7 @@ impl Orgs {
         actor: &Actor,
     ) -> Result<KeyInfo, OrgError> {
         let org = self.find(slug).await?;
+        Self::refuse_did_key(&org)?;
         let owner = KeyOwner::Org(org.id.clone());
         let keys = self.store.list_keys(&owner).await?;
         let found = keys
@@ -361,7 +444,7 @@ impl Orgs {
             }
             other => other?,
         }
-        let mut info = KeyInfo::new(&self.did_web.org(&org.slug), found);
+        let mut info = KeyInfo::new(&self.did_of(&org), found);
         info.status = KeyStatus::Withdrawn;
         info.withdrawn_at = Some(now);
         Ok(info)
@@ -404,12 +487,9 @@ impl Orgs {
         algorithm: KeyAlgorithm,
     ) -> Result<SigningKey, OrgError> {
         let org = self.find(slug).await?;
-        self.signing_key(
-            &KeyOwner::Org(org.id),
-            &self.did_web.org(&org.slug),
-            algorithm,
-        )
-        .await
+        let did = self.did_of(&org);
+        self.signing_key(&KeyOwner::Org(org.id), &did, algorithm)
+            .await
     }
 
     pub async fn create_api_key(

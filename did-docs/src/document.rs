@@ -25,6 +25,10 @@ pub async fn local_document(
             let Some(org) = store.get_org_by_slug(slug).await? else {
                 return Ok(None);
             };
+            // A did:key resolves itself: the platform serves no document.
+            if org.did_key.is_some() {
+                return Ok(None);
+            }
             (did_web.org(&org.slug), KeyOwner::Org(org.id))
         }
     };

@@ -68,6 +68,11 @@ async fn org_did(
 ) -> Result<Response, ApiError> {
     let doc = local_document(state.store.as_ref(), state.orgs.did_web(), Some(&slug))
         .await?
-        .ok_or_else(|| ApiError::not_found("No organisation has this slug."))?;
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "No organisation with a did:web DID has this slug (an organisation identified \
+                 by a did:key has no DID document here: a did:key resolves itself).",
+            )
+        })?;
     Ok(did_json(&doc))
 }

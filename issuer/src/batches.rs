@@ -379,7 +379,7 @@ pub async fn run_batch(
             .org_signing_key(&org.slug, format.key_algorithm())
             .await?,
     );
-    let did = state.orgs.did_web().org(&org.slug);
+    let did = state.orgs.did_of(&org);
     let actor = Actor {
         label: batch.actor.clone(),
         request_id: None,
@@ -678,6 +678,7 @@ async fn create_batch_route(
         format: q.format,
         alg: q.alg,
         credential_id: None,
+        proof_type: None,
     };
     let batch = create_batch(&state, org, &template, rows, &options, &principal.actor()).await?;
     let worker = state.clone();

@@ -9,7 +9,7 @@ use atout_core::{
 };
 use atout_vc::{
     contexts::{ATOUT_CONTEXT, ATOUT_CONTEXT_PATH},
-    model::{self, Invalid},
+    model::{self, DataModel, Invalid},
     sign::{self, ProofFormat},
     ssi_bridge::SignError,
 };
@@ -37,7 +37,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct IssueRequest {
     /// A VC Data Model 2.0 credential without proof. `issuer` (this
     /// organisation's DID), `id` (urn:uuid) and `validFrom` (now) are filled
-    /// in when absent.
+    /// in when absent. A VC 1.1 credential (first context
+    /// `https://www.w3.org/2018/credentials/v1`) is accepted for Data
+    /// Integrity proofs: `issuanceDate` is filled in instead of `validFrom`,
+    /// and it gets no status entries.
     #[schema(value_type = Object)]
     pub credential: Value,
     #[serde(default)]
@@ -47,6 +50,11 @@ pub struct IssueRequest {
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct IssueOptions {
+    /// The proof type: `DataIntegrityProof` (the only one; optional, as
+    /// most VC-API clients send it beside `cryptosuite`). Not with
+    /// `vc+jwt` or `dc+sd-jwt`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub proof_type: Option<String>,
     /// `eddsa-rdfc-2022` (default) or `ecdsa-rdfc-2019` (needs a P-256 key).
     pub cryptosuite: Option<String>,
     /// `ldp_vc` (default, Data Integrity), `vc+jwt` (VC-JOSE) or
@@ -62,12 +70,47 @@ pub struct IssueOptions {
 impl IssueOptions {
     /// The proof format these options ask for.
     pub fn proof_format(&self) -> Result<ProofFormat, ApiError> {
-        ProofFormat::parse(
+        ProofFormat::parse_with_type(
+            self.proof_type.as_deref(),
             self.cryptosuite.as_deref(),
             self.format.as_deref(),
             self.alg.as_deref(),
         )
         .map_err(invalid)
+    }
+}
+
+/// What the signer is given (before status entries): the credential
+/// checked and completed by [`model::prepare`], and its data model, which
+/// `format` must be able to secure.
+pub fn prepare_for(
+    format: ProofFormat,
+    credential: Value,
+    did: &str,
+    contexts: &atout_vc::Contexts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(serde_json::Map<String, Value>, DataModel), Invalid> {
+    let prepared = model::prepare(credential, did, contexts, now)?;
+    let data_model = DataModel::of(&prepared);
+    check_format_secures(format, data_model)?;
+    Ok((prepared, data_model))
+}
+
+/// VC-JOSE (`vc+jwt`) and SD-JWT VC secure VC 2.0 credentials only; Data
+/// Integrity secures both data models.
+pub fn check_format_secures(format: ProofFormat, model: DataModel) -> Result<(), Invalid> {
+    match (format, model) {
+        (ProofFormat::DataIntegrity(_), _) | (_, DataModel::V2_0) => Ok(()),
+        (ProofFormat::VcJwt(_) | ProofFormat::SdJwt(_), DataModel::V1_1) => Err(Invalid {
+            field: "options.format".into(),
+            message: format!(
+                "{} secures VC Data Model 2.0 credentials only, and this one is VC 1.1 (its \
+                 first context is {}): issue it with a Data Integrity proof (cryptosuite \
+                 eddsa-rdfc-2022 or ecdsa-rdfc-2019), or make it a VC 2.0 credential",
+                format.storage_format(),
+                model.context()
+            ),
+        }),
     }
 }
 
@@ -186,15 +229,24 @@ pub async fn sign_credential(
     input: IssueInput,
 ) -> Result<Signed, ApiError> {
     let format = input.format;
-    let did = state.orgs.did_web().org(&org.slug);
+    let did = state.orgs.did_of(org);
     let now = state.clock.now();
-    let mut prepared =
-        model::prepare(input.credential, &did, &state.vc.contexts, now).map_err(invalid)?;
+    let (mut prepared, data_model) =
+        prepare_for(format, input.credential, &did, &state.vc.contexts, now).map_err(invalid)?;
     let key = match state
         .orgs
         .org_signing_key(&org.slug, format.key_algorithm())
         .await
     {
+        Err(OrgError::KeyNotFound(_)) if org.did_key.is_some() => {
+            return Err(ApiError::unprocessable(format!(
+                "{} is identified by a did:key, the DID of its one Ed25519 key: it issues with \
+                 eddsa-rdfc-2022, or vc+jwt and dc+sd-jwt with EdDSA, not {}.",
+                org.slug,
+                format.key_algorithm()
+            ))
+            .with("field", "options"))
+        }
         Err(OrgError::KeyNotFound(_)) => {
             return Err(ApiError::unprocessable(format!(
                 "This organisation has no {} key: an administrator can create one with \
@@ -208,10 +260,14 @@ pub async fn sign_credential(
     };
     // Status entries are allocated first (they are part of what is signed);
     // if issuance fails after this, they are released.
+    // A VC 1.1 credential gets none: Bitstring Status List entries are VC
+    // 2.0 terms, and nothing of VC 2.0 is added to a VC 1.1 credential.
     let record_id = new_id();
-    let statuses = crate::status::assign(state, org, std::slice::from_ref(&record_id)).await?;
-    if let Some(entries) = statuses.into_iter().next() {
-        prepared.insert("credentialStatus".into(), entries);
+    if data_model == DataModel::V2_0 {
+        let statuses = crate::status::assign(state, org, std::slice::from_ref(&record_id)).await?;
+        if let Some(entries) = statuses.into_iter().next() {
+            prepared.insert("credentialStatus".into(), entries);
+        }
     }
     let secured = match sign::secure(
         &state.vc.engine,
@@ -332,4 +388,77 @@ async fn atout_context() -> Response {
         ATOUT_CONTEXT,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atout_vc::{contexts::CREDENTIALS_V1, ssi_bridge::Cryptosuite, Contexts};
+    use serde_json::json;
+
+    const DID: &str = "did:web:portfolio.example.org:orgs:univ";
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-06-30T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    }
+
+    fn v1() -> Value {
+        json!({
+            "@context": [CREDENTIALS_V1],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:alice"},
+            "expirationDate": "2031-01-01T00:00:00Z"
+        })
+    }
+
+    /// The end-to-end issuance of a VC 1.1 credential waits for the new
+    /// signer (which adds the Data Integrity context VC 1.1 needs); this is
+    /// what that signer is given.
+    #[test]
+    fn a_vc_1_1_credential_reaches_the_signer_as_1_1() {
+        let contexts = Contexts::new("https://portfolio.example.org");
+        for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EcdsaRdfc2019] {
+            let (prepared, model) = prepare_for(
+                ProofFormat::DataIntegrity(suite),
+                v1(),
+                DID,
+                &contexts,
+                now(),
+            )
+            .unwrap();
+            assert_eq!(model, DataModel::V1_1);
+            assert_eq!(DataModel::of(&prepared), DataModel::V1_1);
+            assert_eq!(prepared["@context"], json!([CREDENTIALS_V1]));
+            assert_eq!(prepared["issuanceDate"], "2026-06-30T12:00:00Z");
+            assert_eq!(prepared["expirationDate"], "2031-01-01T00:00:00Z");
+            assert_eq!(prepared["issuer"], DID);
+            assert!(prepared["id"].as_str().unwrap().starts_with("urn:uuid:"));
+            for v2_only in ["validFrom", "validUntil", "credentialStatus"] {
+                assert!(!prepared.contains_key(v2_only), "{v2_only}");
+            }
+        }
+    }
+
+    #[test]
+    fn jose_formats_secure_vc_2_0_only() {
+        use atout_vc::jose::JwtAlg;
+        let contexts = Contexts::new("https://portfolio.example.org");
+        for format in [
+            ProofFormat::VcJwt(JwtAlg::EdDSA),
+            ProofFormat::VcJwt(JwtAlg::ES256),
+            ProofFormat::SdJwt(JwtAlg::EdDSA),
+        ] {
+            let err = prepare_for(format, v1(), DID, &contexts, now()).unwrap_err();
+            assert_eq!(err.field, "options.format");
+            assert!(err.message.contains(format.storage_format()), "{err}");
+            let mut v2 = v1();
+            v2["@context"] = json!([atout_vc::contexts::CREDENTIALS_V2]);
+            v2.as_object_mut().unwrap().remove("expirationDate");
+            let (prepared, model) = prepare_for(format, v2, DID, &contexts, now()).unwrap();
+            assert_eq!(model, DataModel::V2_0);
+            assert_eq!(prepared["validFrom"], "2026-06-30T12:00:00Z");
+        }
+    }
 }

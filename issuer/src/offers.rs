@@ -657,7 +657,7 @@ pub struct OfferIssuer {
 }
 
 async fn issuer_of(state: &AppState, org: &Organisation) -> Result<OfferIssuer, ApiError> {
-    let did = state.orgs.did_web().org(&org.slug);
+    let did = state.orgs.did_of(org);
     let entry: Option<TrustedIssuer> = state.store.get_trusted_issuer(&did).await?.map(Into::into);
     Ok(match entry {
         None => OfferIssuer {
@@ -1097,7 +1097,7 @@ async fn accept_offer(
         format: signed.record.format.clone(),
         body: signed.record.body.clone(),
         credential_id: Some(signed.record.credential_id.clone()).filter(|c| !c.is_empty()),
-        issuer: state.orgs.did_web().org(&org.slug),
+        issuer: state.orgs.did_of(&org),
         types: serde_json::to_string(&types).map_err(ApiError::internal)?,
         title: template.name_fr.clone(),
         valid_from: Some(signed.record.issued_at),

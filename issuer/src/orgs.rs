@@ -2,7 +2,7 @@
 
 use atout_core::{
     crypto::KeyAlgorithm,
-    orgs::{KeyInfo, NewOrg, OrgDetails},
+    orgs::{DidMethod, KeyInfo, NewOrg, OrgDetails},
     store::{ApiKeyRecord, AuditEntry, AuditFilter, Organisation},
 };
 use atout_web::{
@@ -46,9 +46,17 @@ pub struct CreateOrg {
     /// Official name in English (defaults to the French name).
     #[schema(example = "University of Orléans")]
     pub name_en: Option<String>,
-    /// Also create a P-256 key (for ecdsa-rdfc-2019 and ES256).
+    /// Also create a P-256 key (for ecdsa-rdfc-2019 and ES256); not with
+    /// did:key.
     #[serde(default)]
     pub p256: bool,
+    /// `web` (default): `did:web:{host}:orgs:{slug}`, its document served
+    /// at `/orgs/{slug}/did.json`, keys rotate. `key`: the did:key of the
+    /// organisation's one Ed25519 key (for issuers without a domain); it
+    /// resolves itself, and cannot rotate or withdraw its key.
+    #[serde(default, alias = "didMethod")]
+    #[schema(example = "key")]
+    pub did_method: DidMethod,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,6 +64,8 @@ pub struct OrgSummary {
     #[serde(flatten)]
     pub org: Organisation,
     pub did: String,
+    /// `web` or `key`.
+    pub did_method: DidMethod,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,7 +127,9 @@ fn created<T: Serialize>(location: String, body: T) -> Response {
         .into_response()
 }
 
-/// Create an organisation with its Ed25519 key (and P-256 on request).
+/// Create an organisation with its Ed25519 key (and P-256 on request),
+/// identified by a did:web under the platform or (`did_method: "key"`) by
+/// the did:key of its Ed25519 key.
 #[utoipa::path(
     post, path = "/admin/orgs", tag = "organisations",
     security(("bearer" = [])),
@@ -129,7 +141,7 @@ fn created<T: Serialize>(location: String, body: T) -> Response {
         (status = 403, body = ProblemBody, description = "Not the platform admin", content_type = "application/problem+json"),
         (status = 409, body = ProblemBody, description = "The slug is taken", content_type = "application/problem+json"),
         (status = 413, body = ProblemBody, description = "Body too large", content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, description = "Invalid slug, name or unknown field", content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "Invalid slug, name, DID method or unknown field; P-256 with did:key", content_type = "application/problem+json"),
     )
 )]
 async fn create_org(
@@ -145,6 +157,7 @@ async fn create_org(
                 name_fr: body.name_fr,
                 name_en: body.name_en,
                 p256: body.p256,
+                did_method: body.did_method,
             },
             &admin.actor(),
         )
@@ -173,7 +186,11 @@ async fn list_orgs(
             .list()
             .await?
             .into_iter()
-            .map(|(org, did)| OrgSummary { org, did })
+            .map(|(org, did)| OrgSummary {
+                did_method: DidMethod::of(&org),
+                org,
+                did,
+            })
             .collect(),
     }))
 }
@@ -211,6 +228,7 @@ async fn get_org(
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "A did:key organisation: its key cannot rotate", content_type = "application/problem+json"),
         (status = 422, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -243,7 +261,7 @@ async fn rotate_key(
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, body = ProblemBody, description = "Active or already withdrawn", content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Active or already withdrawn, or a did:key organisation (its key cannot be withdrawn)", content_type = "application/problem+json"),
     )
 )]
 async fn withdraw_key(

@@ -344,7 +344,7 @@ async fn approve(
         format: signed.record.format.clone(),
         body: signed.record.body.clone(),
         credential_id: Some(signed.record.credential_id.clone()).filter(|c| !c.is_empty()),
-        issuer: state.orgs.did_web().org(&org.slug),
+        issuer: state.orgs.did_of(&org),
         types: serde_json::to_string(&[
             "VerifiableCredential".to_owned(),
             template.credential_type.clone(),

@@ -112,7 +112,7 @@ async fn signed_list(
     let bits = state.store.status_list_set_bits(&list.id).await?;
     let encoded = status::encode(list.size as usize, bits.iter().map(|i| *i as u64))
         .map_err(ApiError::internal)?;
-    let did = state.orgs.did_web().org(&org.slug);
+    let did = state.orgs.did_of(org);
     let url = list_url(state, &org.slug, list.purpose, list.number);
     let unsigned = status::list_credential(&url, &did, list.purpose, &encoded, state.clock.now());
     let key = state

@@ -399,7 +399,7 @@ pub fn build_credential(
                 "type": ["VerifiableCredential", "OpenBadgeCredential"],
                 "name": template.name_fr,
                 "issuer": {
-                    "id": state.orgs.did_web().org(&org.slug),
+                    "id": state.orgs.did_of(org),
                     "type": ["Profile"],
                     "name": org.name_fr,
                 },

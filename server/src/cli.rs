@@ -4,7 +4,12 @@
 
 use crate::{app::Context, serve::shutdown_signal, Running};
 use atout_core::{
-    audit::Actor, clock::SystemClock, config::LogFormat, crypto::KeyAlgorithm, orgs::NewOrg, Config,
+    audit::Actor,
+    clock::SystemClock,
+    config::LogFormat,
+    crypto::KeyAlgorithm,
+    orgs::{DidMethod, NewOrg},
+    Config,
 };
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
@@ -177,7 +182,8 @@ pub struct IssueArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
-    /// Create an organisation with its Ed25519 key (and P-256 with --p256).
+    /// Create an organisation with its Ed25519 key (and P-256 with --p256),
+    /// identified by a did:web, or by a did:key with --did-key.
     Create {
         slug: String,
         /// Official name in French.
@@ -186,9 +192,14 @@ pub enum OrgCommand {
         /// Official name in English.
         #[arg(long)]
         name_en: Option<String>,
-        /// Also create a P-256 key.
-        #[arg(long)]
+        /// Also create a P-256 key (not with --did-key).
+        #[arg(long, conflicts_with = "did_key")]
         p256: bool,
+        /// Identify the organisation by the did:key of its Ed25519 key
+        /// instead of a did:web under the platform (for issuers without a
+        /// domain). A did:key resolves itself and cannot rotate its key.
+        #[arg(long)]
+        did_key: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -722,6 +733,7 @@ async fn bulk_issue(
         format: args.format,
         alg: args.alg,
         credential_id: None,
+        proof_type: None,
     };
     let batch = batches::create_batch(&state, &org, &template, rows, &options, &Actor::cli())
         .await
@@ -857,6 +869,7 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
             name_fr,
             name_en,
             p256,
+            did_key,
             json,
         } => {
             let details = ctx
@@ -867,6 +880,11 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
                         name_fr,
                         name_en,
                         p256,
+                        did_method: if did_key {
+                            DidMethod::Key
+                        } else {
+                            DidMethod::Web
+                        },
                     },
                     &actor,
                 )
@@ -875,11 +893,17 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
                 return print_json(&details);
             }
             println!("created {} ({})", details.org.slug, details.did);
-            println!(
-                "DID document: {}/orgs/{}/did.json",
-                ctx.config.base(),
-                details.org.slug
-            );
+            match details.did_method {
+                DidMethod::Web => println!(
+                    "DID document: {}/orgs/{}/did.json",
+                    ctx.config.base(),
+                    details.org.slug
+                ),
+                DidMethod::Key => println!(
+                    "did:key: it resolves itself (no DID document is served), and its key \
+                     cannot be rotated or withdrawn"
+                ),
+            }
             for k in &details.keys {
                 println!(
                     "  {} {} {}",

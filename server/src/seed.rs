@@ -131,7 +131,7 @@ pub async fn seed(state: &AppState, options: &SeedOptions) -> anyhow::Result<See
                         slug: SEED_ORG.into(),
                         name_fr: Some("Université de démonstration".into()),
                         name_en: Some("Demonstration University".into()),
-                        p256: false,
+                        ..Default::default()
                     },
                     &Actor::cli(),
                 )

@@ -347,6 +347,61 @@ async fn api_key_create_prints_only_the_key_and_list_never_shows_it() {
 }
 
 #[tokio::test]
+async fn org_create_did_key_and_its_key_never_changes() {
+    let cli = Cli::new().await;
+    let created = cli
+        .run(&["org", "create", "petit", "--did-key", "--json"])
+        .await
+        .json();
+    let did = created["did"].as_str().unwrap().to_owned();
+    assert!(did.starts_with("did:key:z6Mk"), "{created:#}");
+    assert_eq!(created["did_method"], "key");
+    assert_eq!(keys(&created).len(), 1);
+    let multibase = keys(&created)[0]["public_key_multibase"].as_str().unwrap();
+    assert_eq!(did, format!("did:key:{multibase}"));
+    assert_eq!(
+        keys(&created)[0]["verification_method"],
+        format!("{did}#{multibase}").as_str()
+    );
+
+    // The text output names the DID and says there is no DID document.
+    let text = cli.run(&["org", "create", "autre", "--did-key"]).await;
+    assert!(text.ok().contains("did:key:z6Mk"), "{}", text.describe());
+    assert!(text.ok().contains("resolves itself"), "{}", text.describe());
+    assert!(!text.ok().contains("did.json"), "{}", text.describe());
+
+    let shown = cli.run(&["org", "show", "petit", "--json"]).await.json();
+    assert_eq!(shown["did"], did.as_str());
+    let listed = cli.run(&["org", "list", "--json"]).await.json();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["did"] == did.as_str()),
+        "{listed:#}"
+    );
+
+    // A did:key cannot rotate or withdraw its key: refused, saying so.
+    cli.run(&["org", "rotate-key", "petit"])
+        .await
+        .fails(1, &["did:key", "cannot rotate or withdraw"]);
+    cli.run(&["org", "rotate-key", "petit", "--algorithm", "p256"])
+        .await
+        .fails(1, &["did:key"]);
+    cli.run(&["org", "withdraw-key", "petit", multibase, "--yes"])
+        .await
+        .fails(1, &["did:key", "cannot rotate or withdraw"]);
+    let after = cli.run(&["org", "show", "petit", "--json"]).await.json();
+    assert_eq!(after["keys"], shown["keys"]);
+
+    // One key only: --p256 is a usage error with --did-key.
+    cli.run(&["org", "create", "p256-key", "--did-key", "--p256"])
+        .await
+        .fails(2, &["--p256"]);
+}
+
+#[tokio::test]
 async fn rotate_and_retire_keys() {
     let cli = Cli::new().await;
     let created = cli

@@ -31,6 +31,7 @@ fn org(slug: &str) -> Organisation {
         name_en: format!("Organisation {slug}"),
         created_at: start_time(),
         updated_at: start_time(),
+        did_key: None,
     }
 }
 

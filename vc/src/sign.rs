@@ -9,6 +9,9 @@ use crate::{
 use atout_core::{crypto::KeyAlgorithm, orgs::SigningKey};
 use serde_json::{json, Map, Value};
 
+/// The one proof `type` Atout issues (VC-API `options.type`).
+pub const DATA_INTEGRITY_PROOF: &str = "DataIntegrityProof";
+
 /// The proof format requested in VC-API `options`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProofFormat {
@@ -26,10 +29,49 @@ impl ProofFormat {
         format: Option<&str>,
         alg: Option<&str>,
     ) -> Result<Self, Invalid> {
+        Self::parse_with_type(None, cryptosuite, format, alg)
+    }
+
+    /// As [`Self::parse`], with the VC-API's `options.type` too: the only
+    /// proof type is `DataIntegrityProof` (most VC-API clients send it
+    /// beside `cryptosuite`). Legacy suites (`Ed25519Signature2020`,
+    /// `BbsBlsSignature2020`...) are refused, and so is a proof type with
+    /// an enveloping format (`vc+jwt`, `dc+sd-jwt` have no `proof`).
+    pub fn parse_with_type(
+        proof_type: Option<&str>,
+        cryptosuite: Option<&str>,
+        format: Option<&str>,
+        alg: Option<&str>,
+    ) -> Result<Self, Invalid> {
         let bad = |field: &str, message: String| Invalid {
             field: field.to_owned(),
             message,
         };
+        match (proof_type, format) {
+            (None, _) => {}
+            (Some(DATA_INTEGRITY_PROOF), None | Some("ldp_vc") | Some("ldp")) => {}
+            (Some(DATA_INTEGRITY_PROOF), Some(f @ ("vc+jwt" | "dc+sd-jwt"))) => {
+                return Err(bad(
+                    "options.type",
+                    format!(
+                        "a proof type is for Data Integrity proofs; format {f} is secured by \
+                         an enveloping JWT, not a proof: leave options.type out"
+                    ),
+                ))
+            }
+            (Some(DATA_INTEGRITY_PROOF), Some(_)) => {}
+            (Some(other), _) => {
+                return Err(bad(
+                    "options.type",
+                    format!(
+                        "{:?} is not supported: the only proof type is {DATA_INTEGRITY_PROOF} \
+                         (with options.cryptosuite eddsa-rdfc-2022 or ecdsa-rdfc-2019); \
+                         or use options.format vc+jwt or dc+sd-jwt without a type",
+                        other.chars().take(100).collect::<String>()
+                    ),
+                ))
+            }
+        }
         match (format, cryptosuite) {
             (Some("vc+jwt"), None) => match alg.unwrap_or("EdDSA") {
                 "EdDSA" => Ok(Self::VcJwt(JwtAlg::EdDSA)),
@@ -225,6 +267,70 @@ mod tests {
                 expected.map_err(str::to_owned),
                 "{suite:?} {format:?} {alg:?}"
             );
+        }
+    }
+
+    #[test]
+    fn options_type_names_data_integrity_only() {
+        use Cryptosuite::*;
+        let di = Some(DATA_INTEGRITY_PROOF);
+        let cases = [
+            (
+                (di, Some("eddsa-rdfc-2022"), None),
+                Ok(ProofFormat::DataIntegrity(EddsaRdfc2022)),
+            ),
+            (
+                (di, Some("ecdsa-rdfc-2019"), None),
+                Ok(ProofFormat::DataIntegrity(EcdsaRdfc2019)),
+            ),
+            (
+                (di, None, None),
+                Ok(ProofFormat::DataIntegrity(EddsaRdfc2022)),
+            ),
+            (
+                (di, Some("eddsa-rdfc-2022"), Some("ldp_vc")),
+                Ok(ProofFormat::DataIntegrity(EddsaRdfc2022)),
+            ),
+            ((di, Some("bbs-2023"), None), Err("options.cryptosuite")),
+            (
+                (di, Some("eddsa-jcs-2022"), None),
+                Err("options.cryptosuite"),
+            ),
+            ((di, None, Some("vc+jwt")), Err("options.type")),
+            ((di, None, Some("dc+sd-jwt")), Err("options.type")),
+            ((di, None, Some("mso_mdoc")), Err("options.format")),
+            (
+                (Some("Ed25519Signature2020"), None, None),
+                Err("options.type"),
+            ),
+            (
+                (Some("BbsBlsSignature2020"), Some("eddsa-rdfc-2022"), None),
+                Err("options.type"),
+            ),
+            ((Some(""), None, None), Err("options.type")),
+        ];
+        for ((proof_type, suite, format), expected) in cases {
+            let got = ProofFormat::parse_with_type(proof_type, suite, format, None);
+            assert_eq!(
+                got.clone().map_err(|e| e.field),
+                expected.map_err(str::to_owned),
+                "{proof_type:?} {suite:?} {format:?}"
+            );
+            if let Err(e) = got {
+                // The message names what is supported.
+                match e.field.as_str() {
+                    "options.type" if format.is_none() => {
+                        assert!(e.message.contains("DataIntegrityProof"), "{e}")
+                    }
+                    "options.type" => assert!(e.message.contains("leave options.type out"), "{e}"),
+                    "options.cryptosuite" => assert!(
+                        e.message.contains("eddsa-rdfc-2022")
+                            && e.message.contains("ecdsa-rdfc-2019"),
+                        "{e}"
+                    ),
+                    _ => {}
+                }
+            }
         }
     }
 }

@@ -1662,7 +1662,7 @@ async fn endorse(
             .orgs
             .org_signing_key(&org.slug, KeyAlgorithm::Ed25519)
             .await?;
-        let did = state.orgs.did_web().org(&org.slug);
+        let did = state.orgs.did_of(&org);
         let audit = atout_core::audit::Actor::api_key(&api_key.id, None).entry(
             now,
             Some(&org.id),

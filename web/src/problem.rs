@@ -241,9 +241,10 @@ impl From<StoreError> for ApiError {
 impl From<OrgError> for ApiError {
     fn from(e: OrgError) -> Self {
         match e {
-            OrgError::Slug(_) | OrgError::InvalidName(_) | OrgError::InvalidApiKeyName(_) => {
-                Self::unprocessable(e.to_string())
-            }
+            OrgError::Slug(_)
+            | OrgError::InvalidName(_)
+            | OrgError::InvalidApiKeyName(_)
+            | OrgError::Unsupported(_) => Self::unprocessable(e.to_string()),
             OrgError::DuplicateSlug(_) => Self::conflict(e.to_string()),
             OrgError::NotFound(_) | OrgError::KeyNotFound(_) | OrgError::ApiKeyNotFound(_) => {
                 Self::not_found(e.to_string())
@@ -251,6 +252,7 @@ impl From<OrgError> for ApiError {
             OrgError::KeyIsActive(_) | OrgError::KeyAlreadyWithdrawn(_) => {
                 Self::conflict(e.to_string())
             }
+            OrgError::DidKeyIsFixed(_) => Self::conflict(e.to_string()).with("didMethod", "key"),
             OrgError::Store(s) => s.into(),
             OrgError::WrongMasterKey | OrgError::Crypto(_) => Self::internal(e),
         }

@@ -90,6 +90,11 @@ pub struct Organisation {
     pub name_en: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The organisation's DID when it is a did:key (that of its Ed25519
+    /// key); `None` for the platform's did:web. Read it through
+    /// `Orgs::did_of`, which knows both.
+    #[serde(skip)]
+    pub did_key: Option<String>,
 }
 
 /// Who a signing key belongs to.

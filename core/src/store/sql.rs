@@ -13,6 +13,7 @@ struct OrgRow {
     name_en: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    did_key: Option<String>,
 }
 
 impl From<OrgRow> for Organisation {
@@ -24,6 +25,7 @@ impl From<OrgRow> for Organisation {
             name_en: r.name_en,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            did_key: r.did_key,
         }
     }
 }
@@ -341,7 +343,7 @@ fn new_link_token() -> StoreResult<String> {
     crate::crypto::random_token(16).map_err(|_| StoreError::Random)
 }
 
-const ORG_COLUMNS: &str = "id, slug, name_fr, name_en, created_at, updated_at";
+const ORG_COLUMNS: &str = "id, slug, name_fr, name_en, created_at, updated_at, did_key";
 const KEY_COLUMNS: &str = "id, owner, fragment, algorithm, public_key_multibase, \
      sealed_private_key, status, created_at, retired_at, withdrawn_at";
 const API_KEY_COLUMNS: &str =
@@ -611,7 +613,7 @@ macro_rules! sql_store {
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
                 sqlx::query(&format!(
-                    "INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+                    "INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 ))
                 .bind(&org.id)
                 .bind(&org.slug)
@@ -619,6 +621,7 @@ macro_rules! sql_store {
                 .bind(&org.name_en)
                 .bind(org.created_at)
                 .bind(org.updated_at)
+                .bind(&org.did_key)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "an organisation with this slug exists"))?;
