@@ -96,13 +96,12 @@ impl CpuPool {
         R: Send + 'static,
         F: FnOnce(&Cancel) -> R + Send + 'static,
     {
-        let permit = match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
-            .await
-        {
-            Ok(Ok(permit)) => permit,
-            // Timed out, or the semaphore was closed (never done here).
-            _ => return Err(PoolError::Busy),
-        };
+        let permit =
+            match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+                Ok(Ok(permit)) => permit,
+                // Timed out, or the semaphore was closed (never done here).
+                _ => return Err(PoolError::Busy),
+            };
         let cancel = Cancel::new();
         let guard = CancelOnDrop(cancel.clone());
         let handle = tokio::task::spawn_blocking(move || {

@@ -30,6 +30,7 @@ mod oid4vci;
 mod org_did_key;
 mod pages;
 mod passkeys;
+mod poison;
 mod portal_browser;
 mod portal_pages;
 mod registry;

@@ -321,8 +321,7 @@ mod tests {
         for (url, text) in c.documents() {
             let iri = iref::IriBuf::new(url.clone()).unwrap();
             let doc = loader.load(&iri).await.unwrap();
-            let got: serde_json::Value =
-                serde_json::from_str(&doc.document().to_string()).unwrap();
+            let got: serde_json::Value = serde_json::from_str(&doc.document().to_string()).unwrap();
             let want: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(got, want, "{url}");
         }

@@ -145,7 +145,9 @@ pub fn sign(
         )));
     }
     if document.contains_key("proof") {
-        return Err(SignError::Internal("the document already has a proof".into()));
+        return Err(SignError::Internal(
+            "the document already has a proof".into(),
+        ));
     }
     let mut document = document.clone();
     add_suite_context(&mut document);

@@ -23,9 +23,25 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> Invalid {
     }
 }
 
-/// The path of the first key that is an IRI (`x:y`) or a keyword (`@x`).
+/// Keywords a credential may use as keys: value objects (language and
+/// direction), lists and sets, `@included`. The engine (safe mode) checks
+/// their JSON-LD; keywords that could alias a node's identity or type
+/// (`@id`, `@type`, `@reverse`, `@graph`, `@nest`) or bring a context
+/// (`@context`) stay refused.
+const KEYWORD_KEYS: &[&str] = &[
+    "@value",
+    "@language",
+    "@direction",
+    "@list",
+    "@set",
+    "@index",
+    "@included",
+];
+
+/// The path of the first key that is an IRI (`x:y`) or a keyword (`@x`)
+/// other than [`KEYWORD_KEYS`].
 fn odd_key(key: &str, value: &Value, path: &str) -> Option<String> {
-    if key.contains(':') || key.starts_with('@') {
+    if key.contains(':') || (key.starts_with('@') && !KEYWORD_KEYS.contains(&key)) {
         return Some(path.to_owned());
     }
     match value {

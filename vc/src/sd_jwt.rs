@@ -17,8 +17,8 @@
 //! system clock, and the verifier does not go through ssi (see
 //! `verifier/src/engine.rs`).
 
-use crate::jose::JwtAlg;
 use crate::data_integrity::SignError;
+use crate::jose::JwtAlg;
 use atout_core::crypto::{KeyAlgorithm, PrivateKey, PublicKey};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};

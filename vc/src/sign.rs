@@ -2,9 +2,9 @@
 
 use crate::{
     contexts::CREDENTIALS_V2,
+    data_integrity::{check_json_ld, sign_credential, Cryptosuite, LdEngine, SignError},
     jose::{sign_vc_jwt, JwtAlg},
     model::Invalid,
-    data_integrity::{check_json_ld, sign_credential, Cryptosuite, LdEngine, SignError},
 };
 use atout_core::{crypto::KeyAlgorithm, orgs::SigningKey};
 use serde_json::{json, Map, Value};

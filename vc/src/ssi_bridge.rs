@@ -128,8 +128,9 @@ pub mod reference {
     ) -> Result<String, SignError> {
         let vc: JsonCredential = serde_json::from_value(Value::Object(credential.clone()))
             .map_err(|e| SignError::JsonLd(format!("not a VC 2.0 credential: {e}")))?;
-        let vm_iri = iref::IriBuf::new(vm_id.to_owned())
-            .map_err(|_| SignError::Internal(format!("verification method {vm_id:?} is not an IRI")))?;
+        let vm_iri = iref::IriBuf::new(vm_id.to_owned()).map_err(|_| {
+            SignError::Internal(format!("verification method {vm_id:?} is not an IRI"))
+        })?;
         let method: AnyMethod = serde_json::from_value(json!({
             "id": vm_id,
             "type": "Multikey",
@@ -151,7 +152,9 @@ pub mod reference {
         let stamp: ssi::xsd::DateTimeStamp = created
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             .parse()
-            .map_err(|_| SignError::Internal("the creation time is not an xsd:dateTimeStamp".into()))?;
+            .map_err(|_| {
+                SignError::Internal("the creation time is not an xsd:dateTimeStamp".into())
+            })?;
         options.created = Some(stamp.into());
         let signed = suite
             .sign_with(
@@ -203,7 +206,6 @@ pub mod reference {
             .map_err(|e| SignError::JsonLd(format!("conversion to RDF failed: {e}")))?;
         Ok(lines.concat())
     }
-
 }
 
 #[cfg(test)]

@@ -181,8 +181,19 @@ impl LocalLists for StoreLists {
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| "no such status list".to_owned())?;
             let out_of_range = index >= size;
+            // The list's issuer is the organisation's DID: did:web, or the
+            // did:key an organisation may be identified by instead.
+            let org = self
+                .store
+                .get_org_by_slug(slug)
+                .await
+                .map_err(|e| e.to_string())?;
+            let issuer = match org.and_then(|o| o.did_key) {
+                Some(did) => did,
+                None => self.did_web.org(slug),
+            };
             Ok(LocalStatus {
-                issuer: self.did_web.org(slug),
+                issuer,
                 purpose: purpose.as_str().to_owned(),
                 out_of_range,
                 set: set && !out_of_range,
