@@ -6,7 +6,7 @@ use super::{
     CANONICALISATION_DEADLINE, MAX_PROOFS, SKEW,
 };
 use crate::{
-    report::{Check, CheckKind, Outcome},
+    report::{Check, CheckKind},
     sources::short,
 };
 use atout_core::{crypto::KeyAlgorithm, did::Relationship};
@@ -122,19 +122,10 @@ impl Verifier {
                 .unwrap_or_default();
             let key = self.resolve_key(vm, rules, suite.algorithm()).await;
             key_checks.push(key.check.clone());
-            let Some(key) = key.key else {
-                proof_checks.push(match key.check.status {
-                    Outcome::CouldNotCheck => Check::could_not(
-                        CheckKind::Proof,
-                        "key-unavailable",
-                        "The signature could not be checked: the signing key could not be obtained.",
-                    ),
-                    _ => Check::failed(
-                        CheckKind::Proof,
-                        "key-not-accepted",
-                        "The proof was not made with an accepted key of the signer.",
-                    ),
-                });
+            let Some(key) = key.key.clone() else {
+                proof_checks.push(key.proof_without_key(
+                    "The proof was not made with an accepted key of the signer.",
+                ));
                 continue;
             };
             let Some(signature) = proof

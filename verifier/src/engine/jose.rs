@@ -3,7 +3,7 @@
 
 use super::{keys::ProofRules, parse::Jwt, Verifier};
 use crate::{
-    report::{Check, CheckKind, Outcome},
+    report::{Check, CheckKind},
     sources::short,
 };
 use atout_core::{crypto::KeyAlgorithm, did::Relationship};
@@ -47,19 +47,10 @@ impl Verifier {
         };
         let key = self.resolve_key(&vm, rules, algorithm).await;
         let mut out = vec![key.check.clone()];
-        let Some(key) = key.key else {
-            out.push(match key.check.status {
-                Outcome::CouldNotCheck => Check::could_not(
-                    CheckKind::Proof,
-                    "key-unavailable",
-                    "The signature could not be checked: the signing key could not be obtained.",
-                ),
-                _ => Check::failed(
-                    CheckKind::Proof,
-                    "key-not-accepted",
-                    "The JWT was not signed with an accepted key of the issuer.",
-                ),
-            });
+        let Some(key) = key.key.clone() else {
+            out.push(
+                key.proof_without_key("The JWT was not signed with an accepted key of the issuer."),
+            );
             return (format, out);
         };
         if let Some(iss) = credential.get("iss") {

@@ -4,7 +4,7 @@
 
 use super::Verifier;
 use crate::{
-    report::{Check, CheckKind},
+    report::{Check, CheckKind, Outcome},
     sources::short,
 };
 use atout_core::{
@@ -19,6 +19,22 @@ use std::sync::Arc;
 pub(super) struct KeyResult {
     pub(super) key: Option<PublicKey>,
     pub(super) check: Check,
+}
+
+impl KeyResult {
+    /// The proof check when no key came out: "could not check" when the key
+    /// could not be obtained, "failed" (saying `refused`) when it was
+    /// obtained and not accepted.
+    pub(super) fn proof_without_key(&self, refused: &'static str) -> Check {
+        match self.check.status {
+            Outcome::CouldNotCheck => Check::could_not(
+                CheckKind::Proof,
+                "key-unavailable",
+                "The signature could not be checked: the signing key could not be obtained.",
+            ),
+            _ => Check::failed(CheckKind::Proof, "key-not-accepted", refused),
+        }
+    }
 }
 
 /// Which proofs to accept on a document.

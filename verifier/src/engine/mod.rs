@@ -178,14 +178,7 @@ impl Verifier {
         input: &Value,
         options: &VerifyOptions,
     ) -> Result<CredentialReport, Malformed> {
-        check_depth(input)?;
-        if let Some(text) = sd_jwt_text(input) {
-            return self.verify_sd_jwt(text, options, true).await;
-        }
-        let (credential, secured) = parse_credential(input)?;
-        Ok(self
-            .verify_parsed(&credential, secured, options, true)
-            .await)
+        self.verify_input(input, options, true).await
     }
 
     /// Like [`Self::verify_credential`], without the status checks.
@@ -194,13 +187,22 @@ impl Verifier {
         input: &Value,
         options: &VerifyOptions,
     ) -> Result<CredentialReport, Malformed> {
+        self.verify_input(input, options, false).await
+    }
+
+    async fn verify_input(
+        self: &Arc<Self>,
+        input: &Value,
+        options: &VerifyOptions,
+        with_status: bool,
+    ) -> Result<CredentialReport, Malformed> {
         check_depth(input)?;
         if let Some(text) = sd_jwt_text(input) {
-            return self.verify_sd_jwt(text, options, false).await;
+            return self.verify_sd_jwt(text, options, with_status).await;
         }
         let (credential, secured) = parse_credential(input)?;
         Ok(self
-            .verify_parsed(&credential, secured, options, false)
+            .verify_parsed(&credential, secured, options, with_status)
             .await)
     }
 
