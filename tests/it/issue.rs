@@ -28,6 +28,30 @@ pub fn unwrap_credential(issued: &Value) -> Value {
 }
 
 /// The status list credentials a credential points to, fetched over HTTP.
+/// Atout's own context as an independent verifier is given it
+/// (`{url: document}`): nothing is fetched there either.
+pub async fn own_context(app: &TestApp) -> Value {
+    let own: Value = app
+        .get("/contexts/atout/v1", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    json!({ app.url("/contexts/atout/v1"): own })
+}
+
+/// The DID document of organisation `slug` (whose DID is `did`) and Atout's
+/// context, as the independent verifier takes them.
+pub async fn independent_inputs(app: &TestApp, slug: &str, did: &str) -> (Value, Value) {
+    let doc: Value = app
+        .get(&format!("/orgs/{slug}/did.json"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    (json!({ did: doc }), own_context(app).await)
+}
+
 pub async fn status_documents(app: &TestApp, issued: &Value) -> Value {
     let credential = unwrap_credential(issued);
     let mut documents = serde_json::Map::new();

@@ -138,20 +138,7 @@ async fn options_type_data_integrity_proof_is_accepted_and_other_types_refused()
 async fn language_value_objects_are_issued_and_malformed_ones_refused() {
     let app = TestApp::spawn().await;
     let (key, did) = setup(&app).await;
-    let doc: Value = app
-        .get("/orgs/univ-a/did.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let own: Value = app
-        .get("/contexts/atout/v1", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let did_documents = json!({ did.clone(): doc });
-    let contexts = json!({ app.url("/contexts/atout/v1"): own });
+    let (did_documents, contexts) = crate::issue::independent_inputs(&app, "univ-a", &did).await;
     // Every shape VC 2.0 §11.1 allows, kept as sent and signed over.
     let mut credential = diploma(&app);
     credential["name"] = json!([

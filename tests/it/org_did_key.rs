@@ -186,13 +186,7 @@ async fn a_did_key_organisation_issues_like_a_did_web_one_and_cannot_rotate() {
     // accepts it, status lists included (signed by the did:key too).
     let (_, key) = app.create_api_key("petit-organisme").await;
     let did_documents = json!({ did.clone(): did_key_document(&did) });
-    let own: Value = app
-        .get("/contexts/atout/v1", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let contexts = json!({ app.url("/contexts/atout/v1"): own });
+    let contexts = crate::issue::own_context(&app).await;
     for options in [
         json!({}),
         json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}),

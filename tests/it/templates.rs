@@ -41,20 +41,7 @@ async fn the_shipped_examples_issue_credentials_independent_verifiers_accept() {
     assert_eq!(res.status(), 201);
     let (_, key) = app.create_api_key("univ-a").await;
     let did = format!("did:web:127.0.0.1%3A{}:orgs:univ-a", app.addr.port());
-    let doc: Value = app
-        .get("/orgs/univ-a/did.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let own: Value = app
-        .get("/contexts/atout/v1", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let did_documents = json!({ did.clone(): doc });
-    let contexts = json!({ app.url("/contexts/atout/v1"): own });
+    let (did_documents, contexts) = crate::issue::independent_inputs(&app, "univ-a", &did).await;
 
     let mut ids = Vec::new();
     for file in ["diploma.json", "openbadge-psc1.json"] {
