@@ -1567,3 +1567,84 @@ async fn undefined_terms_verify_under_the_w3c_undefined_terms_context() {
         "signature-mismatch",
     );
 }
+
+/// `relatedResource` (VC 2.0 §5.3): a bundled context with its published
+/// SHA-256 (and a SHA-384 SRI of the same bytes) matches; a wrong digest
+/// makes the credential fail; a resource that cannot be obtained is
+/// reported as not checked, without deciding the verdict.
+#[tokio::test]
+async fn related_resources_are_checked_against_their_digests() {
+    use base64::Engine as _;
+    let issuer = Issuer::new(&[]).await;
+    let app = &issuer.app;
+    let v2 = "https://www.w3.org/ns/credentials/v2";
+    let published = "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734";
+    let bytes = atout_vc::contexts::Contexts::new(&app.base)
+        .documents()
+        .into_iter()
+        .find(|(u, _)| u == v2)
+        .unwrap()
+        .1;
+    let mut multihash = vec![0x12, 32];
+    multihash
+        .extend((0..32).map(|i| u8::from_str_radix(&published[2 * i..2 * i + 2], 16).unwrap()));
+    let sri = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(ring::digest::digest(
+            &ring::digest::SHA384,
+            bytes.as_bytes()
+        ))
+    );
+    let issue = |related: Value| {
+        let mut credential = crate::issue::diploma(app);
+        credential["relatedResource"] = related;
+        issuer.issue(credential, json!({}))
+    };
+
+    let good = issue(json!([{
+        "id": v2,
+        "digestMultibase": format!("z{}", bs58::encode(&multihash).into_string()),
+        "digestSRI": sri,
+    }]))
+    .await;
+    let (status, report) = verify(app, &good, json!({})).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        check(&report, "related-resource")["status"],
+        "ok",
+        "{report}"
+    );
+    assert_eq!(check(&report, "related-resource")["code"], "digest-matches");
+
+    let mut wrong = multihash.clone();
+    wrong[5] ^= 1;
+    let altered = issue(json!([{
+        "id": v2,
+        "digestMultibase": format!("z{}", bs58::encode(&wrong).into_string()),
+    }]))
+    .await;
+    let (status, report) = verify(app, &altered, json!({})).await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(report["verified"], false);
+    assert_eq!(check(&report, "related-resource")["status"], "failed");
+    assert_eq!(
+        check(&report, "related-resource")["code"],
+        "digest-mismatch"
+    );
+
+    let unreachable = issue(json!([{
+        "id": "http://127.0.0.1:9/missing.json",
+        "digestSRI": format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode([0u8; 32])),
+    }]))
+    .await;
+    let (status, report) = verify(app, &unreachable, json!({})).await;
+    assert_eq!(status, 200, "not obtained is not a verdict: {report}");
+    assert_eq!(
+        check(&report, "related-resource")["status"],
+        "could-not-check"
+    );
+    assert_eq!(
+        check(&report, "related-resource")["code"],
+        "related-resource-unavailable"
+    );
+}

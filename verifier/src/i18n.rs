@@ -133,7 +133,7 @@ mod tests {
         );
     }
 
-    const KINDS: [CheckKind; 11] = [
+    const KINDS: [CheckKind; 12] = [
         CheckKind::Proof,
         CheckKind::IssuerKey,
         CheckKind::ValidityPeriod,
@@ -141,6 +141,7 @@ mod tests {
         CheckKind::Suspension,
         CheckKind::IssuerTrust,
         CheckKind::Schema,
+        CheckKind::RelatedResource,
         CheckKind::HolderProof,
         CheckKind::Challenge,
         CheckKind::Domain,

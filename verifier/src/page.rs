@@ -305,7 +305,8 @@ pub enum Verdict {
 /// incomplete (issuer trust has a verdict of its own).
 fn decides(c: &Check) -> bool {
     c.check != CheckKind::IssuerTrust
-        && !(c.check == CheckKind::Schema && c.status == Outcome::CouldNotCheck)
+        && !(matches!(c.check, CheckKind::Schema | CheckKind::RelatedResource)
+            && c.status == Outcome::CouldNotCheck)
 }
 
 /// The sentence for a check, and whether it is the engine's English reason

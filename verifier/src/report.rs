@@ -32,6 +32,8 @@ pub enum CheckKind {
     IssuerTrust,
     /// The credential matches the schema it declares (`credentialSchema`).
     Schema,
+    /// Each `relatedResource` the verifier could load matches its digest.
+    RelatedResource,
     /// A presentation: the holder's proof, made with an authentication key
     /// of the holder.
     HolderProof,
@@ -53,6 +55,7 @@ impl CheckKind {
             CheckKind::Suspension => "suspension",
             CheckKind::IssuerTrust => "issuer-trust",
             CheckKind::Schema => "schema",
+            CheckKind::RelatedResource => "related-resource",
             CheckKind::HolderProof => "holder-proof",
             CheckKind::Challenge => "challenge",
             CheckKind::Domain => "domain",
@@ -184,7 +187,7 @@ pub struct PresentationReport {
 pub(crate) fn decide(results: &[Check], require_trust: bool) -> bool {
     results.iter().all(|c| match c.check {
         CheckKind::IssuerTrust => !require_trust || c.status == Outcome::Ok,
-        CheckKind::Schema => c.status != Outcome::Failed,
+        CheckKind::Schema | CheckKind::RelatedResource => c.status != Outcome::Failed,
         _ => c.status == Outcome::Ok,
     })
 }
@@ -202,7 +205,7 @@ pub(crate) fn errors_and_warnings(
         let line = format!("{}: {}", c.check.as_str(), c.reason);
         let counts = match c.check {
             CheckKind::IssuerTrust => require_trust,
-            CheckKind::Schema => c.status == Outcome::Failed,
+            CheckKind::Schema | CheckKind::RelatedResource => c.status == Outcome::Failed,
             _ => true,
         };
         if counts {

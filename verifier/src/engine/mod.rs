@@ -23,6 +23,7 @@ mod dates;
 mod jose;
 mod keys;
 mod parse;
+mod related;
 mod schema;
 mod sd_jwt;
 mod status;
@@ -267,6 +268,9 @@ impl Verifier {
         let (trust_check, issuer_view) = self.check_trust(&issuer).await;
         results.push(trust_check);
         if let Some(check) = self.check_schema(credential).await {
+            results.push(check);
+        }
+        if let Some(check) = self.check_related(credential).await {
             results.push(check);
         }
         let verified = decide(&results, options.require_trusted_issuer);
