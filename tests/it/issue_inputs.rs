@@ -79,8 +79,9 @@ async fn options_type_data_integrity_proof_is_accepted_and_other_types_refused()
             json!({"type": "DataIntegrityProof", "cryptosuite": suite}),
         )
         .await;
-        assert_eq!(res.status(), 201, "{suite}");
+        let status = res.status();
         let issued: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "{suite}: {issued}");
         assert_eq!(issued["proof"]["type"], "DataIntegrityProof");
         assert_eq!(issued["proof"]["cryptosuite"], suite);
     }
@@ -398,8 +399,13 @@ async fn related_resources_are_checked() {
 fn vc_1_1(app: &TestApp) -> Value {
     let mut credential = diploma(app);
     credential["@context"][0] = json!("https://www.w3.org/2018/credentials/v1");
-    // `name` is a VC 2.0 term; the VC 1.1 context does not define it.
+    // `name` is a VC 2.0 term; the VC 1.1 context does not define it (and
+    // safe mode refuses undefined terms).
     credential.as_object_mut().unwrap().remove("name");
+    credential["credentialSubject"]["degree"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
     credential["expirationDate"] = json!("2031-01-01T00:00:00Z");
     credential
 }
@@ -407,7 +413,7 @@ fn vc_1_1(app: &TestApp) -> Value {
 #[tokio::test]
 async fn a_vc_1_1_credential_stays_1_1_and_only_data_integrity_secures_it() {
     let app = TestApp::spawn().await;
-    let (key, _) = setup(&app).await;
+    let (key, did) = setup(&app).await;
     refused(
         &app,
         &key,
@@ -458,46 +464,34 @@ async fn a_vc_1_1_credential_stays_1_1_and_only_data_integrity_secures_it() {
     )
     .await;
 
-    // With a Data Integrity proof the credential passes every check of the
-    // issuer and reaches the signer as VC 1.1 (the issuer's unit test
-    // `credentials::tests::a_vc_1_1_credential_reaches_the_signer_as_1_1`
-    // checks what the signer is given).
-    //
-    // PENDING THE NEW SIGNER: the signer being merged adds the Data
-    // Integrity context a VC 1.1 credential needs. Until then the current
-    // signer may refuse the proof's terms under the VC 1.1 context
-    // (`invalid-json-ld`); nothing else is accepted here. Once it is
-    // merged, require 201 and drop the other arm.
-    let res = issue(
-        &app,
-        &key,
-        vc_1_1(&app),
-        json!({"cryptosuite": "eddsa-rdfc-2022"}),
-    )
-    .await;
-    match res.status().as_u16() {
-        201 => {
-            let issued: Value = res.json().await.unwrap();
-            assert_eq!(
-                issued["@context"][0],
-                "https://www.w3.org/2018/credentials/v1"
-            );
-            assert_eq!(issued["issuanceDate"], "2026-01-15T10:00:00Z");
-            assert_eq!(issued["expirationDate"], "2031-01-01T00:00:00Z");
-            for v2_only in ["validFrom", "validUntil", "credentialStatus"] {
-                assert!(issued.get(v2_only).is_none(), "{v2_only}: {issued}");
-            }
-            assert_eq!(issued["proof"]["type"], "DataIntegrityProof");
+    // With a Data Integrity proof it is issued as VC 1.1 (the signer adds
+    // the Data Integrity context VC 1.1 lacks), in both suites, and both
+    // Atout's verifier and Digital Bazaar's accept it.
+    let (did_documents, contexts) = crate::issue::independent_inputs(&app, "univ-a", &did).await;
+    for suite in ["eddsa-rdfc-2022", "ecdsa-rdfc-2019"] {
+        let res = issue(&app, &key, vc_1_1(&app), json!({"cryptosuite": suite})).await;
+        let status = res.status();
+        let issued: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "{suite}: {issued}");
+        let contexts_of = issued["@context"].as_array().unwrap();
+        assert_eq!(contexts_of[0], "https://www.w3.org/2018/credentials/v1");
+        assert_eq!(
+            contexts_of.last().unwrap(),
+            "https://w3id.org/security/data-integrity/v2",
+            "{issued}"
+        );
+        assert_eq!(issued["issuanceDate"], "2026-01-15T10:00:00Z");
+        assert_eq!(issued["expirationDate"], "2031-01-01T00:00:00Z");
+        for v2_only in ["validFrom", "validUntil", "credentialStatus"] {
+            assert!(issued.get(v2_only).is_none(), "{v2_only}: {issued}");
         }
-        422 => {
-            let problem = assert_problem(res, 422).await;
-            assert_eq!(
-                problem["type"], "urn:atout:problem:invalid-json-ld",
-                "only the signer may refuse it: {problem}"
-            );
-            assert_eq!(issued_count(&app).await, 0);
-        }
-        other => panic!("unexpected status {other}"),
+        assert_eq!(issued["proof"]["type"], "DataIntegrityProof");
+        assert_eq!(issued["proof"]["cryptosuite"], suite);
+        let (status, report) = crate::verify::verify(&app, &issued, json!({})).await;
+        assert_eq!(status, 200, "{suite}: {report}");
+        let verdict =
+            crate::issue::independent_verify_with(&issued, &did_documents, &contexts, &json!({}));
+        assert_eq!(verdict["verified"], true, "{suite}: {verdict}");
     }
     app.stop().await;
 }
