@@ -316,7 +316,7 @@ pub(super) fn summary(doc: &Map<String, Value>) -> Summary {
         Some(Value::Object(o)) => Some(o),
         _ => None,
     };
-    let text = |v: Option<&Value>| -> Option<String> {
+    fn text(v: Option<&Value>) -> Option<String> {
         match v? {
             Value::String(s) => Some(s.chars().take(300).collect()),
             // Language maps or value objects: the first value.
@@ -325,10 +325,12 @@ pub(super) fn summary(doc: &Map<String, Value>) -> Summary {
                 .or_else(|| o.values().next())
                 .and_then(Value::as_str)
                 .map(|s| s.chars().take(300).collect()),
-            Value::Array(a) => a.iter().find_map(|x| x.as_str().map(str::to_owned)),
+            // Several languages: the first one given (strings or value
+            // objects alike).
+            Value::Array(a) => a.iter().find_map(|x| text(Some(x))),
             _ => None,
         }
-    };
+    }
     let subject_name = subject.and_then(|s| {
         text(s.get("name")).or_else(|| {
             let given = text(s.get("givenName"));
@@ -362,5 +364,26 @@ pub(super) fn summary(doc: &Map<String, Value>) -> Summary {
         achievement,
         valid_from: date(if v1 { "issuanceDate" } else { "validFrom" }),
         valid_until: date(if v1 { "expirationDate" } else { "validUntil" }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_in_several_languages_are_shown() {
+        let doc = json!({
+            "type": ["VerifiableCredential"],
+            "name": [
+                {"@value": "Diplôme national de master", "@language": "fr", "@direction": "ltr"},
+                {"@value": "Master's degree", "@language": "en"}
+            ],
+            "credentialSubject": {"name": {"@value": "Camille Durand", "@language": "fr"}}
+        });
+        let s = summary(doc.as_object().unwrap());
+        assert_eq!(s.achievement.as_deref(), Some("Diplôme national de master"));
+        assert_eq!(s.subject_name.as_deref(), Some("Camille Durand"));
     }
 }
