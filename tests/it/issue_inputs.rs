@@ -495,3 +495,43 @@ async fn a_vc_1_1_credential_stays_1_1_and_only_data_integrity_secures_it() {
     }
     app.stop().await;
 }
+
+/// A credential built to make canonicalisation exponential (a clique of
+/// blank nodes) is refused by the signer's limits at once, as the verifier
+/// refuses it: 422, nothing issued.
+#[tokio::test]
+async fn a_poison_credential_is_refused_by_the_signer_at_once() {
+    let app = TestApp::spawn().await;
+    let (key, _) = setup(&app).await;
+    let n = 10;
+    let nodes: Vec<Value> = (0..n)
+        .map(|i| {
+            let knows: Vec<Value> = (0..n)
+                .filter(|j| *j != i)
+                .map(|j| json!({"id": format!("_:b{j}")}))
+                .collect();
+            json!({"id": format!("_:b{i}"), "knows": knows})
+        })
+        .collect();
+    let credential = json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            {"knows": "https://example.org/vocab#knows"}
+        ],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {
+            "id": "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
+            "knows": nodes
+        },
+    });
+    let started = std::time::Instant::now();
+    let res = issue(&app, &key, credential, json!({})).await;
+    let took = started.elapsed();
+    let problem = assert_problem(res, 422).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("too complex"),
+        "{problem}"
+    );
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    assert_eq!(issued_count(&app).await, 0);
+}

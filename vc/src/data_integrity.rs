@@ -115,6 +115,10 @@ pub fn hash_data(
     Ok(out)
 }
 
+/// Canonicalising what is signed gives up after this long (the engine's
+/// own limits stop hostile documents first, in practice).
+const SIGNING_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What a new proof says besides its signature.
 #[derive(Debug, Clone)]
 pub struct ProofOptions<'a> {
@@ -175,11 +179,15 @@ pub fn sign(
         config.insert("@context".into(), context.clone());
     }
     let document_value = Value::Object(document);
+    let limits = Limits {
+        deadline: Some(std::time::Instant::now() + SIGNING_DEADLINE),
+        ..engine.canon.limits().clone()
+    };
     let data = hash_data(
         &engine.canon,
         &document_value,
         &Value::Object(config),
-        engine.canon.limits(),
+        &limits,
     )?;
     let signature = key
         .sign(&data)

@@ -164,6 +164,13 @@ pub struct SecuredCredential {
 
 /// Secures `credential` (already checked by [`crate::model::prepare`]).
 /// A Data Integrity proof is dated `created` (the application clock).
+/// `issuer_did` is the credential's issuer; the proof names only the
+/// verification method.
+///
+/// Canonicalisation and signing are CPU work (bounded by the engine's
+/// limits): on a multi-threaded runtime they run with
+/// `tokio::task::block_in_place`, so the worker hands its other tasks over
+/// instead of stalling them.
 pub async fn secure(
     engine: &LdEngine,
     credential: &Map<String, Value>,
@@ -172,9 +179,29 @@ pub async fn secure(
     issuer_did: &str,
     created: chrono::DateTime<chrono::Utc>,
 ) -> Result<SecuredCredential, SignError> {
+    let _ = issuer_did;
+    off_the_workers(|| secure_now(engine, credential, format, key, created))
+}
+
+/// Runs CPU-bound `work` without holding an async worker, where the
+/// runtime allows it (a current-thread runtime, as in some tests, runs it
+/// in place).
+fn off_the_workers<R>(work: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
+fn secure_now(
+    engine: &LdEngine,
+    credential: &Map<String, Value>,
+    format: ProofFormat,
+    key: &SigningKey,
+    created: chrono::DateTime<chrono::Utc>,
+) -> Result<SecuredCredential, SignError> {
     match format {
         ProofFormat::DataIntegrity(suite) => {
-            let _ = issuer_did;
             let text = sign_credential(
                 engine,
                 credential,
