@@ -1460,19 +1460,25 @@ macro_rules! sql_store {
                     .iter()
                     .map(|(row, c, _)| (*row, "issued", Some(c.id.as_str()), None))
                     .chain(outcome.skipped.iter().map(|(row, id)| (*row, "skipped", Some(id.as_str()), None)))
-                    .chain(outcome.failed.iter().map(|(row, e)| (*row, "failed", None, Some(e.as_str()))));
-                for (row, state, credential_ref, error) in updates {
-                    sqlx::query(
-                        "UPDATE batch_rows SET state = $1, credential_ref = $2, error = $3 \
-                         WHERE batch_id = $4 AND row_number = $5",
-                    )
-                    .bind(state)
-                    .bind(credential_ref)
-                    .bind(error)
-                    .bind(batch_id)
-                    .bind(row)
-                    .execute(&mut *tx)
-                    .await?;
+                    .chain(outcome.failed.iter().map(|(row, e)| (*row, "failed", None, Some(e.as_str()))))
+                    .collect::<Vec<_>>();
+                // Many rows per UPDATE, joined to a VALUES list (its columns
+                // are column1.. in both databases).
+                for chunk in updates.chunks(INSERT_CHUNK / 2) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "UPDATE batch_rows SET state = v.column2, credential_ref = v.column3, \
+                         error = v.column4 FROM (",
+                    );
+                    q.push_values(chunk, |mut b, (row, state, credential_ref, error)| {
+                        b.push_bind(*row)
+                            .push_bind(*state)
+                            .push_bind(*credential_ref)
+                            .push_bind(*error);
+                    });
+                    q.push(") AS v WHERE batch_rows.batch_id = ")
+                        .push_bind(batch_id)
+                        .push(" AND batch_rows.row_number = v.column1");
+                    q.build().execute(&mut *tx).await?;
                 }
                 sqlx::query(
                     "UPDATE batches SET issued = issued + $1, skipped = skipped + $2, failed = failed + $3, \
