@@ -1,21 +1,29 @@
-//! Cost of securing a credential, against the raw signatures underneath.
+//! Cost of securing a credential: Atout's engine against ssi's stock route
+//! and against the raw signatures underneath, in one run.
 //!
-//! Run: `cargo bench -p atout-vc --bench sign`. One process, one thread: the
-//! async calls run on a tokio current-thread runtime, so every figure is
-//! per core. Each group reports one element per iteration, so criterion's
-//! `thrpt` line is operations per second. Results: BENCHMARKS.md.
+//! Run: `cargo bench -p atout-vc --features ssi-reference --bench sign`
+//! (the feature is required: it builds ssi's route, the reference). One
+//! process, one thread: the async calls run on a tokio current-thread
+//! runtime, so every figure is per core. Each group reports one element per
+//! iteration, so criterion's `thrpt` line is operations per second.
+//! Results: BENCHMARKS.md.
 //!
 //! * `raw`: ring Ed25519 and P-256 signatures over 1 KiB, with a key pair
 //!   parsed once, and through `PrivateKey::sign` (which parses the PKCS#8
-//!   document on every call, as the issuer does); Ed25519 verification.
-//! * `secure`: `sign::secure` on an already prepared credential (the diploma
-//!   of the integration tests in each format, the Open Badges 3.0 badge).
-//! * `stages`: parts of the above, to see where the time goes:
-//!   `model::prepare`; JSON-LD expansion of the diploma, and expansion plus
-//!   RDF canonicalisation (what Data Integrity does to the document before
-//!   hashing; it also does so to the proof options); for `vc+jwt`, josekit
-//!   turning the PKCS#8 key into a signer (done on every call by
-//!   `jose::sign_vc_jwt`) and the compact JWS with a signer built once.
+//!   document on every call, as Data Integrity signing does); Ed25519
+//!   verification.
+//! * `secure`: `sign::secure` (Atout's engine, `canon/`) on an already
+//!   prepared credential: the diploma of the integration tests in each
+//!   format, the Open Badges 3.0 badge in both Data Integrity suites.
+//! * `ssi`: the same Data Integrity proofs through ssi's stock JSON-LD and
+//!   RDFC route (`ssi_bridge::reference::sign_data_integrity`), same key,
+//!   same date: the Ed25519 proofs are checked byte for byte equal to
+//!   Atout's before anything is timed.
+//! * `stages`: parts of the above: `model::prepare`; the canonical N-Quads
+//!   of the diploma and the badge by Atout's engine and by ssi's route; for
+//!   `vc+jwt`, josekit turning the PKCS#8 key into a signer (done on every
+//!   call by `jose::sign_vc_jwt`) and the compact JWS with a signer built
+//!   once.
 
 use atout_core::{
     crypto::{KeyAlgorithm, PrivateKey},
@@ -23,21 +31,17 @@ use atout_core::{
     store::{KeyOwner, KeyStatus, SigningKeyRecord},
 };
 use atout_vc::{
+    data_integrity::{self, Cryptosuite},
     jose::JwtAlg,
     model,
     sign::{self, ProofFormat},
-    ssi_bridge::Cryptosuite,
+    ssi_bridge::reference::{self, SsiLd},
     Vc,
 };
 use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use serde_json::{json, Map, Value};
-use ssi::{
-    claims::vc::v2::JsonCredential,
-    json_ld::{ContextLoader, Expandable},
-    rdf::{AnyLdEnvironment, LdEnvironment},
-};
-use std::{collections::HashMap, hint::black_box, time::Duration};
+use std::{hint::black_box, time::Duration};
 
 const BASE: &str = "https://portfolio.example.org";
 const DID: &str = "did:web:portfolio.example.org:orgs:univ-a";
@@ -172,25 +176,55 @@ fn raw(c: &mut Criterion) {
     group.finish();
 }
 
+fn created() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-01-15T10:00:00Z")
+        .expect("a date-time")
+        .with_timezone(&Utc)
+}
+
+/// The proof's `proofValue` in a secured credential's JSON text.
+fn proof_value(secured: &str) -> String {
+    let value: Value = serde_json::from_str(secured).expect("JSON");
+    value["proof"]["proofValue"]
+        .as_str()
+        .expect("a proofValue")
+        .to_owned()
+}
+
 fn secure(c: &mut Criterion) {
     let rt = runtime();
     let vc = Vc::new(BASE).expect("bundled contexts");
+    let ssi_ld = SsiLd::new(&vc.contexts).expect("bundled contexts");
     let ed = signing_key(KeyAlgorithm::Ed25519, "key-1");
     let p256 = signing_key(KeyAlgorithm::P256, "key-2");
     let diploma = model::prepare(diploma(), DID, &vc.contexts, now()).expect("a valid diploma");
     let badge = model::prepare(badge(), DID, &vc.contexts, now()).expect("a valid badge");
+    let eddsa = Cryptosuite::EddsaRdfc2022;
+    let ecdsa = Cryptosuite::EcdsaRdfc2019;
 
-    let cases: [(&str, &Map<String, Value>, ProofFormat, &SigningKey); 5] = [
+    let cases: [(&str, &Map<String, Value>, ProofFormat, &SigningKey); 6] = [
         (
             "diploma_eddsa-rdfc-2022",
             &diploma,
-            ProofFormat::DataIntegrity(Cryptosuite::EddsaRdfc2022),
+            ProofFormat::DataIntegrity(eddsa),
             &ed,
         ),
         (
             "diploma_ecdsa-rdfc-2019",
             &diploma,
-            ProofFormat::DataIntegrity(Cryptosuite::EcdsaRdfc2019),
+            ProofFormat::DataIntegrity(ecdsa),
+            &p256,
+        ),
+        (
+            "badge_eddsa-rdfc-2022",
+            &badge,
+            ProofFormat::DataIntegrity(eddsa),
+            &ed,
+        ),
+        (
+            "badge_ecdsa-rdfc-2019",
+            &badge,
+            ProofFormat::DataIntegrity(ecdsa),
             &p256,
         ),
         (
@@ -205,23 +239,26 @@ fn secure(c: &mut Criterion) {
             ProofFormat::VcJwt(JwtAlg::ES256),
             &p256,
         ),
-        (
-            "badge_eddsa-rdfc-2022",
-            &badge,
-            ProofFormat::DataIntegrity(Cryptosuite::EddsaRdfc2022),
-            &ed,
-        ),
+    ];
+    // ssi's stock route on the same Data Integrity cases.
+    let reference_cases: [(&str, &Map<String, Value>, Cryptosuite, &SigningKey); 4] = [
+        ("diploma_eddsa-rdfc-2022", &diploma, eddsa, &ed),
+        ("diploma_ecdsa-rdfc-2019", &diploma, ecdsa, &p256),
+        ("badge_eddsa-rdfc-2022", &badge, eddsa, &ed),
+        ("badge_ecdsa-rdfc-2019", &badge, ecdsa, &p256),
     ];
 
-    let created = chrono::DateTime::parse_from_rfc3339("2026-01-15T10:00:00Z")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
     // Each case signs once before it is timed: a failure stops the bench
     // rather than timing an error path. The sizes go in BENCHMARKS.md.
     for (name, credential, format, key) in &cases {
         let secured = rt
             .block_on(sign::secure(
-                &vc.engine, credential, *format, key, DID, created,
+                &vc.engine,
+                credential,
+                *format,
+                key,
+                DID,
+                created(),
             ))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         eprintln!(
@@ -229,6 +266,39 @@ fn secure(c: &mut Criterion) {
             secured.stored.len(),
             secured.response.len()
         );
+    }
+    // Both routes sign the same bytes: Ed25519 is deterministic, so the
+    // proofs must be identical; ECDSA is not (ring draws a nonce), so the
+    // canonical forms are compared instead (stages below).
+    for (name, credential, suite, key) in &reference_cases {
+        let theirs = rt
+            .block_on(reference::sign_data_integrity(
+                &ssi_ld,
+                credential,
+                *suite,
+                &key.verification_method,
+                DID,
+                &key.key,
+                created(),
+            ))
+            .unwrap_or_else(|e| panic!("ssi {name}: {e}"));
+        let ours = data_integrity::sign_credential(
+            &vc.engine,
+            credential,
+            *suite,
+            &key.verification_method,
+            &key.key,
+            created(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if *suite == eddsa {
+            assert_eq!(
+                proof_value(&ours),
+                proof_value(&theirs),
+                "{name}: Atout and ssi sign different bytes"
+            );
+        }
+        eprintln!("ssi {name}: {} bytes (Atout: {})", theirs.len(), ours.len());
     }
 
     let mut group = c.benchmark_group("secure");
@@ -242,7 +312,28 @@ fn secure(c: &mut Criterion) {
                     *format,
                     key,
                     DID,
-                    created,
+                    created(),
+                )
+                .await
+                .expect("signed")
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("ssi");
+    group.throughput(Throughput::Elements(1));
+    for (name, credential, suite, key) in &reference_cases {
+        group.bench_function(*name, |b| {
+            b.to_async(&rt).iter(|| async {
+                reference::sign_data_integrity(
+                    &ssi_ld,
+                    black_box(credential),
+                    *suite,
+                    &key.verification_method,
+                    DID,
+                    &key.key,
+                    created(),
                 )
                 .await
                 .expect("signed")
@@ -255,47 +346,27 @@ fn secure(c: &mut Criterion) {
 fn stages(c: &mut Criterion) {
     let rt = runtime();
     let vc = Vc::new(BASE).expect("bundled contexts");
+    let ssi_ld = SsiLd::new(&vc.contexts).expect("bundled contexts");
     let input = diploma();
     let prepared = model::prepare(input.clone(), DID, &vc.contexts, now()).expect("valid");
-
-    // The same loader as `ssi_bridge::LdEngine` (whose loader is private).
-    let shipped: HashMap<String, String> = vc
-        .contexts
-        .shipped()
-        .map(|(u, t)| (u.to_owned(), t.to_owned()))
-        .collect();
-    let loader = ContextLoader::empty()
-        .with_static_loader()
-        .with_context_map_from(shipped)
-        .expect("bundled contexts");
-    let expand = |credential: &Map<String, Value>| {
-        let loader = &loader;
-        let credential = credential.clone();
-        async move {
-            let vc: JsonCredential =
-                serde_json::from_value(Value::Object(credential)).expect("a VC 2.0 credential");
-            let mut ld = LdEnvironment::default();
-            vc.expand_with(&mut ld, loader).await.expect("expanded");
-        }
-    };
-    let canonicalise = |credential: &Map<String, Value>| {
-        let loader = &loader;
-        let credential = credential.clone();
-        async move {
-            let vc: JsonCredential =
-                serde_json::from_value(Value::Object(credential)).expect("a VC 2.0 credential");
-            let mut ld = LdEnvironment::default();
-            let expanded = vc.expand_with(&mut ld, loader).await.expect("expanded");
-            ld.canonical_form_of(&expanded).expect("canonical form")
-        }
-    };
-    let lines = rt.block_on(canonicalise(&prepared));
-    eprintln!(
-        "diploma: {} bytes of JSON, canonical form {} N-Quads in {} bytes",
-        serde_json::to_string(&prepared).expect("JSON").len(),
-        lines.len(),
-        lines.iter().map(String::len).sum::<usize>()
-    );
+    let badge = model::prepare(badge(), DID, &vc.contexts, now()).expect("valid");
+    let documents = [
+        ("diploma", Value::Object(prepared.clone())),
+        ("badge", Value::Object(badge)),
+    ];
+    for (name, document) in &documents {
+        let ours = data_integrity::canonical_nquads(&vc.engine, document).expect("canonical");
+        let theirs = rt
+            .block_on(reference::canonical_nquads(&ssi_ld, document))
+            .expect("canonical");
+        assert_eq!(ours, theirs, "{name}: the canonical forms differ");
+        eprintln!(
+            "{name}: {} bytes of JSON, canonical form {} N-Quads in {} bytes",
+            serde_json::to_string(document).expect("JSON").len(),
+            ours.lines().count(),
+            ours.len()
+        );
+    }
 
     let mut group = c.benchmark_group("stages");
     group.throughput(Throughput::Elements(1));
@@ -306,12 +377,21 @@ fn stages(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    group.bench_function("expand_diploma", |b| {
-        b.to_async(&rt).iter(|| expand(black_box(&prepared)))
-    });
-    group.bench_function("expand_canonicalise_diploma", |b| {
-        b.to_async(&rt).iter(|| canonicalise(black_box(&prepared)))
-    });
+    for (name, document) in &documents {
+        group.bench_function(format!("canonical_nquads_{name}_atout"), |b| {
+            b.iter(|| {
+                data_integrity::canonical_nquads(&vc.engine, black_box(document))
+                    .expect("canonical")
+            })
+        });
+        group.bench_function(format!("canonical_nquads_{name}_ssi"), |b| {
+            b.to_async(&rt).iter(|| async {
+                reference::canonical_nquads(&ssi_ld, black_box(document))
+                    .await
+                    .expect("canonical")
+            })
+        });
+    }
     jose_stages(&mut group, &prepared);
     group.finish();
 }

@@ -922,8 +922,23 @@ macro_rules! sql_store {
                 .await?
                 .map(TryInto::try_into)
                 .transpose()?;
+                // A credential listed twice could never get its second
+                // entry (one entry per credential and purpose).
+                {
+                    let mut seen = std::collections::HashSet::with_capacity(credential_refs.len());
+                    if !credential_refs.iter().all(|r| seen.insert(r.as_str())) {
+                        return Err(StoreError::Conflict(
+                            "no free status index found (or the credential already has one)",
+                        ));
+                    }
+                }
+                // The credentials are placed in order, each in the open list,
+                // which closes at three quarters full; within a list, each
+                // credential draws random indexes until one is free (at most
+                // 256 draws), all of a round written in one INSERT.
                 let mut entries = Vec::with_capacity(credential_refs.len());
-                for credential_ref in credential_refs {
+                let mut next = 0;
+                while next < credential_refs.len() {
                     let full = list.as_ref().is_none_or(|l| l.allocated * 4 >= l.size * 3);
                     if full {
                         if let Some(old) = &list {
@@ -972,36 +987,68 @@ macro_rules! sql_store {
                     let Some(current) = list.as_mut() else {
                         return Err(StoreError::Corrupt("no open status list".into()));
                     };
-                    let mut placed = None;
+                    // Allocations left before the list is three quarters full.
+                    let room = ((current.size * 3 + 3) / 4 - current.allocated).max(1) as usize;
+                    let take = room.min(credential_refs.len() - next);
+                    let refs = &credential_refs[next..next + take];
+                    let mut placed: Vec<Option<i64>> = vec![None; take];
                     for _ in 0..256 {
-                        let index = pick().rem_euclid(current.size);
-                        let done = sqlx::query(
-                            "INSERT INTO status_entries (list_id, idx, credential_ref, purpose, status, updated_at) \
-                             VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(&current.id)
-                        .bind(index)
-                        .bind(credential_ref)
-                        .bind(purpose.as_str())
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                        if done.rows_affected() == 1 {
-                            placed = Some(index);
+                        let mut picked = std::collections::HashSet::new();
+                        let mut round = Vec::new();
+                        for (i, slot) in placed.iter().enumerate() {
+                            if slot.is_none() {
+                                let index = pick().rem_euclid(current.size);
+                                // Two credentials of one round never share a draw.
+                                if picked.insert(index) {
+                                    round.push((i, index));
+                                }
+                            }
+                        }
+                        if round.is_empty() {
+                            if placed.iter().all(Option::is_some) {
+                                break;
+                            }
+                            continue;
+                        }
+                        for part in round.chunks(INSERT_CHUNK) {
+                            let mut q = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO status_entries (list_id, idx, credential_ref, purpose, status, updated_at) ",
+                            );
+                            q.push_values(part, |mut b, (i, index)| {
+                                b.push_bind(&current.id)
+                                    .push_bind(*index)
+                                    .push_bind(&refs[*i])
+                                    .push_bind(purpose.as_str())
+                                    .push("0")
+                                    .push_bind(at);
+                            });
+                            q.push(" ON CONFLICT DO NOTHING RETURNING idx");
+                            let inserted: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                            let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();
+                            for (i, index) in part {
+                                if inserted.contains(index) {
+                                    placed[*i] = Some(*index);
+                                }
+                            }
+                        }
+                        if placed.iter().all(Option::is_some) {
                             break;
                         }
                     }
-                    let index = placed.ok_or(StoreError::Conflict(
-                        "no free status index found (or the credential already has one)",
-                    ))?;
-                    current.allocated += 1;
-                    entries.push(StatusEntry {
-                        list_id: current.id.clone(),
-                        list_number: current.number,
-                        purpose,
-                        index,
-                        status: false,
-                    });
+                    for index in placed {
+                        let index = index.ok_or(StoreError::Conflict(
+                            "no free status index found (or the credential already has one)",
+                        ))?;
+                        current.allocated += 1;
+                        entries.push(StatusEntry {
+                            list_id: current.id.clone(),
+                            list_number: current.number,
+                            purpose,
+                            index,
+                            status: false,
+                        });
+                    }
+                    next += take;
                 }
                 if let Some(current) = &list {
                     sqlx::query("UPDATE status_lists SET allocated = $1, updated_at = $2 WHERE id = $3")
@@ -1413,19 +1460,25 @@ macro_rules! sql_store {
                     .iter()
                     .map(|(row, c, _)| (*row, "issued", Some(c.id.as_str()), None))
                     .chain(outcome.skipped.iter().map(|(row, id)| (*row, "skipped", Some(id.as_str()), None)))
-                    .chain(outcome.failed.iter().map(|(row, e)| (*row, "failed", None, Some(e.as_str()))));
-                for (row, state, credential_ref, error) in updates {
-                    sqlx::query(
-                        "UPDATE batch_rows SET state = $1, credential_ref = $2, error = $3 \
-                         WHERE batch_id = $4 AND row_number = $5",
-                    )
-                    .bind(state)
-                    .bind(credential_ref)
-                    .bind(error)
-                    .bind(batch_id)
-                    .bind(row)
-                    .execute(&mut *tx)
-                    .await?;
+                    .chain(outcome.failed.iter().map(|(row, e)| (*row, "failed", None, Some(e.as_str()))))
+                    .collect::<Vec<_>>();
+                // Many rows per UPDATE, joined to a VALUES list (its columns
+                // are column1.. in both databases).
+                for chunk in updates.chunks(INSERT_CHUNK / 2) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "UPDATE batch_rows SET state = v.column2, credential_ref = v.column3, \
+                         error = v.column4 FROM (",
+                    );
+                    q.push_values(chunk, |mut b, (row, state, credential_ref, error)| {
+                        b.push_bind(*row)
+                            .push_bind(*state)
+                            .push_bind(*credential_ref)
+                            .push_bind(*error);
+                    });
+                    q.push(") AS v WHERE batch_rows.batch_id = ")
+                        .push_bind(batch_id)
+                        .push(" AND batch_rows.row_number = v.column1");
+                    q.build().execute(&mut *tx).await?;
                 }
                 sqlx::query(
                     "UPDATE batches SET issued = issued + $1, skipped = skipped + $2, failed = failed + $3, \
