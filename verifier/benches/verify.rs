@@ -251,7 +251,11 @@ fn bench(c: &mut Criterion) {
         ("diploma ecdsa-rdfc-2019", &engine, &ecdsa),
         ("badge eddsa-rdfc-2022", &engine, &ob),
         ("badge with a list eddsa-rdfc-2022", &engine, &ob_list),
-        ("diploma with languages eddsa-rdfc-2022", &engine, &languages),
+        (
+            "diploma with languages eddsa-rdfc-2022",
+            &engine,
+            &languages,
+        ),
         ("diploma vc+jwt EdDSA", &engine, &jwt_ed),
         ("diploma vc+jwt ES256", &engine, &jwt_es),
     ] {
