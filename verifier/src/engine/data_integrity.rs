@@ -97,7 +97,7 @@ impl Verifier {
         }
         let mut unsecured = doc.clone();
         unsecured.remove("proof");
-        let unsecured = Value::Object(unsecured);
+        let unsecured = std::sync::Arc::new(Value::Object(unsecured));
         let mut doc_hash: Option<Result<[u8; 32], Check>> = None;
         let mut key_checks = Vec::new();
         let mut proof_checks = Vec::new();
@@ -158,17 +158,40 @@ impl Verifier {
                     }
                 }
             }
-            let config_hash = match self.hash(&Value::Object(config)).await {
+            // Both hashes in one job: one handoff to the CPU pool per proof.
+            let want_doc = doc_hash.is_none().then(|| unsecured.clone());
+            let (config_hash, fresh_doc_hash) =
+                match self.hash(Value::Object(config), want_doc).await {
+                    Ok(pair) => pair,
+                    Err(check) => {
+                        proof_checks.push(check);
+                        continue;
+                    }
+                };
+            if let Some(fresh) = fresh_doc_hash {
+                doc_hash = Some(fresh);
+            }
+            let config_hash = match config_hash {
                 Ok(h) => h,
                 Err(check) => {
                     proof_checks.push(check);
                     continue;
                 }
             };
-            let doc_hash = match doc_hash.get_or_insert(self.hash(&unsecured).await) {
-                Ok(h) => *h,
-                Err(check) => {
+            let doc_hash = match doc_hash.as_ref() {
+                Some(Ok(h)) => *h,
+                Some(Err(check)) => {
                     proof_checks.push(check.clone());
+                    continue;
+                }
+                // Not reached: the job hashes the document whenever it
+                // was not hashed yet and the configuration hashed.
+                None => {
+                    proof_checks.push(Check::could_not(
+                        CheckKind::Proof,
+                        "internal-error",
+                        "The signature could not be checked because of an internal error.",
+                    ));
                     continue;
                 }
             };
@@ -337,49 +360,143 @@ fn decode_multibase_b58(text: &str) -> Option<Vec<u8>> {
 // through `Verifier::hash`.
 
 impl Verifier {
-    /// SHA-256 of the canonical N-Quads of `doc`, by Atout's one engine
-    /// (the signer's), on the CPU pool: never on the async workers, never
-    /// more jobs than cores, bounded by the engine's limits and a deadline,
-    /// and stopped if the request is dropped.
-    async fn hash(&self, doc: &Value) -> Result<[u8; 32], Check> {
+    /// SHA-256 of the canonical N-Quads of a proof configuration and, when
+    /// given, of the document it covers, by Atout's one engine (the
+    /// signer's). The document is not hashed when the configuration fails.
+    ///
+    /// Two tiers, so that no input can hold an async worker:
+    /// 1. **Inline, under a small budget** ([`inline_limits`]: a fraction of
+    ///    a millisecond, a few thousand nodes, little RDFC-1.0 N-degree
+    ///    work). A credential or presentation of ordinary size (a diploma
+    ///    takes about 15 µs) is done here, like the JSON parsing and the
+    ///    signature check beside it, without the cost of handing it to
+    ///    another thread and waking up again (which was more than half of
+    ///    a verification).
+    /// 2. **On the CPU pool** when the small budget runs out: never on the
+    ///    async workers, never more jobs than cores, the engine's full
+    ///    limits and one deadline for the job, stopped if the request is
+    ///    dropped. A poison graph ends here, and ends on its limits.
+    #[allow(clippy::type_complexity)]
+    async fn hash(
+        &self,
+        config: Value,
+        doc: Option<std::sync::Arc<Value>>,
+    ) -> Result<(Result<[u8; 32], Check>, Option<Result<[u8; 32], Check>>), Check> {
+        let config_hash = match self.hash_inline(&config) {
+            Some(Err(e)) => return Ok((Err(canon_check(e)), None)),
+            Some(Ok(h)) => h,
+            None => {
+                let mut hashes = self.hash_on_pool(Some(config), doc).await?.into_iter();
+                let config = hashes.next().unwrap_or_else(|| Err(internal()));
+                return Ok((config, hashes.next()));
+            }
+        };
+        let Some(doc) = doc else {
+            return Ok((Ok(config_hash), None));
+        };
+        let doc_hash = match self.hash_inline(&doc) {
+            Some(result) => result.map_err(canon_check),
+            None => self
+                .hash_on_pool(None, Some(doc))
+                .await?
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Err(internal())),
+        };
+        Ok((Ok(config_hash), Some(doc_hash)))
+    }
+
+    /// The inline tier: `None` when the small budget ran out (the pool
+    /// takes over), the answer otherwise.
+    fn hash_inline(&self, doc: &Value) -> Option<Result<[u8; 32], atout_canon::Error>> {
+        match self
+            .canon
+            .canonical_hash_with(doc, inline_limits(self.canon.limits()))
+        {
+            Err(atout_canon::Error::TooComplex(_)) => None,
+            other => Some(other),
+        }
+    }
+
+    /// The pool tier: hashes `config` then `doc` (each given one) in one
+    /// job, stopping at the first failure.
+    async fn hash_on_pool(
+        &self,
+        config: Option<Value>,
+        doc: Option<std::sync::Arc<Value>>,
+    ) -> Result<Vec<Result<[u8; 32], Check>>, Check> {
         let canon = self.canon.clone();
-        let doc = doc.clone();
         let job = self.cpu.run(move |cancel| {
             let limits = atout_canon::Limits {
                 deadline: Some(std::time::Instant::now() + CANONICALISATION_DEADLINE),
                 cancel: Some(cancel.flag()),
                 ..canon.limits().clone()
             };
-            canon.canonical_hash_with(&doc, limits)
+            let mut out = Vec::with_capacity(2);
+            if let Some(config) = config {
+                out.push(canon.canonical_hash_with(&config, limits.clone()));
+            }
+            if let (true, Some(doc)) = (out.iter().all(Result::is_ok), doc) {
+                out.push(canon.canonical_hash_with(&doc, limits));
+            }
+            out
         });
         match job.await {
-            Ok(Ok(hash)) => Ok(hash),
-            Ok(Err(atout_canon::Error::TooComplex(limit))) => Err(Check::could_not(
-                CheckKind::Proof,
-                "too-complex",
-                format!(
-                    "The content is too complex for this verifier to check (limit: {}). This says nothing of whether it is authentic.",
-                    limit.name()
-                ),
-            )),
-            Ok(Err(e)) => Err(Check::failed(
-                CheckKind::Proof,
-                "invalid-json-ld",
-                format!(
-                    "The content is not valid JSON-LD under its contexts, so no signature can cover it: {}",
-                    short(&e.to_string())
-                ),
-            )),
+            Ok(hashes) => Ok(hashes.into_iter().map(|h| h.map_err(canon_check)).collect()),
             Err(atout_core::cpu::PoolError::Busy) => Err(Check::could_not(
                 CheckKind::Proof,
                 BUSY,
                 "The verifier is busy: try again in a moment.",
             )),
-            Err(atout_core::cpu::PoolError::Panicked) => Err(Check::could_not(
-                CheckKind::Proof,
-                "internal-error",
-                "The signature could not be checked because of an internal error.",
-            )),
+            Err(atout_core::cpu::PoolError::Panicked) => Err(internal()),
         }
+    }
+}
+
+/// The inline tier's budget: what an ordinary credential needs several
+/// times over, and at most about half a millisecond of one core.
+fn inline_limits(full: &atout_canon::Limits) -> atout_canon::Limits {
+    atout_canon::Limits {
+        max_nodes: full.max_nodes.min(2_000),
+        max_quads: full.max_quads.min(2_000),
+        max_blank_nodes: full.max_blank_nodes.min(256),
+        max_work: full.max_work.min(256),
+        max_term_definitions: full.max_term_definitions.min(2_000),
+        deadline: Some(std::time::Instant::now() + INLINE_DEADLINE),
+        cancel: None,
+        ..full.clone()
+    }
+}
+
+/// How long the inline tier may work before the pool takes over.
+const INLINE_DEADLINE: std::time::Duration = std::time::Duration::from_micros(500);
+
+fn internal() -> Check {
+    Check::could_not(
+        CheckKind::Proof,
+        "internal-error",
+        "The signature could not be checked because of an internal error.",
+    )
+}
+
+/// What a canonicalisation error tells the person checking.
+fn canon_check(e: atout_canon::Error) -> Check {
+    match e {
+        atout_canon::Error::TooComplex(limit) => Check::could_not(
+            CheckKind::Proof,
+            "too-complex",
+            format!(
+                "The content is too complex for this verifier to check (limit: {}). This says nothing of whether it is authentic.",
+                limit.name()
+            ),
+        ),
+        e => Check::failed(
+            CheckKind::Proof,
+            "invalid-json-ld",
+            format!(
+                "The content is not valid JSON-LD under its contexts, so no signature can cover it: {}",
+                short(&e.to_string())
+            ),
+        ),
     }
 }
