@@ -13,8 +13,8 @@ use crate::{
     crypto::{random_token, sha256_hex, CryptoError, KeyAlgorithm, MasterKey, PrivateKey},
     ids::new_id,
     store::{
-        CitizenRecord, EmailToken, OutboxMessage, SessionKind, SessionRecord, Store, StoreError,
-        TokenPurpose,
+        Attempt, AttemptLimit, CitizenRecord, EmailToken, OutboxMessage, SessionKind,
+        SessionRecord, Store, StoreError, TokenPurpose,
     },
 };
 use chrono::{DateTime, Duration, Utc};
@@ -52,7 +52,37 @@ pub enum AccountError {
     Crypto(#[from] CryptoError),
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// Too many password checks at once (memory bound): 503.
+    #[error("too many password checks at once; try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
 }
+
+impl From<crate::passwords::HashError> for AccountError {
+    fn from(e: crate::passwords::HashError) -> Self {
+        match e {
+            crate::passwords::HashError::Busy => AccountError::Busy {
+                retry_after_secs: 2,
+            },
+            crate::passwords::HashError::Failed(e) => AccountError::Hash(e),
+        }
+    }
+}
+
+/// Failed logins per account: `login_max_failures` per [`LOGIN_WINDOW`]
+/// (the count is the setting's).
+pub const LOGIN_SCOPE: &str = "login";
+/// Password-reset mails per address.
+pub const RESET_MAIL_LIMIT: AttemptLimit = AttemptLimit {
+    scope: "reset-mail",
+    max: 3,
+    window: Duration::hours(1),
+};
+/// Verification mails per account.
+pub const VERIFY_MAIL_LIMIT: AttemptLimit = AttemptLimit {
+    scope: "verify-mail",
+    max: 5,
+    window: Duration::hours(1),
+};
 
 /// A new account.
 #[derive(Debug)]
@@ -75,7 +105,7 @@ pub struct Citizens {
     master: Arc<MasterKey>,
     settings: WalletConfig,
     base: String,
-    argon: argon2::Params,
+    hasher: crate::passwords::PasswordHasher,
     /// A hash verified when the email is unknown, so that both cases cost
     /// the same.
     dummy_hash: String,
@@ -155,13 +185,14 @@ impl Citizens {
         let argon = argon2::Params::new(19 * 1024, 2, 1, None)
             .map_err(|e| AccountError::Hash(e.to_string()))?;
         let dummy_hash = hash_with(&argon, "not a password of anyone")?;
+        let hasher = crate::passwords::PasswordHasher::new(settings.password_hash_memory_mib)?;
         Ok(Self {
             store,
             clock,
             master,
             settings,
             base: base.trim_end_matches('/').to_owned(),
-            argon,
+            hasher,
             dummy_hash,
         })
     }
@@ -171,29 +202,22 @@ impl Citizens {
     }
 
     async fn hash(&self, password: Zeroizing<String>) -> Result<String, AccountError> {
-        let params = self.argon.clone();
-        tokio::task::spawn_blocking(move || hash_with(&params, &password))
-            .await
-            .map_err(|e| AccountError::Hash(e.to_string()))?
+        Ok(self.hasher.hash(password).await?)
     }
 
     /// Checks a secret (password, share PIN) against its argon2id hash, on
-    /// the blocking pool.
+    /// the blocking pool, within the memory bound (`Busy` past it).
     pub async fn verify_secret(
         &self,
         password: Zeroizing<String>,
         hash: String,
     ) -> Result<bool, AccountError> {
-        tokio::task::spawn_blocking(move || {
-            use argon2::PasswordVerifier;
-            let parsed =
-                argon2::PasswordHash::new(&hash).map_err(|e| AccountError::Hash(e.to_string()))?;
-            Ok(argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok())
-        })
-        .await
-        .map_err(|e| AccountError::Hash(e.to_string()))?
+        Ok(self.hasher.verify(password, hash).await?)
+    }
+
+    /// The bounded hasher (places, for metrics and tests).
+    pub fn hasher(&self) -> &crate::passwords::PasswordHasher {
+        &self.hasher
     }
 
     /// Hashes a password with argon2id on the blocking pool.
@@ -325,6 +349,13 @@ impl Citizens {
             ));
         }
         let now = self.clock.now();
+        if let Attempt::Refused { retry_after_secs } = self
+            .store
+            .reserve_attempt(VERIFY_MAIL_LIMIT, &citizen.id, now)
+            .await?
+        {
+            return Err(AccountError::RateLimited { retry_after_secs });
+        }
         let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
         let mail = self.verification_mail(citizen, &token, now);
         self.store.create_email_token(&record, &mail).await?;
@@ -349,10 +380,19 @@ impl Citizens {
         let Ok(email) = normalise_email(email) else {
             return Ok(());
         };
+        let now = self.clock.now();
+        // Counted per address whether or not it has an account, so the
+        // limit says nothing about which addresses exist.
+        if let Attempt::Refused { retry_after_secs } = self
+            .store
+            .reserve_attempt(RESET_MAIL_LIMIT, &email, now)
+            .await?
+        {
+            return Err(AccountError::RateLimited { retry_after_secs });
+        }
         let Some(citizen) = self.store.citizen_by_email(&email).await? else {
             return Ok(());
         };
-        let now = self.clock.now();
         let (token, record) = self.email_token(&citizen.id, TokenPurpose::ResetPassword, now)?;
         let link = format!("{}/account/reset-password?token={}", self.base, &*token);
         let mail = self.mail(
@@ -379,9 +419,18 @@ impl Citizens {
         password: Zeroizing<String>,
     ) -> Result<String, AccountError> {
         check_password(&password)?;
+        // A dead link costs no password hash.
+        let token_hash = sha256_hex(token.as_bytes());
+        if !self
+            .store
+            .email_token_live(&token_hash, TokenPurpose::ResetPassword, self.clock.now())
+            .await?
+        {
+            return Err(AccountError::TokenInvalid);
+        }
         let hash = self.hash(password).await?;
         self.store
-            .reset_password(&sha256_hex(token.as_bytes()), &hash, self.clock.now())
+            .reset_password(&token_hash, &hash, self.clock.now())
             .await?
             .ok_or(AccountError::TokenInvalid)
     }
@@ -397,31 +446,63 @@ impl Citizens {
             return Err(AccountError::BadCredentials);
         }
         let now = self.clock.now();
-        let failures = self
-            .store
-            .login_failures_since(&email, now - LOGIN_WINDOW)
-            .await?;
-        if failures >= i64::from(self.settings.login_max_failures) {
-            return Err(AccountError::RateLimited {
-                retry_after_secs: LOGIN_WINDOW.num_seconds() as u64,
-            });
-        }
+        let limit = AttemptLimit {
+            scope: LOGIN_SCOPE,
+            max: i64::from(self.settings.login_max_failures),
+            window: LOGIN_WINDOW,
+        };
+        // The attempt is counted before the password is checked, in one
+        // conditional write: concurrent guesses cannot all slip under the
+        // limit. A right password forgets the count afterwards.
+        let n = match self.store.reserve_attempt(limit, &email, now).await? {
+            Attempt::Reserved { n, .. } => n,
+            Attempt::Refused { retry_after_secs } => {
+                return Err(AccountError::RateLimited { retry_after_secs })
+            }
+        };
         let citizen = self.store.citizen_by_email(&email).await?;
         let hash = citizen
             .as_ref()
             .map_or_else(|| self.dummy_hash.clone(), |c| c.password_hash.clone());
+        // Busy (no place to hash): the attempt stays counted, as a guess
+        // would; the caller is told to come back.
         let ok = self.verify_secret(password, hash).await?;
         match citizen {
             Some(c) if ok => {
-                if failures > 0 {
-                    self.store.clear_login_failures(&email).await?;
-                }
+                self.store.clear_attempts(LOGIN_SCOPE, &email).await?;
                 Ok(c)
             }
-            _ => {
-                self.store.record_login_failure(&email, now).await?;
+            Some(c) => {
+                if n == limit.max {
+                    // The owner hears of it once per window.
+                    self.warn_of_login_lock(&c, now).await;
+                }
                 Err(AccountError::BadCredentials)
             }
+            None => Err(AccountError::BadCredentials),
+        }
+    }
+
+    /// Tells an account's owner its logins are locked for a while.
+    async fn warn_of_login_lock(&self, citizen: &CitizenRecord, now: DateTime<Utc>) {
+        let minutes = LOGIN_WINDOW.num_minutes();
+        let mail = self.mail(
+            citizen,
+            "login-locked",
+            "Connexions bloquées / Sign-in locked",
+            format!(
+                "Bonjour {name},\n\nPlusieurs mots de passe erronés ont été essayés pour votre compte. \
+                 Par sécurité, la connexion par mot de passe est bloquée pendant {minutes} minutes. \
+                 Si ce n'était pas vous, choisissez un nouveau mot de passe.\n\n\
+                 Hello {name},\n\nSeveral wrong passwords were tried for your account. \
+                 To be safe, signing in with a password is locked for {minutes} minutes. \
+                 If it was not you, choose a new password.\n",
+                name = citizen.display_name
+            ),
+            now,
+        );
+        if let Err(e) = self.store.enqueue_mail(&mail).await {
+            tracing::error!(citizen = %citizen.id, error = %e, "could not queue the login-lock warning");
         }
     }
 

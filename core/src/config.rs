@@ -84,6 +84,8 @@ struct Raw {
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     login_max_failures: Option<u32>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    password_hash_memory_mib: Option<u32>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     offer_ttl_secs: Option<u64>,
     object_store_url: Option<String>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
@@ -126,6 +128,7 @@ pub const KEYS: &[&str] = &[
     "mail_from",
     "session_ttl_secs",
     "login_max_failures",
+    "password_hash_memory_mib",
     "offer_ttl_secs",
     "object_store_url",
     "document_max_bytes",
@@ -199,6 +202,9 @@ pub struct WalletConfig {
     pub session_ttl: Duration,
     /// Failed logins per account allowed in 15 minutes before 429.
     pub login_max_failures: u32,
+    /// Memory that password and PIN hashing (argon2id, 19 MiB each) may
+    /// use at once, in MiB: bounds how many hashes run together.
+    pub password_hash_memory_mib: u32,
     /// How long an offer link stays valid by default.
     pub offer_ttl: Duration,
     /// Where documents are stored: `file:///path` (default
@@ -483,6 +489,12 @@ impl Config {
         if !(1..=1000).contains(&login_max_failures) {
             return Err(invalid("login_max_failures must be between 1 and 1000"));
         }
+        let password_hash_memory_mib = raw.password_hash_memory_mib.unwrap_or(256);
+        if !(19..=65_536).contains(&password_hash_memory_mib) {
+            return Err(invalid(
+                "password_hash_memory_mib must be between 19 (one password hash at a time) and 65536",
+            ));
+        }
         let offer_ttl_secs = raw.offer_ttl_secs.unwrap_or(30 * 86_400);
         if !(60..=366 * 86_400).contains(&offer_ttl_secs) {
             return Err(invalid(
@@ -524,6 +536,7 @@ impl Config {
             mail_from,
             session_ttl: Duration::from_secs(session_ttl_secs),
             login_max_failures,
+            password_hash_memory_mib,
             offer_ttl: Duration::from_secs(offer_ttl_secs),
             object_store_url,
             document_max_bytes,
@@ -699,6 +712,10 @@ impl Config {
         line("mail_from", format!("{:?}", w.mail_from));
         line("session_ttl_secs", w.session_ttl.as_secs().to_string());
         line("login_max_failures", w.login_max_failures.to_string());
+        line(
+            "password_hash_memory_mib",
+            w.password_hash_memory_mib.to_string(),
+        );
         line("offer_ttl_secs", w.offer_ttl.as_secs().to_string());
         line("object_store_url", format!("{:?}", w.object_store_url));
         line("document_max_bytes", w.document_max_bytes.to_string());

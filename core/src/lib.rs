@@ -18,6 +18,7 @@ pub mod ids;
 pub mod mail;
 pub mod orgs;
 pub mod passkeys;
+pub mod passwords;
 pub mod registry;
 pub mod store;
 pub mod vault;

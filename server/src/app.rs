@@ -210,7 +210,7 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         )),
         vault,
         token_key: ctx.token_key.clone(),
-        share_guesses: Arc::new(atout_web::share::GuessLimiter::default()),
+        address_limits: verifier.limits.clone(),
     };
     verifier.shares = Some(Arc::new(atout_wallet_api::shares::Shares::new(
         state.clone(),
@@ -255,6 +255,7 @@ pub fn verifier_state(
         store: Some(ctx.store.clone()),
         // Set once the application state exists (see `build`).
         shares: None,
+        limits: Arc::new(atout_web::limits::AddressLimits::new()),
     })
 }
 

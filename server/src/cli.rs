@@ -633,7 +633,15 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     // Batches left running by a previous process (crash, restart).
     let outbox = (resume.store.clone(), resume.clock.clone());
     let vault = resume.vault.clone();
+    let limits = resume.address_limits.clone();
     tokio::spawn(atout_issuer::batches::resume_forever(resume));
+    // Per-address limits forget addresses back to a whole quota; attempt
+    // counters of windows long gone are removed.
+    tokio::spawn(atout_web::limits::sweep_forever(limits));
+    tokio::spawn(atout_core::store::purge_attempts_forever(
+        outbox.0.clone(),
+        outbox.1.clone(),
+    ));
     // Mail queued in the outbox (verification and reset links, offers).
     let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
         .map_err(|e| anyhow::anyhow!("mail: {e}"))?;

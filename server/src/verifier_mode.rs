@@ -209,7 +209,9 @@ pub async fn build_verifier_only(
         store: store.clone(),
         // Shares live in the wallet: not on a verifier deployed alone.
         shares: None,
+        limits: Arc::new(atout_web::limits::AddressLimits::new()),
     };
+    tokio::spawn(atout_web::limits::sweep_forever(state.limits.clone()));
     let (router, openapi) = OpenApiRouter::new()
         .merge(atout_verifier::router(state))
         .split_for_parts();

@@ -11,7 +11,7 @@ use crate::documents::{pdf, stored, upload};
 use atout_core::Clock;
 use serde_json::{json, Value};
 
-async fn invite(app: &TestApp, token: &str, body: Value) -> Value {
+pub(crate) async fn invite(app: &TestApp, token: &str, body: Value) -> Value {
     let res = app
         .post_json("/wallet/invitations", Some(token), &body)
         .await;
@@ -21,13 +21,13 @@ async fn invite(app: &TestApp, token: &str, body: Value) -> Value {
     invitation
 }
 
-fn link_path(invitation: &Value) -> String {
+pub(crate) fn link_path(invitation: &Value) -> String {
     let url = invitation["url"].as_str().unwrap();
     url[url.find("/i/").unwrap()..].to_owned()
 }
 
 /// The code mailed for an invitation.
-async fn mailed_code(app: &TestApp, email: &str) -> String {
+pub(crate) async fn mailed_code(app: &TestApp, email: &str) -> String {
     let mails = app.store().mail_to(email).await.unwrap();
     let mail = mails
         .iter()

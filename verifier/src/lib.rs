@@ -39,6 +39,9 @@ pub struct VerifierState {
     /// Shares, opened by their links (`/s/{token}`); none on a verifier
     /// deployed alone.
     pub shares: Option<Arc<dyn atout_web::share::SharedPortfolios>>,
+    /// Per-address rate limits (verification links); shared with the
+    /// wallet's when the full server runs.
+    pub limits: Arc<atout_web::limits::AddressLimits>,
 }
 
 /// The verifier's routes, with their state applied.

@@ -509,16 +509,33 @@ fn stored_input(c: &IssuedCredential) -> Option<Value> {
     responses(
         (status = 200, description = "The verification page (also when the credential is not valid)", body = String, content_type = "text/html"),
         (status = 404, description = "Unknown link (a page)", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many links opened from this address (a page, with `Retry-After`)", body = String, content_type = "text/html"),
         (status = 503, description = "A verifier without database has no links (a page)", body = String, content_type = "text/html"),
     )
 )]
 async fn token_page(
     State(state): State<VerifierState>,
+    atout_web::extract::ClientIp(client): atout_web::extract::ClientIp,
     Path(token): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let lang = language(query.as_deref(), &headers);
+    // Every opening counts against the address: guessing links is slowed
+    // to the quota.
+    if let Err(secs) = state.limits.check(atout_web::limits::Action::Link, client) {
+        let mut response = message(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            "/verify",
+            ("verify-share-guesses-title", "verify-share-guesses-text"),
+        );
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(secs),
+        );
+        return response;
+    }
     // The path is echoed only once the token is known to be plain base64url.
     let path = if plausible_token(&token) {
         format!("/verify/{token}")
@@ -1027,6 +1044,7 @@ mod tests {
             base: "http://127.0.0.1:9".into(),
             store: None,
             shares: None,
+            limits: Arc::new(atout_web::limits::AddressLimits::new()),
         };
         let (router, _) = router().with_state(state).split_for_parts();
         router

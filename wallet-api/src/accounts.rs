@@ -15,6 +15,8 @@ use atout_core::{
 };
 use atout_web::{
     auth::{session_cookie_name, Citizen},
+    extract::ClientIp,
+    limits::{check_api, Action},
     problem::ProblemBody,
     ApiError, AppState, Json,
 };
@@ -60,11 +62,17 @@ pub fn account_error(e: AccountError) -> ApiError {
             "Too many failed attempts",
         )
         .detail(format!(
-            "Too many failed logins for this account. Try again in {} minutes, or reset the password.",
+            "Too many attempts for this account or address. Try again in {} minutes (for a login: or reset the password).",
             retry_after_secs.div_ceil(60)
         ))
-        .with("retryAfter", retry_after_secs)
-        .header(header::RETRY_AFTER, "900"),
+        .retry_after(retry_after_secs),
+        AccountError::Busy { retry_after_secs } => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is busy",
+        )
+        .detail("Too many password checks are running at once. Try again in a moment.")
+        .retry_after(retry_after_secs),
         AccountError::TokenInvalid => ApiError::new(
             StatusCode::GONE,
             "link-invalid",
@@ -209,12 +217,16 @@ fn session_cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
         (status = 400, body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, body = ProblemBody, description = "The email is taken", content_type = "application/problem+json"),
         (status = 422, body = ProblemBody, description = "Invalid email, short password or name", content_type = "application/problem+json"),
+        (status = 429, body = ProblemBody, description = "Too many sign-ups from this address (`Retry-After`)", content_type = "application/problem+json"),
+        (status = 503, body = ProblemBody, description = "Too many password hashes at once (`Retry-After`)", content_type = "application/problem+json"),
     )
 )]
 async fn sign_up(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Json(request): Json<SignUpRequest>,
 ) -> Result<Response, ApiError> {
+    check_api(&state.address_limits, Action::SignUp, client)?;
     let citizen = state
         .citizens
         .sign_up(SignUp {
@@ -236,13 +248,16 @@ async fn sign_up(
     responses(
         (status = 200, body = SessionResponse),
         (status = 401, body = ProblemBody, description = "Wrong email or password", content_type = "application/problem+json"),
-        (status = 429, body = ProblemBody, description = "Too many failed attempts", content_type = "application/problem+json"),
+        (status = 429, body = ProblemBody, description = "Too many attempts for this account, or from this address (`Retry-After`)", content_type = "application/problem+json"),
+        (status = 503, body = ProblemBody, description = "Too many password checks at once (`Retry-After`)", content_type = "application/problem+json"),
     )
 )]
 async fn login(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Json(request): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    check_api(&state.address_limits, Action::Login, client)?;
     let citizen = state
         .citizens
         .check_login(&request.email, request.password)
@@ -320,8 +335,10 @@ async fn verify_email(
 )]
 async fn resend_verification(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     citizen: Citizen,
 ) -> Result<StatusCode, ApiError> {
+    check_api(&state.address_limits, Action::Mail, client)?;
     state
         .citizens
         .resend_verification(&citizen.record)
@@ -341,12 +358,17 @@ pub struct ForgotRequest {
 #[utoipa::path(
     post, path = "/auth/forgot-password", tag = "accounts",
     request_body = ForgotRequest,
-    responses((status = 202, description = "If the account exists, a link is on its way"))
+    responses(
+        (status = 202, description = "If the account exists, a link is on its way"),
+        (status = 429, body = ProblemBody, description = "Too many reset mails for this address (3 an hour, whether or not it has an account), or too many requests from this network address (`Retry-After`)", content_type = "application/problem+json"),
+    )
 )]
 async fn forgot_password(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Json(request): Json<ForgotRequest>,
 ) -> Result<StatusCode, ApiError> {
+    check_api(&state.address_limits, Action::Mail, client)?;
     state
         .citizens
         .forgot_password(&request.email)
@@ -376,8 +398,10 @@ pub struct ResetRequest {
 )]
 async fn reset_password(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Json(request): Json<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
+    check_api(&state.address_limits, Action::Link, client)?;
     state
         .citizens
         .reset_password(&request.token, request.password)

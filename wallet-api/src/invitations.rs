@@ -39,12 +39,13 @@ use atout_core::{
     crypto::{random_bytes, random_token, sha256_hex, KeyAlgorithm, MasterKey, PrivateKey},
     ids::new_id,
     store::{
-        CreateInvitation, Decision, EndorsementRecord, EntryRecord, InvitationAccessRecord,
-        InvitationRecord, OutboxMessage, ShareItem, SuggestionRecord,
+        Attempt, AttemptLimit, CreateInvitation, Decision, EndorsementRecord, EntryRecord,
+        InvitationAccessRecord, InvitationRecord, OutboxMessage, ShareItem, SuggestionRecord,
     },
 };
 use atout_web::{
-    auth::Citizen, problem::ProblemBody, share::plausible_token, ApiError, AppState, Json, Path,
+    auth::Citizen, limits::Action, problem::ProblemBody, share::plausible_token, ApiError,
+    AppState, Json, Path,
 };
 use axum::{
     extract::{FromRequest, State},
@@ -961,14 +962,16 @@ async fn by_link(
     client: Option<std::net::IpAddr>,
     token: &str,
 ) -> Result<InvitationRecord, ApiError> {
-    if let Some(retry) = client.and_then(|ip| state.share_guesses.blocked(ip)) {
+    // Every opening counts against the address (a right link as a wrong
+    // one): guessing links is slowed to the quota.
+    if let Err(retry) = state.address_limits.check(Action::Link, client) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too-many-guesses",
             "Too many unknown links",
         )
-        .detail("This address tried too many unknown links: wait before trying again.")
-        .with("retryAfter", retry));
+        .detail("This address opened too many links: wait before trying again.")
+        .retry_after(retry));
     }
     let found = if plausible_token(token) {
         state
@@ -979,9 +982,6 @@ async fn by_link(
         None
     };
     let Some(i) = found else {
-        if let Some(ip) = client {
-            state.share_guesses.failed(ip);
-        }
         tracing::warn!(client = ?client, "an unknown invitation link was tried");
         return Err(ApiError::not_found("No such invitation: check the link."));
     };
@@ -1145,17 +1145,25 @@ async fn send_code(
 ) -> Result<StatusCode, ApiError> {
     let i = by_link(&state, client, &token).await?;
     let now = state.clock.now();
-    if let Some(expires) = i.code_expires_at {
-        let sent = expires - CODE_TTL;
-        if now < sent + CODE_RESEND_AFTER {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "code-sent-recently",
-                "A code was sent recently",
-            )
-            .detail("A code was sent less than a minute ago: check your mail, or ask again in a minute.")
-            .with("retryAfter", (sent + CODE_RESEND_AFTER - now).num_seconds().max(1)));
-        }
+    // One code a minute per invitation, reserved in one conditional write
+    // (two concurrent requests: one mail).
+    let limit = AttemptLimit {
+        scope: "invitation-code-mail",
+        max: 1,
+        window: CODE_RESEND_AFTER,
+    };
+    if let Attempt::Refused { retry_after_secs } =
+        state.store.reserve_attempt(limit, &i.id, now).await?
+    {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "code-sent-recently",
+            "A code was sent recently",
+        )
+        .detail(
+            "A code was sent less than a minute ago: check your mail, or ask again in a minute.",
+        )
+        .retry_after(retry_after_secs));
     }
     let bytes = random_bytes(4).map_err(ApiError::internal)?;
     let code = format!(
@@ -1249,21 +1257,28 @@ async fn open_session(
                 "code: the code mailed to the invited address (POST /i/{token}/code).",
             ));
         };
-        let live = i.code_hash.is_some() && i.code_expires_at.is_some_and(|e| e > now);
-        if !live || i.code_attempts >= CODE_MAX_ATTEMPTS {
+        // The check is counted before the code is compared, in one
+        // conditional write: at most CODE_MAX_ATTEMPTS comparisons per
+        // code, however many requests arrive at once.
+        let Some(n) = state
+            .store
+            .reserve_invitation_code_attempt(&i.id, CODE_MAX_ATTEMPTS, now)
+            .await?
+        else {
+            log(&state, &i.id, "code-locked", None).await;
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "code-expired",
                 "No live code",
             )
-            .detail("The code expired or was tried too often: ask for a new one."));
-        }
+            .detail("The code expired or was tried too often: ask for a new one.")
+            .retry_after(CODE_RESEND_AFTER.num_seconds() as u64));
+        };
         let right = code.len() == 6 && i.code_hash.as_deref() == Some(&code_hash(&i.id, code));
         if !right {
-            let attempts = state.store.invitation_code_failed(&i.id).await?;
             log(&state, &i.id, "code-wrong", None).await;
             return Err(ApiError::forbidden("Wrong code.")
-                .with("attemptsLeft", (CODE_MAX_ATTEMPTS - attempts).max(0)));
+                .with("attemptsLeft", (CODE_MAX_ATTEMPTS - n).max(0)));
         }
     }
     // A certifier signs with their account's key, else with a key made

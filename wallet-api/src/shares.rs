@@ -32,21 +32,23 @@ use crate::{
     entries::{views, TrustLevel},
 };
 use atout_core::{
+    citizens::AccountError,
     crypto::{random_token, sha256_hex, MasterKey},
     ids::new_id,
     store::{
-        CitizenRecord, CreateShare, PinFailure, ShareAccessRecord, ShareItem, ShareRecord,
-        ShareSummary,
+        Attempt, AttemptLimit, CitizenRecord, CreateShare, ShareAccessRecord, ShareItem,
+        ShareRecord, ShareSummary,
     },
 };
 use atout_web::{
     auth::Citizen,
     extract::ClientIp,
+    limits::Action,
     problem::ProblemBody,
     qr,
     share::{
-        pass_cookie, plausible_token, GuessLimiter, ShareRefusal, ShareRequest, SharedContent,
-        SharedDocument, SharedEntry, SharedPortfolios, SharedView,
+        pass_cookie, plausible_token, ShareRefusal, ShareRequest, SharedContent, SharedDocument,
+        SharedEntry, SharedPortfolios, SharedView,
     },
     ApiError, AppState, Json, Path, Query,
 };
@@ -67,8 +69,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub const MAX_LIVE_SHARES: i64 = 100;
 /// Things one share may show.
 pub const MAX_ITEMS: usize = 100;
-/// Wrong PINs before the share closes to PINs for [`PIN_LOCK`].
+/// PIN attempts per [`PIN_LOCK`] window (a right PIN forgets the count);
+/// past them the share is closed to PINs until the window ends.
 pub const PIN_MAX_FAILURES: i64 = 5;
+/// The attempts' scope (see `atout_core::store::AttemptStore`).
+pub const PIN_SCOPE: &str = "share-pin";
 pub const PIN_LOCK: Duration = Duration::minutes(15);
 /// How long a right PIN opens the share again without asking (a cookie).
 pub const PASS_TTL: Duration = Duration::minutes(30);
@@ -725,10 +730,6 @@ impl Shares {
         Self { state }
     }
 
-    fn limiter(&self) -> &GuessLimiter {
-        &self.state.share_guesses
-    }
-
     async fn log(
         &self,
         share: &ShareRecord,
@@ -782,7 +783,9 @@ impl Shares {
         client: Option<std::net::IpAddr>,
         request: &ShareRequest,
     ) -> Result<(ShareRecord, Option<String>), ShareRefusal> {
-        if let Some(retry_after_secs) = client.and_then(|ip| self.limiter().blocked(ip)) {
+        // Every opening counts against the address (a right link as a
+        // wrong one): guessing links is slowed to the quota.
+        if let Err(retry_after_secs) = self.state.address_limits.check(Action::Link, client) {
             return Err(ShareRefusal::TooManyGuesses { retry_after_secs });
         }
         let found = if plausible_token(token) {
@@ -798,9 +801,6 @@ impl Shares {
             None
         };
         let Some(share) = found else {
-            if let Some(ip) = client {
-                self.limiter().failed(ip);
-            }
             tracing::warn!(client = ?client, "an unknown share link was tried");
             return Err(ShareRefusal::Unknown);
         };
@@ -827,38 +827,68 @@ impl Shares {
             self.log(&share, "pin-required", request, false).await;
             return Err(ShareRefusal::PinRequired);
         };
-        if let Some(until) = share.pin_locked_until.filter(|u| *u > now) {
-            self.log(&share, "pin-locked", request, false).await;
-            return Err(ShareRefusal::PinLocked { until });
-        }
-        let right = pin.len() <= 12
-            && self
+        // The attempt is counted before the PIN is checked, in one
+        // conditional write (any number of concurrent requests, any number
+        // of server processes): at most PIN_MAX_FAILURES checks per window.
+        let limit = AttemptLimit {
+            scope: PIN_SCOPE,
+            max: PIN_MAX_FAILURES,
+            window: PIN_LOCK,
+        };
+        let (n, resets_in) = match self
+            .state
+            .store
+            .reserve_attempt(limit, &share.id, now)
+            .await
+        {
+            Ok(Attempt::Reserved { n, resets_in_secs }) => (n, resets_in_secs),
+            Ok(Attempt::Refused { retry_after_secs }) => {
+                self.log(&share, "pin-locked", request, false).await;
+                return Err(ShareRefusal::PinLocked {
+                    until: now + Duration::seconds(retry_after_secs as i64),
+                });
+            }
+            Err(e) => {
+                tracing::error!(share = %share.id, error = %e, "counting a PIN attempt");
+                return Err(ShareRefusal::Unavailable);
+            }
+        };
+        let right = if pin.len() > 12 {
+            false
+        } else {
+            match self
                 .state
                 .citizens
                 .verify_secret(zeroize::Zeroizing::new(pin), pin_hash)
                 .await
-                .unwrap_or(false);
+            {
+                Ok(right) => right,
+                Err(AccountError::Busy { retry_after_secs }) => {
+                    return Err(ShareRefusal::Busy { retry_after_secs })
+                }
+                Err(e) => {
+                    tracing::error!(share = %share.id, error = %e, "checking a PIN");
+                    return Err(ShareRefusal::Unavailable);
+                }
+            }
+        };
         if right {
-            if share.pin_failures > 0 {
-                let _ = self.state.store.share_pin_succeeded(&share.id).await;
+            if let Err(e) = self.state.store.clear_attempts(PIN_SCOPE, &share.id).await {
+                tracing::error!(share = %share.id, error = %e, "forgetting PIN attempts");
             }
             let pass = self.pass_for(&share);
             return Ok((share, pass));
         }
-        self.log(&share, "pin-wrong", request, false).await;
-        match self
-            .state
-            .store
-            .share_pin_failed(&share.id, now, PIN_MAX_FAILURES, PIN_LOCK)
-            .await
-        {
-            Ok(PinFailure::Remaining(remaining)) => Err(ShareRefusal::PinWrong { remaining }),
-            Ok(PinFailure::LockedUntil(until)) => Err(ShareRefusal::PinLocked { until }),
-            Err(e) => {
-                tracing::error!(share = %share.id, error = %e, "counting a wrong PIN");
-                Err(ShareRefusal::Unavailable)
-            }
+        if n >= PIN_MAX_FAILURES {
+            self.log(&share, "pin-locked", request, false).await;
+            return Err(ShareRefusal::PinLocked {
+                until: now + Duration::seconds(resets_in as i64),
+            });
         }
+        self.log(&share, "pin-wrong", request, false).await;
+        Err(ShareRefusal::PinWrong {
+            remaining: PIN_MAX_FAILURES - n,
+        })
     }
 
     async fn build_view(
@@ -1152,15 +1182,22 @@ pub fn refusal_problem(refusal: ShareRefusal, now: DateTime<Utc>) -> ApiError {
                 "Too many wrong PINs: try again after {}.",
                 until.to_rfc3339()
             ))
-            .with("retryAfter", seconds)
+            .retry_after(seconds as u64)
         }
         ShareRefusal::TooManyGuesses { retry_after_secs } => ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too-many-guesses",
             "Too many unknown links",
         )
-        .detail("This address tried too many unknown share links: wait before trying again.")
-        .with("retryAfter", retry_after_secs),
+        .detail("This address opened too many links: wait before trying again.")
+        .retry_after(retry_after_secs),
+        ShareRefusal::Busy { retry_after_secs } => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is busy",
+        )
+        .detail("Too many PIN and password checks are running at once: try again in a moment.")
+        .retry_after(retry_after_secs),
         ShareRefusal::Unavailable => {
             ApiError::unavailable("The share cannot be opened right now; try again later.")
         }

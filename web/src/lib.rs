@@ -10,6 +10,7 @@ pub mod check;
 pub mod download;
 pub mod extract;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod middleware;
 pub mod problem;

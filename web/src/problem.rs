@@ -86,6 +86,15 @@ impl ApiError {
         self
     }
 
+    /// `Retry-After: secs` (at least 1) and the same as `retryAfter` in the
+    /// body, for 429 and 503.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        let secs = secs.max(1);
+        self.headers
+            .push((header::RETRY_AFTER, HeaderValue::from(secs)));
+        self.with("retryAfter", secs)
+    }
+
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request").detail(detail)
     }

@@ -125,6 +125,10 @@ pub enum ShareRefusal {
     TooManyGuesses {
         retry_after_secs: u64,
     },
+    /// Too many PIN and password checks at once: come back shortly (503).
+    Busy {
+        retry_after_secs: u64,
+    },
     /// The store or a key failed (logged).
     Unavailable,
 }
@@ -156,86 +160,4 @@ pub trait SharedPortfolios: Send + Sync {
         client: Option<std::net::IpAddr>,
         request: ShareRequest,
     ) -> Result<SharedContent, ShareRefusal>;
-}
-
-/// Counts unknown share links tried per client address: past `max` in a
-/// `window`, the address is refused share links until the window ends.
-/// (Per peer address: behind a reverse proxy, every visitor shares the
-/// proxy's, so the limit is then a global brake.)
-pub struct GuessLimiter {
-    max: u32,
-    window: std::time::Duration,
-    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
-}
-
-impl GuessLimiter {
-    /// Unknown share links an address may try per window.
-    pub const DEFAULT_MAX: u32 = 20;
-    pub const DEFAULT_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
-    /// Addresses remembered at most (the oldest windows go first).
-    const CAPACITY: usize = 100_000;
-
-    pub fn new(max: u32, window: std::time::Duration) -> Self {
-        Self {
-            max,
-            window,
-            seen: std::sync::Mutex::new(std::collections::HashMap::new()),
-        }
-    }
-
-    /// Seconds to wait, if the address is refused now.
-    pub fn blocked(&self, ip: std::net::IpAddr) -> Option<u64> {
-        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (count, since) = seen.get(&ip)?;
-        let elapsed = since.elapsed();
-        (*count >= self.max && elapsed < self.window)
-            .then(|| (self.window - elapsed).as_secs().max(1))
-    }
-
-    /// Records an unknown link tried by the address.
-    pub fn failed(&self, ip: std::net::IpAddr) {
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() >= Self::CAPACITY {
-            let window = self.window;
-            seen.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let now = std::time::Instant::now();
-        let entry = seen.entry(ip).or_insert((0, now));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, now);
-        }
-        entry.0 += 1;
-        if entry.0 == self.max {
-            tracing::warn!(client = %ip, "too many unknown share links: refused for a while");
-        }
-    }
-}
-
-impl Default for GuessLimiter {
-    fn default() -> Self {
-        Self::new(Self::DEFAULT_MAX, Self::DEFAULT_WINDOW)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_address_is_refused_past_its_guesses_and_others_are_not() {
-        let limiter = GuessLimiter::new(3, std::time::Duration::from_secs(60));
-        let a: std::net::IpAddr = "192.0.2.1".parse().unwrap();
-        let b: std::net::IpAddr = "192.0.2.2".parse().unwrap();
-        for _ in 0..2 {
-            limiter.failed(a);
-        }
-        assert_eq!(limiter.blocked(a), None);
-        limiter.failed(a);
-        assert!(limiter.blocked(a).is_some_and(|s| (1..=60).contains(&s)));
-        assert_eq!(limiter.blocked(b), None);
-        let short = GuessLimiter::new(1, std::time::Duration::from_millis(1));
-        short.failed(a);
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        assert_eq!(short.blocked(a), None, "the window ended");
-    }
 }

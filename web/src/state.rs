@@ -34,6 +34,6 @@ pub struct AppState {
     /// nothing (derived from the master key: every instance accepts every
     /// other's).
     pub token_key: Arc<atout_core::crypto::MasterKey>,
-    /// Unknown share links tried, per client address.
-    pub share_guesses: Arc<crate::share::GuessLimiter>,
+    /// Per-address rate limits (links, logins, sign-ups, mails).
+    pub address_limits: Arc<crate::limits::AddressLimits>,
 }

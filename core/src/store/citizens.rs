@@ -278,6 +278,14 @@ pub trait CitizenStore: Send + Sync {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<String>>;
+    /// Whether a token of this purpose is live (unknown, used or expired:
+    /// no). Read only: a cheap check before expensive work.
+    async fn email_token_live(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Sets the password and ends every session but `keep` (the caller's).
     async fn set_password(
         &self,
@@ -286,10 +294,6 @@ pub trait CitizenStore: Send + Sync {
         keep: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
-
-    async fn record_login_failure(&self, email: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn login_failures_since(&self, email: &str, since: DateTime<Utc>) -> StoreResult<i64>;
-    async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
 
     async fn enqueue_mail(&self, mail: &OutboxMessage) -> StoreResult<()>;
     /// Unsent messages due at `now`, oldest first.
@@ -640,6 +644,24 @@ macro_rules! citizen_sql {
                 Ok(citizen)
             }
 
+            async fn email_token_live(
+                &self,
+                token_hash: &str,
+                purpose: TokenPurpose,
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                let found: Option<i32> = sqlx::query_scalar(
+                    "SELECT 1 FROM citizen_tokens \
+                     WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+                )
+                .bind(token_hash)
+                .bind(purpose.as_str())
+                .bind(now)
+                .fetch_optional(self.pool())
+                .await?;
+                Ok(found.is_some())
+            }
+
             async fn reset_password(
                 &self,
                 token_hash: &str,
@@ -700,33 +722,6 @@ macro_rules! citizen_sql {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok(())
-            }
-
-            async fn record_login_failure(&self, email: &str, at: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
-                    .bind(email)
-                    .bind(at)
-                    .execute(self.pool())
-                    .await?;
-                Ok(())
-            }
-
-            async fn login_failures_since(&self, email: &str, since: DateTime<Utc>) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2",
-                )
-                .bind(email)
-                .bind(since)
-                .fetch_one(self.pool())
-                .await?)
-            }
-
-            async fn clear_login_failures(&self, email: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM login_failures WHERE email = $1")
-                    .bind(email)
-                    .execute(self.pool())
-                    .await?;
                 Ok(())
             }
 

@@ -148,8 +148,16 @@ pub trait InvitationStore: Send + Sync {
         code_hash: &str,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Counts a wrong code; returns the attempts so far.
-    async fn invitation_code_failed(&self, id: &str) -> StoreResult<i64>;
+    /// Reserves one check of the invitation's code, before it is compared:
+    /// `Some(n)` (the `n`th attempt on this code) while the code is live
+    /// and under `max` attempts, `None` otherwise. One conditional write,
+    /// so concurrent guesses never get more than `max` checks.
+    async fn reserve_invitation_code_attempt(
+        &self,
+        id: &str,
+        max: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>>;
     /// The email is confirmed: records who, clears the code, and opens a
     /// session (`session_hash`, until `session_expires_at`).
     #[allow(clippy::too_many_arguments)]
@@ -395,14 +403,23 @@ macro_rules! invitation_sql {
                 Ok(())
             }
 
-            async fn invitation_code_failed(&self, id: &str) -> StoreResult<i64> {
+            async fn reserve_invitation_code_attempt(
+                &self,
+                id: &str,
+                max: i64,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<i64>> {
                 let mut tx = self.write().await?;
-                let attempts: i64 = sqlx::query_scalar(
-                    "UPDATE invitations SET code_attempts = code_attempts + 1 WHERE id = $1 \
+                let attempts: Option<i64> = sqlx::query_scalar(
+                    "UPDATE invitations SET code_attempts = code_attempts + 1 \
+                     WHERE id = $1 AND code_hash IS NOT NULL AND code_expires_at > $2 \
+                     AND code_attempts < $3 \
                      RETURNING code_attempts",
                 )
                 .bind(id)
-                .fetch_one(&mut *tx)
+                .bind(now)
+                .bind(max)
+                .fetch_optional(&mut *tx)
                 .await?;
                 tx.commit().await?;
                 Ok(attempts)

@@ -13,6 +13,7 @@
 //! record without its change.
 
 mod archive;
+mod attempts;
 mod citizens;
 mod documents;
 mod invitations;
@@ -28,6 +29,7 @@ use secrecy::{ExposeSecret, SecretString};
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 pub use archive::*;
+pub use attempts::*;
 pub use citizens::*;
 pub use documents::*;
 pub use invitations::*;
@@ -442,6 +444,7 @@ pub struct RegistryDiff {
 #[async_trait::async_trait]
 pub trait Store:
     ArchiveStore
+    + AttemptStore
     + CitizenStore
     + DocumentStore
     + InvitationStore

@@ -20,7 +20,10 @@ pub struct ShareRecord {
     pub label: String,
     /// argon2id PHC string of the PIN, when one is asked.
     pub pin_hash: Option<String>,
+    /// Unused since PIN attempts are counted in `attempts` (scope
+    /// `share-pin`, migration 0017); kept so old rows read alike.
     pub pin_failures: i64,
+    /// Unused, as `pin_failures`.
     pub pin_locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -124,14 +127,6 @@ pub enum CreateShare {
     TooMany,
 }
 
-/// The PIN state after a wrong PIN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PinFailure {
-    /// Attempts left before the lock.
-    Remaining(i64),
-    LockedUntil(DateTime<Utc>),
-}
-
 const SHARE_COLUMNS: &str = "id, citizen_id, token_hash, token_sealed, label, pin_hash, \
      pin_failures, pin_locked_until, created_at, expires_at, revoked_at";
 
@@ -175,17 +170,6 @@ pub trait ShareStore: Send + Sync {
         share_id: &str,
         limit: i64,
     ) -> StoreResult<Option<Vec<ShareAccessRecord>>>;
-    /// Counts a wrong PIN; past `max` failures the share is closed to PINs
-    /// until `now + lock_for` (and the count starts again).
-    async fn share_pin_failed(
-        &self,
-        share_id: &str,
-        now: DateTime<Utc>,
-        max: i64,
-        lock_for: chrono::Duration,
-    ) -> StoreResult<PinFailure>;
-    /// A right PIN: the failures are forgotten.
-    async fn share_pin_succeeded(&self, share_id: &str) -> StoreResult<()>;
 }
 
 macro_rules! share_sql {
@@ -456,50 +440,6 @@ macro_rules! share_sql {
                     .fetch_all(self.pool())
                     .await?,
                 ))
-            }
-
-            async fn share_pin_failed(
-                &self,
-                share_id: &str,
-                now: DateTime<Utc>,
-                max: i64,
-                lock_for: chrono::Duration,
-            ) -> StoreResult<PinFailure> {
-                let mut tx = self.write().await?;
-                let failures: i64 = sqlx::query_scalar(
-                    "UPDATE shares SET pin_failures = pin_failures + 1 WHERE id = $1 \
-                     RETURNING pin_failures",
-                )
-                .bind(share_id)
-                .fetch_one(&mut *tx)
-                .await?;
-                let outcome = if failures >= max {
-                    let until = now + lock_for;
-                    sqlx::query(
-                        "UPDATE shares SET pin_failures = 0, pin_locked_until = $1 WHERE id = $2",
-                    )
-                    .bind(until)
-                    .bind(share_id)
-                    .execute(&mut *tx)
-                    .await?;
-                    PinFailure::LockedUntil(until)
-                } else {
-                    PinFailure::Remaining(max - failures)
-                };
-                tx.commit().await?;
-                Ok(outcome)
-            }
-
-            async fn share_pin_succeeded(&self, share_id: &str) -> StoreResult<()> {
-                let mut tx = self.write().await?;
-                sqlx::query(
-                    "UPDATE shares SET pin_failures = 0 WHERE id = $1 AND pin_failures > 0",
-                )
-                .bind(share_id)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
             }
         }
     };

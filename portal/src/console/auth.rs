@@ -69,8 +69,8 @@ async fn login_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
 }
 
 /// Opens a console session with an API key or the admin token. Public
-/// (CSRF-checked); unknown tokens count against the address like unknown
-/// share links (the same limiter).
+/// (CSRF-checked); every try counts against the address (the login quota
+/// of `atout_web::limits`).
 async fn login(
     State(state): State<PortalState>,
     ClientIp(client): ClientIp,
@@ -79,7 +79,6 @@ async fn login(
 ) -> Result<Response, PageError> {
     let next = safe_next(form.get("next"));
     let token = zeroize::Zeroizing::new(form.raw("token").trim().to_owned());
-    let limiter = &state.app.share_guesses;
     let shown = |key: &str, status: axum::http::StatusCode| {
         let mut errors = Errors::default();
         errors.add("token", ctx.t().get(key));
@@ -94,11 +93,19 @@ async fn login(
         *response.status_mut() = status;
         response
     };
-    if client.and_then(|ip| limiter.blocked(ip)).is_some() {
-        return Ok(shown(
+    if let Err(secs) = state
+        .app
+        .address_limits
+        .check(atout_web::limits::Action::Login, client)
+    {
+        let mut response = shown(
             "error-rate-limited",
             axum::http::StatusCode::TOO_MANY_REQUESTS,
-        ));
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        return Ok(response);
     }
     let role = if token.is_empty() {
         None
@@ -106,9 +113,6 @@ async fn login(
         super::authenticate(&state, &token).await?
     };
     let Some(role) = role else {
-        if let Some(ip) = client {
-            limiter.failed(ip);
-        }
         tracing::warn!(client = ?client, "a console login with an unknown token");
         return Ok(shown(
             "co-login-failed",

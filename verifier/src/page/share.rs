@@ -223,13 +223,26 @@ async fn respond(
             StatusCode::GONE,
             ("verify-share-expired-title", "verify-share-expired-text"),
         ),
-        Err(ShareRefusal::PinLocked { .. }) => refusal(
-            StatusCode::TOO_MANY_REQUESTS,
-            ("verify-share-locked-title", "verify-share-locked-text"),
+        Err(ShareRefusal::PinLocked { until }) => retry_after(
+            refusal(
+                StatusCode::TOO_MANY_REQUESTS,
+                ("verify-share-locked-title", "verify-share-locked-text"),
+            ),
+            (until - state.verifier.clock.now()).num_seconds(),
         ),
-        Err(ShareRefusal::TooManyGuesses { .. }) => refusal(
-            StatusCode::TOO_MANY_REQUESTS,
-            ("verify-share-guesses-title", "verify-share-guesses-text"),
+        Err(ShareRefusal::TooManyGuesses { retry_after_secs }) => retry_after(
+            refusal(
+                StatusCode::TOO_MANY_REQUESTS,
+                ("verify-share-guesses-title", "verify-share-guesses-text"),
+            ),
+            retry_after_secs as i64,
+        ),
+        Err(ShareRefusal::Busy { retry_after_secs }) => retry_after(
+            refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ("verify-share-busy-title", "verify-share-busy-text"),
+            ),
+            retry_after_secs as i64,
         ),
         Err(ShareRefusal::Unavailable) => refusal(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -239,6 +252,14 @@ async fn respond(
             ),
         ),
     }
+}
+
+/// Adds `Retry-After` (at least a second) to a refusal page.
+fn retry_after(mut response: Response, secs: i64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    response
 }
 
 fn pin_page(
