@@ -59,12 +59,13 @@ pub async fn assign(
     refs: &[String],
 ) -> Result<Vec<Value>, ApiError> {
     let now = state.clock.now();
+    let purposes = [StatusPurpose::Revocation, StatusPurpose::Suspension];
     let mut per_credential: Vec<Vec<Value>> = vec![Vec::new(); refs.len()];
-    for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
-        let entries = state
-            .store
-            .allocate_status(&org.id, purpose, refs, LIST_SIZE, &random_index, now)
-            .await?;
+    let allocated = state
+        .store
+        .allocate_status(&org.id, &purposes, refs, LIST_SIZE, &random_index, now)
+        .await?;
+    for (purpose, entries) in purposes.into_iter().zip(allocated) {
         for (i, e) in entries.iter().enumerate() {
             per_credential[i].push(status::entry(
                 &list_url(state, &org.slug, purpose, e.list_number),
