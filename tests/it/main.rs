@@ -41,6 +41,7 @@ mod seed;
 mod shares;
 mod social_pages;
 mod status;
+mod status_reclaim;
 mod store;
 mod templates;
 mod verifier_alone;
