@@ -19,6 +19,8 @@ pub mod action {
     pub const CREDENTIAL_REVOKED: &str = "credential.revoked";
     pub const CREDENTIAL_SUSPENDED: &str = "credential.suspended";
     pub const CREDENTIAL_UNSUSPENDED: &str = "credential.unsuspended";
+    /// Status entries of credentials never recorded, freed by the platform.
+    pub const STATUS_RECLAIMED: &str = "status.reclaimed";
     pub const TRUSTED_ISSUER_UPSERTED: &str = "trusted_issuer.upserted";
     pub const TRUSTED_ISSUER_REMOVED: &str = "trusted_issuer.removed";
     pub const TRUST_REGISTRY_REPLACED: &str = "trust_registry.replaced";

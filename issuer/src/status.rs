@@ -6,11 +6,15 @@
 //!   `BitstringStatusListCredential` (public, cacheable, with `ttl`).
 //! * `POST /credentials/status` (VC-API): revoke, suspend, unsuspend, with
 //!   the organisation's API key. Revocation is irreversible.
+//! * Entries allocated for credentials never recorded (a crash between
+//!   allocating and recording) are reclaimed after [`ALLOCATION_LEASE`]:
+//!   [`reclaim_forever`] runs in the server.
 
 use atout_core::{
     audit::action,
+    clock::Clock,
     crypto::{random_bytes, KeyAlgorithm},
-    store::{Organisation, StatusList, StatusPurpose, StatusUpdate},
+    store::{Organisation, StatusList, StatusPurpose, StatusUpdate, Store, StoreError},
 };
 use atout_vc::{
     sign::{self, ProofFormat},
@@ -23,8 +27,10 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -53,18 +59,23 @@ pub fn list_url(state: &AppState, slug: &str, purpose: StatusPurpose, number: i6
 
 /// Allocates the revocation and suspension entries of the credentials
 /// `refs` (record ids); returns each credential's `credentialStatus`.
+///
+/// The allocation is leased to this process for [`ALLOCATION_LEASE`]: the
+/// credentials must be recorded within it, or their entries are reclaimed
+/// (see [`reclaim`]) and recording them is refused.
 pub async fn assign(
     state: &AppState,
     org: &Organisation,
     refs: &[String],
 ) -> Result<Vec<Value>, ApiError> {
     let now = state.clock.now();
+    let purposes = [StatusPurpose::Revocation, StatusPurpose::Suspension];
     let mut per_credential: Vec<Vec<Value>> = vec![Vec::new(); refs.len()];
-    for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
-        let entries = state
-            .store
-            .allocate_status(&org.id, purpose, refs, LIST_SIZE, &random_index, now)
-            .await?;
+    let allocated = state
+        .store
+        .allocate_status(&org.id, &purposes, refs, LIST_SIZE, &random_index, now)
+        .await?;
+    for (purpose, entries) in purposes.into_iter().zip(allocated) {
         for (i, e) in entries.iter().enumerate() {
             per_credential[i].push(status::entry(
                 &list_url(state, &org.slug, purpose, e.list_number),
@@ -74,6 +85,53 @@ pub async fn assign(
         }
     }
     Ok(per_credential.into_iter().map(Value::Array).collect())
+}
+
+/// How long status entries belong to the process that allocated them
+/// before their credential is recorded. Far longer than any issuance takes
+/// (a chunk of 512 is signed in well under a second); a credential recorded
+/// later is refused, so a process that stalls longer loses its chunk
+/// (redone), never a credential's bits.
+pub const ALLOCATION_LEASE: chrono::Duration = chrono::Duration::minutes(15);
+
+/// How often a server reclaims leaked entries (also once at start-up).
+pub const RECLAIM_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Credentials reclaimed per transaction.
+const RECLAIM_CHUNK: u32 = 500;
+
+/// Frees the status entries of credentials that were allocated more than
+/// [`ALLOCATION_LEASE`] before `now` and never recorded (a process killed
+/// between allocating and recording), and counts them out of their lists.
+/// Returns the number of entries freed.
+pub async fn reclaim(store: &dyn Store, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let cutoff = now - ALLOCATION_LEASE;
+    let mut freed = 0;
+    loop {
+        let done = store.reclaim_status(cutoff, now, RECLAIM_CHUNK).await?;
+        if done.is_empty() {
+            return Ok(freed);
+        }
+        for r in &done {
+            tracing::info!(
+                org = %r.org_id,
+                credentials = r.credentials,
+                entries = r.entries,
+                "reclaimed the status entries of credentials never recorded"
+            );
+            freed += r.entries as u64;
+        }
+    }
+}
+
+/// Reclaims leaked status entries now, then every [`RECLAIM_EVERY`].
+pub async fn reclaim_forever(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
+    loop {
+        if let Err(e) = reclaim(store.as_ref(), clock.now()).await {
+            tracing::warn!(error = %e, "reclaiming leaked status entries failed");
+        }
+        tokio::time::sleep(RECLAIM_EVERY).await;
+    }
 }
 
 /// Every status list of every organisation, signed and current, by URL:

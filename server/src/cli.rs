@@ -642,6 +642,12 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
         outbox.0.clone(),
         outbox.1.clone(),
     ));
+    // Status entries of credentials never recorded (a process killed
+    // between allocating and recording), now and periodically.
+    tokio::spawn(atout_issuer::status::reclaim_forever(
+        outbox.0.clone(),
+        outbox.1.clone(),
+    ));
     // Mail queued in the outbox (verification and reset links, offers).
     let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
         .map_err(|e| anyhow::anyhow!("mail: {e}"))?;

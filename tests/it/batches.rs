@@ -1,8 +1,14 @@
 //! Bulk issuance: the batch API, idempotency, the per-row report, and a
-//! crash test that really kills the `atout issue` process.
+//! crash test that really kills the `atout issue` process (and checks that
+//! the status entries it leaked are reclaimed).
 
 use crate::common::*;
 use crate::issue::{independent_verify_with, status_documents};
+use crate::status_reclaim::{
+    lease, RawDb, ALLOCATED, ENTRIES, LEAKED, LEASED, MISCOUNTED, TOMBSTONES,
+};
+use atout_core::Clock as _;
+use atout_issuer::status::reclaim;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -285,10 +291,71 @@ async fn bad_files_are_refused_whole_with_every_problem() {
     app.stop().await;
 }
 
+fn kill(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal}");
+}
+
+/// The status entries of the credentials in `body`, as its
+/// `credentialStatus` names them: (purpose, list URL, index).
+fn named_entries(body: &str) -> Vec<(String, String, String)> {
+    let credential: Value = serde_json::from_str(body).unwrap();
+    credential["credentialStatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["statusPurpose"].as_str().unwrap().to_owned(),
+                e["statusListCredential"].as_str().unwrap().to_owned(),
+                e["statusListIndex"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn verify_report(app: &TestApp, body: &str) -> Value {
+    let credential: Value = serde_json::from_str(body).unwrap();
+    app.post_json(
+        "/credentials/verify",
+        None,
+        &json!({"verifiableCredential": credential}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
+fn check_code(report: &Value, name: &str) -> String {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == name)
+        .map(|c| {
+            format!(
+                "{}/{}",
+                c["status"].as_str().unwrap(),
+                c["code"].as_str().unwrap()
+            )
+        })
+        .unwrap_or_else(|| panic!("no {name} check: {report:#}"))
+}
+
+/// Kill -9 in the middle of a chunk (its status entries allocated, its
+/// credentials not yet written), then: the leaked entries are there and
+/// counted; a server started later reclaims them; the same command
+/// finishes the job, the killed batch itself resumes and completes, and
+/// every credential's status entries are the ones its body names.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
     let app = TestApp::spawn().await;
-    let (_key, template) = setup(&app).await;
+    let (key, template) = setup(&app).await;
+    let raw = RawDb::open(&app.db).await;
     let total = 6000;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("graduates.csv");
@@ -316,19 +383,27 @@ async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
         cmd
     };
     let mut child = run().spawn().unwrap();
-    // Kill -9 once some chunks are committed, well before the end.
+    // Kill -9 once some chunks are committed, well before the end, while a
+    // chunk's entries are allocated and its credentials not written: the
+    // process is stopped first, so that what is seen is what it leaves.
     let mut seen = 0;
+    let mut caught = false;
     for _ in 0..6000 {
         seen = issued().await;
-        if seen >= 512 {
-            break;
+        if seen >= 512 && raw.count(LEAKED).await > 0 {
+            kill(&child, "-STOP");
+            // A commit already sent lands meanwhile.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if raw.count(LEAKED).await > 0 {
+                caught = true;
+                break;
+            }
+            kill(&child, "-CONT");
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    std::process::Command::new("kill")
-        .args(["-KILL", &child.id().to_string()])
-        .status()
-        .unwrap();
+    assert!(caught, "a chunk in flight was caught ({seen} issued)");
+    kill(&child, "-KILL");
     let status = child.wait().unwrap();
     assert!(!status.success(), "the process was killed");
     let after_kill = issued().await;
@@ -340,6 +415,83 @@ async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
         after_kill < total,
         "the kill came before the end ({after_kill})"
     );
+    let killed_batch = raw.strings("SELECT id FROM batches").await;
+    assert_eq!(killed_batch.len(), 1);
+
+    // The chunk in flight left its entries: allocated, counted in their
+    // lists, with no credential (two per credential: revocation and
+    // suspension), each under a lease.
+    let leaked = raw.count(LEAKED).await;
+    assert!(leaked > 0 && leaked <= 2 * 512, "{leaked}");
+    assert_eq!(leaked, 2 * raw.count(LEASED).await);
+    assert_eq!(raw.count(ENTRIES).await, 2 * after_kill as i64 + leaked);
+    assert_eq!(raw.count(ALLOCATED).await, raw.count(ENTRIES).await);
+    // Right after the crash they are within their lease: a live process
+    // could still be signing them. Nothing is reclaimed.
+    let now = atout_core::SystemClock.now();
+    assert_eq!(reclaim(app.store().as_ref(), now).await.unwrap(), 0);
+    assert_eq!(raw.count(LEAKED).await, leaked);
+
+    // Later (the allocations are moved back past the lease), a server
+    // starts: it reclaims them at start-up.
+    let long_ago = now - lease() - chrono::Duration::minutes(1);
+    raw.exec_at("UPDATE status_leases SET allocated_at = $1", long_ago)
+        .await;
+    let mut server = app
+        .command()
+        .arg("serve")
+        .env("ATOUT_LISTEN", "127.0.0.1:0")
+        .env("ATOUT_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead as _;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    assert!(line.contains("listening"), "{line}");
+    for _ in 0..600 {
+        if raw.count(LEAKED).await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    kill(&server, "-TERM");
+    assert!(server.wait().unwrap().success(), "a clean stop");
+    assert_eq!(raw.count(LEAKED).await, 0, "reclaimed at start-up");
+    assert_eq!(raw.count(ENTRIES).await, 2 * after_kill as i64);
+    assert_eq!(raw.count(ALLOCATED).await, 2 * after_kill as i64);
+    assert_eq!(raw.count(MISCOUNTED).await, 0);
+    assert_eq!(raw.count(LEASED).await, 0);
+    assert_eq!(raw.count(TOMBSTONES).await, leaked / 2);
+    let audit = app
+        .store()
+        .list_audit(&atout_core::store::AuditFilter {
+            org_id: Some(org.id.clone()),
+            before_seq: None,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    let (credentials, entries) = audit
+        .iter()
+        .filter(|e| e.action == "status.reclaimed")
+        .map(|e| e.details.clone().unwrap())
+        .fold((0, 0), |(c, n), d| {
+            (
+                c + d["credentials"].as_i64().unwrap(),
+                n + d["entries"].as_i64().unwrap(),
+            )
+        });
+    assert_eq!((credentials, entries), (leaked / 2, leaked));
 
     // Run again: the rest is issued, nothing twice.
     let out = run().output().unwrap();
@@ -352,7 +504,25 @@ async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
     assert_eq!(summary["skipped"], after_kill as i64);
     assert_eq!(summary["issued"], (total - after_kill) as i64);
     assert_eq!(issued().await, total);
-    // Exactly once: the registry holds as many credentials as rows.
+    // The killed batch itself resumes, as a server resumes a batch whose
+    // worker died once its lease expired, and completes: its rows issued
+    // meanwhile are skipped.
+    app.clock.set(now + chrono::Duration::hours(1));
+    atout_issuer::batches::resume_orphans(app.state.clone()).await;
+    let resumed = app
+        .store()
+        .get_batch(&killed_batch[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(resumed.state, "done");
+    assert_eq!(
+        (resumed.issued, resumed.skipped, resumed.failed),
+        (after_kill as i64, (total - after_kill) as i64, 0)
+    );
+
+    // Exactly once: the registry holds as many credentials as rows, and
+    // each one's status entries are those its body names.
     let mut count = 0;
     let mut before: Option<String> = None;
     loop {
@@ -369,12 +539,111 @@ async fn a_killed_bulk_run_resumes_and_issues_every_row_exactly_once() {
             .await
             .unwrap();
         count += page.len();
+        for c in &page {
+            let named = named_entries(&c.body);
+            let stored = app.store().status_entries(&c.id).await.unwrap();
+            assert_eq!(stored.len(), 2, "{}", c.id);
+            for e in stored {
+                let purpose = e.purpose.as_str();
+                let url = app.url(&format!("/orgs/univ-a/status/{purpose}-{}", e.list_number));
+                assert!(
+                    named.contains(&(purpose.to_owned(), url, e.index.to_string())),
+                    "{}: {named:?}",
+                    c.id
+                );
+                assert!(!e.status);
+            }
+        }
         if page.len() < 500 {
             break;
         }
         before = page.last().map(|c| c.id.clone());
     }
     assert_eq!(count, total);
+    assert_eq!(raw.count(ENTRIES).await, 2 * total as i64);
+    assert_eq!(raw.count(ALLOCATED).await, 2 * total as i64);
+    assert_eq!(raw.count(MISCOUNTED).await, 0);
+    assert_eq!(raw.count(LEASED).await, 0);
+
+    // And they resolve: a credential from before the crash and one from
+    // after verify with clear statuses; revoking one shows in its list.
+    for reference in ["M2-2026-00000", "M2-2026-05999"] {
+        let c = app
+            .store()
+            .find_by_reference(&org.id, reference)
+            .await
+            .unwrap()
+            .unwrap();
+        let report = verify_report(&app, &c.body).await;
+        assert_eq!(report["verified"], true, "{reference}: {report:#}");
+        assert_eq!(check_code(&report, "revocation"), "ok/status-clear");
+        assert_eq!(check_code(&report, "suspension"), "ok/status-clear");
+        let res = app
+            .post_json(
+                "/credentials/status",
+                Some(&key),
+                &json!({"credentialId": c.credential_id, "credentialStatus": [
+                    {"type": "BitstringStatusListEntry", "status": true, "statusPurpose": "suspension"}
+                ]}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let report = verify_report(&app, &c.body).await;
+        assert_eq!(report["verified"], false, "{reference}: {report:#}");
+        assert!(check_code(&report, "suspension").starts_with("failed/"));
+        assert_eq!(check_code(&report, "revocation"), "ok/status-clear");
+    }
+    raw.close().await;
+    app.stop().await;
+}
+
+/// While a batch runs, the reclaim runs too (as a server's periodic task
+/// would, at the last moment the allocations' lease still covers): the
+/// chunks in flight keep their entries, and every credential ends with its
+/// two entries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_entries_of_a_chunk_in_progress_are_not_reclaimed() {
+    let app = TestApp::spawn().await;
+    let (key, template) = setup(&app).await;
+    let raw = RawDb::open(&app.db).await;
+    let total = 3000;
+    let res = upload(&app, &key, &template, "text/csv", csv(0..total)).await;
+    assert_eq!(res.status(), 202);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let latest = app.clock.now() + lease() - chrono::Duration::seconds(1);
+    let mut in_flight = 0;
+    let mut done = false;
+    for _ in 0..12000 {
+        let leaked = raw.count(LEAKED).await;
+        assert_eq!(reclaim(app.store().as_ref(), latest).await.unwrap(), 0);
+        if leaked > 0 {
+            in_flight += 1;
+        }
+        let batch: Value = app.get(&location, Some(&key)).await.json().await.unwrap();
+        if batch["state"] == "done" {
+            assert_eq!(batch["issued"], total as i64, "{batch}");
+            done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(done, "the batch finished");
+    assert!(in_flight > 0, "a chunk was seen in flight");
+    assert_eq!(raw.count(LEAKED).await, 0);
+    assert_eq!(raw.count(LEASED).await, 0);
+    assert_eq!(raw.count(TOMBSTONES).await, 0);
+    assert_eq!(raw.count(ENTRIES).await, 2 * total as i64);
+    assert_eq!(raw.count(ALLOCATED).await, 2 * total as i64);
+    assert_eq!(raw.count(MISCOUNTED).await, 0);
+    assert_eq!(
+        raw.count(
+            "SELECT COUNT(*) FROM issued_credentials c WHERE \
+             (SELECT COUNT(*) FROM status_entries e WHERE e.credential_ref = c.id) <> 2"
+        )
+        .await,
+        0
+    );
+    raw.close().await;
     app.stop().await;
 }
 

@@ -42,6 +42,7 @@ mod seed;
 mod shares;
 mod social_pages;
 mod status;
+mod status_reclaim;
 mod store;
 mod templates;
 mod verifier_alone;

@@ -57,6 +57,11 @@ pub enum StoreError {
     Config(String),
     #[error("the system random number generator failed")]
     Random,
+    /// The status entries allocated for this credential were reclaimed (its
+    /// allocation outlived the lease without being recorded): recording it
+    /// now would point at freed indexes. Nothing was written; issue again.
+    #[error("the credential's status entries were reclaimed before it was recorded")]
+    StatusReclaimed,
 }
 
 impl StoreError {
@@ -393,6 +398,17 @@ pub struct StatusEntry {
     pub status: bool,
 }
 
+/// Status entries reclaimed from one organisation's lists: credentials
+/// whose entries were allocated and never recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReclaimedStatus {
+    pub org_id: String,
+    /// Credentials whose allocation was reclaimed.
+    pub credentials: i64,
+    /// Entries freed (two per credential: revocation and suspension).
+    pub entries: i64,
+}
+
 /// What a status update did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusUpdate {
@@ -528,6 +544,8 @@ pub trait Store:
     /// Newest first.
     async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
 
+    /// Records a signed credential. Fails with [`StoreError::StatusReclaimed`]
+    /// (writing nothing) if its status entries were reclaimed meanwhile.
     async fn insert_issued_credential(
         &self,
         credential: &IssuedCredential,
@@ -598,21 +616,41 @@ pub trait Store:
         credential_id: &str,
     ) -> StoreResult<Option<IssuedCredential>>;
 
-    /// Gives each credential (by record id) an entry for `purpose` at a
-    /// random free index of the organisation's open list, opening a new
-    /// list of `size` bits when the current one is three quarters full.
-    /// `pick` draws a random index. One transaction for the batch.
+    /// Gives each credential (by record id) an entry for each of `purposes`
+    /// at a random free index of the organisation's open list for that
+    /// purpose, opening a new list of `size` bits when the current one is
+    /// three quarters full. `pick` draws a random index. Returns the entries
+    /// per purpose, in the order of `purposes`, each in the order of
+    /// `credential_refs`. One transaction for the batch, which also leases
+    /// the allocation to the caller from `at`: recording the credential
+    /// ([`Store::insert_issued_credential`], [`Store::complete_chunk`], ...)
+    /// ends the lease; [`Store::reclaim_status`] frees the entries of an
+    /// allocation older than the lease that was never recorded.
     async fn allocate_status(
         &self,
         org_id: &str,
-        purpose: StatusPurpose,
+        purposes: &[StatusPurpose],
         credential_refs: &[String],
         size: i64,
         pick: &(dyn Fn() -> i64 + Send + Sync),
         at: DateTime<Utc>,
-    ) -> StoreResult<Vec<StatusEntry>>;
-    /// Frees the entries of credentials that were not issued after all.
+    ) -> StoreResult<Vec<Vec<StatusEntry>>>;
+    /// Frees the entries of a credential that was not issued after all (the
+    /// caller allocated them and gives up recording it); never those of a
+    /// recorded credential. The lists' allocation counts follow.
     async fn release_status(&self, credential_ref: &str) -> StoreResult<()>;
+    /// Frees the entries of at most `limit` credentials allocated before
+    /// `cutoff` and never recorded, and counts them out of their lists'
+    /// allocations; each freed allocation becomes a tombstone, so that
+    /// recording its credential later fails with
+    /// [`StoreError::StatusReclaimed`]. One audit line per organisation.
+    /// Returns what was freed, per organisation (empty when nothing was due).
+    async fn reclaim_status(
+        &self,
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReclaimedStatus>>;
     async fn status_entries(&self, credential_ref: &str) -> StoreResult<Vec<StatusEntry>>;
     /// Sets or clears a credential's bit, bumping the list's version;
     /// revocation cannot be cleared. The audit entry is written if it changed.

@@ -400,6 +400,198 @@ macro_rules! sql_store {
                 .map(Into::into))
             }
 
+            /// Places each credential of `credential_refs` in the open list
+            /// of `purpose` (see [`Store::allocate_status`]); the caller
+            /// holds the organisation's status lock.
+            async fn allocate_in<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                org_id: &str,
+                purpose: StatusPurpose,
+                credential_refs: &[String],
+                size: i64,
+                pick: &(dyn Fn() -> i64 + Send + Sync),
+                at: DateTime<Utc>,
+            ) -> StoreResult<Vec<StatusEntry>> {
+                let mut list: Option<StatusList> = sqlx::query_as::<_, StatusListRow>(&format!(
+                    "SELECT {STATUS_LIST_COLUMNS} FROM status_lists \
+                     WHERE org_id = $1 AND purpose = $2 AND open = 1 ORDER BY number DESC LIMIT 1"
+                ))
+                .bind(org_id)
+                .bind(purpose.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(TryInto::try_into)
+                .transpose()?;
+                // The credentials are placed in order, each in the open list,
+                // which closes at three quarters full; within a list, each
+                // credential draws random indexes until one is free (at most
+                // 256 draws), all of a round written in one INSERT.
+                let mut entries = Vec::with_capacity(credential_refs.len());
+                let mut next = 0;
+                while next < credential_refs.len() {
+                    let full = list.as_ref().is_none_or(|l| l.allocated * 4 >= l.size * 3);
+                    if full {
+                        if let Some(old) = &list {
+                            sqlx::query("UPDATE status_lists SET open = 0, allocated = $1, updated_at = $2 WHERE id = $3")
+                                .bind(old.allocated)
+                                .bind(at)
+                                .bind(&old.id)
+                                .execute(&mut **tx)
+                                .await?;
+                        }
+                        let number: i64 = sqlx::query_scalar(
+                            "SELECT COALESCE(MAX(number), 0) + 1 FROM status_lists \
+                             WHERE org_id = $1 AND purpose = $2",
+                        )
+                        .bind(org_id)
+                        .bind(purpose.as_str())
+                        .fetch_one(&mut **tx)
+                        .await?;
+                        let id = crate::ids::new_id();
+                        sqlx::query(
+                            "INSERT INTO status_lists (id, org_id, purpose, number, size, allocated, open, \
+                             version, signed_version, signed, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, 0, 1, 0, -1, NULL, $6, $6)",
+                        )
+                        .bind(&id)
+                        .bind(org_id)
+                        .bind(purpose.as_str())
+                        .bind(number)
+                        .bind(size)
+                        .bind(at)
+                        .execute(&mut **tx)
+                        .await?;
+                        list = Some(StatusList {
+                            id,
+                            org_id: org_id.to_owned(),
+                            purpose,
+                            number,
+                            size,
+                            allocated: 0,
+                            open: true,
+                            version: 0,
+                            signed_version: -1,
+                            signed: None,
+                        });
+                    }
+                    let Some(current) = list.as_mut() else {
+                        return Err(StoreError::Corrupt("no open status list".into()));
+                    };
+                    // Allocations left before the list is three quarters full.
+                    let room = ((current.size * 3 + 3) / 4 - current.allocated).max(1) as usize;
+                    let take = room.min(credential_refs.len() - next);
+                    let refs = &credential_refs[next..next + take];
+                    let mut placed: Vec<Option<i64>> = vec![None; take];
+                    for _ in 0..256 {
+                        let mut picked = std::collections::HashSet::new();
+                        let mut round = Vec::new();
+                        for (i, slot) in placed.iter().enumerate() {
+                            if slot.is_none() {
+                                let index = pick().rem_euclid(current.size);
+                                // Two credentials of one round never share a draw.
+                                if picked.insert(index) {
+                                    round.push((i, index));
+                                }
+                            }
+                        }
+                        if round.is_empty() {
+                            if placed.iter().all(Option::is_some) {
+                                break;
+                            }
+                            continue;
+                        }
+                        for part in round.chunks(INSERT_CHUNK) {
+                            let mut q = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO status_entries (list_id, idx, credential_ref, purpose, status, updated_at) ",
+                            );
+                            q.push_values(part, |mut b, (i, index)| {
+                                b.push_bind(&current.id)
+                                    .push_bind(*index)
+                                    .push_bind(&refs[*i])
+                                    .push_bind(purpose.as_str())
+                                    .push("0")
+                                    .push_bind(at);
+                            });
+                            q.push(" ON CONFLICT DO NOTHING RETURNING idx");
+                            let inserted: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+                            let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();
+                            for (i, index) in part {
+                                if inserted.contains(index) {
+                                    placed[*i] = Some(*index);
+                                }
+                            }
+                        }
+                        if placed.iter().all(Option::is_some) {
+                            break;
+                        }
+                    }
+                    for index in placed {
+                        let index = index.ok_or(StoreError::Conflict(
+                            "no free status index found (or the credential already has one)",
+                        ))?;
+                        current.allocated += 1;
+                        entries.push(StatusEntry {
+                            list_id: current.id.clone(),
+                            list_number: current.number,
+                            purpose,
+                            index,
+                            status: false,
+                        });
+                    }
+                    next += take;
+                }
+                if let Some(current) = &list {
+                    sqlx::query("UPDATE status_lists SET allocated = $1, updated_at = $2 WHERE id = $3")
+                        .bind(current.allocated)
+                        .bind(at)
+                        .bind(&current.id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(entries)
+            }
+
+            /// Takes the status locks of these organisations (every
+            /// purpose). Whoever changes a list's allocations (allocating,
+            /// releasing, reclaiming) holds its lock; taking them in one
+            /// order, before touching any row, cannot deadlock.
+            async fn lock_status<'c, 'o>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                org_ids: impl IntoIterator<Item = &'o str>,
+            ) -> StoreResult<()> {
+                let mut names: Vec<String> = org_ids
+                    .into_iter()
+                    .flat_map(|org| {
+                        [StatusPurpose::Revocation, StatusPurpose::Suspension]
+                            .map(|p| format!("status:{org}:{}", p.as_str()))
+                    })
+                    .collect();
+                names.sort();
+                names.dedup();
+                for name in names {
+                    Self::lock_name(tx, &name).await?;
+                }
+                Ok(())
+            }
+
+            /// Sets the allocation counts of these lists to their entries;
+            /// the caller holds their status locks.
+            async fn recount_allocated<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                list_ids: &std::collections::BTreeSet<String>,
+            ) -> StoreResult<()> {
+                for id in list_ids {
+                    sqlx::query(
+                        "UPDATE status_lists SET allocated = \
+                         (SELECT COUNT(*) FROM status_entries e WHERE e.list_id = $1) WHERE id = $1",
+                    )
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             /// Serialises key changes of one owner within a transaction
             /// (PostgreSQL runs READ COMMITTED; SQLite's `BEGIN IMMEDIATE`
             /// already serialises writers).
@@ -479,6 +671,22 @@ macro_rules! sql_store {
                     q.build().execute(&mut **tx).await.map_err(|e| {
                         StoreError::from_sqlx(e, "a credential with this id or reference was already issued")
                     })?;
+                    // Recording ends the lease of the credential's status
+                    // entries. A tombstone means they were reclaimed: the
+                    // credential must not be recorded (the caller's
+                    // transaction rolls back).
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "DELETE FROM status_leases WHERE credential_ref IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for c in chunk {
+                        list.push_bind(&c.id);
+                    }
+                    q.push(") RETURNING CAST(CASE WHEN reclaimed_at IS NULL THEN 0 ELSE 1 END AS BIGINT)");
+                    let ended: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+                    if ended.contains(&1) {
+                        return Err(StoreError::StatusReclaimed);
+                    }
                 }
                 Ok(())
             }
@@ -904,159 +1112,44 @@ macro_rules! sql_store {
             async fn allocate_status(
                 &self,
                 org_id: &str,
-                purpose: StatusPurpose,
+                purposes: &[StatusPurpose],
                 credential_refs: &[String],
                 size: i64,
                 pick: &(dyn Fn() -> i64 + Send + Sync),
                 at: DateTime<Utc>,
-            ) -> StoreResult<Vec<StatusEntry>> {
-                let mut tx = self.write().await?;
-                Self::lock_name(&mut tx, &format!("status:{org_id}:{}", purpose.as_str())).await?;
-                let mut list: Option<StatusList> = sqlx::query_as::<_, StatusListRow>(&format!(
-                    "SELECT {STATUS_LIST_COLUMNS} FROM status_lists \
-                     WHERE org_id = $1 AND purpose = $2 AND open = 1 ORDER BY number DESC LIMIT 1"
-                ))
-                .bind(org_id)
-                .bind(purpose.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(TryInto::try_into)
-                .transpose()?;
+            ) -> StoreResult<Vec<Vec<StatusEntry>>> {
                 // A credential listed twice could never get its second
                 // entry (one entry per credential and purpose).
-                {
-                    let mut seen = std::collections::HashSet::with_capacity(credential_refs.len());
-                    if !credential_refs.iter().all(|r| seen.insert(r.as_str())) {
-                        return Err(StoreError::Conflict(
-                            "no free status index found (or the credential already has one)",
-                        ));
-                    }
+                let mut seen = std::collections::HashSet::with_capacity(credential_refs.len());
+                if !credential_refs.iter().all(|r| seen.insert(r.as_str())) {
+                    return Err(StoreError::Conflict(
+                        "no free status index found (or the credential already has one)",
+                    ));
                 }
-                // The credentials are placed in order, each in the open list,
-                // which closes at three quarters full; within a list, each
-                // credential draws random indexes until one is free (at most
-                // 256 draws), all of a round written in one INSERT.
-                let mut entries = Vec::with_capacity(credential_refs.len());
-                let mut next = 0;
-                while next < credential_refs.len() {
-                    let full = list.as_ref().is_none_or(|l| l.allocated * 4 >= l.size * 3);
-                    if full {
-                        if let Some(old) = &list {
-                            sqlx::query("UPDATE status_lists SET open = 0, allocated = $1, updated_at = $2 WHERE id = $3")
-                                .bind(old.allocated)
-                                .bind(at)
-                                .bind(&old.id)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        let number: i64 = sqlx::query_scalar(
-                            "SELECT COALESCE(MAX(number), 0) + 1 FROM status_lists \
-                             WHERE org_id = $1 AND purpose = $2",
-                        )
-                        .bind(org_id)
-                        .bind(purpose.as_str())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        let id = crate::ids::new_id();
-                        sqlx::query(
-                            "INSERT INTO status_lists (id, org_id, purpose, number, size, allocated, open, \
-                             version, signed_version, signed, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, 0, 1, 0, -1, NULL, $6, $6)",
-                        )
-                        .bind(&id)
-                        .bind(org_id)
-                        .bind(purpose.as_str())
-                        .bind(number)
-                        .bind(size)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                        list = Some(StatusList {
-                            id,
-                            org_id: org_id.to_owned(),
-                            purpose,
-                            number,
-                            size,
-                            allocated: 0,
-                            open: true,
-                            version: 0,
-                            signed_version: -1,
-                            signed: None,
-                        });
-                    }
-                    let Some(current) = list.as_mut() else {
-                        return Err(StoreError::Corrupt("no open status list".into()));
-                    };
-                    // Allocations left before the list is three quarters full.
-                    let room = ((current.size * 3 + 3) / 4 - current.allocated).max(1) as usize;
-                    let take = room.min(credential_refs.len() - next);
-                    let refs = &credential_refs[next..next + take];
-                    let mut placed: Vec<Option<i64>> = vec![None; take];
-                    for _ in 0..256 {
-                        let mut picked = std::collections::HashSet::new();
-                        let mut round = Vec::new();
-                        for (i, slot) in placed.iter().enumerate() {
-                            if slot.is_none() {
-                                let index = pick().rem_euclid(current.size);
-                                // Two credentials of one round never share a draw.
-                                if picked.insert(index) {
-                                    round.push((i, index));
-                                }
-                            }
-                        }
-                        if round.is_empty() {
-                            if placed.iter().all(Option::is_some) {
-                                break;
-                            }
-                            continue;
-                        }
-                        for part in round.chunks(INSERT_CHUNK) {
-                            let mut q = sqlx::QueryBuilder::<$db>::new(
-                                "INSERT INTO status_entries (list_id, idx, credential_ref, purpose, status, updated_at) ",
-                            );
-                            q.push_values(part, |mut b, (i, index)| {
-                                b.push_bind(&current.id)
-                                    .push_bind(*index)
-                                    .push_bind(&refs[*i])
-                                    .push_bind(purpose.as_str())
-                                    .push("0")
-                                    .push_bind(at);
-                            });
-                            q.push(" ON CONFLICT DO NOTHING RETURNING idx");
-                            let inserted: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                            let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();
-                            for (i, index) in part {
-                                if inserted.contains(index) {
-                                    placed[*i] = Some(*index);
-                                }
-                            }
-                        }
-                        if placed.iter().all(Option::is_some) {
-                            break;
-                        }
-                    }
-                    for index in placed {
-                        let index = index.ok_or(StoreError::Conflict(
-                            "no free status index found (or the credential already has one)",
-                        ))?;
-                        current.allocated += 1;
-                        entries.push(StatusEntry {
-                            list_id: current.id.clone(),
-                            list_number: current.number,
-                            purpose,
-                            index,
-                            status: false,
-                        });
-                    }
-                    next += take;
+                if credential_refs.is_empty() || purposes.is_empty() {
+                    return Ok(vec![Vec::new(); purposes.len()]);
                 }
-                if let Some(current) = &list {
-                    sqlx::query("UPDATE status_lists SET allocated = $1, updated_at = $2 WHERE id = $3")
-                        .bind(current.allocated)
-                        .bind(at)
-                        .bind(&current.id)
-                        .execute(&mut *tx)
-                        .await?;
+                let mut tx = self.write().await?;
+                Self::lock_status(&mut tx, [org_id]).await?;
+                let mut entries = Vec::with_capacity(purposes.len());
+                for purpose in purposes {
+                    entries.push(
+                        Self::allocate_in(&mut tx, org_id, *purpose, credential_refs, size, pick, at).await?,
+                    );
+                }
+                // The allocation's lease, in the same transaction: until the
+                // credential is recorded, this row says whose entries these
+                // are and since when (see `reclaim_status`).
+                for chunk in credential_refs.chunks(INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO status_leases (credential_ref, org_id, allocated_at, reclaimed_at) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r).push_bind(org_id).push_bind(at).push("NULL");
+                    });
+                    q.build().execute(&mut *tx).await.map_err(|e| {
+                        StoreError::from_sqlx(e, "no free status index found (or the credential already has one)")
+                    })?;
                 }
                 tx.commit().await?;
                 Ok(entries)
@@ -1064,12 +1157,142 @@ macro_rules! sql_store {
 
             async fn release_status(&self, credential_ref: &str) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                sqlx::query("DELETE FROM status_entries WHERE credential_ref = $1")
-                    .bind(credential_ref)
-                    .execute(&mut *tx)
-                    .await?;
+                let orgs: Vec<String> = sqlx::query_scalar(
+                    "SELECT DISTINCT l.org_id FROM status_entries e JOIN status_lists l ON l.id = e.list_id \
+                     WHERE e.credential_ref = $1",
+                )
+                .bind(credential_ref)
+                .fetch_all(&mut *tx)
+                .await?;
+                Self::lock_status(&mut tx, orgs.iter().map(String::as_str)).await?;
+                // Never the entries of a recorded credential: a write whose
+                // outcome the caller could not know may have committed.
+                let lists: std::collections::BTreeSet<String> = sqlx::query_scalar::<_, String>(
+                    "DELETE FROM status_entries WHERE credential_ref = $1 \
+                     AND NOT EXISTS (SELECT 1 FROM issued_credentials c WHERE c.id = $1) \
+                     RETURNING list_id",
+                )
+                .bind(credential_ref)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+                Self::recount_allocated(&mut tx, &lists).await?;
+                sqlx::query(
+                    "DELETE FROM status_leases WHERE credential_ref = $1 \
+                     AND NOT EXISTS (SELECT 1 FROM issued_credentials c WHERE c.id = $1)",
+                )
+                .bind(credential_ref)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn reclaim_status(
+                &self,
+                cutoff: DateTime<Utc>,
+                now: DateTime<Utc>,
+                limit: u32,
+            ) -> StoreResult<Vec<ReclaimedStatus>> {
+                // Allocations older than the lease and never recorded.
+                let due: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT credential_ref, org_id FROM status_leases \
+                     WHERE reclaimed_at IS NULL AND allocated_at < $1 \
+                     ORDER BY allocated_at, credential_ref LIMIT $2",
+                )
+                .bind(cutoff)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                if due.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.write().await?;
+                let orgs: std::collections::BTreeSet<&str> = due.iter().map(|(_, o)| o.as_str()).collect();
+                Self::lock_status(&mut tx, orgs.iter().copied()).await?;
+                let mut reclaimed: Vec<(String, String)> = Vec::new();
+                for chunk in due.chunks(INSERT_CHUNK) {
+                    // A lease whose credential is recorded (by a binary older
+                    // than the leases) just ends.
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "DELETE FROM status_leases WHERE reclaimed_at IS NULL \
+                         AND EXISTS (SELECT 1 FROM issued_credentials c WHERE c.id = status_leases.credential_ref) \
+                         AND credential_ref IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for (r, _) in chunk {
+                        list.push_bind(r);
+                    }
+                    q.push(")");
+                    q.build().execute(&mut *tx).await?;
+                    // The others become tombstones. Recording deletes the
+                    // lease row in its own transaction, so one of the two
+                    // writes of a row waits for the other: either the
+                    // credential was recorded first (the row is gone, nothing
+                    // is reclaimed) or the tombstone was (recording fails).
+                    let mut q = sqlx::QueryBuilder::<$db>::new("UPDATE status_leases SET reclaimed_at = ");
+                    q.push_bind(now)
+                        .push(" WHERE reclaimed_at IS NULL AND allocated_at < ")
+                        .push_bind(cutoff)
+                        .push(
+                            " AND NOT EXISTS (SELECT 1 FROM issued_credentials c \
+                             WHERE c.id = status_leases.credential_ref) AND credential_ref IN (",
+                        );
+                    let mut list = q.separated(", ");
+                    for (r, _) in chunk {
+                        list.push_bind(r);
+                    }
+                    q.push(") RETURNING credential_ref, org_id");
+                    reclaimed.extend(q.build_query_as::<(String, String)>().fetch_all(&mut *tx).await?);
+                }
+                // Their entries are freed. Their bits are 0: a bit changes
+                // only through a recorded credential.
+                let mut lists = std::collections::BTreeSet::new();
+                let mut freed: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+                for chunk in reclaimed.chunks(INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "DELETE FROM status_entries WHERE status = 0 AND credential_ref IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for (r, _) in chunk {
+                        list.push_bind(r);
+                    }
+                    q.push(") RETURNING list_id, credential_ref");
+                    for (list_id, credential_ref) in
+                        q.build_query_as::<(String, String)>().fetch_all(&mut *tx).await?
+                    {
+                        lists.insert(list_id);
+                        *freed.entry(credential_ref).or_default() += 1;
+                    }
+                }
+                Self::recount_allocated(&mut tx, &lists).await?;
+                let mut per_org: std::collections::BTreeMap<String, ReclaimedStatus> =
+                    std::collections::BTreeMap::new();
+                for (credential_ref, org_id) in &reclaimed {
+                    let r = per_org.entry(org_id.clone()).or_insert_with(|| ReclaimedStatus {
+                        org_id: org_id.clone(),
+                        credentials: 0,
+                        entries: 0,
+                    });
+                    r.credentials += 1;
+                    r.entries += freed.get(credential_ref).copied().unwrap_or(0);
+                }
+                let audits: Vec<NewAuditEntry> = per_org
+                    .values()
+                    .map(|r| {
+                        crate::audit::Actor::system().entry(
+                            now,
+                            Some(&r.org_id),
+                            crate::audit::action::STATUS_RECLAIMED,
+                            format!("org:{}", r.org_id),
+                            Some(serde_json::json!({"credentials": r.credentials, "entries": r.entries})),
+                        )
+                    })
+                    .collect();
+                Self::insert_audits(&mut tx, &audits.iter().collect::<Vec<_>>()).await?;
+                tx.commit().await?;
+                Ok(per_org.into_values().collect())
             }
 
             async fn status_entries(&self, credential_ref: &str) -> StoreResult<Vec<StatusEntry>> {
