@@ -202,8 +202,9 @@ pub struct WalletConfig {
     pub session_ttl: Duration,
     /// Failed logins per account allowed in 15 minutes before 429.
     pub login_max_failures: u32,
-    /// Memory that password and PIN hashing (argon2id, 19 MiB each) may
-    /// use at once, in MiB: bounds how many hashes run together.
+    /// Memory that password and PIN hashing (argon2id, 19 MiB and a 2 MiB
+    /// thread stack each) may use at once, in MiB: bounds how many hashes
+    /// run together.
     pub password_hash_memory_mib: u32,
     /// How long an offer link stays valid by default.
     pub offer_ttl: Duration,
@@ -490,9 +491,9 @@ impl Config {
             return Err(invalid("login_max_failures must be between 1 and 1000"));
         }
         let password_hash_memory_mib = raw.password_hash_memory_mib.unwrap_or(256);
-        if !(19..=65_536).contains(&password_hash_memory_mib) {
+        if !(21..=65_536).contains(&password_hash_memory_mib) {
             return Err(invalid(
-                "password_hash_memory_mib must be between 19 (one password hash at a time) and 65536",
+                "password_hash_memory_mib must be between 21 (one password check at a time: 19 MiB and its thread) and 65536",
             ));
         }
         let offer_ttl_secs = raw.offer_ttl_secs.unwrap_or(30 * 86_400);

@@ -5,8 +5,9 @@
 //! server to gigabytes (150 concurrent logins: 2.8 GB resident, and the
 //! allocator kept 2.3 GB after the burst). Here:
 //!
-//! - a semaphore admits at most `memory / m_cost` hashes at once, sized
-//!   from `password_hash_memory_mib` (default 256 MiB: 13 hashes);
+//! - a semaphore admits at most `memory / (m_cost + 2 MiB)` hashes at once
+//!   (the blocks, and the stack of the thread that computes them), sized
+//!   from `password_hash_memory_mib` (default 256 MiB: 12 hashes);
 //! - each admitted hash works in a block buffer taken from a pool and given
 //!   back after, so the memory is allocated once, at most once per place,
 //!   and never given to the allocator to hoard;
@@ -22,6 +23,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
+
+/// What a place costs beside its blocks: the stack of the blocking thread
+/// that computes the hash (tokio's default, 2 MiB).
+const THREAD_STACK_KIB: usize = 2 * 1024;
 
 /// Why a hash was not computed.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +62,8 @@ impl PasswordHasher {
     pub const WAIT: Duration = Duration::from_secs(2);
 
     /// OWASP's first argon2id choice (19 MiB, 2 passes, 1 lane), as many at
-    /// once as fit in `memory_mib` (at least one).
+    /// once as fit in `memory_mib` with their threads (21 MiB each; at
+    /// least one).
     pub fn new(memory_mib: u32) -> Result<Self, HashError> {
         let params =
             Params::new(19 * 1024, 2, 1, None).map_err(|e| HashError::Failed(e.to_string()))?;
@@ -66,7 +72,8 @@ impl PasswordHasher {
 
     /// Any parameters, any wait (tests).
     pub fn with_params(params: Params, memory_mib: u32, wait: Duration) -> Self {
-        let per_hash_kib = params.m_cost().max(1) as usize;
+        // The blocks, and the blocking thread's stack (2 MiB).
+        let per_hash_kib = params.m_cost().max(1) as usize + THREAD_STACK_KIB;
         let size = ((memory_mib as usize * 1024) / per_hash_kib).max(1);
         Self {
             params,
@@ -199,7 +206,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn hashes_verify_and_interoperate_with_the_argon2_crate() {
-        let hasher = small(4, PasswordHasher::WAIT);
+        // 1 MiB of blocks + 2 MiB of stack per place.
+        let hasher = small(12, PasswordHasher::WAIT);
         assert_eq!(hasher.places(), 4);
         let phc = hasher
             .hash(Zeroizing::new("correct horse".into()))
@@ -251,7 +259,7 @@ mod tests {
         // One place, a wait shorter than two hashes of 64 MiB.
         let hasher = PasswordHasher::with_params(
             Params::new(64 * 1024, 3, 1, None).unwrap(),
-            64,
+            66,
             Duration::from_millis(1),
         );
         assert_eq!(hasher.places(), 1);

@@ -35,6 +35,7 @@ error-unavailable = The service is not answering right now. Try again in a momen
 error-csrf = This form has expired or does not come from this site. Reload the page and try again.
 error-too-large = What was sent is too large.
 error-rate-limited = Too many attempts. Wait a few minutes.
+error-busy = Too many requests are being handled right now. Try again in a few seconds.
 error-invalid = What was sent is not valid.
 error-unknown = Something unexpected went wrong. Try again; if it persists, report it with this number:
 page-error-heading = This page cannot be shown

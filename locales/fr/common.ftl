@@ -35,6 +35,7 @@ error-unavailable = Le service ne répond pas pour l’instant. Réessayez dans 
 error-csrf = Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.
 error-too-large = Le fichier ou le texte envoyé est trop volumineux.
 error-rate-limited = Trop de tentatives. Patientez quelques minutes.
+error-busy = Trop de demandes sont en cours de traitement. Réessayez dans quelques secondes.
 error-invalid = Ce qui a été envoyé n’est pas valable.
 error-unknown = Une erreur inattendue s’est produite. Réessayez ; si elle persiste, signalez-la avec ce numéro :
 page-error-heading = Impossible d’afficher cette page

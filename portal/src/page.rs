@@ -185,7 +185,10 @@ pub enum PageError {
     Gone,
     Csrf,
     TooLarge,
-    RateLimited,
+    /// Too many attempts (429): wait this many seconds, if the API said.
+    RateLimited(Option<u64>),
+    /// The server is busy for a moment (503 `busy`): come back then.
+    Busy(Option<u64>),
     /// A problem from the API that the page does not handle itself.
     Api(Problem),
     Internal(String),
@@ -203,7 +206,8 @@ impl IntoResponse for PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Gone => StatusCode::GONE,
             PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            PageError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            PageError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Api(p) => {
                 StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
@@ -213,6 +217,12 @@ impl IntoResponse for PageError {
             }
         };
         let mut response = status.into_response();
+        if let PageError::RateLimited(retry) | PageError::Busy(retry) = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry.unwrap_or(60).max(1)),
+            );
+        }
         response
             .extensions_mut()
             .insert(ErrorMarker(std::sync::Arc::new(self)));
@@ -229,7 +239,10 @@ impl PageError {
             404 => PageError::NotFound,
             410 => PageError::Gone,
             413 => PageError::TooLarge,
-            429 => PageError::RateLimited,
+            429 => PageError::RateLimited(p.raw.get("retryAfter").and_then(|v| v.as_u64())),
+            503 if p.kind == "busy" => {
+                PageError::Busy(p.raw.get("retryAfter").and_then(|v| v.as_u64()))
+            }
             _ => PageError::Api(p),
         }
     }
@@ -242,7 +255,8 @@ impl PageError {
             PageError::Gone => ("error-gone", None),
             PageError::Csrf => ("error-csrf", None),
             PageError::TooLarge => ("error-too-large", None),
-            PageError::RateLimited => ("error-rate-limited", None),
+            PageError::RateLimited(_) => ("error-rate-limited", None),
+            PageError::Busy(_) => ("error-busy", None),
             PageError::Api(p) if p.status >= 500 => ("error-unknown", p.request_id.clone()),
             PageError::Api(p) => ("error-invalid", p.detail.clone()),
             PageError::Internal(_) => {

@@ -458,9 +458,9 @@ async fn one_address_is_slowed_per_ipv4_and_per_ipv6_64_and_others_are_not() {
 
 #[tokio::test]
 async fn password_hashing_has_bounded_places_and_the_rest_get_503() {
-    // One place (19 MiB): concurrent logins queue two seconds at most,
+    // One place (21 MiB): concurrent logins queue two seconds at most,
     // then get 503 with Retry-After; nothing is lost.
-    let app = TestApp::spawn_with(&[BEHIND_PROXY, ("ATOUT_PASSWORD_HASH_MEMORY_MIB", "19")]).await;
+    let app = TestApp::spawn_with(&[BEHIND_PROXY, ("ATOUT_PASSWORD_HASH_MEMORY_MIB", "21")]).await;
     assert_eq!(app.state.citizens.hasher().places(), 1);
     let answers = join_all((0..100).map(|i| {
         let client = app.client.clone();

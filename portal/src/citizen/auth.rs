@@ -109,10 +109,12 @@ async fn login(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Re
     if reply.ok() {
         return with_cookies(see_other(&next), &reply.headers);
     }
+    let retry_after = reply.headers.get(header::RETRY_AFTER).cloned();
     let problem = reply.problem().await;
     let mut errors = Errors::default();
     let key = match problem.status {
         429 => "error-rate-limited",
+        503 => "error-busy",
         _ => "login-failed",
     };
     errors.add("", ctx.t().get(key));
@@ -127,6 +129,11 @@ async fn login(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Re
     );
     *response.status_mut() = axum::http::StatusCode::from_u16(problem.status)
         .unwrap_or(axum::http::StatusCode::UNAUTHORIZED);
+    if let Some(retry_after) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after);
+    }
     response
 }
 
