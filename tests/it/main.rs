@@ -24,6 +24,7 @@ mod invitations;
 mod issue;
 mod issue_inputs;
 mod keyboard;
+mod log_secrets;
 mod matrix;
 mod offers;
 mod oid4vci;
