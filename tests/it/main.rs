@@ -17,6 +17,7 @@ mod cli;
 mod console_pages;
 mod did;
 mod documents;
+mod email_confirmation;
 mod http;
 mod interop;
 mod interop_constructs;
