@@ -254,11 +254,13 @@ entry-delete-confirm = Delete this step?
 documents-title = My documents
 documents-lead = Your vault: each document is encrypted and visible only to you and those you share it with.
 documents-file = Document
-documents-file-hint = PDF, image (PNG, JPEG) or text.
+documents-file-hint = PDF, image (PNG, JPEG, WebP, GIF) or video (MP4, WebM, QuickTime).
 documents-upload = Add to the vault
 documents-choose-file = Choose a file.
 documents-too-large = The file is too large or your space is full.
 documents-type-refused = This type of file is not accepted.
+documents-polyglot = This file is refused: besides its content, it carries web page or script code (HTML, SVG, JavaScript), which could run when it is opened. Save it again from the program that made it (for example as a new PNG, JPEG or PDF), then add it.
+documents-type-mismatch = The file’s content is not of the type its name or your device announces. Check the file, then add it again.
 documents-empty = Your vault is empty.
 documents-attached = { $count ->
     [one] attached to a step

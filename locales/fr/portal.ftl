@@ -254,11 +254,13 @@ entry-delete-confirm = Supprimer cette étape ?
 documents-title = Mes documents
 documents-lead = Votre coffre-fort : chaque document est chiffré et n’est visible que par vous et ceux avec qui vous le partagez.
 documents-file = Document
-documents-file-hint = PDF, image (PNG, JPEG) ou texte.
+documents-file-hint = PDF, image (PNG, JPEG, WebP, GIF) ou vidéo (MP4, WebM, QuickTime).
 documents-upload = Ajouter au coffre
 documents-choose-file = Choisissez un fichier.
 documents-too-large = Le fichier est trop volumineux ou votre espace est plein.
 documents-type-refused = Ce type de fichier n’est pas accepté.
+documents-polyglot = Ce fichier est refusé : en plus de son contenu, il porte du code de page web ou de script (HTML, SVG, JavaScript), qui pourrait s’exécuter à son ouverture. Enregistrez-le à nouveau depuis le logiciel qui l’a créé (par exemple en PNG, JPEG ou PDF), puis ajoutez-le.
+documents-type-mismatch = Le contenu du fichier n’est pas du type qu’annoncent son nom ou votre appareil. Vérifiez le fichier, puis ajoutez-le à nouveau.
 documents-empty = Votre coffre est vide.
 documents-attached = { $count ->
     [one] joint à une étape

@@ -45,6 +45,7 @@ mod social_pages;
 mod status;
 mod store;
 mod templates;
+mod upload_polyglots;
 mod verifier_alone;
 mod verify;
 mod verify_page;
