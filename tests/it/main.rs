@@ -39,6 +39,7 @@ mod registry;
 mod requests;
 mod scenario;
 mod sdjwt;
+mod security_headers;
 mod seed;
 mod shares;
 mod social_pages;
