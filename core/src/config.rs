@@ -80,6 +80,8 @@ struct Raw {
     smtp_url_file: Option<PathBuf>,
     mail_from: Option<String>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    mail_to_log_in_production: Option<bool>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     session_ttl_secs: Option<u64>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     login_max_failures: Option<u32>,
@@ -126,6 +128,7 @@ pub const KEYS: &[&str] = &[
     "smtp_url",
     "smtp_url_file",
     "mail_from",
+    "mail_to_log_in_production",
     "session_ttl_secs",
     "login_max_failures",
     "password_hash_memory_mib",
@@ -182,7 +185,9 @@ pub struct Config {
     pub log_format: LogFormat,
 }
 
-/// How mail leaves: written to the log (development), or through SMTP.
+/// How mail leaves: through SMTP, or not at all (`log`: the log records
+/// that a message was queued, never its content; in development the
+/// message is also written to `data_dir/mail/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MailSender {
@@ -198,6 +203,14 @@ pub struct WalletConfig {
     pub smtp_url: Option<SecretString>,
     /// The `From:` of every message.
     pub mail_from: String,
+    /// Production may run with `mail_sender = "log"` (no mail delivered)
+    /// only when this is set: see [`Config::check_mail_delivery`].
+    pub mail_to_log_in_production: bool,
+    /// Development with the log sender: each message is written to a file
+    /// of this folder (`data_dir/mail`), for the developer to open its
+    /// links. `None` otherwise: nothing of a message's content is kept
+    /// outside the outbox table.
+    pub mail_folder: Option<PathBuf>,
     /// A session's lifetime without use (sliding).
     pub session_ttl: Duration,
     /// Failed logins per account allowed in 15 minutes before 429.
@@ -480,6 +493,9 @@ impl Config {
                 "mail_from must be an address, e.g. \"Atout <no-reply@example.org>\"",
             ));
         }
+        let mail_to_log_in_production = raw.mail_to_log_in_production.unwrap_or(false);
+        let mail_folder = (mode == Mode::Development && mail_sender == MailSender::Log)
+            .then(|| data_dir.join("mail"));
         let session_ttl_secs = raw.session_ttl_secs.unwrap_or(14 * 86_400);
         if !(60..=366 * 86_400).contains(&session_ttl_secs) {
             return Err(invalid(
@@ -535,6 +551,8 @@ impl Config {
             mail_sender,
             smtp_url,
             mail_from,
+            mail_to_log_in_production,
+            mail_folder,
             session_ttl: Duration::from_secs(session_ttl_secs),
             login_max_failures,
             password_hash_memory_mib,
@@ -578,6 +596,40 @@ impl Config {
     /// The configuration that tests and `Config::default()`-like callers start from.
     pub fn development() -> Self {
         Self::resolve(Raw::default()).expect("the defaults are valid")
+    }
+
+    /// Refuses to serve in production when mail would not leave: with
+    /// `mail_sender = "log"` (the default without `smtp_url`) nobody
+    /// receives address confirmations, password resets, invitation codes
+    /// or offers. Allowed only when `mail_to_log_in_production = true`
+    /// says so, and then [`Config::mail_warning`] is logged at every start.
+    /// Checked by `atout serve` (the full server), not by the other
+    /// commands, which send no mail.
+    pub fn check_mail_delivery(&self) -> Result<(), ConfigError> {
+        if self.mode == Mode::Production
+            && self.wallet.mail_sender == MailSender::Log
+            && !self.wallet.mail_to_log_in_production
+        {
+            return Err(invalid(
+                "production needs a mail server: without smtp_url (or with mail_sender = \"log\") \
+                 no mail is delivered, so nobody could confirm an address, reset a password or \
+                 receive an invitation code. Set ATOUT_SMTP_URL_FILE (or ATOUT_SMTP_URL), e.g. \
+                 smtp://user:password@mail.example.org:587?tls=required; or, to run without \
+                 delivering mail on purpose, set ATOUT_MAIL_TO_LOG_IN_PRODUCTION=true",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The warning to log at every start when production runs without
+    /// delivering mail (on purpose: `mail_to_log_in_production = true`).
+    pub fn mail_warning(&self) -> Option<&'static str> {
+        (self.mode == Mode::Production && self.wallet.mail_sender == MailSender::Log).then_some(
+            "mail is not delivered (mail_sender = \"log\", allowed by \
+             mail_to_log_in_production): citizens cannot confirm their address, reset a \
+             password or receive invitation codes; the log records only that a message was \
+             queued, never its content. Set ATOUT_SMTP_URL_FILE to deliver mail",
+        )
     }
 
     /// The base URL without a trailing slash, for building links.
@@ -711,6 +763,10 @@ impl Config {
         );
         line("smtp_url", redacted(&w.smtp_url).into());
         line("mail_from", format!("{:?}", w.mail_from));
+        line(
+            "mail_to_log_in_production",
+            w.mail_to_log_in_production.to_string(),
+        );
         line("session_ttl_secs", w.session_ttl.as_secs().to_string());
         line("login_max_failures", w.login_max_failures.to_string());
         line(
@@ -1040,6 +1096,55 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("did_web_allow_private"));
+    }
+
+    #[test]
+    fn production_without_a_mail_server_needs_an_explicit_opt_in() {
+        let production = [
+            ("ATOUT_MODE", "production"),
+            ("ATOUT_BASE_URL", "https://x.example"),
+            (
+                "ATOUT_MASTER_KEY",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            ),
+            ("ATOUT_ADMIN_TOKEN", "abcdefghijklmnopqrstuvwxyz0123"),
+        ];
+        let load = |extra: &[(&str, &str)]| {
+            let mut vars = production.to_vec();
+            vars.extend_from_slice(extra);
+            Config::load(None, env(&vars)).unwrap()
+        };
+        // The default sender, or "log" named explicitly: refused to serve.
+        for c in [load(&[]), load(&[("ATOUT_MAIL_SENDER", "log")])] {
+            let err = c.check_mail_delivery().unwrap_err().to_string();
+            assert!(err.contains("ATOUT_SMTP_URL"), "{err}");
+            assert!(
+                err.contains("ATOUT_MAIL_TO_LOG_IN_PRODUCTION=true"),
+                "{err}"
+            );
+            assert!(
+                c.wallet.mail_folder.is_none(),
+                "no mail files in production"
+            );
+        }
+        let opted_in = load(&[("ATOUT_MAIL_TO_LOG_IN_PRODUCTION", "true")]);
+        opted_in.check_mail_delivery().unwrap();
+        assert!(opted_in.mail_warning().unwrap().contains("not delivered"));
+        assert!(opted_in
+            .to_toml()
+            .contains("mail_to_log_in_production = true"));
+        let smtp = load(&[("ATOUT_SMTP_URL", "smtp://mail.example:587")]);
+        smtp.check_mail_delivery().unwrap();
+        assert_eq!(smtp.mail_warning(), None);
+        // Development: the log sender is the default, its messages go to
+        // files of data_dir/mail.
+        let dev = Config::load(None, env(&[("ATOUT_DATA_DIR", "/srv/atout")])).unwrap();
+        dev.check_mail_delivery().unwrap();
+        assert_eq!(dev.mail_warning(), None);
+        assert_eq!(
+            dev.wallet.mail_folder.as_deref(),
+            Some(Path::new("/srv/atout/mail"))
+        );
     }
 
     #[test]

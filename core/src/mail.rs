@@ -3,8 +3,14 @@
 //! link), and [`run_outbox`] sends what is due. A failure is retried with
 //! growing delays; nothing is lost when the mail server is down.
 //!
-//! Senders: the log (development default: the message, links included, is
-//! written to the log at `info`), or SMTP through lettre.
+//! Senders: SMTP through lettre, or none (`mail_sender = "log"`): the log
+//! then records that a message was queued (its id, kind and masked
+//! recipient), never its subject or body, whose links and codes grant
+//! access to an account, an invitation or a share. In development the
+//! message is written to a file of `data_dir/mail/` instead, so that the
+//! developer can open its links ([`Mailer::Folder`]). Production refuses to
+//! serve with the log sender unless told so
+//! ([`crate::Config::check_mail_delivery`]).
 
 use crate::{
     clock::Clock,
@@ -26,7 +32,12 @@ pub enum MailError {
 }
 
 pub enum Mailer {
+    /// Nothing is delivered; the log records only that a message was
+    /// queued.
     Log,
+    /// Development: each message is written to a file of this folder
+    /// (created 0700, files 0600); the log names the file.
+    Folder(std::path::PathBuf),
     Smtp {
         transport: Box<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>>,
         from: Box<lettre::message::Mailbox>,
@@ -36,7 +47,10 @@ pub enum Mailer {
 impl Mailer {
     pub fn from_config(config: &WalletConfig) -> Result<Self, MailError> {
         match config.mail_sender {
-            MailSender::Log => Ok(Self::Log),
+            MailSender::Log => Ok(match &config.mail_folder {
+                Some(folder) => Self::Folder(folder.clone()),
+                None => Self::Log,
+            }),
             MailSender::Smtp => {
                 let url = config
                     .smtp_url
@@ -66,14 +80,26 @@ impl Mailer {
     pub async fn send(&self, mail: &OutboxMessage) -> Result<(), MailError> {
         match self {
             Self::Log => {
+                // Never the subject or the body: they carry the links and
+                // codes that grant access.
                 tracing::info!(
                     target: "atout::mail",
                     id = %mail.id,
                     kind = %mail.kind,
-                    "mail (log sender) to {}: {}\n{}",
-                    mail.recipient,
-                    mail.subject,
-                    mail.body
+                    to = %masked_address(&mail.recipient),
+                    "mail not delivered (mail_sender = log); its content is not logged"
+                );
+                Ok(())
+            }
+            Self::Folder(folder) => {
+                let path = write_to_folder(folder, mail).await?;
+                tracing::info!(
+                    target: "atout::mail",
+                    id = %mail.id,
+                    kind = %mail.kind,
+                    to = %masked_address(&mail.recipient),
+                    file = %path.display(),
+                    "mail written to the development mail folder (not sent)"
                 );
                 Ok(())
             }
@@ -97,6 +123,63 @@ impl Mailer {
             }
         }
     }
+}
+
+/// An address as logs and pages may show it: the first character of the
+/// local part, then `***`, then the domain (`r***@example.org`). Enough for
+/// its owner to recognise it, not enough to learn it.
+pub fn masked_address(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() => {
+            let first = local.chars().next().unwrap_or('*');
+            format!("{first}***@{domain}")
+        }
+        _ => "***".to_owned(),
+    }
+}
+
+/// Writes a message to `<folder>/<created>-<kind>-<id>.txt`, readable by
+/// its owner only. Returns the file's path.
+async fn write_to_folder(
+    folder: &std::path::Path,
+    mail: &OutboxMessage,
+) -> Result<std::path::PathBuf, MailError> {
+    let kind: String = mail
+        .kind
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let id: String = mail
+        .id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let path = folder.join(format!(
+        "{}-{kind}-{id}.txt",
+        mail.created_at.format("%Y%m%dT%H%M%S")
+    ));
+    let text = format!(
+        "To: {}\nSubject: {}\nKind: {}\nId: {}\n\n{}",
+        mail.recipient, mail.subject, mail.kind, mail.id, mail.body
+    );
+    let folder = folder.to_owned();
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write as _;
+        crate::store::create_private_dir(&folder)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        options.open(&target)?.write_all(text.as_bytes())
+    })
+    .await
+    .map_err(|e| MailError::Send(format!("writing the mail file: {e}")))?
+    .map_err(|e| MailError::Send(format!("writing the mail file {}: {e}", path.display())))?;
+    Ok(path)
 }
 
 /// Sends what is due, once. Returns how many messages were sent.
@@ -137,5 +220,18 @@ pub async fn run_outbox(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mailer: Ar
     loop {
         drain_outbox(store.as_ref(), clock.as_ref(), &mailer).await;
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_masked() {
+        assert_eq!(masked_address("renee@example.org"), "r***@example.org");
+        assert_eq!(masked_address("é@x.fr"), "é***@x.fr");
+        assert_eq!(masked_address("@x.fr"), "***");
+        assert_eq!(masked_address("no-at-sign"), "***");
     }
 }

@@ -387,6 +387,294 @@ const MARKUP: &[&[u8]] = &[
     b"javascript:",
 ];
 
+/// Markup searched for in the whole of an image (see [`MarkupScan`]): the
+/// start of an HTML, SVG or XML document's active parts, each tag name
+/// followed by a byte that ends a tag name (so that `<svgx` or `<bodyguard`
+/// do not count), or long markers that need none.
+const IMAGE_TAGS: &[&str] = &[
+    "html", "head", "body", "script", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "svg", "style", "link", "base", "meta", "form",
+];
+/// In videos, only the tags long enough never to occur by chance in
+/// compressed data.
+const VIDEO_TAGS: &[&str] = &["html", "script", "iframe", "object", "embed"];
+/// In PDFs, only what no PDF needs: XFA forms legitimately carry
+/// `<script>` and XHTML rich text (`<body xmlns=...xhtml>`), XMP metadata
+/// and XFA carry XML.
+const PDF_TAGS: &[&str] = &["html", "iframe", "object", "embed"];
+/// Long markers, matched as they are (case-insensitive).
+const IMAGE_MARKERS: &[&str] = &[
+    "<!doctype",
+    "<?php",
+    "<?xml-stylesheet",
+    "javascript:",
+    "vbscript:",
+    "http://www.w3.org/1999/xhtml",
+    "http://www.w3.org/2000/svg",
+];
+const VIDEO_MARKERS: &[&str] = IMAGE_MARKERS;
+const PDF_MARKERS: &[&str] = &["<!doctype html", "<?php", "javascript:", "vbscript:"];
+/// Bytes that end a tag name in HTML and XML.
+const TAG_ENDS: &[u8] = b" \t\n\x0c\r/>";
+
+/// The automaton that finds one type family's markup.
+struct MarkupRules {
+    automaton: aho_corasick::AhoCorasick,
+    /// What each pattern reports (the marker without its ending byte).
+    names: Vec<String>,
+    longest: usize,
+}
+
+impl MarkupRules {
+    fn new(tags: &[&str], markers: &[&str]) -> Self {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut names = Vec::new();
+        for tag in tags {
+            let name = format!("<{tag}");
+            for end in TAG_ENDS {
+                let mut p = name.as_bytes().to_vec();
+                p.push(*end);
+                patterns.push(p);
+                names.push(name.clone());
+            }
+        }
+        for m in markers {
+            patterns.push(m.as_bytes().to_vec());
+            names.push((*m).to_owned());
+        }
+        let longest = patterns.iter().map(Vec::len).max().unwrap_or(1);
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .expect("fixed, valid patterns");
+        Self {
+            automaton,
+            names,
+            longest,
+        }
+    }
+}
+
+static IMAGE_RULES: std::sync::LazyLock<MarkupRules> =
+    std::sync::LazyLock::new(|| MarkupRules::new(IMAGE_TAGS, IMAGE_MARKERS));
+static VIDEO_RULES: std::sync::LazyLock<MarkupRules> =
+    std::sync::LazyLock::new(|| MarkupRules::new(VIDEO_TAGS, VIDEO_MARKERS));
+static PDF_RULES: std::sync::LazyLock<MarkupRules> =
+    std::sync::LazyLock::new(|| MarkupRules::new(PDF_TAGS, PDF_MARKERS));
+
+/// Markup found in a file: what, and at which byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markup {
+    pub marker: String,
+    pub offset: u64,
+}
+
+/// Searches a whole file for markup, fed chunk by chunk as the upload
+/// streams (nothing is kept but the last few bytes, for markers split
+/// across two chunks). The rules depend on the sniffed type:
+///
+/// * images (PNG, JPEG, GIF, WebP): any tag that makes an HTML, SVG or XML
+///   document active ([`IMAGE_TAGS`], with a tag-ending byte), `<!doctype`,
+///   `<?php`, `<?xml-stylesheet`, `javascript:`, `vbscript:`, the XHTML and
+///   SVG namespaces. Image data never needs them (XMP metadata is RDF/XML
+///   without them);
+/// * videos: the same markers, but only the long tags (`<html`, `<script`,
+///   `<iframe`, `<object`, `<embed`): shorter ones occur by chance in
+///   megabytes of compressed data;
+/// * PDFs: only `<html`, `<iframe`, `<object`, `<embed`, `<!doctype html`,
+///   `<?php`, `javascript:`, `vbscript:`: XFA forms legitimately contain
+///   `<script>` and XHTML, and compressed streams are never decoded here.
+///
+/// The first kilobyte of every type is held to the stricter rule of
+/// [`sniff`], since that is what browsers sniff.
+pub struct MarkupScan {
+    rules: &'static MarkupRules,
+    /// The last `longest - 1` bytes seen.
+    tail: Vec<u8>,
+    /// The offset of `tail[0]` in the file.
+    tail_offset: u64,
+    seen: u64,
+}
+
+impl MarkupScan {
+    /// The scan for a sniffed type (one of [`ALLOWED_TYPES`]).
+    pub fn for_type(mime: &str) -> Self {
+        let rules: &'static MarkupRules = match mime {
+            "application/pdf" => &PDF_RULES,
+            m if m.starts_with("video/") => &VIDEO_RULES,
+            _ => &IMAGE_RULES,
+        };
+        Self {
+            rules,
+            tail: Vec::with_capacity(rules.longest),
+            tail_offset: 0,
+            seen: 0,
+        }
+    }
+
+    /// Scans the next bytes of the file; `Err` at the first markup found.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Markup> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let keep = self.rules.longest - 1;
+        // Markers across the boundary: the tail and the chunk's start.
+        if !self.tail.is_empty() {
+            let mut joint = self.tail.clone();
+            joint.extend_from_slice(&chunk[..chunk.len().min(keep)]);
+            if let Some(m) = self.rules.automaton.find(&joint[..]) {
+                return Err(Markup {
+                    marker: self.rules.names[m.pattern().as_usize()].clone(),
+                    offset: self.tail_offset + m.start() as u64,
+                });
+            }
+        }
+        if let Some(m) = self.rules.automaton.find(chunk) {
+            return Err(Markup {
+                marker: self.rules.names[m.pattern().as_usize()].clone(),
+                offset: self.seen + m.start() as u64,
+            });
+        }
+        self.seen += chunk.len() as u64;
+        if chunk.len() >= keep {
+            self.tail.clear();
+            self.tail.extend_from_slice(&chunk[chunk.len() - keep..]);
+        } else {
+            self.tail.extend_from_slice(chunk);
+            let excess = self.tail.len().saturating_sub(keep);
+            self.tail.drain(..excess);
+        }
+        self.tail_offset = self.seen - self.tail.len() as u64;
+        Ok(())
+    }
+}
+
+/// Chunks queued for a [`BackgroundScan`] before the upload waits for it.
+const SCAN_QUEUE: usize = 16;
+
+/// Why a background scan refused a file, or could not finish.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("markup {} at byte {}", .0.marker, .0.offset)]
+    Markup(Markup),
+    #[error("the markup scan stopped: {0}")]
+    Failed(String),
+}
+
+/// A [`MarkupScan`] on a blocking thread, off the async workers (it costs
+/// several times the encryption of the same bytes), fed an upload's chunks
+/// as they stream: the chunks are shared (`Bytes`), never copied, and a
+/// queue of [`SCAN_QUEUE`] chunks holds the upload back when the scan falls
+/// behind. Dropping it stops the scan.
+pub struct BackgroundScan {
+    tx: Option<tokio::sync::mpsc::Sender<Bytes>>,
+    task: Option<tokio::task::JoinHandle<Result<(), Markup>>>,
+}
+
+impl BackgroundScan {
+    /// Starts the scan for a sniffed type (see [`MarkupScan::for_type`]).
+    pub fn start(mime: &str) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(SCAN_QUEUE);
+        let mut scan = MarkupScan::for_type(mime);
+        let task = tokio::task::spawn_blocking(move || {
+            while let Some(chunk) = rx.blocking_recv() {
+                scan.feed(&chunk)?;
+            }
+            Ok(())
+        });
+        Self {
+            tx: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// Queues the file's next bytes. `Err` once the scan has found markup
+    /// (in these bytes or earlier ones).
+    pub async fn feed(&mut self, chunk: Bytes) -> Result<(), ScanError> {
+        if let Some(tx) = &self.tx {
+            if tx.send(chunk).await.is_ok() {
+                return Ok(());
+            }
+        }
+        // The scan stopped early: it found something.
+        self.verdict().await?;
+        Err(ScanError::Failed("the scan ended before the file".into()))
+    }
+
+    /// Waits until everything fed is scanned.
+    pub async fn finish(mut self) -> Result<(), ScanError> {
+        self.verdict().await
+    }
+
+    async fn verdict(&mut self) -> Result<(), ScanError> {
+        self.tx = None;
+        let task = self
+            .task
+            .take()
+            .ok_or_else(|| ScanError::Failed("the scan already ended".into()))?;
+        match task.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(markup)) => Err(ScanError::Markup(markup)),
+            Err(e) => Err(ScanError::Failed(e.to_string())),
+        }
+    }
+}
+
+/// The file name extensions of a vault type, the usual one first.
+pub fn extensions(mime: &str) -> &'static [&'static str] {
+    match mime {
+        "application/pdf" => &["pdf"],
+        "image/png" => &["png"],
+        "image/jpeg" => &["jpg", "jpeg", "jpe"],
+        "image/webp" => &["webp"],
+        "image/gif" => &["gif"],
+        "video/mp4" => &["mp4", "m4v"],
+        "video/webm" => &["webm"],
+        "video/quicktime" => &["mov", "qt"],
+        _ => &[],
+    }
+}
+
+/// The usual file name extension of a vault type.
+pub fn extension(mime: &str) -> Option<&'static str> {
+    extensions(mime).first().copied()
+}
+
+/// A document's name made to carry the extension of its sniffed type, so
+/// that a program opening the saved file reads it as what it is: the base
+/// name is kept, an extension of that type is kept (`photo.jpeg`), any
+/// other extension is replaced (`x.html` sniffed as GIF: `x.gif`), and a
+/// name without one gets it (`scan`: `scan.pdf`). An extension is what
+/// follows the last dot: 1 to 10 ASCII letters or digits. The result has
+/// at most `max_chars` characters (the base name is cut).
+pub fn name_with_extension(name: &str, mime: &str, max_chars: usize) -> String {
+    let Some(usual) = extension(mime) else {
+        return name.to_owned();
+    };
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && (1..=10).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            (stem, Some(ext))
+        }
+        _ => (name, None),
+    };
+    if let Some(ext) = ext {
+        if extensions(mime).contains(&ext.to_ascii_lowercase().as_str()) {
+            if name.chars().count() <= max_chars {
+                return name.to_owned();
+            }
+            let room = max_chars.saturating_sub(ext.chars().count() + 1);
+            return format!("{}.{ext}", stem.chars().take(room).collect::<String>());
+        }
+    }
+    let room = max_chars.saturating_sub(usual.len() + 1);
+    format!("{}.{usual}", stem.chars().take(room).collect::<String>())
+}
+
 /// Why a file's type is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TypeRefusal {
@@ -398,6 +686,12 @@ pub enum TypeRefusal {
     Mismatch { declared: String, sniffed: String },
     #[error("the file looks like more than one kind at once: {0}")]
     Polyglot(&'static str),
+    #[error(
+        "the file is {mime} but also carries web page or script markup (`{}` at byte {}), \
+         which no such file needs",
+        .markup.marker, .markup.offset
+    )]
+    Markup { mime: &'static str, markup: Markup },
 }
 
 fn sniffed_note(sniffed: &Option<String>) -> String {
@@ -1073,6 +1367,145 @@ mod tests {
         ));
         // GIF is "GIF8?a", not just "GIF".
         assert!(sniff(b"GIFTY not an image", None).is_err());
+    }
+
+    /// Feeds `data` in chunks of `size` bytes; the first markup found.
+    fn scan(mime: &str, data: &[u8], size: usize) -> Option<Markup> {
+        let mut scan = MarkupScan::for_type(mime);
+        data.chunks(size).find_map(|c| scan.feed(c).err())
+    }
+
+    #[test]
+    fn markup_is_found_anywhere_and_across_chunks() {
+        let mut gif = b"GIF89a".to_vec();
+        gif.extend(std::iter::repeat_n(0x42u8, 5000));
+        let at = gif.len() as u64;
+        gif.extend_from_slice(b"<ScRiPt>alert(1)</script>");
+        for size in [1, 2, 7, 64, 4096, 100_000] {
+            let found = scan("image/gif", &gif, size).unwrap_or_else(|| panic!("chunks of {size}"));
+            assert_eq!(found.marker, "<script", "chunks of {size}");
+            assert_eq!(found.offset, at, "chunks of {size}");
+        }
+        // A tag name must end: `<scripts` or `<bodyguard` are not markup.
+        let mut clean = b"GIF89a".to_vec();
+        clean.extend_from_slice(b"<scripts <bodyguard <svgx <htmlfoo");
+        assert_eq!(scan("image/gif", &clean, 3), None);
+        for (mime, text) in [
+            ("image/png", &b"<svg xmlns='x'>"[..]),
+            ("image/jpeg", b"<!DOCTYPE html>"),
+            ("image/webp", b"<iframe/src=x>"),
+            ("image/png", b"href=JavaScript:alert(1)"),
+            ("image/png", b"<x:y xmlns:x='http://www.w3.org/1999/xhtml'>"),
+            ("image/png", b"<?xml-stylesheet href='a.xsl'?>"),
+            ("video/mp4", b"<html>"),
+            ("video/webm", b"<script src=x>"),
+            ("application/pdf", b"<html>"),
+            ("application/pdf", b"/URI (javascript:alert(1))"),
+        ] {
+            let mut data = vec![0u8; 3000];
+            data.extend_from_slice(text);
+            assert!(
+                scan(mime, &data, 1000).is_some(),
+                "{mime}: {}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        // What a PDF legitimately carries (XFA scripts, XHTML rich text,
+        // XMP), and short tags in videos, are not refused.
+        for (mime, text) in [
+            (
+                "application/pdf",
+                &b"<script contentType='application/x-javascript'>"[..],
+            ),
+            (
+                "application/pdf",
+                b"<body xmlns='http://www.w3.org/1999/xhtml'><p>x</p>",
+            ),
+            (
+                "application/pdf",
+                b"<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'>",
+            ),
+            ("video/mp4", b"<svg <body <meta "),
+            (
+                "image/jpeg",
+                b"<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF>",
+            ),
+        ] {
+            let mut data = vec![0u8; 3000];
+            data.extend_from_slice(text);
+            assert_eq!(scan(mime, &data, 1000), None, "{mime}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_background_scan_gives_the_same_verdicts() {
+        let mut clean = b"GIF89a".to_vec();
+        clean.extend(std::iter::repeat_n(b'a', 200_000));
+        let mut scan = BackgroundScan::start("image/gif");
+        for c in clean.chunks(7_000) {
+            scan.feed(Bytes::copy_from_slice(c)).await.unwrap();
+        }
+        scan.finish().await.unwrap();
+
+        // Markup split between two chunks; the feeding stops at the first
+        // error, or the end says it.
+        let mut dirty = clean.clone();
+        dirty.extend_from_slice(b"<svg onload=x>");
+        dirty.extend(std::iter::repeat_n(b'b', 500_000));
+        let mut scan = BackgroundScan::start("image/gif");
+        let mut verdict = Ok(());
+        for c in dirty.chunks(7_001) {
+            verdict = scan.feed(Bytes::copy_from_slice(c)).await;
+            if verdict.is_err() {
+                break;
+            }
+        }
+        if verdict.is_ok() {
+            verdict = scan.finish().await;
+        }
+        assert_eq!(
+            verdict,
+            Err(ScanError::Markup(Markup {
+                marker: "<svg".into(),
+                offset: 200_006
+            }))
+        );
+        // Dropped half-way: the thread ends, nothing waits.
+        let mut scan = BackgroundScan::start("application/pdf");
+        scan.feed(Bytes::from_static(b"%PDF-1.7\n")).await.unwrap();
+        drop(scan);
+    }
+
+    #[test]
+    fn names_carry_the_extension_of_the_sniffed_type() {
+        for (name, mime, expected) in [
+            ("x.html", "image/gif", "x.gif"),
+            ("x", "image/gif", "x.gif"),
+            ("photo.JPEG", "image/jpeg", "photo.JPEG"),
+            ("photo.jpg", "image/jpeg", "photo.jpg"),
+            ("Diplôme 2021.pdf", "application/pdf", "Diplôme 2021.pdf"),
+            ("rapport.v2", "application/pdf", "rapport.pdf"),
+            (
+                "Rapport v1.2 final",
+                "application/pdf",
+                "Rapport v1.2 final.pdf",
+            ),
+            ("invoice.pdf.exe", "application/pdf", "invoice.pdf.pdf"),
+            ("x.html.", "image/png", "x.html..png"),
+            (".html", "image/png", ".html.png"),
+            ("clip.MOV", "video/quicktime", "clip.MOV"),
+            ("clip.mp4", "video/quicktime", "clip.mov"),
+        ] {
+            assert_eq!(name_with_extension(name, mime, 255), expected, "{name}");
+        }
+        let long = format!("{}.html", "é".repeat(300));
+        let fixed = name_with_extension(&long, "image/png", 255);
+        assert_eq!(fixed.chars().count(), 255);
+        assert!(fixed.ends_with("éé.png"));
+        let long = format!("{}.jpeg", "a".repeat(300));
+        let fixed = name_with_extension(&long, "image/jpeg", 255);
+        assert_eq!(fixed.chars().count(), 255);
+        assert!(fixed.ends_with("a.jpeg"));
     }
 
     async fn store_and_read(vault: &Vault, plain: &[u8]) -> Stored {

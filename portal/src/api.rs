@@ -124,7 +124,9 @@ impl PortalState {
             .method(method)
             .uri(path)
             .body(body)
-            .map_err(|e| PageError::Internal(format!("building an API call to {path}: {e}")))?;
+            // Not the path: it may carry a share's or an invitation's token,
+            // and this message is logged.
+            .map_err(|e| PageError::Internal(format!("building an API call: {e}")))?;
         let headers = request.headers_mut();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(c).ok()) {

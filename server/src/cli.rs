@@ -480,6 +480,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    // The full server sends mail; production refuses to lose it silently.
+    if matches!(command, Command::Serve(ServeArgs { only: None })) {
+        if let Err(e) = config.check_mail_delivery() {
+            eprintln!("atout: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     init_tracing(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -491,10 +499,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(
-        cli.command.unwrap_or(Command::Serve(ServeArgs::default())),
-        config,
-    )) {
+    match runtime.block_on(run(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("atout: {e:#}");
@@ -614,6 +619,10 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     let listen = config.listen;
     let metrics = config.metrics_listen;
     let config_wallet = config.wallet.clone();
+    // Allowed on purpose (`mail_to_log_in_production`), said at every start.
+    if let Some(warning) = config.mail_warning() {
+        tracing::warn!("{warning}");
+    }
     let app = crate::build(config, clock).await?;
     let base = app.state.config.base().to_owned();
     let data_dir = app.state.config.data_dir.clone();
@@ -629,6 +638,10 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
         .next()
         .unwrap_or_else(|| "atout".to_owned());
     let resume = app.state.clone();
+    // Mail queued in the outbox (verification and reset links, offers):
+    // a sender that cannot be built stops the start, before listening.
+    let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
+        .map_err(|e| anyhow::anyhow!("mail: {e}"))?;
     let running = Running::start(app, listen, metrics).await?;
     // Batches left running by a previous process (crash, restart).
     let outbox = (resume.store.clone(), resume.clock.clone());
@@ -648,9 +661,6 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
         outbox.0.clone(),
         outbox.1.clone(),
     ));
-    // Mail queued in the outbox (verification and reset links, offers).
-    let mailer = atout_core::mail::Mailer::from_config(&config_wallet)
-        .map_err(|e| anyhow::anyhow!("mail: {e}"))?;
     tokio::spawn(atout_core::mail::run_outbox(
         outbox.0.clone(),
         outbox.1.clone(),

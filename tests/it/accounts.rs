@@ -298,7 +298,7 @@ async fn email_verification_links_are_single_use_and_expire() {
     let res = app
         .post_json("/auth/verify-email", None, &json!({"token": second}))
         .await;
-    assert_eq!(res.status(), 204);
+    assert_eq!(res.status(), 200);
     let res = app
         .post_json("/auth/verify-email", None, &json!({"token": second}))
         .await;

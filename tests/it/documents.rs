@@ -745,22 +745,23 @@ async fn hostile_names_are_only_display_names() {
     let app = TestApp::spawn().await;
     let alice = app.sign_up("alice@example.org").await;
     let long = "é".repeat(5000);
+    // (Each name also ends with the extension of the sniffed type.)
     let cases: Vec<(Vec<u8>, String)> = vec![
-        (b"../../etc/passwd".to_vec(), "../../etc/passwd".into()),
+        (b"../../etc/passwd".to_vec(), "../../etc/passwd.pdf".into()),
         (
             b"..\\..\\windows\\system32".to_vec(),
-            "..\\..\\windows\\system32".into(),
+            "..\\..\\windows\\system32.pdf".into(),
         ),
         (b"a\0b.pdf".to_vec(), "ab.pdf".into()),
         (
             "invoice\u{202e}fdp.exe".as_bytes().to_vec(),
-            "invoicefdp.exe".into(),
+            "invoicefdp.pdf".into(),
         ),
-        (long.as_bytes().to_vec(), "é".repeat(255)),
-        (b"  \r\n ".to_vec(), "document".into()),
+        (long.as_bytes().to_vec(), format!("{}.pdf", "é".repeat(251))),
+        (b"  \r\n ".to_vec(), "document.pdf".into()),
         (
             b"\"; filename=evil.html".to_vec(),
-            "\"; filename=evil.html".into(),
+            "\"; filename=evil.pdf".into(),
         ),
     ];
     let bytes = pdf(0);

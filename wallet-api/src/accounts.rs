@@ -302,25 +302,56 @@ pub struct TokenRequest {
     pub token: String,
 }
 
+/// What a confirmation link confirmed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailVerified {
+    /// The address the link belonged to, masked (`r***@example.org`): its
+    /// owner recognises it; whoever else holds the link learns nothing more.
+    pub email: String,
+    /// Whether that address is the account of the request's session:
+    /// `true` for the logged-in owner, `false` when someone logged in to
+    /// another account used the link (their own account is untouched),
+    /// absent without a session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub your_account: Option<bool>,
+}
+
 /// Confirm the email address with the emailed link's token (single use).
+/// The link confirms the account it was mailed for, whoever sends it; the
+/// answer names that address (masked) and says whether it is the caller's
+/// own account when the request carries a session.
 #[utoipa::path(
     post, path = "/auth/verify-email", tag = "accounts",
     request_body = TokenRequest,
     responses(
-        (status = 204, description = "Email verified"),
+        (status = 200, body = EmailVerified, description = "Email verified"),
         (status = 410, body = ProblemBody, description = "Unknown, used or expired link", content_type = "application/problem+json"),
     )
 )]
 async fn verify_email(
     State(state): State<AppState>,
+    // Anyone may use a link: a session only tells whose account it is.
+    session: Result<Citizen, ApiError>,
+    ClientIp(client): ClientIp,
     Json(request): Json<TokenRequest>,
-) -> Result<StatusCode, ApiError> {
-    state
+) -> Result<Json<EmailVerified>, ApiError> {
+    check_api(&state.address_limits, Action::Link, client)?;
+    let citizen_id = state
         .citizens
         .verify_email(&request.token)
         .await
         .map_err(account_error)?;
-    Ok(StatusCode::NO_CONTENT)
+    let confirmed = state
+        .store
+        .citizen_by_id(&citizen_id)
+        .await?
+        // Erased in the meantime: the link no longer leads anywhere.
+        .ok_or_else(|| account_error(AccountError::TokenInvalid))?;
+    Ok(Json(EmailVerified {
+        email: atout_core::mail::masked_address(&confirmed.email),
+        your_account: session.ok().map(|c| c.id() == citizen_id),
+    }))
 }
 
 /// Send a new confirmation link (earlier links stop working).

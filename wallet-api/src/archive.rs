@@ -35,7 +35,7 @@
 //! and documents are always added (with new ids).
 
 use crate::{
-    documents::{display_name, over_quota, receive, Limits, Source},
+    documents::{over_quota, receive, stored_name, Limits, Source},
     entries::{check_fields, views, MAX_ENTRIES},
     holdings::{duplicate_member, normalise_tag, MAX_IMPORT_BYTES, MAX_TAGS},
     jsonresume,
@@ -47,7 +47,7 @@ use atout_core::{
         DocumentRecord, EndorsementRecord, EntryRecord, HoldingRecord, RestoreOutcome,
         WalletRestore,
     },
-    vault,
+    vault::{self, extension},
 };
 use atout_web::{auth::Citizen, check::LiveState, problem::ProblemBody, ApiError, AppState, Json};
 use axum::{
@@ -259,21 +259,6 @@ fn credential_path(h: &HoldingRecord) -> String {
         "jwt"
     };
     format!("credentials/{}.{ext}", h.id)
-}
-
-/// The file name extension of a vault type.
-fn extension(content_type: &str) -> Option<&'static str> {
-    Some(match content_type {
-        "application/pdf" => "pdf",
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/webp" => "webp",
-        "image/gif" => "gif",
-        "video/mp4" => "mp4",
-        "video/webm" => "webm",
-        "video/quicktime" => "mov",
-        _ => return None,
-    })
 }
 
 /// A document's file name in the archive.
@@ -1252,7 +1237,7 @@ async fn store_document(
     Ok(DocumentRecord {
         id,
         citizen_id: citizen.id().to_owned(),
-        name: display_name(Some(&d.name)),
+        name: stored_name(Some(&d.name), mime),
         content_type: mime.to_owned(),
         size: i64::try_from(stored.size).unwrap_or(i64::MAX),
         sha256: stored.sha256,

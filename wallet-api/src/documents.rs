@@ -17,8 +17,10 @@
 //!
 //! Uploads stream: the body is read chunk by chunk, the type is decided on
 //! the first 8 KiB (sniffed, never trusted from the client), and every
-//! chunk is encrypted and sent to the object store as it comes; at most
-//! `document_max_bytes` are ever read. The object is written first, then
+//! chunk is encrypted and sent to the object store as it comes, while a
+//! blocking thread searches the whole file for web page or script markup
+//! (`vault::BackgroundScan`: a find refuses the file, whose object is then
+//! removed); at most `document_max_bytes` are ever read. The object is written first, then
 //! the row; if the row cannot be written the object is removed. A crash
 //! between the two leaves an object no row names, which
 //! `Vault::sweep_orphans` removes.
@@ -26,7 +28,9 @@
 use atout_core::{
     ids::new_id,
     store::{Attach, DocumentInsert, DocumentRecord},
-    vault::{self, TypeRefusal, Upload, Vault, ALLOWED_TYPES, SNIFF_BYTES},
+    vault::{
+        self, BackgroundScan, ScanError, TypeRefusal, Upload, Vault, ALLOWED_TYPES, SNIFF_BYTES,
+    },
 };
 use atout_web::{auth::Citizen, problem::ProblemBody, ApiError, AppState, Json, Path, Query};
 use axum::{
@@ -167,6 +171,13 @@ pub fn display_name(raw: Option<&str>) -> String {
     }
 }
 
+/// The name a document is stored under: its [`display_name`], made to end
+/// with the extension of its sniffed type (`x.html` sniffed as a GIF is
+/// `x.gif`), so that the saved file opens as what it is.
+pub fn stored_name(raw: Option<&str>, mime: &str) -> String {
+    vault::name_with_extension(&display_name(raw), mime, MAX_NAME_CHARS)
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
@@ -223,7 +234,9 @@ fn type_refused(refusal: TypeRefusal) -> ApiError {
             "document-type-mismatch",
             "The declared type does not match the content",
         ),
-        TypeRefusal::Polyglot(_) => ("document-polyglot", "Ambiguous document"),
+        TypeRefusal::Polyglot(_) | TypeRefusal::Markup { .. } => {
+            ("document-polyglot", "Ambiguous document")
+        }
     };
     let mut e = ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, kind, title)
         .detail(format!(
@@ -233,6 +246,12 @@ fn type_refused(refusal: TypeRefusal) -> ApiError {
         .with("allowedTypes", ALLOWED_TYPES.to_vec());
     match refusal {
         TypeRefusal::Unsupported { sniffed: Some(t) } => e = e.with("sniffedType", t),
+        TypeRefusal::Markup { mime, markup } => {
+            e = e
+                .with("sniffedType", mime)
+                .with("marker", markup.marker)
+                .with("offset", markup.offset)
+        }
         TypeRefusal::Mismatch { declared, sniffed } => {
             e = e
                 .with("declaredType", declared)
@@ -343,7 +362,10 @@ pub(crate) async fn receive(
 ) -> Result<(vault::Stored, &'static str), ApiError> {
     let (allowance, past_allowance) = limits.allowance();
     let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
-    let mut upload: Option<(Upload, &'static str)> = None;
+    // Once the type is known: the upload, and the search of the whole file
+    // for markup that runs beside it (`vault::BackgroundScan`), whose
+    // verdict is awaited before the object is kept.
+    let mut upload: Option<(Upload, &'static str, BackgroundScan)> = None;
     let mut total: u64 = 0;
     let result: Result<(), ApiError> = async {
         loop {
@@ -354,9 +376,15 @@ pub(crate) async fn receive(
                     return Err(past_allowance);
                 }
             }
-            if let Some((up, _)) = upload.as_mut() {
+            if let Some((up, mime, scan)) = upload.as_mut() {
                 match chunk {
-                    Some(chunk) => up.write(&chunk).await.map_err(ApiError::internal)?,
+                    Some(chunk) => {
+                        let mime: &'static str = mime;
+                        scan.feed(chunk.clone())
+                            .await
+                            .map_err(|e| scan_refused(mime, e))?;
+                        up.write(&chunk).await.map_err(ApiError::internal)?
+                    }
                     None => return Ok(()),
                 }
                 continue;
@@ -367,11 +395,16 @@ pub(crate) async fn receive(
             }
             if head.len() >= SNIFF_BYTES || end {
                 let mime = vault::sniff(&head, declared.as_deref()).map_err(type_refused)?;
+                let head = Bytes::from(std::mem::take(&mut head));
+                let mut scan = BackgroundScan::start(mime);
+                scan.feed(head.clone())
+                    .await
+                    .map_err(|e| scan_refused(mime, e))?;
                 let mut up = vault
                     .upload(document_id, file_key)
                     .map_err(ApiError::internal)?;
                 let written = up.write(&head).await.map_err(ApiError::internal);
-                upload = Some((up, mime));
+                upload = Some((up, mime, scan));
                 written?;
                 if end {
                     return Ok(());
@@ -381,7 +414,12 @@ pub(crate) async fn receive(
     }
     .await;
     match (result, upload) {
-        (Ok(()), Some((up, mime))) => {
+        (Ok(()), Some((up, mime, scan))) => {
+            // Kept only if nothing was found anywhere in the file.
+            if let Err(e) = scan.finish().await {
+                up.abort().await;
+                return Err(scan_refused(mime, e));
+            }
             let object_key = up.object_key().to_owned();
             match up.finish().await {
                 Ok(stored) => Ok((stored, mime)),
@@ -393,12 +431,20 @@ pub(crate) async fn receive(
         }
         (Ok(()), None) => Err(type_refused(TypeRefusal::Empty)),
         (Err(e), upload) => {
-            if let Some((up, _)) = upload {
+            if let Some((up, _, _)) = upload {
                 up.abort().await;
             }
             drain(source).await;
             Err(e)
         }
+    }
+}
+
+/// The problem for a file the markup scan refused (or could not finish).
+fn scan_refused(mime: &'static str, e: ScanError) -> ApiError {
+    match e {
+        ScanError::Markup(markup) => type_refused(TypeRefusal::Markup { mime, markup }),
+        ScanError::Failed(cause) => ApiError::internal(cause),
     }
 }
 
@@ -564,7 +610,7 @@ async fn upload_document(
         },
         id: id.clone(),
         citizen_id: citizen.id().to_owned(),
-        name: display_name(name.as_deref()),
+        name: stored_name(name.as_deref(), mime),
         content_type: mime.to_owned(),
         size: i64::try_from(stored.size).unwrap_or(i64::MAX),
         sha256: stored.sha256.clone(),

@@ -47,19 +47,22 @@ pub fn content_disposition(name: &str) -> HeaderValue {
 }
 
 /// A download: `attachment` with a safe file name, `nosniff`, a
-/// sandboxing CSP, not cached, same-origin only.
+/// sandboxing CSP, not cached, same-origin only. A vault type's file name
+/// always ends with that type's extension (names stored before uploads
+/// were renamed too: see `atout_core::vault::name_with_extension`).
 pub fn attachment(
     name: &str,
     content_type: &str,
     size: i64,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let name = atout_core::vault::name_with_extension(name, content_type, usize::MAX);
     let content_type = HeaderValue::from_str(content_type).map_err(ApiError::internal)?;
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    headers.insert(header::CONTENT_DISPOSITION, content_disposition(name));
+    headers.insert(header::CONTENT_DISPOSITION, content_disposition(&name));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -362,6 +362,10 @@ struct VerifyEmail {
     c: Chrome,
     token: String,
     errors: Errors,
+    /// After confirming: the address the link belonged to (masked).
+    confirmed: Option<String>,
+    /// The visitor is logged in to another account than the link's.
+    other_account: bool,
 }
 
 /// The emailed confirmation link: a button, so that a mail scanner opening
@@ -373,36 +377,93 @@ async fn verify_email_page(State(state): State<PortalState>, ctx: Ctx) -> Respon
             c: Chrome::new(&state, &ctx, Area::Public, "verify-email-title"),
             token: ctx.query_param("token").unwrap_or_default(),
             errors: Errors::default(),
+            confirmed: None,
+            other_account: false,
         },
     )
 }
 
-/// Confirms the address. Whoever holds the link (CSRF-checked).
+/// The status of a page showing an API's 4xx problem again (a form with
+/// the reason); anything else as 400.
+fn reply_status(status: u16) -> axum::http::StatusCode {
+    axum::http::StatusCode::from_u16(status)
+        .ok()
+        .filter(|s| s.is_client_error())
+        .unwrap_or(axum::http::StatusCode::BAD_REQUEST)
+}
+
+/// What the API says a link confirmed.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Confirmed {
+    email: String,
+    your_account: Option<bool>,
+}
+
+/// Confirms the address of the link's account. Whoever holds the link
+/// (CSRF-checked). The page names the address it confirmed; a visitor
+/// logged in to another account is told the link was not theirs, never
+/// that their own address is confirmed.
 async fn verify_email(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
     let token = form.text("token");
-    match state
+    // The visitor's session, if any, only lets the API say whose account
+    // the link was for.
+    let who = match &ctx.session {
+        Some(s) => As::Bearer(zeroize::Zeroizing::new(s.clone())),
+        None => As::Nobody,
+    };
+    let reply = match state
         .send_json(
             &ctx,
-            &As::Nobody,
+            &who,
             Method::POST,
             "/auth/verify-email",
             &json!({"token": token}),
         )
         .await
     {
-        Ok(r) if r.ok() => see_other("/me?done=done-email-verified"),
-        Ok(r) => {
-            let problem = r.problem().await;
-            let errors = Errors::from_problem(ctx.t(), &problem, &["token"]);
-            render(
-                ctx.lang,
-                &VerifyEmail {
-                    c: Chrome::new(&state, &ctx, Area::Public, "verify-email-title"),
-                    token,
-                    errors,
-                },
-            )
-        }
-        Err(e) => e.into_response(),
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    if !reply.ok() {
+        let problem = reply.problem().await;
+        let status = reply_status(problem.status);
+        let errors = if problem.status == 410 {
+            // Unknown, used or expired: say so in the page's words.
+            let mut errors = Errors::default();
+            errors.add("", ctx.t().get("field-token"));
+            errors
+        } else {
+            Errors::from_problem(ctx.t(), &problem, &["token"])
+        };
+        let mut response = render(
+            ctx.lang,
+            &VerifyEmail {
+                c: Chrome::new(&state, &ctx, Area::Public, "verify-email-title"),
+                token,
+                errors,
+                confirmed: None,
+                other_account: false,
+            },
+        );
+        *response.status_mut() = status;
+        return response;
     }
+    let confirmed: Confirmed = match reply.json().await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if confirmed.your_account == Some(true) {
+        return see_other("/me?done=done-email-verified");
+    }
+    render(
+        ctx.lang,
+        &VerifyEmail {
+            c: Chrome::new(&state, &ctx, Area::Public, "verify-email-done-title"),
+            token: String::new(),
+            errors: Errors::default(),
+            confirmed: Some(confirmed.email),
+            other_account: confirmed.your_account == Some(false),
+        },
+    )
 }

@@ -118,9 +118,11 @@ async fn upload(
                 return Ok(see_other("/me/documents?done=done-document-uploaded"));
             }
             let problem = reply.problem().await;
-            let key = match problem.status {
-                413 => "documents-too-large",
-                415 => "documents-type-refused",
+            let key = match (problem.status, problem.kind.as_str()) {
+                (413, _) => "documents-too-large",
+                (415, "document-polyglot") => "documents-polyglot",
+                (415, "document-type-mismatch") => "documents-type-mismatch",
+                (415, _) => "documents-type-refused",
                 _ => "error-invalid",
             };
             let mut message = ctx.t().get(key);
