@@ -1010,21 +1010,31 @@ async fn invited(
     headers: &HeaderMap,
     needs: Option<Role>,
 ) -> Result<InvitationRecord, ApiError> {
-    let i = by_link(state, client, token).await?;
     let session = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|t| t.starts_with(SESSION_PREFIX) && t.len() < 100);
-    let Some(session) = session else {
+    let opened = match session {
+        Some(session) => {
+            state
+                .store
+                .invitation_for_session(&sha256_hex(session.as_bytes()), state.clock.now())
+                .await?
+        }
+        None => None,
+    };
+    // The invited person's own use of their link (a live session of this
+    // very link) is not a guess: it does not count against the address.
+    let own = opened
+        .as_ref()
+        .is_some_and(|o| o.token_hash == sha256_hex(token.as_bytes()));
+    let i = by_link(state, if own { None } else { client }, token).await?;
+    if session.is_none() {
         return Err(ApiError::unauthorized(
             "Confirm your email first (POST /i/{token}/code, then /i/{token}/session), and send the session as `Authorization: Bearer ati_...`.",
         ));
-    };
-    let opened = state
-        .store
-        .invitation_for_session(&sha256_hex(session.as_bytes()), state.clock.now())
-        .await?;
+    }
     match opened {
         Some(s) if s.id == i.id => {}
         _ => {
