@@ -470,6 +470,15 @@ enum Lookup {
     Failed,
 }
 
+/// Adds `Retry-After` (at least a second) to a refusal page.
+pub(crate) fn retry_after(mut response: Response, secs: i64) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(secs.max(1)),
+    );
+    response
+}
+
 async fn lookup(state: &VerifierState, token: &str) -> Lookup {
     let Some(store) = &state.store else {
         return Lookup::NoStore;
@@ -524,17 +533,15 @@ async fn token_page(
     // Every opening counts against the address: guessing links is slowed
     // to the quota.
     if let Err(secs) = state.limits.check(atout_web::limits::Action::Link, client) {
-        let mut response = message(
-            StatusCode::TOO_MANY_REQUESTS,
-            lang,
-            "/verify",
-            ("verify-share-guesses-title", "verify-share-guesses-text"),
+        return retry_after(
+            message(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang,
+                "/verify",
+                ("verify-share-guesses-title", "verify-share-guesses-text"),
+            ),
+            secs as i64,
         );
-        response.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            axum::http::HeaderValue::from(secs),
-        );
-        return response;
     }
     // The path is echoed only once the token is known to be plain base64url.
     let path = if plausible_token(&token) {

@@ -88,9 +88,9 @@ fn key_of(ip: IpAddr) -> Key {
     }
 }
 
-/// The per-address limiters, one per [`Action`].
+/// The per-address limiters, one per [`Action`] (indexed by it).
 pub struct AddressLimits {
-    limiters: Vec<(Action, DefaultKeyedRateLimiter<Key>)>,
+    limiters: [DefaultKeyedRateLimiter<Key>; Action::ALL.len()],
     clock: governor::clock::DefaultClock,
 }
 
@@ -116,17 +116,14 @@ impl AddressLimits {
 
     /// Other quotas (tests).
     pub fn with_quotas(quota: impl Fn(Action) -> (u32, Duration)) -> Self {
-        let limiters = Action::ALL
-            .iter()
-            .map(|&action| {
-                let (burst, period) = quota(action);
-                let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-                let quota = Quota::with_period(period.max(Duration::from_millis(1)))
-                    .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-                    .allow_burst(burst);
-                (action, DefaultKeyedRateLimiter::keyed(quota))
-            })
-            .collect();
+        let limiters = Action::ALL.map(|action| {
+            let (burst, period) = quota(action);
+            let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+            let quota = Quota::with_period(period.max(Duration::from_millis(1)))
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+                .allow_burst(burst);
+            DefaultKeyedRateLimiter::keyed(quota)
+        });
         Self {
             limiters,
             clock: governor::clock::DefaultClock::default(),
@@ -134,13 +131,7 @@ impl AddressLimits {
     }
 
     fn limiter(&self, action: Action) -> &DefaultKeyedRateLimiter<Key> {
-        // Every action has its limiter (built from `Action::ALL`).
-        &self
-            .limiters
-            .iter()
-            .find(|(a, _)| *a == action)
-            .unwrap_or(&self.limiters[0])
-            .1
+        &self.limiters[action as usize]
     }
 
     /// Counts one attempt of `action` from `ip`: `Err(seconds to wait)`
@@ -170,7 +161,7 @@ impl AddressLimits {
 
     /// Forgets addresses whose quota is whole again (every minute).
     pub fn sweep(&self) {
-        for (_, limiter) in &self.limiters {
+        for limiter in &self.limiters {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -182,7 +173,7 @@ impl AddressLimits {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.limiters.iter().all(|(_, l)| l.is_empty())
+        self.limiters.iter().all(|l| l.is_empty())
     }
 }
 

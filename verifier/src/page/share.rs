@@ -9,7 +9,9 @@
 //! holder for a fresh challenge and this site's domain, and verifies it
 //! here like any presentation: the holder's proof, then each credential.
 
-use super::{html, language, message, result_view, Chrome, DateView, Message, NO_STORE};
+use super::{
+    html, language, message, result_view, retry_after, Chrome, DateView, Message, NO_STORE,
+};
 use crate::{
     i18n::Lang,
     report::{CheckKind, Outcome},
@@ -252,14 +254,6 @@ async fn respond(
             ),
         ),
     }
-}
-
-/// Adds `Retry-After` (at least a second) to a refusal page.
-fn retry_after(mut response: Response, secs: i64) -> Response {
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
-    response
 }
 
 fn pin_page(
