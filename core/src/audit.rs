@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 /// Actions recorded in the audit log.
 pub mod action {
     pub const ORG_CREATED: &str = "org.created";
+    /// Its directory profile or its templates' visibility changed.
+    pub const ORG_PROFILE_UPDATED: &str = "org.profile_updated";
     pub const KEY_CREATED: &str = "key.created";
     pub const KEY_ROTATED: &str = "key.rotated";
     pub const KEY_WITHDRAWN: &str = "key.withdrawn";

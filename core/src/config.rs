@@ -75,6 +75,7 @@ struct Raw {
     verifier_snapshot: Option<PathBuf>,
     verifier_registry: Option<PathBuf>,
     registry_authority: Option<String>,
+    registry_contact: Option<String>,
     mail_sender: Option<MailSender>,
     smtp_url: Option<String>,
     smtp_url_file: Option<PathBuf>,
@@ -124,6 +125,7 @@ pub const KEYS: &[&str] = &[
     "verifier_snapshot",
     "verifier_registry",
     "registry_authority",
+    "registry_contact",
     "mail_sender",
     "smtp_url",
     "smtp_url_file",
@@ -179,6 +181,9 @@ pub struct Config {
     /// The DID whose signature a registry document must carry (default:
     /// this platform's DID).
     pub registry_authority: Option<String>,
+    /// Whom an organisation asks to enter the trust registry (an address
+    /// or a sentence), shown in the console to organisations not yet in it.
+    pub registry_contact: Option<String>,
     /// Citizens' accounts, mail, offers and documents.
     pub wallet: WalletConfig,
     pub log: String,
@@ -587,6 +592,16 @@ impl Config {
                 }
                 other => other,
             },
+            registry_contact: match raw.registry_contact.map(|c| c.trim().to_owned()) {
+                Some(c) if c.chars().count() > 300 || c.chars().any(char::is_control) => {
+                    return Err(invalid(
+                        "registry_contact must be one line of at most 300 characters \
+                         (e.g. accreditation@region.example)",
+                    ))
+                }
+                Some(c) if !c.is_empty() => Some(c),
+                _ => None,
+            },
             wallet,
             log,
             log_format: raw.log_format.unwrap_or(LogFormat::Pretty),
@@ -747,6 +762,13 @@ impl Config {
             match &self.registry_authority {
                 Some(d) => format!("{d:?}"),
                 None => "\"\" # not set: this platform's DID".into(),
+            },
+        );
+        line(
+            "registry_contact",
+            match &self.registry_contact {
+                Some(c) => format!("{c:?}"),
+                None => "\"\" # not set: the console says to ask the platform administrator".into(),
             },
         );
         let w = &self.wallet;

@@ -14,6 +14,7 @@ pub mod config;
 pub mod cpu;
 pub mod crypto;
 pub mod did;
+pub mod directory;
 pub mod ids;
 pub mod mail;
 pub mod orgs;

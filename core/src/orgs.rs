@@ -42,6 +42,10 @@ pub enum OrgError {
     DidKeyIsFixed(String),
     #[error("{0}")]
     Unsupported(String),
+    /// An accreditation or profile field given at creation is not
+    /// acceptable (the field is named as in the API).
+    #[error(transparent)]
+    Invalid(#[from] crate::registry::InvalidEntry),
     #[error("the master key does not match the one that encrypted this database's keys")]
     WrongMasterKey,
     #[error(transparent)]
@@ -61,6 +65,27 @@ pub struct NewOrg {
     pub p256: bool,
     /// did:web under the platform (default), or did:key.
     pub did_method: DidMethod,
+    /// Record the organisation in the trust registry at once, in the same
+    /// transaction (the platform administrator's decision).
+    pub accreditation: Option<NewAccreditation>,
+    /// What the public directory shows of it (`public_templates` is
+    /// ignored: it has none yet).
+    pub profile: crate::directory::ProfileUpdate,
+}
+
+/// An accreditation recorded with the organisation's creation: its
+/// registry entry takes the organisation's DID and names.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccreditation {
+    /// The accreditation in words, with its reference (e.g. "Certificateur
+    /// RNCP, arrêté du 12 mars 2024", a Qualiopi number).
+    pub reference: String,
+    /// Where it can be checked (https).
+    pub url: Option<String>,
+    /// Accredited from (default: now).
+    pub valid_from: Option<DateTime<Utc>>,
+    /// Accredited until, inclusive (default: no end).
+    pub valid_until: Option<DateTime<Utc>>,
 }
 
 /// How an organisation is identified.
@@ -289,6 +314,10 @@ impl Orgs {
                     .into(),
             ));
         }
+        let profile = crate::directory::check_profile(&crate::directory::ProfileUpdate {
+            public_templates: None,
+            ..new.profile.clone()
+        })?;
         let now = self.clock.now();
         let mut org = Organisation {
             id: new_id(),
@@ -298,7 +327,13 @@ impl Orgs {
             created_at: now,
             updated_at: now,
             did_key: None,
+            description: None,
+            town: None,
+            kind: None,
+            website: None,
+            listed: true,
         };
+        crate::directory::apply(&mut org, &profile);
         let owner = KeyOwner::Org(org.id.clone());
         let mut algorithms = vec![KeyAlgorithm::Ed25519];
         if new.p256 {
@@ -330,7 +365,51 @@ impl Orgs {
                 "keys": keys.iter().map(|k| &k.fragment).collect::<Vec<_>>(),
             })),
         );
-        match self.store.create_org(&org, &keys, &audit).await {
+        let trusted = match &new.accreditation {
+            None => None,
+            Some(a) => {
+                let entry = crate::registry::TrustedIssuer {
+                    did: did.clone(),
+                    name: crate::registry::LocalizedName {
+                        fr: org.name_fr.clone(),
+                        en: org.name_en.clone(),
+                    },
+                    accreditation: a.reference.clone(),
+                    accreditation_url: a.url.clone(),
+                    valid_from: a.valid_from.unwrap_or(now),
+                    valid_until: a.valid_until,
+                }
+                .validate()
+                .map_err(|mut e| {
+                    // Named as in the creation's own fields.
+                    e.field = match e.field.as_str() {
+                        "accreditationUrl" => "accreditation_url",
+                        "validFrom" => "accredited_from",
+                        "validUntil" => "accredited_until",
+                        "name.fr" => "name_fr",
+                        "name.en" => "name_en",
+                        "did" => "slug",
+                        _ => "accreditation",
+                    }
+                    .to_owned();
+                    e
+                })?;
+                let trust_audit = actor.entry(
+                    now,
+                    None,
+                    action::TRUSTED_ISSUER_UPSERTED,
+                    format!("trusted_issuer:{}", entry.did),
+                    Some(serde_json::json!({ "entry": entry, "with_org": org.slug })),
+                );
+                Some((entry.record(now, now), trust_audit))
+            }
+        };
+        let trusted_ref = trusted.as_ref().map(|(r, a)| (r, a));
+        match self
+            .store
+            .create_org(&org, &keys, &audit, trusted_ref)
+            .await
+        {
             Err(StoreError::Conflict(_)) => return Err(OrgError::DuplicateSlug(org.slug)),
             other => other?,
         }

@@ -250,7 +250,11 @@ impl TrustedIssuer {
         }
     }
 
-    fn record(&self, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> TrustedIssuerRecord {
+    pub(crate) fn record(
+        &self,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> TrustedIssuerRecord {
         TrustedIssuerRecord {
             did: self.did.clone(),
             name_fr: self.name.fr.clone(),

@@ -6,7 +6,9 @@
 //!
 //! | route | caller |
 //! |---|---|
-//! | `POST /admin/orgs`, `GET /admin/orgs` | platform admin |
+//! | `POST /admin/orgs` (optionally with its accreditation), `GET /admin/orgs` | platform admin |
+//! | `GET /directory/organisations[?q=&town=&kind=&page=&per_page=]`, `GET /directory/organisations/{slug}` | anyone (see `directory`) |
+//! | `GET`, `PUT /orgs/{slug}/profile` | admin, or an API key of that organisation |
 //! | `POST /admin/orgs/{slug}/keys` (rotate) | platform admin |
 //! | `POST /admin/orgs/{slug}/keys/{key}/withdraw` | platform admin |
 //! | `POST /admin/orgs/{slug}/api-keys` | platform admin |
@@ -26,6 +28,7 @@
 
 pub mod batches;
 pub mod credentials;
+pub mod directory;
 pub mod offers;
 pub mod oid4vci;
 pub mod orgs;
@@ -48,4 +51,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(offers::router())
         .merge(oid4vci::router())
         .merge(requests::router())
+        .merge(directory::router())
 }

@@ -654,17 +654,36 @@ pub struct OfferIssuer {
     pub name: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accreditation: Option<String>,
+    /// The organisation as the public directory lists it (its page is
+    /// `/organisations/{slug}`); absent when it is not listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<OfferOrganisation>,
+}
+
+/// An offering organisation in the public directory.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferOrganisation {
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
 }
 
 async fn issuer_of(state: &AppState, org: &Organisation) -> Result<OfferIssuer, ApiError> {
     let did = state.orgs.did_of(org);
     let entry: Option<TrustedIssuer> = state.store.get_trusted_issuer(&did).await?.map(Into::into);
+    let organisation = org.listed.then(|| OfferOrganisation {
+        slug: org.slug.clone(),
+        name_fr: org.name_fr.clone(),
+        name_en: org.name_en.clone(),
+    });
     Ok(match entry {
         None => OfferIssuer {
             did,
             trust: "unknown".into(),
             name: None,
             accreditation: None,
+            organisation,
         },
         Some(e) => OfferIssuer {
             trust: match e.status_at(state.clock.now()) {
@@ -676,6 +695,7 @@ async fn issuer_of(state: &AppState, org: &Organisation) -> Result<OfferIssuer, 
             name: Some(json!({"fr": e.name.fr, "en": e.name.en})),
             accreditation: Some(e.accreditation),
             did,
+            organisation,
         },
     })
 }

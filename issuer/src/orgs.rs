@@ -2,7 +2,9 @@
 
 use atout_core::{
     crypto::KeyAlgorithm,
-    orgs::{DidMethod, KeyInfo, NewOrg, OrgDetails},
+    directory::ProfileUpdate,
+    orgs::{DidMethod, KeyInfo, NewAccreditation, NewOrg, OrgDetails},
+    registry::{parse_time, InvalidEntry},
     store::{ApiKeyRecord, AuditEntry, AuditFilter, Organisation},
 };
 use atout_web::{
@@ -57,6 +59,64 @@ pub struct CreateOrg {
     #[serde(default, alias = "didMethod")]
     #[schema(example = "key")]
     pub did_method: DidMethod,
+    /// Record the organisation in the trust registry at once (in the same
+    /// transaction as its creation): the accreditation in words, with its
+    /// reference (e.g. "Certificateur RNCP, arrêté du 12 mars 2024").
+    /// Absent: the organisation is created without accreditation.
+    #[schema(example = "Certificateur RNCP, arrêté du 12 mars 2024")]
+    pub accreditation: Option<String>,
+    /// Where the accreditation can be checked (https); with `accreditation`.
+    pub accreditation_url: Option<String>,
+    /// Accredited from (RFC 3339 or a date; default: now); with `accreditation`.
+    pub accredited_from: Option<String>,
+    /// Accredited until, inclusive (default: no end); with `accreditation`.
+    pub accredited_until: Option<String>,
+    /// What the public directory shows (see `PUT /orgs/{slug}/profile`).
+    pub description: Option<String>,
+    pub town: Option<String>,
+    /// `university`, `school`, `training`, `employer`, `public`,
+    /// `association` or `other`.
+    pub kind: Option<String>,
+    /// https.
+    pub website: Option<String>,
+    /// Whether the public directory lists it (default: true).
+    pub listed: Option<bool>,
+}
+
+impl CreateOrg {
+    /// The accreditation to record, if any (dates parsed, naming their field).
+    pub fn accreditation(&self) -> Result<Option<NewAccreditation>, InvalidEntry> {
+        let Some(reference) = &self.accreditation else {
+            for (field, v) in [
+                ("accreditation_url", &self.accreditation_url),
+                ("accredited_from", &self.accredited_from),
+                ("accredited_until", &self.accredited_until),
+            ] {
+                if v.is_some() {
+                    return Err(InvalidEntry::new(
+                        field,
+                        "is given without an accreditation",
+                    ));
+                }
+            }
+            return Ok(None);
+        };
+        let time = |field: &str, v: &Option<String>| {
+            v.as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| parse_time(field, t))
+                .transpose()
+        };
+        Ok(Some(NewAccreditation {
+            reference: reference.clone(),
+            url: self
+                .accreditation_url
+                .clone()
+                .filter(|u| !u.trim().is_empty()),
+            valid_from: time("accredited_from", &self.accredited_from)?,
+            valid_until: time("accredited_until", &self.accredited_until)?,
+        }))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,7 +189,9 @@ fn created<T: Serialize>(location: String, body: T) -> Response {
 
 /// Create an organisation with its Ed25519 key (and P-256 on request),
 /// identified by a did:web under the platform or (`did_method: "key"`) by
-/// the did:key of its Ed25519 key.
+/// the did:key of its Ed25519 key. With `accreditation`, it enters the
+/// trust registry in the same transaction (under its DID and names; audited
+/// as `trusted_issuer.upserted` beside `org.created`).
 #[utoipa::path(
     post, path = "/admin/orgs", tag = "organisations",
     security(("bearer" = [])),
@@ -141,7 +203,7 @@ fn created<T: Serialize>(location: String, body: T) -> Response {
         (status = 403, body = ProblemBody, description = "Not the platform admin", content_type = "application/problem+json"),
         (status = 409, body = ProblemBody, description = "The slug is taken", content_type = "application/problem+json"),
         (status = 413, body = ProblemBody, description = "Body too large", content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, description = "Invalid slug, name, DID method or unknown field; P-256 with did:key", content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "Invalid slug, name, DID method, accreditation or profile field (`field` names it), or unknown field; P-256 with did:key", content_type = "application/problem+json"),
     )
 )]
 async fn create_org(
@@ -149,10 +211,22 @@ async fn create_org(
     AdminOnly(admin): AdminOnly,
     Json(body): Json<CreateOrg>,
 ) -> Result<Response, ApiError> {
+    let accreditation = body
+        .accreditation()
+        .map_err(|e| ApiError::unprocessable(e.message).with("field", e.field))?;
     let details = state
         .orgs
         .create(
             NewOrg {
+                accreditation,
+                profile: ProfileUpdate {
+                    description: body.description,
+                    town: body.town,
+                    kind: body.kind,
+                    website: body.website,
+                    listed: body.listed,
+                    public_templates: None,
+                },
                 slug: body.slug,
                 name_fr: body.name_fr,
                 name_en: body.name_en,

@@ -332,3 +332,52 @@ share-revoke-confirm = Withdraw this share? The link will stop working at once.
 field-url = Enter a full web address (http:// or https://).
 field-keywords = At most 20 keywords of 40 characters each.
 field-languageCode = Enter an ISO 639 language code (for example fr, en, oc).
+
+## Directory of organisations and accreditation (h-trust, issue 16)
+outcome-warning = Warning
+dir-footer-link = Directory of organisations
+dir-title = Directory of organisations
+dir-lead = The universities, schools, training bodies and employers on Atout, and whether they are in the regional registry of accredited organisations.
+dir-search = Search
+dir-q = Name of the organisation
+dir-q-hint = A few words of its name; accents and capitals do not matter (for instance “universite orleans”).
+dir-town = Town
+dir-kind = Kind of organisation
+dir-kind-any = All kinds
+dir-kind-university = University
+dir-kind-school = School
+dir-kind-training = Training body
+dir-kind-employer = Employer
+dir-kind-public = Public body
+dir-kind-association = Association
+dir-kind-other = Other
+dir-results = { $count ->
+    [0] No organisation found
+    [one] One organisation found
+   *[other] { $count } organisations found
+}
+dir-none = No organisation matches. Try fewer words, or leave out the town or the kind.
+dir-accredited = Accredited
+dir-not-accredited = Not in the regional registry
+dir-pages = Pages of results
+dir-prev = Previous page
+dir-next = Next page
+dir-org-title = Organisation
+dir-website = Website
+dir-accreditation = Accreditation
+dir-status-accredited = Accredited
+dir-status-notListed = Not in the regional registry
+dir-status-notYetValid = Accreditation not started yet
+dir-status-expired = Accreditation ended
+dir-accreditation-link = See the accreditation
+dir-accredited-since = since { $date }
+dir-accredited-until = until { $date }
+dir-not-accredited-note = Its credentials can still be verified, but verifiers will warn that it is not in the regional registry of accredited organisations.
+dir-did = Identifier (DID)
+dir-templates = Credentials it issues
+dir-templates-none = This organisation has not published any credential template yet.
+dir-field-q = Shorten the search: at most 100 characters and 6 words.
+dir-field-town = The town’s name has at most 100 characters.
+dir-field-kind = Choose a kind of organisation from the list.
+dir-field-page = This page of results does not exist: go back to the first one.
+offer-directory-link = { $name } in the directory of organisations

@@ -204,3 +204,12 @@ so-invited-gone-title = Invitation withdrawn
 so-invited-gone-revoked = The person who invited you withdrew this invitation.
 so-invited-gone-expired = This invitation has expired.
 so-invited-gone-after = You no longer have access to their portfolio. Endorsements already signed stay valid until you withdraw them or they hide them.
+
+## Choosing the organisation from the directory (h-trust, issue 16)
+so-request-org-chosen = Organisation chosen:
+so-request-org-search = Search for the organisation by its name
+so-request-org-search-hint = For instance “University of Orléans” or just “orleans”; accents and capitals do not matter. Then choose it in the list.
+so-request-org-choose = Choose
+so-request-org-known = Organisations asked before
+so-request-details = Your request
+so-field-org-choose = Choose the organisation: search for it by its name, then “Choose”.

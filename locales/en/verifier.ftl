@@ -276,3 +276,6 @@ verify-code-malformed-digest = The digest of a related resource is malformed.
 verify-code-unsupported-digest = A related resource has no digest this verifier can compute.
 verify-code-related-resource-unavailable = A related resource could not be obtained to compare it with its digest.
 verify-code-malformed-related-resource = A related resource has no identifier.
+
+## Issuer outside the registry: a warning (h-trust, issue 16)
+verify-outcome-warning = Warning

@@ -332,3 +332,52 @@ share-revoke-confirm = Retirer ce partage ? Le lien cessera de fonctionner immé
 field-url = Indiquez une adresse web complète (http:// ou https://).
 field-keywords = Au plus 20 mots-clés de 40 caractères chacun.
 field-languageCode = Indiquez un code de langue ISO 639 (par exemple fr, en, oc).
+
+## Annuaire des organismes et accréditation (h-trust, issue 16)
+outcome-warning = Attention
+dir-footer-link = Annuaire des organismes
+dir-title = Annuaire des organismes
+dir-lead = Les universités, écoles, organismes de formation et employeurs présents sur Atout, et s’ils figurent au registre régional des organismes accrédités.
+dir-search = Rechercher
+dir-q = Nom de l’organisme
+dir-q-hint = Quelques mots de son nom ; les accents et les majuscules ne comptent pas (par exemple « universite orleans »).
+dir-town = Ville
+dir-kind = Type d’organisme
+dir-kind-any = Tous les types
+dir-kind-university = Université
+dir-kind-school = École ou lycée
+dir-kind-training = Organisme de formation
+dir-kind-employer = Employeur
+dir-kind-public = Organisme public
+dir-kind-association = Association
+dir-kind-other = Autre
+dir-results = { $count ->
+    [0] Aucun organisme trouvé
+    [one] Un organisme trouvé
+   *[other] { $count } organismes trouvés
+}
+dir-none = Aucun organisme ne correspond. Essayez moins de mots, ou sans la ville ni le type.
+dir-accredited = Accrédité
+dir-not-accredited = Hors registre régional
+dir-pages = Pages de résultats
+dir-prev = Page précédente
+dir-next = Page suivante
+dir-org-title = Organisme
+dir-website = Site web
+dir-accreditation = Accréditation
+dir-status-accredited = Accrédité
+dir-status-notListed = Hors registre régional
+dir-status-notYetValid = Accréditation pas encore commencée
+dir-status-expired = Accréditation terminée
+dir-accreditation-link = Consulter l’accréditation
+dir-accredited-since = depuis le { $date }
+dir-accredited-until = jusqu’au { $date }
+dir-not-accredited-note = Les justificatifs de cet organisme restent vérifiables, mais les vérificateurs avertiront qu’il ne figure pas au registre régional des organismes accrédités.
+dir-did = Identifiant (DID)
+dir-templates = Justificatifs qu’il délivre
+dir-templates-none = Cet organisme n’a pas encore publié de modèle de justificatif.
+dir-field-q = Raccourcissez la recherche : 100 caractères et 6 mots au plus.
+dir-field-town = Le nom de la ville compte 100 caractères au plus.
+dir-field-kind = Choisissez un type d’organisme dans la liste.
+dir-field-page = Cette page de résultats n’existe pas : revenez à la première.
+offer-directory-link = { $name } dans l’annuaire des organismes

@@ -204,3 +204,12 @@ so-invited-gone-title = Invitation retirée
 so-invited-gone-revoked = La personne qui vous avait invité a retiré cette invitation.
 so-invited-gone-expired = Cette invitation a expiré.
 so-invited-gone-after = Vous n’avez plus accès à son portfolio. Les recommandations déjà signées restent valables jusqu’à ce que vous les retiriez ou qu’elle les masque.
+
+## Choisir l’organisme dans l’annuaire (h-trust, issue 16)
+so-request-org-chosen = Organisme choisi :
+so-request-org-search = Rechercher l’organisme par son nom
+so-request-org-search-hint = Par exemple « Université d’Orléans » ou simplement « orleans » ; les accents et les majuscules ne comptent pas. Puis choisissez-le dans la liste.
+so-request-org-choose = Choisir
+so-request-org-known = Organismes déjà sollicités
+so-request-details = Votre demande
+so-field-org-choose = Choisissez l’organisme : recherchez-le par son nom, puis « Choisir ».

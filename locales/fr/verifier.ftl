@@ -276,3 +276,6 @@ verify-code-malformed-digest = L’empreinte d’une ressource liée est mal for
 verify-code-unsupported-digest = Une ressource liée n’a aucune empreinte que ce vérificateur sait calculer.
 verify-code-related-resource-unavailable = Une ressource liée n’a pas pu être obtenue pour la comparer à son empreinte.
 verify-code-malformed-related-resource = Une ressource liée n’a pas d’identifiant.
+
+## Émetteur hors registre : un avertissement (h-trust, issue 16)
+verify-outcome-warning = Attention

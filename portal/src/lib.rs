@@ -23,6 +23,7 @@ pub mod citizen;
 pub mod console;
 pub mod csrf;
 pub mod ctx;
+pub mod directory;
 pub mod forms;
 pub mod invited;
 pub mod page;
@@ -46,6 +47,7 @@ pub fn router(app: AppState, api: Router) -> Router {
         .merge(citizen::router())
         .merge(console::router())
         .merge(invited::router())
+        .merge(directory::router())
         .layer(from_fn_with_state(state.clone(), ctx::page_headers))
         .with_state(state)
 }

@@ -80,6 +80,8 @@ impl Context {
             )
         })?;
         orgs.ensure_platform_key().await?;
+        // Organisations created before the directory: fold their names.
+        atout_core::store::DirectoryStore::refold_orgs(&*store).await?;
         let token_key = Arc::new(master.derive(TOKEN_KEY_PURPOSE));
         let citizens = Arc::new(atout_core::citizens::Citizens::new(
             store.clone(),

@@ -200,6 +200,34 @@ pub enum OrgCommand {
         /// domain). A did:key resolves itself and cannot rotate its key.
         #[arg(long)]
         did_key: bool,
+        /// Record it in the trust registry at once: the accreditation in
+        /// words with its reference (e.g. "Certificateur RNCP, arrêté du
+        /// 12 mars 2024"). Without it, verifiers warn that the issuer is not
+        /// in the regional registry.
+        #[arg(long)]
+        accreditation: Option<String>,
+        /// Where the accreditation can be checked (https).
+        #[arg(long, requires = "accreditation")]
+        accreditation_url: Option<String>,
+        /// Accredited from (RFC 3339 or YYYY-MM-DD; default: now).
+        #[arg(long, requires = "accreditation")]
+        accredited_from: Option<String>,
+        /// Accredited until, inclusive (default: no end).
+        #[arg(long, requires = "accreditation")]
+        accredited_until: Option<String>,
+        /// Kind, for the public directory: university, school, training,
+        /// employer, public, association, other.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Town, for the public directory.
+        #[arg(long)]
+        town: Option<String>,
+        /// Description, for the public directory.
+        #[arg(long)]
+        description: Option<String>,
+        /// Website (https), for the public directory.
+        #[arg(long)]
+        website: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -894,8 +922,31 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
             name_en,
             p256,
             did_key,
+            accreditation,
+            accreditation_url,
+            accredited_from,
+            accredited_until,
+            kind,
+            town,
+            description,
+            website,
             json,
         } => {
+            let time = |field: &str, v: Option<String>| {
+                v.map(|t| atout_core::registry::parse_time(field, &t))
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.message))
+            };
+            let accredited = accreditation.is_some();
+            let accreditation = match accreditation {
+                None => None,
+                Some(reference) => Some(atout_core::orgs::NewAccreditation {
+                    reference,
+                    url: accreditation_url,
+                    valid_from: time("accredited_from", accredited_from)?,
+                    valid_until: time("accredited_until", accredited_until)?,
+                }),
+            };
             let details = ctx
                 .orgs
                 .create(
@@ -909,14 +960,36 @@ async fn org(ctx: &Context, cmd: OrgCommand) -> anyhow::Result<()> {
                         } else {
                             DidMethod::Web
                         },
+                        accreditation,
+                        profile: atout_core::directory::ProfileUpdate {
+                            description,
+                            town,
+                            kind,
+                            website,
+                            ..Default::default()
+                        },
                     },
                     &actor,
                 )
-                .await?;
+                .await
+                .map_err(|e| match e {
+                    atout_core::orgs::OrgError::Invalid(i) => {
+                        anyhow::anyhow!("--{}: {}", i.field.replace('_', "-"), i.message)
+                    }
+                    other => other.into(),
+                })?;
             if json {
                 return print_json(&details);
             }
             println!("created {} ({})", details.org.slug, details.did);
+            if accredited {
+                println!("in the trust registry: verifiers name it and call it accredited");
+            } else {
+                println!(
+                    "not in the trust registry: verifiers will warn that this issuer is not in \
+                     the regional registry (add it with --accreditation, or `atout registry add`)"
+                );
+            }
             match details.did_method {
                 DidMethod::Web => println!(
                     "DID document: {}/orgs/{}/did.json",

@@ -541,6 +541,22 @@ async fn every_route_states_who_may_call_it() {
             Some(json!({})),
             citizen_only,
         ),
+        // The directory of organisations: anyone; profiles: the
+        // organisation or the admin (tests/it/directory.rs).
+        ("GET", "/directory/organisations".into(), None, public),
+        (
+            "GET",
+            "/directory/organisations/univ-a".into(),
+            None,
+            public,
+        ),
+        ("GET", "/orgs/univ-a/profile".into(), None, org_or_admin),
+        (
+            "PUT",
+            "/orgs/univ-a/profile".into(),
+            Some(json!({})),
+            org_or_admin,
+        ),
     ];
     for (method, path, body, allowed) in &routes {
         for caller in [Nobody, BadToken, Malformed, OtherOrgKey, OwnOrgKey, Admin] {

@@ -751,7 +751,7 @@ async fn certification_requests_are_sent_followed_and_cancelled() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.expect("Choisissez une de vos étapes.")
         .expect("Le message est trop long")
-        .expect("href=\"#f-org\"");
+        .expect("href=\"#f-org_q\"");
     let no_org = v
         .post(
             "/me/requests/new",

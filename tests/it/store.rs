@@ -32,6 +32,11 @@ fn org(slug: &str) -> Organisation {
         created_at: start_time(),
         updated_at: start_time(),
         did_key: None,
+        description: None,
+        town: None,
+        kind: None,
+        website: None,
+        listed: true,
     }
 }
 
@@ -100,7 +105,7 @@ async fn organisations_round_trip_and_slugs_are_unique() {
         KeyAlgorithm::Ed25519,
     )];
     store
-        .create_org(&a, &keys, &audit(Some(&a.id), "org.created"))
+        .create_org(&a, &keys, &audit(Some(&a.id), "org.created"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -123,6 +128,7 @@ async fn organisations_round_trip_and_slugs_are_unique() {
                 KeyAlgorithm::Ed25519,
             )],
             &audit(Some(&dup.id), "org.created"),
+            None,
         )
         .await
         .unwrap_err();
@@ -164,7 +170,7 @@ async fn a_failure_late_in_a_transaction_writes_nothing() {
         key(KeyOwner::Org(a.id.clone()), "key-1", KeyAlgorithm::P256),
     ];
     let err = store
-        .create_org(&a, &keys, &audit(Some(&a.id), "org.created"))
+        .create_org(&a, &keys, &audit(Some(&a.id), "org.created"), None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
@@ -192,6 +198,7 @@ async fn rotation_keeps_one_active_key_per_algorithm_and_withdrawal_needs_retire
             &a,
             std::slice::from_ref(&first),
             &audit(Some(&a.id), "org.created"),
+            None,
         )
         .await
         .unwrap();
@@ -279,6 +286,7 @@ async fn api_keys_are_found_by_hash_until_revoked() {
                 KeyAlgorithm::Ed25519,
             )],
             &audit(Some(&a.id), "org.created"),
+            None,
         )
         .await
         .unwrap();
@@ -423,6 +431,7 @@ async fn issued_credentials_are_stored_byte_for_byte() {
                 KeyAlgorithm::Ed25519,
             )],
             &audit(Some(&a.id), "org.created"),
+            None,
         )
         .await
         .unwrap();
@@ -646,6 +655,7 @@ async fn batch_leases_belong_to_one_worker() {
                 KeyAlgorithm::Ed25519,
             )],
             &audit(Some(&a.id), "org.created"),
+            None,
         )
         .await
         .unwrap();

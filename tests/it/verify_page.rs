@@ -262,7 +262,10 @@ async fn a_fresh_credential_shows_its_verdict_issuer_and_checks_in_french_and_en
     // Never the organisation's own name: only the registry names issuers.
     assert!(!p.has("Organisme univ-a"));
     assert!(p.html.contains("role=\"img\" aria-label=\"Réussi\">✓"));
-    assert!(p.html.contains("role=\"img\" aria-label=\"Échec\">✗"));
+    // An issuer outside the registry is a warning, never "Échec" beside a
+    // valid signature (issue 16).
+    assert!(p.html.contains("role=\"img\" aria-label=\"Attention\">!"));
+    assert!(!p.has("Échec"));
     assert!(p
         .html
         .contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));

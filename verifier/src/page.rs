@@ -369,7 +369,13 @@ pub(crate) fn result_view(
         .results
         .iter()
         .map(|c| {
+            // An issuer the registry does not accredit is a warning beside
+            // the other checks, never a failure: the credential may be
+            // authentic (the verdict says so), only its issuer is not
+            // vouched for.
+            let warning = c.check == CheckKind::IssuerTrust && c.status == Outcome::Failed;
             let (status, icon) = match c.status {
+                _ if warning => ("warning", "!"),
                 Outcome::Ok => ("ok", "✓"),
                 Outcome::Failed => ("failed", "✗"),
                 Outcome::CouldNotCheck => ("could-not-check", "?"),
@@ -378,7 +384,11 @@ pub(crate) fn result_view(
             CheckView {
                 status,
                 icon,
-                word: i18n::outcome_word(lang, c.status),
+                word: if warning {
+                    tr.get("verify-outcome-warning")
+                } else {
+                    i18n::outcome_word(lang, c.status)
+                },
                 name: i18n::check_name(lang, c.check),
                 sentence,
                 english_fallback,

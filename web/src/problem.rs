@@ -254,6 +254,7 @@ impl From<OrgError> for ApiError {
             | OrgError::InvalidName(_)
             | OrgError::InvalidApiKeyName(_)
             | OrgError::Unsupported(_) => Self::unprocessable(e.to_string()),
+            OrgError::Invalid(i) => Self::unprocessable(i.message).with("field", i.field),
             OrgError::DuplicateSlug(_) => Self::conflict(e.to_string()),
             OrgError::NotFound(_) | OrgError::KeyNotFound(_) | OrgError::ApiKeyNotFound(_) => {
                 Self::not_found(e.to_string())

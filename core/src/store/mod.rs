@@ -15,6 +15,7 @@
 mod archive;
 mod attempts;
 mod citizens;
+mod directory;
 mod documents;
 mod invitations;
 mod offers;
@@ -31,6 +32,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 pub use archive::*;
 pub use attempts::*;
 pub use citizens::*;
+pub use directory::*;
 pub use documents::*;
 pub use invitations::*;
 pub use offers::*;
@@ -102,6 +104,17 @@ pub struct Organisation {
     /// `Orgs::did_of`, which knows both.
     #[serde(skip)]
     pub did_key: Option<String>,
+    /// What the organisation says of itself in the public directory.
+    pub description: Option<String>,
+    /// Its town (the directory's filter).
+    pub town: Option<String>,
+    /// `university`, `school`, `training`, `employer`, `public`,
+    /// `association` or `other` (see `directory::KINDS`).
+    pub kind: Option<String>,
+    /// Its own website (https).
+    pub website: Option<String>,
+    /// Whether the public directory lists it (default: yes).
+    pub listed: bool,
 }
 
 /// Who a signing key belongs to.
@@ -461,6 +474,7 @@ pub struct RegistryDiff {
 pub trait Store:
     ArchiveStore
     + AttemptStore
+    + DirectoryStore
     + CitizenStore
     + DocumentStore
     + InvitationStore
@@ -483,11 +497,15 @@ pub trait Store:
     async fn init_meta(&self, key: &str, value: &str) -> StoreResult<String>;
 
     /// Creates an organisation with its first keys, in one transaction.
+    /// With `trusted`, also records the organisation in the trust
+    /// registry (its entry and that change's own audit line), in the same
+    /// transaction.
     async fn create_org(
         &self,
         org: &Organisation,
         keys: &[SigningKeyRecord],
         audit: &NewAuditEntry,
+        trusted: Option<(&TrustedIssuerRecord, &NewAuditEntry)>,
     ) -> StoreResult<()>;
     async fn get_org_by_slug(&self, slug: &str) -> StoreResult<Option<Organisation>>;
     async fn get_org(&self, id: &str) -> StoreResult<Option<Organisation>>;

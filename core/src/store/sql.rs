@@ -6,7 +6,7 @@ use super::*;
 use crate::crypto::KeyAlgorithm;
 
 #[derive(sqlx::FromRow)]
-struct OrgRow {
+pub(super) struct OrgRow {
     id: String,
     slug: String,
     name_fr: String,
@@ -14,6 +14,11 @@ struct OrgRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     did_key: Option<String>,
+    description: Option<String>,
+    town: Option<String>,
+    kind: Option<String>,
+    website: Option<String>,
+    listed: i64,
 }
 
 impl From<OrgRow> for Organisation {
@@ -26,6 +31,11 @@ impl From<OrgRow> for Organisation {
             created_at: r.created_at,
             updated_at: r.updated_at,
             did_key: r.did_key,
+            description: r.description,
+            town: r.town,
+            kind: r.kind,
+            website: r.website,
+            listed: r.listed != 0,
         }
     }
 }
@@ -343,7 +353,9 @@ fn new_link_token() -> StoreResult<String> {
     crate::crypto::random_token(16).map_err(|_| StoreError::Random)
 }
 
-const ORG_COLUMNS: &str = "id, slug, name_fr, name_en, created_at, updated_at, did_key";
+pub(super) const ORG_COLUMNS: &str =
+    "id, slug, name_fr, name_en, created_at, updated_at, did_key, \
+     description, town, kind, website, listed";
 const KEY_COLUMNS: &str = "id, owner, fragment, algorithm, public_key_multibase, \
      sealed_private_key, status, created_at, retired_at, withdrawn_at";
 const API_KEY_COLUMNS: &str =
@@ -602,7 +614,7 @@ macro_rules! sql_store {
                 Self::lock_name(tx, owner.column()).await
             }
 
-            async fn lock_name<'c>(
+            pub(super) async fn lock_name<'c>(
                 tx: &mut sqlx::Transaction<'c, $db>,
                 name: &str,
             ) -> StoreResult<()> {
@@ -818,10 +830,13 @@ macro_rules! sql_store {
                 org: &Organisation,
                 keys: &[SigningKeyRecord],
                 audit: &NewAuditEntry,
+                trusted: Option<(&TrustedIssuerRecord, &NewAuditEntry)>,
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
+                let (search, town) = super::directory::folded(org);
                 sqlx::query(&format!(
-                    "INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                    "INSERT INTO organisations ({ORG_COLUMNS}, search_folded, town_folded) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
                 ))
                 .bind(&org.id)
                 .bind(&org.slug)
@@ -830,6 +845,13 @@ macro_rules! sql_store {
                 .bind(org.created_at)
                 .bind(org.updated_at)
                 .bind(&org.did_key)
+                .bind(&org.description)
+                .bind(&org.town)
+                .bind(&org.kind)
+                .bind(&org.website)
+                .bind(i64::from(org.listed))
+                .bind(search)
+                .bind(town)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "an organisation with this slug exists"))?;
@@ -837,6 +859,20 @@ macro_rules! sql_store {
                     Self::insert_key(&mut tx, key).await?;
                 }
                 Self::insert_audit(&mut tx, audit).await?;
+                if let Some((entry, trust_audit)) = trusted {
+                    Self::lock_name(&mut tx, TRUSTED_ISSUERS_LOCK).await?;
+                    let existing: i64 =
+                        sqlx::query_scalar("SELECT COUNT(*) FROM trusted_issuers WHERE did = $1")
+                            .bind(&entry.did)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let mut trust_audit = trust_audit.clone();
+                    if let Some(serde_json::Value::Object(details)) = trust_audit.details.as_mut() {
+                        details.insert("created".into(), (existing == 0).into());
+                    }
+                    Self::put_trusted_issuer(&mut tx, entry).await?;
+                    Self::insert_audit(&mut tx, &trust_audit).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }

@@ -145,13 +145,20 @@ async fn show(
                     .find(|k| t.has(k))
                     .map(|k| t.get(&k))
                     .unwrap_or_else(|| text("reason"));
+                    // An issuer outside the trust registry is a warning,
+                    // never a failure beside a valid signature (the
+                    // verifier's page says the same).
+                    let status = match (check.as_str(), text("status").as_str()) {
+                        ("issuer-trust", "failed") => "warning".to_owned(),
+                        (_, status) => status.to_owned(),
+                    };
                     CheckLine {
                         name: if t.has(&name_key) {
                             t.get(&name_key)
                         } else {
                             check
                         },
-                        status: text("status"),
+                        status,
                         reason: sentence,
                     }
                 })

@@ -50,6 +50,27 @@ pub struct OfferIssuer {
     pub trust: String,
     #[serde(default)]
     pub name: Option<Localized>,
+    /// The organisation in the public directory, when it is listed.
+    #[serde(default)]
+    pub organisation: Option<OfferOrganisation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferOrganisation {
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+impl OfferOrganisation {
+    pub fn name(&self, lang: &str) -> &str {
+        if lang == "en" && !self.name_en.is_empty() {
+            &self.name_en
+        } else {
+            &self.name_fr
+        }
+    }
 }
 
 impl Offer {

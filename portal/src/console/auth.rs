@@ -171,6 +171,12 @@ struct IndexPage {
     name_fr: String,
     name_en: String,
     p256: bool,
+    accreditation: String,
+    accreditation_url: String,
+    accredited_from: String,
+    town: String,
+    kind: String,
+    kinds: [&'static str; 7],
     errors: Errors,
 }
 
@@ -204,6 +210,12 @@ async fn index_view(
         name_fr: text("name_fr"),
         name_en: text("name_en"),
         p256: form.is_some_and(|f| f.checked("p256")),
+        accreditation: text("accreditation"),
+        accreditation_url: text("accreditation_url"),
+        accredited_from: text("accredited_from"),
+        town: text("town"),
+        kind: text("kind"),
+        kinds: crate::directory::KINDS,
         errors,
     })
 }
@@ -234,7 +246,15 @@ async fn create_org(
     }
     if errors.is_empty() {
         let mut body = json!({"slug": slug, "p256": form.checked("p256")});
-        for k in ["name_fr", "name_en"] {
+        for k in [
+            "name_fr",
+            "name_en",
+            "accreditation",
+            "accreditation_url",
+            "accredited_from",
+            "town",
+            "kind",
+        ] {
             if let Some(v) = form.get(k) {
                 body[k] = json!(v);
             }
@@ -256,6 +276,11 @@ async fn create_org(
                 ("slug", "slug"),
                 ("name_fr", "name_fr"),
                 ("name_en", "name_en"),
+                ("accreditation", "accreditation"),
+                ("accreditation_url", "accreditation_url"),
+                ("accredited_from", "accredited_from"),
+                ("town", "town"),
+                ("kind", "kind"),
             ],
         );
         // The API names no field; its 422s are about the identifier.

@@ -225,6 +225,7 @@ impl Staff {
             let base = format!("/console/orgs/{}", crate::api::seg(slug));
             for (suffix, key) in [
                 ("", "co-nav-dashboard"),
+                ("/profile", "co-nav-profile"),
                 ("/templates", "co-nav-templates"),
                 ("/credentials", "co-nav-credentials"),
                 ("/offers", "co-nav-offers"),

@@ -31,6 +31,10 @@ pub fn router() -> Router<PortalState> {
             "/console/orgs/{slug}/api-keys/{id}/revoke",
             post(revoke_api_key),
         )
+        .route(
+            "/console/orgs/{slug}/profile",
+            get(profile).post(save_profile),
+        )
         .route("/console/orgs/{slug}/keys", get(keys))
         .route("/console/orgs/{slug}/keys/rotate", post(rotate))
         .route("/console/orgs/{slug}/keys/{id}/withdraw", post(withdraw))
@@ -72,6 +76,13 @@ struct Dashboard {
     requests: Count,
     offers: Count,
     own_key: bool,
+    is_admin: bool,
+    /// The organisation's standing in the trust registry.
+    accreditation: crate::directory::Accreditation,
+    /// Whom to ask to enter the registry (`registry_contact`), if set.
+    contact: Option<String>,
+    /// The console's page to add it to the registry (the administrator).
+    registry_href: String,
 }
 
 /// `did:web:host%3Aport:orgs:slug` → `http(s)://host:port/orgs/slug/did.json`.
@@ -95,12 +106,15 @@ async fn dashboard(
         format!("{api}/certification-requests?state=pending"),
         format!("{api}/offers?state=pending&limit=500"),
     ];
-    let (t, c, r, o) = tokio::join!(
+    let profile_path = format!("{api}/profile");
+    let (t, c, r, o, p) = tokio::join!(
         state.get(&ctx, who, &paths[0]),
         state.get(&ctx, who, &paths[1]),
         state.get(&ctx, who, &paths[2]),
         state.get(&ctx, who, &paths[3]),
+        state.get(&ctx, who, &profile_path),
     );
+    let profile: ProfileView = p?.json().await?;
     let t: Items = t?.json().await?;
     let c: Items = c?.json().await?;
     let r: Items = r?.json().await?;
@@ -130,8 +144,21 @@ async fn dashboard(
                 more: o.items.len() >= 500,
             },
             own_key: page.is_own_key(),
+            is_admin: page.staff.is_admin(),
+            accreditation: profile.accreditation,
+            contact: state.app.config.registry_contact.clone(),
+            registry_href: format!(
+                "/console/registry?{}#form",
+                serde_urlencoded::to_string([("did", page.org.did.as_str())]).unwrap_or_default()
+            ),
         },
     ))
+}
+
+/// What the dashboard reads of `GET /orgs/{slug}/profile`.
+#[derive(Deserialize)]
+struct ProfileView {
+    accreditation: crate::directory::Accreditation,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -397,4 +424,175 @@ async fn withdraw(
         "{}/keys?done=done-co-key-withdrawn",
         page.base()
     )))
+}
+
+/// `GET /orgs/{slug}/profile`, as the profile page reads it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Profile {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    town: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    website: Option<String>,
+    listed: bool,
+    accreditation: crate::directory::Accreditation,
+    templates: Vec<TemplateVisibility>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateVisibility {
+    pub id: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub public: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/profile.html")]
+struct ProfilePage {
+    c: Chrome,
+    base: String,
+    slug: String,
+    description: String,
+    town: String,
+    kind: String,
+    website: String,
+    listed: bool,
+    kinds: [&'static str; 7],
+    accreditation: crate::directory::Accreditation,
+    templates: Vec<TemplateVisibility>,
+    errors: Errors,
+}
+
+impl ProfilePage {
+    fn template_name<'a>(&self, t: &'a TemplateVisibility) -> &'a str {
+        if self.c.lang == "en" {
+            &t.name_en
+        } else {
+            &t.name_fr
+        }
+    }
+}
+
+async fn load_profile(
+    state: &PortalState,
+    ctx: &Ctx,
+    page: &OrgPage,
+) -> Result<Profile, PageError> {
+    check(
+        state
+            .get(ctx, &page.staff.who, &format!("{}/profile", page.api()))
+            .await?,
+    )
+    .await?
+    .json()
+    .await
+}
+
+/// What the public directory shows of the organisation, and which of its
+/// templates. The organisation's key or the administrator.
+async fn profile(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(&state, &ctx, &slug).await?;
+    let p = load_profile(&state, &ctx, &page).await?;
+    Ok(render(
+        ctx.lang,
+        &ProfilePage {
+            c: page.chrome(&state, &ctx, "co-profile-title"),
+            base: page.base(),
+            slug: page.org.slug.clone(),
+            description: p.description.unwrap_or_default(),
+            town: p.town.unwrap_or_default(),
+            kind: p.kind.unwrap_or_default(),
+            website: p.website.unwrap_or_default(),
+            listed: p.listed,
+            kinds: crate::directory::KINDS,
+            accreditation: p.accreditation,
+            templates: p.templates,
+            errors: Errors::default(),
+        },
+    ))
+}
+
+/// Saves the profile. The organisation's key or the administrator
+/// (CSRF-checked).
+async fn save_profile(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: PostForm,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(&state, &ctx, &slug).await?;
+    let public = form.all("public");
+    let body = json!({
+        "description": form.raw("description").trim(),
+        "town": form.text("town"),
+        "kind": form.text("kind"),
+        "website": form.text("website"),
+        "listed": form.checked("listed"),
+        "publicTemplates": public,
+    });
+    let reply = state
+        .send_json(
+            &ctx,
+            &page.staff.who,
+            Method::PUT,
+            &format!("{}/profile", page.api()),
+            &body,
+        )
+        .await?;
+    if reply.ok() {
+        return Ok(see_other(&format!(
+            "{}/profile?done=done-co-profile-saved",
+            page.base()
+        )));
+    }
+    let problem = reply.problem().await;
+    if problem.status != 422 {
+        return Err(PageError::from_problem(problem));
+    }
+    let t = ctx.t();
+    let mut errors = Errors::default();
+    let field = match problem.field.as_deref() {
+        Some("publicTemplates") => "templates",
+        Some(f @ ("description" | "town" | "kind" | "website")) => f,
+        _ => "",
+    };
+    errors.add(
+        field,
+        t.get(&format!(
+            "co-profile-field-{}",
+            if field.is_empty() { "other" } else { field }
+        )),
+    );
+    let p = load_profile(&state, &ctx, &page).await?;
+    let mut templates = p.templates;
+    for t in &mut templates {
+        t.public = public.contains(&t.id);
+    }
+    let view = ProfilePage {
+        c: page
+            .chrome(&state, &ctx, "co-profile-title")
+            .for_page(&format!("{}/profile", page.base())),
+        base: page.base(),
+        slug: page.org.slug.clone(),
+        description: form.raw("description").trim().to_owned(),
+        town: form.text("town"),
+        kind: form.text("kind"),
+        website: form.text("website"),
+        listed: form.checked("listed"),
+        kinds: crate::directory::KINDS,
+        accreditation: p.accreditation,
+        templates,
+        errors,
+    };
+    Ok(unprocessable(render(ctx.lang, &view)))
 }

@@ -1,5 +1,6 @@
-//! Certification requests: ask an organisation (by its identifier) to
-//! certify one of the citizen's entries, with documents attached; follow
+//! Certification requests: ask an organisation (found by its name in the
+//! public directory: a search, then "choose") to certify one of the
+//! citizen's entries, with documents attached; follow
 //! the answer (the reason of a refusal, the credential it brought); cancel
 //! a pending one. The logged-in citizen only.
 
@@ -114,6 +115,12 @@ struct NewPage {
     known_orgs: Vec<(String, String)>,
     entry: String,
     org: String,
+    /// The chosen organisation's name (from the directory, or a past
+    /// request).
+    org_name: String,
+    /// The directory search (`org_q`) and its matches.
+    org_query: crate::directory::Query,
+    org_results: Option<crate::directory::Results>,
     message: String,
     chosen: Vec<String>,
     errors: Errors,
@@ -122,6 +129,10 @@ struct NewPage {
 impl NewPage {
     fn is_chosen(&self, id: &str) -> bool {
         self.chosen.iter().any(|c| c == id)
+    }
+
+    fn result_name<'a>(&self, i: &'a crate::directory::Item) -> &'a str {
+        i.name.pick(self.c.lang)
     }
 }
 
@@ -137,8 +148,38 @@ async fn new_view(
     ctx: &Ctx,
     me: &Me,
     d: Draft,
-    errors: Errors,
+    mut errors: Errors,
 ) -> Result<NewPage, PageError> {
+    // The organisation: searched in the directory by name (`org_q`), then
+    // chosen (`org`, its identifier, carried by the "choose" buttons).
+    let org_query = crate::directory::Query::from_ctx(ctx, "org_q");
+    let org_results = if org_query.q.is_empty() {
+        None
+    } else {
+        let (results, search_errors) =
+            crate::directory::search(state, ctx, &org_query, "org_q").await?;
+        for (f, m) in search_errors.0 {
+            errors.add(&f, m);
+        }
+        results
+    };
+    let org_name = if d.org.is_empty() {
+        String::new()
+    } else {
+        let reply = state
+            .get(
+                ctx,
+                &crate::api::As::Nobody,
+                &format!("/directory/organisations/{}", seg(&d.org)),
+            )
+            .await?;
+        if reply.ok() {
+            let e: crate::directory::Entry = reply.json().await?;
+            e.name.pick(ctx.lang.code()).to_owned()
+        } else {
+            String::new()
+        }
+    };
     let (e, docs, r) = tokio::join!(
         state.get(ctx, &me.who, "/wallet/entries"),
         state.get(ctx, &me.who, "/wallet/documents"),
@@ -153,6 +194,15 @@ async fn new_view(
             known_orgs.push((r.org.clone(), r.org_label().to_owned()));
         }
     }
+    let org_name = if org_name.is_empty() {
+        known_orgs
+            .iter()
+            .find(|(slug, _)| *slug == d.org)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| d.org.clone())
+    } else {
+        org_name
+    };
     Ok(NewPage {
         c: me.chrome(state, ctx, "so-request-new-title"),
         entries: entries.items,
@@ -160,13 +210,17 @@ async fn new_view(
         known_orgs,
         entry: d.entry,
         org: d.org,
+        org_name,
+        org_query,
+        org_results,
         message: d.message,
         chosen: d.chosen,
         errors,
     })
 }
 
-/// The form for a new request (`?entry=` preselects the entry). The
+/// The form for a new request (`?entry=` preselects the entry, `?org_q=`
+/// searches the directory, `?org=` is the organisation chosen). The
 /// logged-in citizen.
 async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
@@ -177,7 +231,12 @@ async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response
         chosen: Vec::new(),
     };
     let view = new_view(&state, &ctx, &me, draft, Errors::default()).await?;
-    Ok(render(ctx.lang, &view))
+    let failed = !view.errors.is_empty();
+    let mut response = render(ctx.lang, &view);
+    if failed {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 /// Sends a request. The logged-in citizen (CSRF-checked).
@@ -196,8 +255,10 @@ async fn create(
     if entry.is_empty() {
         errors.add("entry", t.get("so-field-entryId"));
     }
-    if org.is_empty() || org.len() > 100 {
-        errors.add("org", t.get("so-field-org"));
+    if org.is_empty() {
+        errors.add("org_q", t.get("so-field-org-choose"));
+    } else if org.len() > 100 {
+        errors.add("org_q", t.get("so-field-org"));
     }
     if message.chars().count() > 2000 {
         errors.add("message", t.get("so-field-request-message"));
@@ -227,7 +288,7 @@ async fn create(
         match problem.field.as_deref() {
             Some("entryId") => errors.add("entry", t.get("so-field-entryId")),
             Some("message") => errors.add("message", t.get("so-field-request-message")),
-            Some("org") => errors.add("org", t.get("so-field-org")),
+            Some("org") => errors.add("org_q", t.get("so-field-org")),
             Some("documents") => errors.add("documents", t.get("so-field-documents")),
             _ if problem.status == 409 => errors.add("", t.get("so-request-duplicate")),
             _ => errors = problem_errors(t, &problem, &[]),
