@@ -140,7 +140,7 @@ async fn pages_are_bounded_and_hostile_queries_refused() {
         (
             first["total"].clone(),
             first["page"].clone(),
-            first["per_page"].clone()
+            first["perPage"].clone()
         ),
         (json!(2), json!(1), json!(1))
     );
@@ -175,7 +175,7 @@ async fn pages_are_bounded_and_hostile_queries_refused() {
     // Too long, too many words, a huge query: refused before any SQL.
     let long = "a".repeat(101);
     let seven = "a b c d e f g";
-    let huge = "é".repeat(20_000);
+    let huge = "é".repeat(2_000);
     for q in [long.as_str(), seven, huge.as_str()] {
         let path = format!("/directory/organisations?{}", query_of(q));
         let res = app.get(&path, None).await;
@@ -440,9 +440,7 @@ async fn the_directory_pages_search_and_show_in_french_and_english() {
     assert!(html.contains("Annuaire des organismes"), "{html}");
     assert!(html.contains("Un organisme trouvé"));
     assert!(html.contains("href=\"/organisations/univ-orleans\""));
-    assert!(
-        html.contains("Université d&#x27;Orléans") || html.contains("Université d&#39;Orléans")
-    );
+    assert!(html.contains("Université d&#39;Orléans"));
     assert!(!html.contains("univ-tours"));
     let (_, lang, html) = page("/organisations?town=orleans&lang=en".into()).await;
     assert_eq!(lang, "en");
@@ -518,7 +516,7 @@ async fn a_certification_request_picks_the_organisation_by_its_name_without_java
     found
         .expect("Un organisme trouvé")
         .expect("<input type=\"hidden\" name=\"org\" value=\"univ-orleans\">")
-        .expect("Choisir<span class=\"visually-hidden\"> Université d&#x27;Orléans</span>");
+        .expect("Choisir<span class=\"visually-hidden\"> Université d&#39;Orléans</span>");
     assert!(!found.has("value=\"univ-tours\""));
     // Sending without choosing says what to do, in French.
     let none = v
@@ -542,7 +540,7 @@ async fn a_certification_request_picks_the_organisation_by_its_name_without_java
         .await;
     chosen
         .expect("Organisme choisi :")
-        .expect("<strong>Université d&#x27;Orléans</strong>")
+        .expect("<strong>Université d&#39;Orléans</strong>")
         .expect("<input type=\"hidden\" name=\"org\" value=\"univ-orleans\">");
     let sent = v
         .post(
