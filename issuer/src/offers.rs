@@ -655,7 +655,8 @@ pub struct OfferIssuer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accreditation: Option<String>,
     /// The organisation as the public directory lists it (its page is
-    /// `/organisations/{slug}`); absent when it is not listed.
+    /// `/organisations/{slug}`): in the offered citizen's own view only,
+    /// and when the directory lists it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation: Option<OfferOrganisation>,
 }
@@ -672,11 +673,9 @@ pub struct OfferOrganisation {
 async fn issuer_of(state: &AppState, org: &Organisation) -> Result<OfferIssuer, ApiError> {
     let did = state.orgs.did_of(org);
     let entry: Option<TrustedIssuer> = state.store.get_trusted_issuer(&did).await?.map(Into::into);
-    let organisation = org.listed.then(|| OfferOrganisation {
-        slug: org.slug.clone(),
-        name_fr: org.name_fr.clone(),
-        name_en: org.name_en.clone(),
-    });
+    // Only the holder's own view names the organisation (see `preview`):
+    // whoever holds the link sees the registry's name or "unknown".
+    let organisation = None;
     Ok(match entry {
         None => OfferIssuer {
             did,
@@ -884,9 +883,17 @@ pub struct OfferPreview {
 async fn preview(state: &AppState, offer: &OfferRecord) -> Result<OfferPreview, ApiError> {
     let (org, template) = org_and_template(state, offer).await?;
     let options: OfferOptions = serde_json::from_str(&offer.options).map_err(ApiError::internal)?;
+    let mut issuer = issuer_of(state, &org).await?;
+    // The citizen it is offered to sees which organisation of the
+    // directory makes the offer (its page says whether it is accredited).
+    issuer.organisation = org.listed.then(|| OfferOrganisation {
+        slug: org.slug.clone(),
+        name_fr: org.name_fr.clone(),
+        name_en: org.name_en.clone(),
+    });
     Ok(OfferPreview {
         id: offer.id.clone(),
-        issuer: issuer_of(state, &org).await?,
+        issuer,
         name: json!({"fr": template.name_fr, "en": template.name_en}),
         types: credential_types(&template),
         subject: serde_json::from_str(&offer.subject).map_err(ApiError::internal)?,

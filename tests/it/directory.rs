@@ -565,3 +565,42 @@ async fn a_certification_request_picks_the_organisation_by_its_name_without_java
         .expect("Choose<span class=\"visually-hidden\"> University of Orléans</span>");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_offer_page_names_the_organisation_and_links_to_its_directory_page() {
+    use crate::pages::Visitor;
+    let s = crate::offers::Setup::new(&[]).await;
+    let app = &s.app;
+    let offer = s.offer(json!({})).await;
+    let token = crate::offers::token_of(&offer);
+    // Whoever holds the link: the registry's name only (here: unknown).
+    let public: Value = app
+        .get(&format!("/offers/{token}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(public["issuer"].get("organisation").is_none());
+    // The citizen it is offered to: the organisation and its page.
+    let mut v = Visitor::new(app);
+    v.sign_up("renee@example.org", "Renée Dupont").await;
+    let page = v.get(&format!("/me/offers/{token}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.expect(&format!("href=\"/organisations/{}\"", crate::offers::ORG))
+        .expect("Université Exemple dans l’annuaire des organismes");
+    let page = v.get(&format!("/me/offers/{token}?lang=en")).await;
+    page.expect("Example University in the directory of organisations");
+    // An unlisted organisation: no link to a page that does not exist.
+    let res = app
+        .client
+        .put(app.url(&format!("/orgs/{}/profile", crate::offers::ORG)))
+        .bearer_auth(&s.key)
+        .json(&json!({"listed": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = v.get(&format!("/me/offers/{token}")).await;
+    assert!(!page.has("/organisations/"));
+    s.app.stop().await;
+}

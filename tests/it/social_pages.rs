@@ -869,9 +869,9 @@ async fn certification_requests_are_sent_followed_and_cancelled() {
     let list = v.get("/me/requests").await;
     list.expect("Licence").expect("badge-rejected");
     // The new-request form offers the organisation asked before.
-    v.get("/me/requests/new")
-        .await
-        .expect(&format!("<option value=\"{ORG}\">"));
+    v.get("/me/requests/new").await.expect(&format!(
+        "<input type=\"hidden\" name=\"org\" value=\"{ORG}\">"
+    ));
     // In English.
     v.lang = "en";
     v.get("/me/requests?lang=en")
