@@ -555,6 +555,9 @@ async fn the_console_creates_an_organisation_with_its_accreditation_and_edits_it
     app.stop().await;
 }
 
+/// (method, path, body, bearer token, expected status).
+type Case<'a> = (&'a str, &'a str, Option<Value>, Option<&'a str>, u16);
+
 #[tokio::test]
 async fn new_routes_refuse_the_wrong_callers() {
     let app = TestApp::spawn().await;
@@ -564,7 +567,7 @@ async fn new_routes_refuse_the_wrong_callers() {
     let (_, other) = app.create_api_key("univ-b").await;
     // API: (method, path, body, caller, expected status).
     let accredited = json!({"slug": "x-org", "accreditation": "RNCP"});
-    let cases: Vec<(&str, &str, Option<Value>, Option<&str>, u16)> = vec![
+    let cases: Vec<Case> = vec![
         ("POST", "/admin/orgs", Some(accredited.clone()), None, 401),
         (
             "POST",
