@@ -314,3 +314,19 @@ co-registry-valid-from-hint = Defaults to today.
 co-registry-valid-until = Accredited until
 done-co-issuer-saved = Issuer saved in the registry.
 done-co-issuer-removed = Issuer removed from the registry.
+
+# Schema errors of a credential's data, by JSON Schema keyword (issue 16, h-words).
+co-schema-invalid = This value does not suit the template.
+co-schema-required = This field is required.
+co-schema-type = This value is not of the expected kind (a text, a number, yes or no…).
+co-schema-format = The format is not right (for example a date as YYYY-MM-DD or an email address).
+co-schema-pattern = This value does not have the form the template expects.
+co-schema-enum = Choose one of the values offered.
+co-schema-const = This value is set by the template: keep the one offered.
+co-schema-minLength = This text is too short.
+co-schema-maxLength = This text is too long.
+co-schema-minimum = This value is too small.
+co-schema-maximum = This value is too large.
+co-schema-exclusiveMinimum = This value is too small.
+co-schema-exclusiveMaximum = This value is too large.
+co-schema-additionalProperties = This field is not part of the template.

@@ -307,7 +307,7 @@ share-label-hint = To find it again, for example "Application Dupont bakery".
 share-what = What you share
 share-choose-something = Choose at least one item to share.
 share-expires = Expires on
-share-expires-hint = Leave empty for a link without an end date.
+share-expires-hint = The link stops working after this day (at most a year ahead).
 share-pin = Access code
 share-pin-hint = 4 to 12 digits, to give separately; leave empty to ask for none.
 share-create = Create the link
@@ -332,3 +332,16 @@ share-revoke-confirm = Withdraw this share? The link will stop working at once.
 field-url = Enter a full web address (http:// or https://).
 field-keywords = At most 20 keywords of 40 characters each.
 field-languageCode = Enter an ISO 639 language code (for example fr, en, oc).
+
+# Everyday words (issue 16, h-words): a share's validity, devices in the log.
+share-validity = How long the link works
+share-validity-30d = 30 days (until { $date } included)
+share-validity-date = Until a date of your choice:
+share-validity-never = No end date: the link works until you withdraw it
+share-field-expires = Choose a date to come, at most a year ahead.
+share-field-expires-needed = Give the end date, or choose another duration.
+share-field-expires-or-never = You gave an end date and chose “No end date”: keep one or the other.
+ua-summary = { $browser } on { $os }
+ua-system-only = Unknown browser on { $os }
+ua-robot = Robot ({ $name })
+ua-unknown = Unrecognised program or browser

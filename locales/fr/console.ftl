@@ -314,3 +314,19 @@ co-registry-valid-from-hint = Par défaut, aujourd’hui.
 co-registry-valid-until = Accrédité jusqu’au
 done-co-issuer-saved = Émetteur enregistré dans le registre.
 done-co-issuer-removed = Émetteur retiré du registre.
+
+# Erreurs de schéma des données d’un justificatif, par mot-clé JSON Schema (issue 16, h-words).
+co-schema-invalid = Cette valeur ne convient pas au modèle.
+co-schema-required = Ce champ est obligatoire.
+co-schema-type = Cette valeur n’est pas du type attendu (un texte, un nombre, oui ou non…).
+co-schema-format = Le format n’est pas le bon (par exemple une date AAAA-MM-JJ ou une adresse e-mail).
+co-schema-pattern = Cette valeur n’a pas la forme attendue par le modèle.
+co-schema-enum = Choisissez une des valeurs proposées.
+co-schema-const = Cette valeur est fixée par le modèle : gardez celle proposée.
+co-schema-minLength = Ce texte est trop court.
+co-schema-maxLength = Ce texte est trop long.
+co-schema-minimum = Cette valeur est trop petite.
+co-schema-maximum = Cette valeur est trop grande.
+co-schema-exclusiveMinimum = Cette valeur est trop petite.
+co-schema-exclusiveMaximum = Cette valeur est trop grande.
+co-schema-additionalProperties = Ce champ n’est pas prévu par le modèle.

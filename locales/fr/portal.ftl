@@ -307,7 +307,7 @@ share-label-hint = Pour vous y retrouver, par exemple « Candidature boulangerie
 share-what = Ce que vous partagez
 share-choose-something = Choisissez au moins un élément à partager.
 share-expires = Expire le
-share-expires-hint = Laissez vide pour un lien sans date de fin.
+share-expires-hint = Le lien cesse de fonctionner après ce jour (au plus dans un an).
 share-pin = Code d’accès
 share-pin-hint = 4 à 12 chiffres, à communiquer séparément ; laissez vide pour ne pas en demander.
 share-create = Créer le lien
@@ -332,3 +332,16 @@ share-revoke-confirm = Retirer ce partage ? Le lien cessera de fonctionner immé
 field-url = Indiquez une adresse web complète (http:// ou https://).
 field-keywords = Au plus 20 mots-clés de 40 caractères chacun.
 field-languageCode = Indiquez un code de langue ISO 639 (par exemple fr, en, oc).
+
+# Mots de tous les jours (issue 16, h-words) : durée d’un partage, appareils du journal.
+share-validity = Durée du lien
+share-validity-30d = 30 jours (jusqu’au { $date } inclus)
+share-validity-date = Jusqu’à la date de votre choix :
+share-validity-never = Sans date de fin : le lien marche jusqu’à ce que vous le retiriez
+share-field-expires = Choisissez une date à venir, au plus dans un an.
+share-field-expires-needed = Indiquez la date de fin, ou choisissez une autre durée.
+share-field-expires-or-never = Vous avez indiqué une date de fin et choisi « Sans date de fin » : gardez l’un ou l’autre.
+ua-summary = { $browser } sur { $os }
+ua-system-only = Navigateur inconnu sur { $os }
+ua-robot = Robot ({ $name })
+ua-unknown = Programme ou navigateur non reconnu
