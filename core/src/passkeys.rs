@@ -42,8 +42,9 @@ pub enum PasskeyError {
 }
 
 pub struct Passkeys {
-    webauthn: Option<Webauthn>,
-    unavailable: String,
+    base: url::Url,
+    /// Built on first use: most processes (the CLI's commands) never need it.
+    webauthn: std::sync::OnceLock<Result<Webauthn, String>>,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 }
@@ -64,38 +65,56 @@ fn credential_id(passkey: &Passkey) -> Result<String, PasskeyError> {
     }
 }
 
+/// Why passkeys cannot work with this base URL, in plain words (`None`:
+/// they can). WebAuthn names the relying party by a domain name: a base
+/// URL with an IP address (the development default) has none.
+pub fn unavailable_reason(base: &url::Url) -> Option<String> {
+    match base.host() {
+        Some(url::Host::Domain(_)) => None,
+        Some(_) => Some(format!(
+            "the base URL {} names an IP address, and passkeys need a domain name (for a local trial, set ATOUT_BASE_URL=http://localhost:{})",
+            base.as_str().trim_end_matches('/'),
+            base.port_or_known_default().unwrap_or(80)
+        )),
+        None => Some("the base URL has no host".to_owned()),
+    }
+}
+
 impl Passkeys {
-    /// The relying party for `base` (the service's public URL). A base URL
-    /// that WebAuthn cannot use (an IP address, say) leaves passkeys off,
-    /// with the reason kept for the error message.
+    /// The relying party for `base` (the service's public URL): its host
+    /// is the RP ID, its origin (scheme, host, port) the only origin
+    /// accepted. Nothing is built until a ceremony needs it; a base URL
+    /// that WebAuthn cannot use (an IP address, say, see
+    /// [`unavailable_reason`]) leaves passkeys off, with the reason kept
+    /// for the error message.
     pub fn new(base: &url::Url, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        let built = base
-            .host_str()
-            .ok_or_else(|| "the base URL has no host".to_owned())
-            .and_then(|host| {
-                let origin = Url::parse(base.as_str()).map_err(|e| e.to_string())?;
-                WebauthnBuilder::new(host, &origin)
-                    .map_err(|e| e.to_string())?
-                    .rp_name("Atout")
-                    .build()
-                    .map_err(|e| e.to_string())
-            });
-        let (webauthn, unavailable) = match built {
-            Ok(w) => (Some(w), String::new()),
-            Err(e) => (None, e),
-        };
         Self {
-            webauthn,
-            unavailable,
+            base: base.clone(),
+            webauthn: std::sync::OnceLock::new(),
             store,
             clock,
         }
     }
 
+    fn build(base: &url::Url) -> Result<Webauthn, String> {
+        // Checked first: webauthn-rs logs an error of its own otherwise.
+        if let Some(reason) = unavailable_reason(base) {
+            return Err(reason);
+        }
+        let host = base.host_str().unwrap_or_default();
+        let origin = Url::parse(&base.origin().ascii_serialization()).map_err(|e| e.to_string())?;
+        WebauthnBuilder::new(host, &origin)
+            .map_err(|e| e.to_string())?
+            .rp_name("Atout")
+            .build()
+            .map_err(|e| e.to_string())
+    }
+
     fn rp(&self) -> Result<&Webauthn, PasskeyError> {
         self.webauthn
+            .get_or_init(|| Self::build(&self.base))
             .as_ref()
-            .ok_or_else(|| PasskeyError::Unavailable(self.unavailable.clone()))
+            .map_err(|why| PasskeyError::Unavailable(why.clone()))
     }
 
     async fn put(

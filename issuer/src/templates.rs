@@ -358,7 +358,18 @@ pub fn check_subject(validator: &jsonschema::Validator, subject: &Value) -> Resu
     let errors: Vec<Value> = validator
         .iter_errors(subject)
         .take(20)
-        .map(|e| json!({"path": e.instance_path().to_string(), "message": e.to_string()}))
+        .map(|e| {
+            // A missing property is the property's error, not its parent's.
+            let mut path = e.instance_path().to_string();
+            if let jsonschema::error::ValidationErrorKind::Required { property } = e.kind() {
+                if let Some(name) = property.as_str() {
+                    path = format!("{path}/{}", name.replace('~', "~0").replace('/', "~1"));
+                }
+            }
+            // `keyword` says what is wrong (`required`, `type`, `format`,
+            // `pattern`...), for clients to say it in their own words.
+            json!({"path": path, "keyword": e.kind().keyword(), "message": e.to_string()})
+        })
         .collect();
     if errors.is_empty() {
         return Ok(());

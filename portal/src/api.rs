@@ -40,6 +40,8 @@ pub struct Problem {
     pub title: String,
     pub detail: Option<String>,
     pub field: Option<String>,
+    /// What is wrong with `field` (`invalid-value`, `missing-field`...).
+    pub code: Option<String>,
     pub request_id: Option<String>,
     pub raw: serde_json::Value,
 }
@@ -83,6 +85,7 @@ impl Reply {
             title: text("title").unwrap_or_default(),
             detail: text("detail"),
             field: text("field"),
+            code: text("code"),
             request_id: text("request_id"),
             raw,
         }

@@ -290,14 +290,27 @@ fn error_page(
     } else {
         "page-error-heading"
     };
-    let (message, detail) = error.message();
-    let detail_is_id = message == "error-unknown";
+    let (message, reference) = error.describe(ctx.t());
+    // A way back into the area the visitor was in.
+    let (back, back_key) = match area {
+        Area::Console => ("/console".to_owned(), "error-back-console"),
+        Area::Citizen => ("/me".to_owned(), "error-back-me"),
+        Area::Public => match ctx.path.strip_prefix("/invited/") {
+            // An invited person's welcome page (their link's token).
+            Some(rest) if !rest.is_empty() => (
+                format!("/invited/{}", rest.split('/').next().unwrap_or_default()),
+                "back",
+            ),
+            _ => ("/".to_owned(), "go-home"),
+        },
+    };
     let view = ErrorPage {
         c: Chrome::new(state, ctx, Area::Public, heading),
         heading: ctx.t().get(heading),
-        message: ctx.t().get(message),
-        detail,
-        detail_is_id,
+        message,
+        reference,
+        back,
+        back_key,
     };
     page::html(status, ctx.lang, askama::Template::render(&view))
 }

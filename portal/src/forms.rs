@@ -67,7 +67,7 @@ impl FromRequest<PortalState> for PostForm {
         if !is_form {
             return Err(PageError::Api(Problem {
                 status: 415,
-                detail: Some("Send the form as application/x-www-form-urlencoded.".into()),
+                kind: "form-unreadable".into(),
                 ..Default::default()
             }));
         }
@@ -79,7 +79,7 @@ impl FromRequest<PortalState> for PostForm {
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
             PageError::Api(Problem {
                 status: 400,
-                detail: Some("The form cannot be read.".into()),
+                kind: "form-unreadable".into(),
                 ..Default::default()
             })
         })?;
@@ -115,33 +115,55 @@ impl Errors {
     }
 
     /// From an API problem: the message for its field when the translation
-    /// files have one (`field-<name>`), else a general one; the API's own
-    /// detail (English) follows as the technical detail.
+    /// files have one (`field-<name>`), else one for its type or code, else
+    /// a general one with the reference to quote (see [`crate::problems`]).
+    /// The API's own text (English, technical) goes to the log, never to
+    /// the page.
     pub fn from_problem(tr: &Tr, problem: &Problem, known_fields: &[&str]) -> Self {
+        let fields: Vec<(&str, &str)> = known_fields.iter().map(|f| (*f, *f)).collect();
+        Self::from_problem_mapped(tr, problem, &fields, &["field-"])
+    }
+
+    /// As [`Errors::from_problem`], with `fields` mapping the API's field
+    /// names to the form's, and the prefixes of the form's field messages
+    /// to try in order (`co-field-`, `so-field-`, `field-`).
+    pub fn from_problem_mapped(
+        tr: &Tr,
+        problem: &Problem,
+        fields: &[(&str, &str)],
+        prefixes: &[&str],
+    ) -> Self {
+        crate::problems::log(problem);
         let mut errors = Self::default();
-        // `details.url` is the form's `url` when the form has one, else
-        // its `details` group.
         let field = problem
             .field
             .as_deref()
-            .map(|f| match f.rsplit_once('.') {
-                Some((group, leaf)) if !known_fields.contains(&leaf) => group,
-                Some((_, leaf)) => leaf,
-                None => f,
+            .and_then(|f| {
+                crate::problems::field_candidates(f)
+                    .into_iter()
+                    .find_map(|c| fields.iter().find(|(api, _)| *api == c))
             })
-            .filter(|f| known_fields.contains(f))
+            .map(|(_, form)| *form)
             .unwrap_or("");
-        let key = match problem.status {
-            409 => "error-conflict".to_owned(),
-            429 => "error-rate-limited".to_owned(),
-            413 => "error-too-large".to_owned(),
-            _ if !field.is_empty() && tr.has(&format!("field-{field}")) => format!("field-{field}"),
-            _ => "error-invalid".to_owned(),
+        let field_key = (!field.is_empty())
+            .then(|| {
+                prefixes
+                    .iter()
+                    .map(|p| format!("{p}{field}"))
+                    .find(|k| tr.has(k))
+            })
+            .flatten();
+        let message = if let Some(key) = crate::problems::kind_key(tr, problem) {
+            tr.get(&key)
+        } else if let Some(key) = crate::problems::status_key(problem) {
+            tr.get(key)
+        } else if let Some(key) = field_key {
+            tr.get(&key)
+        } else if let (false, Some(key)) = (field.is_empty(), crate::problems::code_key(tr, problem)) {
+            tr.get(&key)
+        } else {
+            crate::problems::general(tr, problem)
         };
-        let mut message = tr.get(&key);
-        if let Some(detail) = &problem.detail {
-            message.push_str(&format!(" ({} {detail})", tr.get("error-technical")));
-        }
         errors.add(field, message);
         errors
     }

@@ -669,7 +669,7 @@ async fn after(
         Some((api, form)) if t.has(&format!("so-field-{api}")) => {
             errors.add(form, t.get(&format!("so-field-{api}")));
         }
-        Some((_, form)) => errors.add(form, t.get("error-invalid")),
+        Some((_, form)) => errors.add(form, crate::problems::sentence(t, &problem)),
         None => errors = Errors::from_problem(t, &problem, &[]),
     }
     portfolio_with(state, ctx, token, who, d, errors).await

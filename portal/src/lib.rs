@@ -17,6 +17,7 @@
 // clippy's threshold for `Result` errors.
 #![allow(clippy::result_large_err)]
 
+pub mod agents;
 pub mod api;
 mod assets;
 pub mod citizen;
@@ -27,9 +28,10 @@ pub mod directory;
 pub mod forms;
 pub mod invited;
 pub mod page;
+pub mod problems;
 
 use atout_web::AppState;
-use axum::{middleware::from_fn_with_state, Router};
+use axum::{middleware::from_fn_with_state, routing::get, Router};
 
 /// What the pages need: the application's state and the API router they
 /// call in process.
@@ -48,6 +50,14 @@ pub fn router(app: AppState, api: Router) -> Router {
         .merge(console::router())
         .merge(invited::router())
         .merge(directory::router())
+        // Unknown pages of the people's areas are pages too, in the
+        // visitor's language with a way back, never the API's JSON 404.
+        .route("/me/{*rest}", get(page::not_found).post(page::not_found))
+        .route("/console/{*rest}", get(page::not_found).post(page::not_found))
+        .route(
+            "/invited/{token}/{*rest}",
+            get(page::not_found).post(page::not_found),
+        )
         .layer(from_fn_with_state(state.clone(), ctx::page_headers))
         .with_state(state)
 }

@@ -120,6 +120,12 @@ impl Chrome {
         atout_web::i18n::format_date(self.tr.lang(), *at)
     }
 
+    /// A browser and system for people ("Firefox sur Android"), from a
+    /// User-Agent that is never shown as it is.
+    pub fn agent(&self, user_agent: &str) -> String {
+        crate::agents::summary(self.tr, user_agent)
+    }
+
     pub fn date_opt(&self, at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
         match at {
             Some(at) => self.date(at),
@@ -172,6 +178,12 @@ pub fn see_other(location: &str) -> Response {
         response.headers_mut().insert(header::LOCATION, v);
     }
     response
+}
+
+/// No such page in an area of the site (the fallback of `/me/...`,
+/// `/console/...`, `/invited/...`). Anyone.
+pub async fn not_found() -> PageError {
+    PageError::NotFound
 }
 
 /// Why a page cannot be shown. Rendered, in the visitor's language, by
@@ -247,22 +259,36 @@ impl PageError {
         }
     }
 
-    /// The message key and whether to show the technical detail.
-    pub fn message(&self) -> (&'static str, Option<String>) {
-        match self {
-            PageError::Unauthorized | PageError::Forbidden => ("error-forbidden", None),
-            PageError::NotFound => ("error-not-found", None),
-            PageError::Gone => ("error-gone", None),
-            PageError::Csrf => ("error-csrf", None),
-            PageError::TooLarge => ("error-too-large", None),
-            PageError::RateLimited(_) => ("error-rate-limited", None),
-            PageError::Busy(_) => ("error-busy", None),
-            PageError::Api(p) if p.status >= 500 => ("error-unknown", p.request_id.clone()),
-            PageError::Api(p) => ("error-invalid", p.detail.clone()),
-            PageError::Internal(_) => {
-                ("error-unknown", atout_web::middleware::current_request_id())
+    /// The sentence to show, in the visitor's words, and the reference to
+    /// quote to support when something went wrong that they cannot fix
+    /// themselves. Never the API's own (English, technical) text: that is
+    /// logged (see [`crate::problems`]).
+    pub fn describe(&self, tr: &Tr) -> (String, Option<String>) {
+        let key = match self {
+            PageError::Unauthorized | PageError::Forbidden => "error-forbidden",
+            PageError::NotFound => "error-not-found",
+            PageError::Gone => "error-gone",
+            PageError::Csrf => "error-csrf",
+            PageError::TooLarge => "error-too-large",
+            PageError::RateLimited(_) => "error-rate-limited",
+            PageError::Busy(_) => "error-busy",
+            PageError::Api(p) if p.status >= 500 => {
+                crate::problems::log(p);
+                return (tr.get("error-unknown"), crate::problems::reference(p));
             }
-        }
+            PageError::Api(p) => {
+                let message = crate::problems::sentence(tr, p);
+                // The general sentence carries its reference already.
+                return (message, None);
+            }
+            PageError::Internal(_) => {
+                return (
+                    tr.get("error-unknown"),
+                    atout_web::middleware::current_request_id(),
+                )
+            }
+        };
+        (tr.get(key), None)
     }
 }
 
@@ -272,6 +298,9 @@ pub struct ErrorPage {
     pub c: Chrome,
     pub heading: String,
     pub message: String,
-    pub detail: Option<String>,
-    pub detail_is_id: bool,
+    /// The request id to quote to support.
+    pub reference: Option<String>,
+    /// Where to go back to (the area's home) and its label's key.
+    pub back: String,
+    pub back_key: &'static str,
 }

@@ -98,6 +98,10 @@ pub struct ServeArgs {
     /// read-only: a replica is enough); scales horizontally.
     #[arg(long, value_enum)]
     pub only: Option<Part>,
+    /// The `--config` file the server was started with (for the start-up
+    /// hint's commands).
+    #[arg(skip)]
+    pub config_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -510,9 +514,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let mut command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if let Command::Serve(args) = &mut command {
+        args.config_file = cli.config.clone();
+    }
     // The full server sends mail; production refuses to lose it silently.
-    if matches!(command, Command::Serve(ServeArgs { only: None })) {
+    if matches!(command, Command::Serve(ServeArgs { only: None, .. })) {
         if let Err(e) = config.check_mail_delivery() {
             eprintln!("atout: configuration error: {e}");
             return ExitCode::from(2);
@@ -570,9 +577,13 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database is up to date ({:?})", ctx.store.backend());
             Ok(())
         }
-        Command::Serve(ServeArgs { only: None }) => serve(config, clock).await,
+        Command::Serve(ServeArgs {
+            only: None,
+            config_file,
+        }) => serve(config, clock, config_file).await,
         Command::Serve(ServeArgs {
             only: Some(Part::Verifier),
+            ..
         }) => serve_verifier(config, clock).await,
         Command::Verifier(VerifierCommand::Snapshot { out, json }) => {
             let stats = crate::verifier_mode::write_snapshot(config, clock, &out).await?;
@@ -645,7 +656,59 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
+/// What to put before and after the program's name so that a command
+/// typed in another shell reaches the same server's data: the `--config`
+/// file, or the settings that differ from the defaults (base URL, data
+/// folder, database). Empty for a server started with the defaults.
+pub fn settings_for_commands(config: &Config, config_file: Option<&std::path::Path>) -> (String, String) {
+    let quote = |text: &str| {
+        if text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+        {
+            text.to_owned()
+        } else {
+            format!("'{}'", text.replace('\'', "'\\''"))
+        }
+    };
+    if let Some(file) = config_file {
+        return (
+            String::new(),
+            format!(" --config {}", quote(&file.display().to_string())),
+        );
+    }
+    let defaults = Config::development();
+    let mut env = Vec::new();
+    if config.base() != defaults.base() {
+        env.push(format!("ATOUT_BASE_URL={}", quote(config.base())));
+    }
+    if config.data_dir != defaults.data_dir {
+        env.push(format!(
+            "ATOUT_DATA_DIR={}",
+            quote(&config.data_dir.display().to_string())
+        ));
+    }
+    if config.database_url_explicit {
+        let shown = atout_core::config::redact_url(&config.database_url);
+        if shown == config.database_url {
+            env.push(format!("DATABASE_URL={}", quote(&shown)));
+        } else {
+            // Never print a password: the shell's own variable.
+            env.push("DATABASE_URL=\"$DATABASE_URL\"".to_owned());
+        }
+    }
+    let mut prefix = env.join(" ");
+    if !prefix.is_empty() {
+        prefix.push(' ');
+    }
+    (prefix, String::new())
+}
+
+async fn serve(
+    config: Config,
+    clock: Arc<SystemClock>,
+    config_file: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let listen = config.listen;
     let metrics = config.metrics_listen;
     let config_wallet = config.wallet.clone();
@@ -653,6 +716,12 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     if let Some(warning) = config.mail_warning() {
         tracing::warn!("{warning}");
     }
+    // Said once, in plain words (webauthn-rs is never asked to build a
+    // relying party it would refuse).
+    if let Some(reason) = atout_core::passkeys::unavailable_reason(&config.base_url) {
+        tracing::info!("passkeys are off: {reason}");
+    }
+    let (env_prefix, global_args) = settings_for_commands(&config, config_file.as_deref());
     let app = crate::build(config, clock).await?;
     let base = app.state.config.base().to_owned();
     let data_dir = app.state.config.data_dir.clone();
@@ -715,7 +784,7 @@ async fn serve(config: Config, clock: Arc<SystemClock>) -> anyhow::Result<()> {
     }
     let _ = writeln!(
         out,
-        "Create a first organisation:\n  {program} org create univ-orleans --name-fr \"Université d'Orléans\" --name-en \"University of Orléans\"\n\
+        "Create a first organisation:\n  {env_prefix}{program}{global_args} org create univ-orleans --name-fr \"Université d'Orléans\" --name-en \"University of Orléans\"\n\
          or over HTTP ({token_hint}):\n  curl -X POST {base}/admin/orgs -H \"Authorization: Bearer $TOKEN\" \\\n       -H 'Content-Type: application/json' -d '{{\"slug\":\"univ-orleans\"}}'\n\
          Its DID document is then at {base}/orgs/univ-orleans/did.json; the API is described at {base}/openapi.json"
     );

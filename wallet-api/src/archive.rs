@@ -15,9 +15,11 @@
 //!   it is held, byte for byte;
 //! * `resume.json`: the entries as a JSON Resume 1.x document (see
 //!   [`crate::jsonresume`]), which names the documents attached to each;
-//! * `documents/<id>.<ext>`: the documents of the vault, decrypted, byte
-//!   for byte as uploaded (their display names, types and dates are in
-//!   the manifest).
+//! * `documents/<name>.<ext>`: the documents of the vault, decrypted, byte
+//!   for byte as uploaded, named by their display names made safe for a
+//!   file name and unique (`CV.pdf`, `CV (2).pdf`); the manifest maps each
+//!   file to the document's id, display name, type and date (archives made
+//!   before 2026-12 name them `documents/<id>.<ext>`: both are read).
 //!
 //! The export is written to a spool (memory, then an unnamed temporary
 //! file past [`SPOOL_IN_MEMORY`]) and streamed from it, so a wallet of
@@ -129,7 +131,9 @@ pub struct ManifestDocument {
     /// Its id in the exporting wallet; entries cite it
     /// (`x-atout.documents`).
     pub id: String,
-    /// `documents/<id>.<ext>`.
+    /// `documents/<name>.<ext>`: the display name made safe for a file
+    /// name and unique in the archive (`CV.pdf`, `CV (2).pdf`); archives
+    /// made before names were used have `documents/<id>.<ext>`.
     pub path: String,
     /// The display name given at upload.
     pub name: String,
@@ -261,12 +265,85 @@ fn credential_path(h: &HoldingRecord) -> String {
     format!("credentials/{}.{ext}", h.id)
 }
 
-/// A document's file name in the archive.
-fn document_path(id: &str, content_type: &str) -> String {
-    format!(
-        "documents/{id}.{}",
-        extension(content_type).unwrap_or("bin")
-    )
+/// Longest stem (characters) of a document's file name in the archive.
+const MAX_NAME_STEM: usize = 100;
+/// Longest stem in bytes.
+const MAX_NAME_BYTES: usize = 200;
+
+/// A document's file name in the archive: its display name made safe for
+/// any unpacker (no folder, no control or invisible reordering character,
+/// none of `\ / : * ? " < > |`, no leading or trailing dot or space, not a reserved Windows
+/// device name, at most [`MAX_NAME_STEM`] characters before the type's
+/// extension), and unique without regard to case among `taken` ("CV.pdf",
+/// "CV (2).pdf"). The manifest maps it back to the document's id.
+fn document_path(name: &str, content_type: &str, taken: &mut HashSet<String>) -> String {
+    let ext = extension(content_type).unwrap_or("bin");
+    let cleaned: String = name
+        .chars()
+        // Control characters, and the invisible ones that reorder or hide
+        // text (a name that reads `cv.pdf` but ends in `.exe`).
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    // One dot at a time: no `..` anywhere, even inside a name.
+    let mut single = String::with_capacity(cleaned.len());
+    for c in cleaned.chars() {
+        if !(c == '.' && single.ends_with('.')) {
+            single.push(c);
+        }
+    }
+    let trim = |t: &str| t.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_owned();
+    let cleaned = trim(&single);
+    // The stem, without the type's extension (its usual one is put back
+    // below: `photo.jpeg` is `photo.jpg`).
+    let stem = match cleaned.rsplit_once('.') {
+        Some((stem, e)) if vault::extensions(content_type).contains(&e.to_ascii_lowercase().as_str()) || e.eq_ignore_ascii_case(ext) => trim(stem),
+        _ => cleaned,
+    };
+    // Bounded in characters and in bytes (the archive's paths are at most
+    // 300 bytes).
+    let mut bytes = 0;
+    let mut stem: String = stem
+        .chars()
+        .take(MAX_NAME_STEM)
+        .take_while(|c| {
+            bytes += c.len_utf8();
+            bytes <= MAX_NAME_BYTES
+        })
+        .collect();
+    stem = trim(&stem);
+    if stem.is_empty() {
+        stem = "document".to_owned();
+    }
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+        "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let device = stem.split('.').next().unwrap_or_default().to_ascii_lowercase();
+    if RESERVED.contains(&device.trim()) {
+        stem.insert(0, '_');
+    }
+    let mut n = 1;
+    loop {
+        let file = if n == 1 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem} ({n}).{ext}")
+        };
+        if taken.insert(file.to_lowercase()) {
+            return format!("documents/{file}");
+        }
+        n += 1;
+    }
 }
 
 /// A document to export: its row and its file key.
@@ -422,8 +499,9 @@ async fn export_wallet(
     };
     let mut exported = Vec::with_capacity(documents.len());
     let mut manifest_documents = Vec::with_capacity(documents.len());
+    let mut taken = HashSet::new();
     for d in documents {
-        let path = document_path(&d.id, &d.content_type);
+        let path = document_path(&d.name, &d.content_type, &mut taken);
         let file_key = match &vault_key {
             Some(k) => vault::unwrap_key(k, &d.id, &d.wrapped_key).map_err(ApiError::internal)?,
             None => return Err(ApiError::internal("no vault key")),
@@ -1112,13 +1190,15 @@ async fn check_credential(
 }
 
 /// Checks the manifest's documents against the archive: each at
-/// `documents/<its id>.<the extension of its type>`, of a type the vault
-/// accepts, listed once, present. Returns their archive ids.
+/// `documents/<a file name>.<the extension of its type>` (its display name
+/// or, in older archives, its id), of a type the vault accepts, listed
+/// once, present. Returns their archive ids.
 fn check_documents(
     manifest: &Manifest,
     files: &HashMap<String, usize>,
 ) -> Result<HashSet<String>, ApiError> {
     let mut ids = HashSet::new();
+    let mut paths = HashSet::new();
     for d in &manifest.documents {
         let shown = d.id.chars().take(100).collect::<String>();
         let Some(ext) = extension(&d.content_type) else {
@@ -1127,10 +1207,20 @@ fn check_documents(
                 d.content_type.chars().take(60).collect::<String>()
             )));
         };
-        if !plausible_id(&d.id) || d.path != format!("documents/{}.{ext}", d.id) {
+        // Every path of the archive passed `safe_path` already.
+        let file = d.path.strip_prefix("documents/").unwrap_or_default();
+        if !plausible_id(&d.id)
+            || file.contains('/')
+            || !file
+                .strip_suffix(ext)
+                .is_some_and(|stem| stem.len() > 1 && stem.ends_with('.'))
+        {
             return Err(mismatch(format!(
-                "The document {shown:?} is not at documents/<its id>.{ext}."
+                "The document {shown:?} is not at documents/<a name>.{ext}."
             )));
+        }
+        if !paths.insert(d.path.as_str()) {
+            return Err(mismatch(format!("{:?} is listed twice.", d.path)));
         }
         if !ids.insert(d.id.clone()) {
             return Err(mismatch(format!("The document {shown:?} is listed twice.")));
@@ -1666,5 +1756,29 @@ mod tests {
         assert!(nested_archive(b"PK\x03\x04rest"));
         assert!(nested_archive(b"\x1f\x8b\x08"));
         assert!(!nested_archive(b"{\"a\":1}"));
+    }
+
+    #[test]
+    fn document_names_are_safe_and_unique() {
+        let mut taken = HashSet::new();
+        let mut name = |n: &str, t: &str| document_path(n, t, &mut taken);
+        assert_eq!(name("CV.pdf", "application/pdf"), "documents/CV.pdf");
+        assert_eq!(name("CV.pdf", "application/pdf"), "documents/CV (2).pdf");
+        assert_eq!(name("cv.PDF", "application/pdf"), "documents/cv (3).pdf");
+        assert_eq!(name("CV", "application/pdf"), "documents/CV (4).pdf");
+        assert_eq!(name("../x.pdf", "application/pdf"), "documents/_x.pdf");
+        assert_eq!(name("..\\..\\x", "application/pdf"), "documents/_._x.pdf");
+        assert_eq!(name("a/b\u{1}\tc.pdf", "application/pdf"), "documents/a_bc.pdf");
+        assert_eq!(name("CON.pdf", "application/pdf"), "documents/_CON.pdf");
+        assert_eq!(name("nul", "application/pdf"), "documents/_nul.pdf");
+        assert_eq!(name(" . ", "application/pdf"), "documents/document.pdf");
+        assert_eq!(name("", "application/pdf"), "documents/document (2).pdf");
+        assert_eq!(name("x\u{202e}fdp.exe", "application/pdf"), "documents/xfdp.exe.pdf");
+        assert_eq!(name("photo.JPEG", "image/jpeg"), "documents/photo.jpg");
+        let long = name(&"é".repeat(500), "application/pdf");
+        assert!(long.len() <= 300 && long.ends_with(".pdf"), "{long}");
+        for path in [long.as_str(), "documents/_x.pdf"] {
+            assert!(safe_path(path.as_bytes()).is_ok(), "{path}");
+        }
     }
 }

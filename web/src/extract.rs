@@ -71,7 +71,75 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
         ),
         _ => ("The body could not be read", clip(rejection.body_text())),
     };
-    ApiError::new(status, kind_for(status), title).detail(detail)
+    let mut problem = ApiError::new(status, kind_for(status), title).detail(detail);
+    if let JsonRejection::JsonDataError(_) = &rejection {
+        if let Some((code, field)) = data_error_of(&rejection) {
+            problem = problem.with("code", code);
+            if !field.is_empty() {
+                problem = problem.with("field", field);
+            }
+        }
+    } else if let JsonRejection::JsonSyntaxError(_) = &rejection {
+        problem = problem.with("code", "malformed-json");
+    }
+    problem
+}
+
+/// A JSON body's data error as a stable code and the field it is about
+/// (a dotted path, `details.cefr.reading`, `items[2].code`; empty for the
+/// body as a whole), for clients (and Atout's pages) to say what to change
+/// in their own words: `invalid-value` (a value of the wrong type or not
+/// among the allowed ones), `missing-field`, `unknown-field`,
+/// `duplicate-field`, else `invalid-data`.
+pub fn data_error_of(error: &(dyn std::error::Error + 'static)) -> Option<(&'static str, String)> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(e) = e.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            return Some(classify(&e.inner().to_string(), path));
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// serde's own messages (`serde::de::Error`'s defaults) are stable: the
+/// kind of mistake is read from their first words.
+fn classify(message: &str, path: String) -> (&'static str, String) {
+    // `missing field `x``, `unknown field `x`, expected ...`: the field is
+    // named inside the message, below the path.
+    // serde_path_to_error has the unknown field in its path already.
+    let named = |message: &str| {
+        message
+            .split('`')
+            .nth(1)
+            .map(|name| {
+                if path.is_empty() {
+                    name.to_owned()
+                } else if path == name || path.ends_with(&format!(".{name}")) {
+                    path.clone()
+                } else {
+                    format!("{path}.{name}")
+                }
+            })
+            .unwrap_or_else(|| path.clone())
+    };
+    if message.starts_with("missing field") {
+        ("missing-field", named(message))
+    } else if message.starts_with("unknown field") {
+        ("unknown-field", named(message))
+    } else if message.starts_with("duplicate field") {
+        ("duplicate-field", named(message))
+    } else if message.starts_with("unknown variant")
+        || message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length")
+    {
+        ("invalid-value", path)
+    } else {
+        ("invalid-data", path)
+    }
 }
 
 /// A JSON body that may be absent (empty body): `None` then.
@@ -287,5 +355,57 @@ mod client_tests {
             client_address(ip("10.0.0.1"), Some("203.0.113.9"), &[]),
             ip("10.0.0.1")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Grid {
+        level: Level,
+        inner: Option<Inner>,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        items: Vec<Level>,
+        name: String,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    enum Level {
+        A1,
+    }
+
+    async fn problem_of(body: &str) -> serde_json::Value {
+        let request = axum::http::Request::builder()
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap();
+        let Err(e) = Json::<Grid>::from_request(request, &()).await else {
+            panic!("{body} was accepted")
+        };
+        serde_json::to_value(e.body()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn data_errors_name_their_field_and_a_stable_code() {
+        for (body, code, field) in [
+            (r#"{"level": ""}"#, "invalid-value", Some("level")),
+            (r#"{"level": 3}"#, "invalid-value", Some("level")),
+            (r#"{"level": "A1", "inner": {"items": ["A1", "Z"], "name": "x"}}"#, "invalid-value", Some("inner.items[1]")),
+            (r#"{"level": "A1", "inner": {"items": []}}"#, "missing-field", Some("inner.name")),
+            (r#"{}"#, "missing-field", Some("level")),
+            (r#"{"level": "A1", "other": 1}"#, "unknown-field", Some("other")),
+            (r#"{"level": "A1""#, "malformed-json", None),
+        ] {
+            let p = problem_of(body).await;
+            assert_eq!(p["code"], code, "{body}: {p}");
+            assert_eq!(p["field"].as_str(), field, "{body}: {p}");
+        }
     }
 }

@@ -125,10 +125,11 @@ async fn upload(
                 (415, _) => "documents-type-refused",
                 _ => "error-invalid",
             };
-            let mut message = ctx.t().get(key);
-            if let Some(d) = &problem.detail {
-                message.push_str(&format!(" ({} {d})", ctx.t().get("error-technical")));
-            }
+            let message = if key == "error-invalid" {
+                crate::problems::sentence(ctx.t(), &problem)
+            } else {
+                ctx.t().get(key)
+            };
             errors.add("file", message);
         }
         _ => errors.add("file", ctx.t().get("documents-choose-file")),

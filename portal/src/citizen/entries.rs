@@ -203,6 +203,25 @@ impl Draft {
         self.kind == "language"
     }
 
+    /// Some of the five levels chosen but not all (the grid is all or
+    /// nothing).
+    fn partial_cefr(&self) -> bool {
+        self.is_language()
+            && !self.mother_tongue
+            && self.cefr.iter().any(|l| !l.is_empty())
+            && self.cefr.iter().any(|l| l.is_empty())
+    }
+
+    /// The form's own checks, before the API's.
+    fn check(&self, tr: &atout_web::i18n::Tr, errors: &mut Errors) {
+        if self.title.is_empty() {
+            errors.add("title", tr.get("field-title"));
+        }
+        if self.partial_cefr() {
+            errors.add("cefr", tr.get("entry-cefr-partial"));
+        }
+    }
+
     /// A message key that depends on the kind (`entry-title-education`).
     pub fn key(&self, prefix: &str) -> String {
         format!("{prefix}{}", self.kind)
@@ -389,9 +408,7 @@ async fn create(
         .to_owned();
     let d = Draft::from_form(&form, kind);
     let mut errors = Errors::default();
-    if d.title.is_empty() {
-        errors.add("title", ctx.t().get("field-title"));
-    }
+    d.check(ctx.t(), &mut errors);
     if errors.is_empty() {
         let reply = state
             .send_json(
@@ -494,9 +511,8 @@ async fn update(
         .await?;
     let d = Draft::from_form(&form, current.kind.clone());
     let mut errors = Errors::default();
-    if d.title.is_empty() {
-        errors.add("title", ctx.t().get("field-title"));
-    } else {
+    d.check(ctx.t(), &mut errors);
+    if errors.is_empty() {
         let reply = state
             .send_json(
                 &ctx,

@@ -94,9 +94,16 @@ struct NewPage {
     documents: Vec<Doc>,
     chosen: Vec<String>,
     label: String,
+    /// How long the link works: `30d`, `date` (until `expires`) or `never`.
+    validity: String,
     expires: String,
+    /// The end of the default validity, for people.
+    default_end: String,
     errors: Errors,
 }
+
+/// The default validity of a new share's link, chosen in the form.
+const DEFAULT_DAYS: i64 = 30;
 
 impl NewPage {
     fn is_chosen(&self, id: &str) -> bool {
@@ -110,7 +117,7 @@ async fn new_view(
     me: &Me,
     chosen: Vec<String>,
     label: String,
-    expires: String,
+    (validity, expires): (String, String),
     errors: Errors,
 ) -> Result<NewPage, PageError> {
     let (h, e, d) = tokio::join!(
@@ -121,14 +128,18 @@ async fn new_view(
     let holdings: Items<Holding> = h?.json().await?;
     let entries: Items<Entry> = e?.json().await?;
     let documents: Items<Doc> = d?.json().await?;
+    let c = me.chrome(state, ctx, "share-new-title");
+    let default_end = c.date(&(state.app.clock.now() + chrono::Duration::days(DEFAULT_DAYS)));
     Ok(NewPage {
-        c: me.chrome(state, ctx, "share-new-title"),
+        c,
         holdings: holdings.items,
         entries: entries.items,
         documents: documents.items,
         chosen,
         label,
+        validity,
         expires,
+        default_end,
         errors,
     })
 }
@@ -138,16 +149,15 @@ async fn new_view(
 async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
     let chosen = ctx.query_param("credential").into_iter().collect();
-    let expires = (state.app.clock.now() + chrono::Duration::days(30))
-        .format("%Y-%m-%d")
-        .to_string();
+    // An explicit choice, 30 days preselected and said as a date; no
+    // date typed in advance.
     let view = new_view(
         &state,
         &ctx,
         &me,
         chosen,
         String::new(),
-        expires,
+        ("30d".to_owned(), String::new()),
         Errors::default(),
     )
     .await?;
@@ -175,17 +185,39 @@ async fn create(
     if credentials.is_empty() && entries.is_empty() && documents.is_empty() {
         errors.add("items", t.get("share-choose-something"));
     }
-    let expires_at = if expires.is_empty() {
-        None
-    } else {
-        match chrono::NaiveDate::parse_from_str(&expires, "%Y-%m-%d") {
-            Ok(d) => Some(d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()),
+    // How long the link works: the choice in the form. A date typed
+    // while the default is still ticked means that date. Without a choice
+    // (an older form), an empty date means no end.
+    let mut validity = form.text("validity");
+    if validity == "30d" && !expires.is_empty() {
+        validity = "date".to_owned();
+    }
+    let end_of = |d: chrono::NaiveDate| d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc();
+    let expires_at = match validity.as_str() {
+        "30d" => Some(end_of(
+            (state.app.clock.now() + chrono::Duration::days(DEFAULT_DAYS)).date_naive(),
+        )),
+        "never" if expires.is_empty() => None,
+        "never" => {
+            errors.add("expires", t.get("share-field-expires-or-never"));
+            None
+        }
+        "" if expires.is_empty() => None,
+        _ if expires.is_empty() => {
+            errors.add("expires", t.get("share-field-expires-needed"));
+            None
+        }
+        _ => match chrono::NaiveDate::parse_from_str(&expires, "%Y-%m-%d") {
+            Ok(d) => Some(end_of(d)),
             Err(_) => {
                 errors.add("expires", t.get("field-expires"));
                 None
             }
-        }
+        },
     };
+    if validity.is_empty() && !expires.is_empty() {
+        validity = "date".to_owned();
+    }
     let pin_ok = (4..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit());
     if !pin.is_empty() && !pin_ok {
         errors.add("pin", t.get("field-pin"));
@@ -214,12 +246,17 @@ async fn create(
             )));
         }
         let problem = reply.problem().await;
-        errors = Errors::from_problem(t, &problem, &["label", "pin", "expiresAt"]);
+        errors = Errors::from_problem_mapped(
+            t,
+            &problem,
+            &[("label", "label"), ("pin", "pin"), ("expiresAt", "expires")],
+            &["share-field-", "field-"],
+        );
     }
     let mut chosen = credentials;
     chosen.extend(entries);
     chosen.extend(documents);
-    let view = new_view(&state, &ctx, &me, chosen, label, expires, errors).await?;
+    let view = new_view(&state, &ctx, &me, chosen, label, (validity, expires), errors).await?;
     let mut response = render(ctx.lang, &view);
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)

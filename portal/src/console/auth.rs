@@ -290,15 +290,7 @@ async fn create_org(
             errors.add("slug", t.get("co-field-slug-taken"));
         } else if problem.status == 422 && about_slug {
             errors = Errors::default();
-            errors.add(
-                "slug",
-                format!(
-                    "{} ({} {})",
-                    t.get("co-field-slug"),
-                    t.get("error-technical"),
-                    problem.detail.as_deref().unwrap_or("")
-                ),
-            );
+            errors.add("slug", t.get("co-field-slug"));
         }
     }
     let view = index_view(&state, &ctx, &staff, Some(&form), errors).await?;

@@ -309,7 +309,7 @@ async fn set_status(
         _ => {
             return Err(PageError::Api(crate::api::Problem {
                 status: 400,
-                detail: Some("action is suspend, unsuspend or revoke".into()),
+                kind: "form-unreadable".into(),
                 ..Default::default()
             }))
         }

@@ -330,32 +330,11 @@ impl OrgPage {
 }
 
 /// Errors from an API problem, the field's message from the console's
-/// translations (`co-field-<field>`) when there is one; the API's own
-/// detail (English) follows as the technical detail. `fields` maps the
-/// API's field names to the form's.
+/// translations (`co-field-<field>`) when there is one, else one for the
+/// problem's type or code (see [`crate::problems`]); never the API's own
+/// text. `fields` maps the API's field names to the form's.
 pub fn problem_errors(tr: &Tr, problem: &Problem, fields: &[(&str, &str)]) -> Errors {
-    let mut errors = Errors::default();
-    let field = problem
-        .field
-        .as_deref()
-        .and_then(|f| fields.iter().find(|(api, _)| *api == f))
-        .map(|(_, form)| *form)
-        .unwrap_or("");
-    let key = match problem.status {
-        409 => "error-conflict".to_owned(),
-        429 => "error-rate-limited".to_owned(),
-        413 => "error-too-large".to_owned(),
-        _ if !field.is_empty() && tr.has(&format!("co-field-{field}")) => {
-            format!("co-field-{field}")
-        }
-        _ => "error-invalid".to_owned(),
-    };
-    let mut message = tr.get(&key);
-    if let Some(detail) = &problem.detail {
-        message.push_str(&format!(" ({} {detail})", tr.get("error-technical")));
-    }
-    errors.add(field, message);
-    errors
+    Errors::from_problem_mapped(tr, problem, fields, &["co-field-"])
 }
 
 /// Clears the console cookie.

@@ -345,7 +345,8 @@ async fn approve(
                 seg(&id)
             )));
         }
-        let problem = reply.problem().await;
+        let mut problem = reply.problem().await;
+        crate::problems::translate_schema_errors(t, &mut problem.raw);
         let general = subject::attach_errors(&mut fields, &problem.raw);
         errors = problem_errors(t, &problem, &[]);
         if problem.status == 409 {

@@ -26,24 +26,12 @@ pub(crate) struct Items<T> {
 }
 
 /// Errors from an API problem, with this area's messages: the field's
-/// `so-field-<name>` message when there is one, else the general ones.
+/// `so-field-<name>` message when there is one, else the portal's
+/// (`field-<name>`), else one for the problem's type or code (see
+/// [`crate::problems`]); never the API's own text.
 pub(crate) fn problem_errors(tr: &Tr, problem: &Problem, known_fields: &[&str]) -> Errors {
-    let field = problem
-        .field
-        .as_deref()
-        .filter(|f| known_fields.contains(f));
-    match field {
-        Some(f) if tr.has(&format!("so-field-{f}")) && problem.status == 422 => {
-            let mut errors = Errors::default();
-            let mut message = tr.get(&format!("so-field-{f}"));
-            if let Some(detail) = &problem.detail {
-                message.push_str(&format!(" ({} {detail})", tr.get("error-technical")));
-            }
-            errors.add(f, message);
-            errors
-        }
-        _ => Errors::from_problem(tr, problem, known_fields),
-    }
+    let fields: Vec<(&str, &str)> = known_fields.iter().map(|f| (*f, *f)).collect();
+    Errors::from_problem_mapped(tr, problem, &fields, &["so-field-", "field-"])
 }
 
 /// Shows this area's `?done=so-done-...` message in the page's frame.
