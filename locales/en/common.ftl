@@ -74,3 +74,10 @@ state-issued = Issued
 state-unknown = Unknown
 size-kib = { $n } KiB
 size-mib = { $n } MiB
+
+# Uploads through the pages (issue 16)
+upload-size-bytes = { $n } bytes
+upload-too-large = This file is { $size }; the limit is { $limit }.
+upload-too-large-over = This file is over { $size }; the limit is { $limit }.
+upload-quota-full = Your document space is full: { $used } used of { $quota }. Delete documents to make room, then send the file again.
+upload-unreadable = The file was not received whole (the sending stopped or the form could not be read): nothing was saved. Go back to the page, choose the file and send it again.

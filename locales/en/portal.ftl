@@ -332,3 +332,11 @@ share-revoke-confirm = Withdraw this share? The link will stop working at once.
 field-url = Enter a full web address (http:// or https://).
 field-keywords = At most 20 keywords of 40 characters each.
 field-languageCode = Enter an ISO 639 language code (for example fr, en, oc).
+
+# Offers for people without an account (issue 16)
+auth-offer-waiting-title = A credential awaits you
+auth-offer-waiting = { $issuer } offers you “{ $credential }”.
+auth-offer-waiting-login = Log in to receive it in your portfolio. No portfolio yet? Create one: the credential will wait for you.
+auth-offer-waiting-signup = Create your portfolio to receive it. Then confirm your email address with the link we send you: it brings you back to the credential.
+auth-offer-waiting-confirm = Once your address is confirmed, you can accept it.
+auth-offer-waiting-unknown = An organisation the regional registry does not recognise yet offers you “{ $credential }”.

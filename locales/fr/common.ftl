@@ -74,3 +74,10 @@ state-issued = Émis
 state-unknown = Inconnu
 size-kib = { $n } Kio
 size-mib = { $n } Mio
+
+# Uploads through the pages (issue 16)
+upload-size-bytes = { $n } octets
+upload-too-large = Ce fichier fait { $size } ; la limite est de { $limit }.
+upload-too-large-over = Ce fichier fait plus de { $size } ; la limite est de { $limit }.
+upload-quota-full = Votre espace de documents est plein : { $used } utilisés sur { $quota }. Supprimez des documents pour faire de la place, puis envoyez le fichier de nouveau.
+upload-unreadable = Le fichier n’a pas été reçu en entier (envoi interrompu ou formulaire illisible) : rien n’a été enregistré. Revenez à la page, choisissez le fichier et envoyez-le de nouveau.

@@ -332,3 +332,11 @@ share-revoke-confirm = Retirer ce partage ? Le lien cessera de fonctionner immé
 field-url = Indiquez une adresse web complète (http:// ou https://).
 field-keywords = Au plus 20 mots-clés de 40 caractères chacun.
 field-languageCode = Indiquez un code de langue ISO 639 (par exemple fr, en, oc).
+
+# Offers for people without an account (issue 16)
+auth-offer-waiting-title = Un justificatif vous attend
+auth-offer-waiting = { $issuer } vous propose « { $credential } ».
+auth-offer-waiting-login = Connectez-vous pour le recevoir dans votre portfolio. Pas encore de portfolio ? Créez-le : le justificatif vous attendra.
+auth-offer-waiting-signup = Créez votre portfolio pour le recevoir. Confirmez ensuite votre adresse e-mail avec le lien que nous vous envoyons : il vous ramènera au justificatif.
+auth-offer-waiting-confirm = Une fois votre adresse confirmée, vous pourrez l’accepter.
+auth-offer-waiting-unknown = Une organisation que le registre régional ne reconnaît pas encore vous propose « { $credential } ».

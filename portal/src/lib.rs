@@ -26,6 +26,7 @@ pub mod ctx;
 pub mod forms;
 pub mod invited;
 pub mod page;
+pub mod uploads;
 
 use atout_web::AppState;
 use axum::{middleware::from_fn_with_state, Router};

@@ -258,6 +258,7 @@ impl PageError {
             PageError::RateLimited(_) => ("error-rate-limited", None),
             PageError::Busy(_) => ("error-busy", None),
             PageError::Api(p) if p.status >= 500 => ("error-unknown", p.request_id.clone()),
+            PageError::Api(p) if p.kind == "upload-unreadable" => ("upload-unreadable", None),
             PageError::Api(p) => ("error-invalid", p.detail.clone()),
             PageError::Internal(_) => {
                 ("error-unknown", atout_web::middleware::current_request_id())
