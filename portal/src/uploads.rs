@@ -118,7 +118,10 @@ impl FromRequest<PortalState> for StreamedUpload {
                 // Nothing of a file is read before the form is known to
                 // come from this site.
                 csrf::verify(state, &ctx, fields.get(csrf::FIELD))?;
-                let first = field.chunk().await.map_err(|e| read_failed(&e))?;
+                let mut first = field.chunk().await.map_err(|e| read_failed(&e))?;
+                while first.as_ref().is_some_and(Bytes::is_empty) {
+                    first = field.chunk().await.map_err(|e| read_failed(&e))?;
+                }
                 match first {
                     // No file chosen (or an empty one): as if absent.
                     None => continue,
@@ -185,10 +188,10 @@ impl StreamedUpload {
                 "forwarding an upload without a file".into(),
             ));
         };
-        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
-        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|item| (item, rx))
-        });
+        let (tx, mut rx) =
+            tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
+        // (Ends with `None` however often it is polled after the end.)
+        let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
         let call = state.call(
             ctx,
             who,
@@ -297,8 +300,10 @@ impl StreamedUpload {
             let name = field.name().unwrap_or("").to_owned();
             if field.file_name().is_some() {
                 // A second file: one at a time.
-                if field.chunk().await.map_err(|e| read_failed(&e))?.is_some() {
-                    return Err(unreadable());
+                while let Some(chunk) = field.chunk().await.map_err(|e| read_failed(&e))? {
+                    if !chunk.is_empty() {
+                        return Err(unreadable());
+                    }
                 }
                 continue;
             }
