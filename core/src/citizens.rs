@@ -90,6 +90,21 @@ pub struct SignUp {
     pub email: String,
     pub password: Zeroizing<String>,
     pub display_name: String,
+    /// A page of this site the confirmation link leads back to (an
+    /// offer's page): a local path, see [`local_path`].
+    pub next: Option<String>,
+}
+
+/// A path of this site: `/` then no second `/` nor any backslash, no control
+/// character, at most 500 bytes. Anything else (another site, a scheme)
+/// is not one.
+pub fn local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path.len() <= 500
 }
 
 /// A fresh session: the token is shown once.
@@ -245,6 +260,11 @@ impl Citizens {
     pub async fn sign_up(&self, new: SignUp) -> Result<CitizenRecord, AccountError> {
         let email = normalise_email(&new.email)?;
         check_password(&new.password)?;
+        if new.next.as_deref().is_some_and(|n| !local_path(n)) {
+            return Err(AccountError::Invalid(
+                "next must be a path of this site, such as /me/offers/{token}.".into(),
+            ));
+        }
         let display_name = check_display_name(&new.display_name)?;
         let password_hash = self.hash(new.password).await?;
         let now = self.clock.now();
@@ -264,7 +284,7 @@ impl Citizens {
             updated_at: now,
         };
         let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
-        let mail = self.verification_mail(&citizen, &token, now);
+        let mail = self.verification_mail(&citizen, &token, new.next.as_deref(), now);
         self.store
             .create_citizen(&citizen, Some(&record), Some(&mail))
             .await
@@ -323,9 +343,14 @@ impl Citizens {
         &self,
         citizen: &CitizenRecord,
         token: &str,
+        next: Option<&str>,
         now: DateTime<Utc>,
     ) -> OutboxMessage {
-        let link = format!("{}/account/verify-email?token={token}", self.base);
+        let mut link = format!("{}/account/verify-email?token={token}", self.base);
+        if let Some(next) = next {
+            link.push_str("&next=");
+            link.extend(url::form_urlencoded::byte_serialize(next.as_bytes()));
+        }
         self.mail(
             citizen,
             TokenPurpose::VerifyEmail.as_str(),
@@ -357,7 +382,7 @@ impl Citizens {
             return Err(AccountError::RateLimited { retry_after_secs });
         }
         let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
-        let mail = self.verification_mail(citizen, &token, now);
+        let mail = self.verification_mail(citizen, &token, None, now);
         self.store.create_email_token(&record, &mail).await?;
         Ok(())
     }

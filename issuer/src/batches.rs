@@ -44,7 +44,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Largest upload (about 100,000 rows of a diploma).
-pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
+pub const BATCH_BODY_LIMIT: usize = atout_web::BATCH_BODY_LIMIT;
 /// Most rows in one batch.
 pub const MAX_ROWS: usize = 200_000;
 /// Rows per transaction.

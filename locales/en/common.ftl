@@ -111,3 +111,9 @@ problem-invalid-batch = This file cannot be issued as it is. Check its rows and 
 problem-invalid-json-ld = This credential cannot be signed as it is: one of its fields is not defined by the template.
 problem-malformed-multipart = The file could not be read. Send it again.
 entry-cefr-partial = Choose a level for each of the five skills, or none.
+# Uploads through the pages (issue 16)
+upload-size-bytes = { $n } bytes
+upload-too-large = This file is { $size }; the limit is { $limit }.
+upload-too-large-over = This file is over { $size }; the limit is { $limit }.
+upload-quota-full = Your document space is full: { $used } used of { $quota }. Delete documents to make room, then send the file again.
+upload-unreadable = The file was not received whole (the sending stopped or the form could not be read): nothing was saved. Go back to the page, choose the file and send it again.

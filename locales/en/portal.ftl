@@ -393,3 +393,10 @@ ua-summary = { $browser } on { $os }
 ua-system-only = Unknown browser on { $os }
 ua-robot = Robot ({ $name })
 ua-unknown = Unrecognised program or browser
+# Offers for people without an account (issue 16)
+auth-offer-waiting-title = A credential awaits you
+auth-offer-waiting = { $issuer } offers you “{ $credential }”.
+auth-offer-waiting-login = Log in to receive it in your portfolio. No portfolio yet? Create one: the credential will wait for you.
+auth-offer-waiting-signup = Create your portfolio to receive it. Then confirm your email address with the link we send you: it brings you back to the credential.
+auth-offer-waiting-confirm = Once your address is confirmed, you can accept it.
+auth-offer-waiting-unknown = An organisation the regional registry does not recognise yet offers you “{ $credential }”.

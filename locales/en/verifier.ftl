@@ -279,3 +279,28 @@ verify-code-malformed-related-resource = A related resource has no identifier.
 
 ## Issuer outside the registry: a warning (h-trust, issue 16)
 verify-outcome-warning = Warning
+# The employer's view of a share (issue 16)
+verify-share-portfolio-lead = This is the path this person chose to show you.
+verify-share-fact-issuer = Issued by
+verify-share-fact-title = Title
+verify-share-fact-field = Field
+verify-share-fact-grade = Grade
+verify-share-fact-awarded = Awarded on
+verify-share-fact-eqf = European level (EQF)
+verify-share-fact-credits = ECTS credits
+verify-share-codes = Frameworks:
+verify-share-language-code = Language code:
+verify-share-mother-tongue = Mother tongue.
+verify-share-cefr-caption = Common European Framework of Reference levels (self-assessment)
+verify-share-cefr-skill = Skill
+verify-share-cefr-level = Level
+verify-share-cefr-listening = Listening
+verify-share-cefr-reading = Reading
+verify-share-cefr-spoken-interaction = Spoken interaction
+verify-share-cefr-spoken-production = Spoken production
+verify-share-cefr-writing = Writing
+verify-share-keywords = Keywords:
+verify-share-endorsements = Endorsements
+verify-share-endorsement-valid = Author’s signature verified
+verify-share-endorsement-invalid = Author’s signature invalid
+verify-share-endorsement-incomplete = Author’s signature could not be checked

@@ -111,3 +111,9 @@ problem-invalid-batch = Ce fichier ne peut pas être émis tel quel. Vérifiez s
 problem-invalid-json-ld = Ce justificatif ne peut pas être signé tel quel : un de ses champs n’est pas défini par le modèle.
 problem-malformed-multipart = Le fichier n’a pas pu être lu. Recommencez l’envoi.
 entry-cefr-partial = Choisissez un niveau pour chacune des cinq compétences, ou aucun.
+# Uploads through the pages (issue 16)
+upload-size-bytes = { $n } octets
+upload-too-large = Ce fichier fait { $size } ; la limite est de { $limit }.
+upload-too-large-over = Ce fichier fait plus de { $size } ; la limite est de { $limit }.
+upload-quota-full = Votre espace de documents est plein : { $used } utilisés sur { $quota }. Supprimez des documents pour faire de la place, puis envoyez le fichier de nouveau.
+upload-unreadable = Le fichier n’a pas été reçu en entier (envoi interrompu ou formulaire illisible) : rien n’a été enregistré. Revenez à la page, choisissez le fichier et envoyez-le de nouveau.

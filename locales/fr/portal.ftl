@@ -393,3 +393,10 @@ ua-summary = { $browser } sur { $os }
 ua-system-only = Navigateur inconnu sur { $os }
 ua-robot = Robot ({ $name })
 ua-unknown = Programme ou navigateur non reconnu
+# Offers for people without an account (issue 16)
+auth-offer-waiting-title = Un justificatif vous attend
+auth-offer-waiting = { $issuer } vous propose « { $credential } ».
+auth-offer-waiting-login = Connectez-vous pour le recevoir dans votre portfolio. Pas encore de portfolio ? Créez-le : le justificatif vous attendra.
+auth-offer-waiting-signup = Créez votre portfolio pour le recevoir. Confirmez ensuite votre adresse e-mail avec le lien que nous vous envoyons : il vous ramènera au justificatif.
+auth-offer-waiting-confirm = Une fois votre adresse confirmée, vous pourrez l’accepter.
+auth-offer-waiting-unknown = Une organisation que le registre régional ne reconnaît pas encore vous propose « { $credential } ».

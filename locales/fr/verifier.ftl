@@ -279,3 +279,28 @@ verify-code-malformed-related-resource = Une ressource liée n’a pas d’ident
 
 ## Émetteur hors registre : un avertissement (h-trust, issue 16)
 verify-outcome-warning = Attention
+# The employer's view of a share (issue 16)
+verify-share-portfolio-lead = Voici le parcours que cette personne a choisi de vous montrer.
+verify-share-fact-issuer = Délivré par
+verify-share-fact-title = Intitulé
+verify-share-fact-field = Domaine
+verify-share-fact-grade = Mention
+verify-share-fact-awarded = Obtenu le
+verify-share-fact-eqf = Niveau européen (CEC)
+verify-share-fact-credits = Crédits ECTS
+verify-share-codes = Référentiels :
+verify-share-language-code = Code de la langue :
+verify-share-mother-tongue = Langue maternelle.
+verify-share-cefr-caption = Niveaux du Cadre européen commun de référence (autoévaluation)
+verify-share-cefr-skill = Compétence
+verify-share-cefr-level = Niveau
+verify-share-cefr-listening = Écouter
+verify-share-cefr-reading = Lire
+verify-share-cefr-spoken-interaction = Prendre part à une conversation
+verify-share-cefr-spoken-production = S’exprimer oralement en continu
+verify-share-cefr-writing = Écrire
+verify-share-keywords = Mots-clés :
+verify-share-endorsements = Recommandations
+verify-share-endorsement-valid = Signature de l’auteur vérifiée
+verify-share-endorsement-invalid = Signature de l’auteur invalide
+verify-share-endorsement-incomplete = Signature de l’auteur non vérifiable

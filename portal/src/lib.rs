@@ -29,6 +29,7 @@ pub mod forms;
 pub mod invited;
 pub mod page;
 pub mod problems;
+pub mod uploads;
 
 use atout_web::AppState;
 use axum::{middleware::from_fn_with_state, routing::get, Router};

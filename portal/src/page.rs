@@ -272,6 +272,7 @@ impl PageError {
             PageError::TooLarge => "error-too-large",
             PageError::RateLimited(_) => "error-rate-limited",
             PageError::Busy(_) => "error-busy",
+            PageError::Api(p) if p.kind == "upload-unreadable" => "upload-unreadable",
             PageError::Api(p) if p.status >= 500 => {
                 crate::problems::log(p);
                 return (tr.get("error-unknown"), crate::problems::reference(p));

@@ -39,7 +39,7 @@ pub(crate) async fn mailed_code(app: &TestApp, email: &str) -> String {
 }
 
 /// Confirms the invited address with a mailed code; returns the session.
-async fn confirm(app: &TestApp, path: &str, email: &str, name: &str) -> String {
+pub(crate) async fn confirm(app: &TestApp, path: &str, email: &str, name: &str) -> String {
     let res = app
         .client
         .post(app.url(&format!("{path}/code")))
@@ -63,7 +63,7 @@ async fn confirm(app: &TestApp, path: &str, email: &str, name: &str) -> String {
     token
 }
 
-async fn as_invited(
+pub(crate) async fn as_invited(
     app: &TestApp,
     method: &str,
     path: &str,

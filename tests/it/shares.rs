@@ -149,7 +149,8 @@ async fn a_share_is_verified_by_software_and_people_then_revoked_at_once() {
         .unwrap()
         .contains("noindex"));
     let shared: Value = res.json().await.unwrap();
-    assert_eq!(shared["label"], "Candidature Région");
+    // The share's label is the owner's own note: never sent to its visitors.
+    assert!(shared.get("label").is_none(), "{shared}");
     assert_eq!(shared["owner"], "camille");
     let vp = &shared["presentation"];
     assert_eq!(vp["proof"]["challenge"], "c-123");
@@ -228,7 +229,9 @@ async fn a_share_is_verified_by_software_and_people_then_revoked_at_once() {
         .to_str()
         .unwrap()
         .contains("frame-ancestors 'none'"));
-    assert!(html.contains("Candidature Région"));
+    // The owner's name heads the page; the share's label is theirs alone.
+    assert!(html.contains("<title>camille"), "{html}");
+    assert!(!html.contains("Candidature Région"));
     assert!(html.contains("Attestation 1"));
     assert!(
         html.contains("signature, faite pour cette page, est valide"),

@@ -131,6 +131,10 @@ pub struct SignUpRequest {
     pub display_name: String,
     #[serde(default)]
     pub session: SessionChoice,
+    /// A path of this site (e.g. `/me/offers/{token}`) that the address
+    /// confirmation link leads back to once confirmed.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -233,6 +237,7 @@ async fn sign_up(
             email: request.email,
             password: request.password,
             display_name: request.display_name,
+            next: request.next,
         })
         .await
         .map_err(account_error)?;

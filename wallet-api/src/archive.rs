@@ -632,6 +632,7 @@ fn too_large(limit: u64) -> ApiError {
     .detail(format!(
         "An archive to import may have at most {limit} bytes."
     ))
+    .with("maxBytes", limit)
 }
 
 /// A path as the archive may name it: relative, `/`-separated, no `.`,

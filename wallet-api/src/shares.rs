@@ -48,7 +48,7 @@ use atout_web::{
     qr,
     share::{
         pass_cookie, plausible_token, ShareRefusal, ShareRequest, SharedContent, SharedDocument,
-        SharedEntry, SharedPortfolios, SharedView,
+        SharedEndorsement, SharedEntry, SharedPortfolios, SharedView,
     },
     ApiError, AppState, Json, Path, Query,
 };
@@ -61,7 +61,8 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -1011,6 +1012,29 @@ impl Shares {
             .into_iter()
             .filter(|e| entry_ids.contains(e.id.as_str()))
             .collect();
+        let mut endorsements: HashMap<String, Vec<SharedEndorsement>> = HashMap::new();
+        if !entries.is_empty() {
+            for e in state.store.citizen_endorsements(&citizen.id).await? {
+                if e.hidden_at.is_some()
+                    || e.revoked_at.is_some()
+                    || !entry_ids.contains(e.entry_id.as_str())
+                {
+                    continue;
+                }
+                let credential = serde_json::from_str(&e.credential)
+                    .unwrap_or_else(|_| Value::String(e.credential.clone()));
+                endorsements
+                    .entry(e.entry_id)
+                    .or_default()
+                    .push(SharedEndorsement {
+                        author_name: e.author_name,
+                        author_did: e.author_did,
+                        comment: e.comment,
+                        created_at: e.created_at,
+                        credential,
+                    });
+            }
+        }
         let mut entries = views(state, &citizen.id, entries).await?;
         entries.sort_by_key(|e| {
             items
@@ -1039,6 +1063,7 @@ impl Shares {
                 }
                 .to_owned(),
                 details: serde_json::to_value(&e.details).unwrap_or_default(),
+                endorsements: endorsements.remove(&e.id).unwrap_or_default(),
             })
             .collect();
         let mut documents: Vec<SharedDocument> = state
@@ -1059,7 +1084,6 @@ impl Shares {
         documents.sort_by_key(|d| document_ids.iter().position(|id| *id == d.id));
         Ok(SharedView {
             share_id: share.id,
-            label: share.label,
             owner: citizen.display_name,
             holder: citizen.holder_did,
             presentation,
@@ -1220,7 +1244,7 @@ pub struct PresentationRequest {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SharedPresentation {
-    pub label: String,
+    /// The citizen's name (the share's own label is private to them).
     pub owner: String,
     pub holder: String,
     /// A VC 2.0 presentation of the shared credentials, signed by the
@@ -1312,7 +1336,6 @@ async fn present(
     let shares = Shares::new(state);
     let response = match shares.open(&token, client, request).await {
         Ok(view) => Json(SharedPresentation {
-            label: view.label,
             owner: view.owner,
             holder: view.holder,
             presentation: view.presentation,

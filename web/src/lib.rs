@@ -24,3 +24,7 @@ pub use state::AppState;
 
 /// Media type of RFC 9457 problem details.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The largest batch file (CSV or JSON Lines) the issuer takes, about
+/// 100,000 rows of a diploma; the console's page states it past it.
+pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;

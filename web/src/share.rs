@@ -62,6 +62,25 @@ pub struct SharedEntry {
     /// Framework codes (ROME, RNCP, ESCO ...), keywords, CEFR levels.
     #[schema(value_type = Object)]
     pub details: Value,
+    /// The entry's visible endorsements (hidden and withdrawn ones are
+    /// not shared), oldest first.
+    pub endorsements: Vec<SharedEndorsement>,
+}
+
+/// A peer's endorsement of an entry: their words and the credential they
+/// signed (checked by whoever reads it).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedEndorsement {
+    /// The name the author gave.
+    pub author_name: String,
+    /// The DID that signed the endorsement.
+    pub author_did: String,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+    /// The signed EndorsementCredential (JSON, or a JWT as a string).
+    #[schema(value_type = Object)]
+    pub credential: Value,
 }
 
 /// A document of the share (its content is downloaded separately).
@@ -81,8 +100,8 @@ pub struct SharedDocument {
 #[derive(Debug, Clone)]
 pub struct SharedView {
     pub share_id: String,
-    pub label: String,
-    /// The citizen's display name.
+    /// The citizen's display name (the share's label is the owner's own
+    /// note and never reaches its visitors).
     pub owner: String,
     /// The holder's DID (the presentation's `holder`).
     pub holder: String,

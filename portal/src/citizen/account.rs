@@ -7,8 +7,9 @@ use crate::{
     api::{seg, As},
     csrf,
     ctx::Ctx,
-    forms::{Errors, PostForm, Upload},
+    forms::{Errors, PostForm},
     page::{render, see_other, Chrome, PageError},
+    uploads::{self, StreamedUpload},
     PortalState,
 };
 use askama::Template;
@@ -342,27 +343,36 @@ async fn export(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, 
     Ok(reply.into_response())
 }
 
-/// Restores an export (merged into this account). The logged-in citizen
-/// (CSRF-checked).
+/// Restores an export (merged into this account), streamed to the API
+/// (see [`crate::uploads`]). The logged-in citizen (CSRF-checked).
 async fn import(
     State(state): State<PortalState>,
     ctx: Ctx,
-    upload: Upload,
+    mut upload: StreamedUpload,
 ) -> Result<Response, PageError> {
-    let me = Me::load(&state, &ctx).await?;
+    let me = match Me::load(&state, &ctx).await {
+        Ok(me) => me,
+        Err(e) => {
+            upload.discard().await?;
+            return Err(e);
+        }
+    };
     let mut errors = Errors::default();
-    let Some(file) = upload.file.filter(|f| !f.bytes.is_empty()) else {
+    if upload.file.is_none() {
         errors.add("archive", ctx.t().get("account-import-choose"));
         return view(&state, &ctx, &me, errors, None).await;
-    };
-    let reply = state
-        .call(
+    }
+    // The API's own limit (the document quota and a margin) is stated in
+    // its 413; this one only bounds what is counted past it.
+    let limit = state.app.config.wallet.document_quota_bytes;
+    let (reply, size) = upload
+        .forward(
+            &state,
             &ctx,
             &me.who,
-            Method::POST,
             "/wallet/import",
-            Body::from(file.bytes),
-            Some("application/zip"),
+            "application/zip",
+            limit,
         )
         .await?;
     if reply.ok() {
@@ -379,6 +389,20 @@ async fn import(
         return view(&state, &ctx, &me, Errors::default(), Some(lines)).await;
     }
     let problem = reply.problem().await;
+    if problem.status == 413 {
+        errors.add(
+            "archive",
+            uploads::too_large_message(
+                ctx.t(),
+                ctx.lang,
+                size,
+                uploads::stated_limit(&problem, limit),
+            ),
+        );
+        let mut response = view(&state, &ctx, &me, errors, None).await?;
+        *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return Ok(response);
+    }
     let mut e = Errors::from_problem(ctx.t(), &problem, &[]);
     e.0 =
         e.0.into_iter()

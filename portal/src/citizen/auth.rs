@@ -34,15 +34,76 @@ pub fn router() -> Router<PortalState> {
 /// Where to go after logging in: a path of this site only.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.chars().any(char::is_control) =>
-        {
-            n.to_owned()
-        }
+        Some(n) if atout_core::citizens::local_path(n) => n.to_owned(),
         _ => "/me".to_owned(),
+    }
+}
+
+/// A credential waiting behind `next` (an offer's page, `/me/offers/{token}`):
+/// the sentence saying who offers what, for the login, sign-up and
+/// confirmation pages.
+pub struct Awaiting {
+    pub text: String,
+}
+
+#[derive(serde::Deserialize)]
+struct OfferLink {
+    issuer: super::offers::OfferIssuer,
+    #[serde(default)]
+    name: super::Localized,
+    #[serde(default)]
+    state: String,
+}
+
+/// The offer `next` points at, if it is one still waiting (asked of the
+/// API's public preview, `GET /offers/{token}`).
+pub async fn awaiting(state: &PortalState, ctx: &Ctx, next: &str) -> Option<Awaiting> {
+    let token = next.strip_prefix("/me/offers/")?;
+    if token.is_empty()
+        || !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return None;
+    }
+    let reply = state
+        .get(ctx, &As::Nobody, &format!("/offers/{token}"))
+        .await
+        .ok()?;
+    if !reply.ok() {
+        return None;
+    }
+    let link: OfferLink = reply.json().await.ok()?;
+    if link.state != "pending" {
+        return None;
+    }
+    let lang = ctx.lang.code();
+    let credential = link.name.pick(lang);
+    // The trust registry's name only, never the one an issuer gives itself.
+    let text = match &link.issuer.name {
+        Some(n) if !n.pick(lang).is_empty() => ctx.t().with(
+            "auth-offer-waiting",
+            &[
+                ("issuer", n.pick(lang).into()),
+                ("credential", credential.into()),
+            ],
+        ),
+        _ => ctx
+            .t()
+            .arg("auth-offer-waiting-unknown", "credential", credential),
+    };
+    Some(Awaiting { text })
+}
+
+/// `?next=...` for a link, when `next` is not the default.
+fn next_query(next: &str) -> String {
+    if next == "/me" {
+        String::new()
+    } else {
+        format!(
+            "?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
     }
 }
 
@@ -72,6 +133,9 @@ struct Login {
     email: String,
     next: String,
     errors: Errors,
+    awaiting: Option<Awaiting>,
+    /// The sign-up link, carrying `next`.
+    signup_href: String,
 }
 
 /// The login form. Public.
@@ -82,6 +146,8 @@ async fn login_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
         &Login {
             c: Chrome::new(&state, &ctx, Area::Public, "login-title"),
             email: String::new(),
+            awaiting: awaiting(&state, &ctx, &next).await,
+            signup_href: format!("/signup{}", next_query(&next)),
             next,
             errors: Errors::default(),
         },
@@ -123,6 +189,8 @@ async fn login(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Re
         &Login {
             c: Chrome::new(&state, &ctx, Area::Public, "login-title"),
             email,
+            awaiting: awaiting(&state, &ctx, &next).await,
+            signup_href: format!("/signup{}", next_query(&next)),
             next,
             errors,
         },
@@ -154,10 +222,15 @@ struct Signup {
     email: String,
     display_name: String,
     errors: Errors,
+    /// Where to go once signed up (and where the confirmation link leads).
+    next: String,
+    awaiting: Option<Awaiting>,
+    login_href: String,
 }
 
-/// The sign-up form. Public.
+/// The sign-up form (`?next=` as for logging in). Public.
 async fn signup_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    let next = safe_next(ctx.query_param("next").as_deref());
     render(
         ctx.lang,
         &Signup {
@@ -165,12 +238,17 @@ async fn signup_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
             email: String::new(),
             display_name: String::new(),
             errors: Errors::default(),
+            awaiting: awaiting(&state, &ctx, &next).await,
+            login_href: format!("/login{}", next_query(&next)),
+            next,
         },
     )
 }
 
-/// Creates an account and logs in. Public (CSRF-checked).
+/// Creates an account and logs in, then goes to `next` (an offer's page:
+/// the confirmation link leads there too). Public (CSRF-checked).
 async fn signup(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
+    let next = safe_next(form.get("next"));
     let email = form.text("email");
     let name = form.text("displayName");
     let password = form.raw("password");
@@ -195,7 +273,13 @@ async fn signup(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> R
                 &As::Nobody,
                 Method::POST,
                 "/auth/signup",
-                &json!({"email": email, "password": password, "displayName": name, "session": "cookie"}),
+                &json!({
+                    "email": email,
+                    "password": password,
+                    "displayName": name,
+                    "session": "cookie",
+                    "next": (next != "/me").then_some(&next),
+                }),
             )
             .await;
         let reply = match reply {
@@ -203,7 +287,12 @@ async fn signup(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> R
             Err(e) => return e.into_response(),
         };
         if reply.ok() {
-            return with_cookies(see_other("/me?done=done-signed-up"), &reply.headers);
+            let to = if next == "/me" {
+                "/me?done=done-signed-up".to_owned()
+            } else {
+                next
+            };
+            return with_cookies(see_other(&to), &reply.headers);
         }
         let problem = reply.problem().await;
         errors = Errors::from_problem(t, &problem, &["email", "password", "displayName"]);
@@ -215,6 +304,9 @@ async fn signup(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> R
             email,
             display_name: name,
             errors,
+            awaiting: awaiting(&state, &ctx, &next).await,
+            login_href: format!("/login{}", next_query(&next)),
+            next,
         },
     );
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -366,11 +458,16 @@ struct VerifyEmail {
     confirmed: Option<String>,
     /// The visitor is logged in to another account than the link's.
     other_account: bool,
+    /// Where the link leads once confirmed (an offer's page).
+    next: String,
+    awaiting: Option<Awaiting>,
+    login_href: String,
 }
 
 /// The emailed confirmation link: a button, so that a mail scanner opening
 /// the link confirms nothing. Whoever holds the link.
 async fn verify_email_page(State(state): State<PortalState>, ctx: Ctx) -> Response {
+    let next = safe_next(ctx.query_param("next").as_deref());
     render(
         ctx.lang,
         &VerifyEmail {
@@ -379,6 +476,9 @@ async fn verify_email_page(State(state): State<PortalState>, ctx: Ctx) -> Respon
             errors: Errors::default(),
             confirmed: None,
             other_account: false,
+            awaiting: awaiting(&state, &ctx, &next).await,
+            login_href: format!("/login{}", next_query(&next)),
+            next,
         },
     )
 }
@@ -406,6 +506,7 @@ struct Confirmed {
 /// that their own address is confirmed.
 async fn verify_email(State(state): State<PortalState>, ctx: Ctx, form: PostForm) -> Response {
     let token = form.text("token");
+    let next = safe_next(form.get("next"));
     // The visitor's session, if any, only lets the API say whose account
     // the link was for.
     let who = match &ctx.session {
@@ -444,6 +545,9 @@ async fn verify_email(State(state): State<PortalState>, ctx: Ctx, form: PostForm
                 errors,
                 confirmed: None,
                 other_account: false,
+                awaiting: awaiting(&state, &ctx, &next).await,
+                login_href: format!("/login{}", next_query(&next)),
+                next,
             },
         );
         *response.status_mut() = status;
@@ -454,7 +558,12 @@ async fn verify_email(State(state): State<PortalState>, ctx: Ctx, form: PostForm
         Err(e) => return e.into_response(),
     };
     if confirmed.your_account == Some(true) {
-        return see_other("/me?done=done-email-verified");
+        // Back where the person was going (an offer's page), else home.
+        return see_other(&if next == "/me" {
+            "/me?done=done-email-verified".to_owned()
+        } else {
+            next
+        });
     }
     render(
         ctx.lang,
@@ -464,6 +573,9 @@ async fn verify_email(State(state): State<PortalState>, ctx: Ctx, form: PostForm
             errors: Errors::default(),
             confirmed: Some(confirmed.email),
             other_account: confirmed.your_account == Some(false),
+            awaiting: awaiting(&state, &ctx, &next).await,
+            login_href: format!("/login{}", next_query(&next)),
+            next,
         },
     )
 }

@@ -309,7 +309,12 @@ async fn import(
     let text = String::from_utf8_lossy(&body);
     let trimmed = text.trim();
     let mut errors = Errors::default();
-    if trimmed.is_empty() {
+    if let Some((size, limit)) = upload.too_large {
+        errors.add(
+            "credential",
+            crate::uploads::too_large_message(ctx.t(), ctx.lang, size, limit),
+        );
+    } else if trimmed.is_empty() {
         errors.add("credential", ctx.t().get("import-empty"));
     } else {
         let content_type = if trimmed.starts_with('{') {

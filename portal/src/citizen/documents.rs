@@ -5,13 +5,13 @@ use super::{entries::Doc, Me};
 use crate::{
     api::seg,
     ctx::Ctx,
-    forms::{Errors, PostForm, Upload},
+    forms::{Errors, PostForm},
     page::{render, see_other, Chrome, PageError},
+    uploads::{self, StreamedUpload},
     PortalState,
 };
 use askama::Template;
 use axum::{
-    body::Body,
     extract::{Path, State},
     http::Method,
     response::Response,
@@ -85,57 +85,69 @@ async fn list(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, Pa
     ))
 }
 
-/// Stores a file. The logged-in citizen (CSRF-checked).
+/// Stores a file, streamed to the API (see [`crate::uploads`]). The
+/// logged-in citizen (CSRF-checked).
 async fn upload(
     State(state): State<PortalState>,
     ctx: Ctx,
-    upload: Upload,
+    mut upload: StreamedUpload,
 ) -> Result<Response, PageError> {
-    let me = Me::load(&state, &ctx).await?;
+    let me = match Me::load(&state, &ctx).await {
+        Ok(me) => me,
+        Err(e) => {
+            upload.discard().await?;
+            return Err(e);
+        }
+    };
     let mut errors = Errors::default();
-    match upload.file {
-        Some(file) if !file.bytes.is_empty() => {
+    let mut status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    match upload.file.clone() {
+        Some(file) => {
             let name = upload
                 .fields
                 .get("name")
                 .map(str::to_owned)
                 .unwrap_or(file.name);
-            let reply = state
-                .call(
+            let limit = state.app.config.wallet.document_max_bytes;
+            let (reply, size) = upload
+                .forward(
+                    &state,
                     &ctx,
                     &me.who,
-                    Method::POST,
                     &format!("/wallet/documents?name={}", seg(&name)),
-                    Body::from(file.bytes),
-                    Some(
-                        file.content_type
-                            .as_deref()
-                            .unwrap_or("application/octet-stream"),
-                    ),
+                    file.content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                    limit,
                 )
                 .await?;
             if reply.ok() {
                 return Ok(see_other("/me/documents?done=done-document-uploaded"));
             }
             let problem = reply.problem().await;
-            let key = match (problem.status, problem.kind.as_str()) {
-                (413, _) => "documents-too-large",
-                (415, "document-polyglot") => "documents-polyglot",
-                (415, "document-type-mismatch") => "documents-type-mismatch",
-                (415, _) => "documents-type-refused",
-                _ => "error-invalid",
-            };
-            let message = if key == "error-invalid" {
-                crate::problems::sentence(ctx.t(), &problem)
-            } else {
-                ctx.t().get(key)
+            if problem.status == 413 {
+                status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+            }
+            let t = ctx.t();
+            let message = match (problem.status, problem.kind.as_str()) {
+                (413, "quota-exceeded") => uploads::quota_message(t, ctx.lang, &problem),
+                (413, _) => uploads::too_large_message(
+                    t,
+                    ctx.lang,
+                    size,
+                    uploads::stated_limit(&problem, limit),
+                ),
+                (415, "document-polyglot") => t.get("documents-polyglot"),
+                (415, "document-type-mismatch") => t.get("documents-type-mismatch"),
+                (415, _) => t.get("documents-type-refused"),
+                _ => crate::problems::sentence(t, &problem),
             };
             errors.add("file", message);
         }
-        _ => errors.add("file", ctx.t().get("documents-choose-file")),
+        None => errors.add("file", ctx.t().get("documents-choose-file")),
     }
     let mut response = render(ctx.lang, &view(&state, &ctx, &me, errors).await?);
-    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    *response.status_mut() = status;
     Ok(response)
 }
 

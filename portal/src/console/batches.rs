@@ -7,15 +7,15 @@ use super::{check, problem_errors, templates, unprocessable, OrgPage};
 use crate::{
     api::seg,
     ctx::Ctx,
-    forms::{Errors, Upload},
+    forms::Errors,
     page::{render, see_other, Chrome, PageError},
+    uploads::StreamedUpload,
     PortalState,
 };
 use askama::Template;
 use axum::{
-    body::Body,
     extract::{Path, State},
-    http::{header, Method},
+    http::header,
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
@@ -97,12 +97,19 @@ async fn upload(
     State(state): State<PortalState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    form: Upload,
+    mut form: StreamedUpload,
 ) -> Result<Response, PageError> {
-    let page = OrgPage::load(&state, &ctx, &slug).await?;
-    if !page.is_own_key() {
-        return Err(PageError::Forbidden);
-    }
+    let page = match OrgPage::load(&state, &ctx, &slug).await {
+        Ok(page) if page.is_own_key() => page,
+        Ok(_) => {
+            form.discard().await?;
+            return Err(PageError::Forbidden);
+        }
+        Err(e) => {
+            form.discard().await?;
+            return Err(e);
+        }
+    };
     let t = ctx.t();
     let template = form.fields.text("template");
     let mut errors = Errors::default();
@@ -110,7 +117,7 @@ async fn upload(
     if template.is_empty() {
         errors.add("template", t.get("co-field-template"));
     }
-    let file = form.file.filter(|f| !f.bytes.is_empty());
+    let file = form.file.clone();
     if file.is_none() {
         errors.add("file", t.get("co-field-file"));
     }
@@ -120,18 +127,20 @@ async fn upload(
                 .content_type
                 .as_deref()
                 .is_some_and(|c| c.contains("jsonl") || c.contains("ndjson"));
-        let reply = state
-            .call(
+        // Streamed to the API (see `crate::uploads`).
+        let limit = atout_web::BATCH_BODY_LIMIT as u64;
+        let (reply, size) = form
+            .forward(
+                &state,
                 &ctx,
                 &page.staff.who,
-                Method::POST,
                 &format!("{}/batches?template={}", page.api(), seg(&template)),
-                Body::from(file.bytes),
-                Some(if jsonl {
+                if jsonl {
                     "application/jsonl"
                 } else {
                     "text/csv"
-                }),
+                },
+                limit,
             )
             .await?;
         if reply.ok() {
@@ -145,6 +154,12 @@ async fn upload(
         let problem = reply.problem().await;
         if problem.status == 404 {
             errors.add("template", t.get("co-field-template"));
+        } else if problem.status == 413 {
+            let limit = crate::uploads::stated_limit(&problem, limit);
+            errors.add(
+                "file",
+                crate::uploads::too_large_message(t, ctx.lang, size, limit),
+            );
         } else {
             bad_rows = problem
                 .raw
@@ -175,6 +190,8 @@ async fn upload(
             };
         }
     }
+    // Whatever was not sent on (a form refused before) is read to its end.
+    form.discard().await?;
     let templates = templates::load_all(&state, &ctx, &page).await?;
     Ok(unprocessable(render(
         ctx.lang,

@@ -32,6 +32,8 @@ use axum::{
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+mod facts;
+
 pub fn router() -> OpenApiRouter<VerifierState> {
     OpenApiRouter::new().routes(routes!(share_page, share_pin))
 }
@@ -45,6 +47,16 @@ struct EntryView {
     description: Option<String>,
     /// 1-based, as numbered on the page, and the link's text.
     credential: Option<(usize, String)>,
+    /// What the certifying credential says (its issuer, grade, award
+    /// date...), when it is shown on this page.
+    certified: Option<facts::Certified>,
+    /// Framework codes of the entry and of its credential.
+    codes: Vec<facts::Code>,
+    /// A language: the CEFR grid (or "mother tongue").
+    language: Option<facts::Language>,
+    keywords: Vec<String>,
+    link: Option<String>,
+    endorsements: Vec<facts::Endorsement>,
 }
 
 struct Group {
@@ -69,7 +81,6 @@ struct DocumentView {
 #[template(path = "share_page.html")]
 struct SharePage {
     c: Chrome,
-    label: String,
     owner: String,
     holder: String,
     has_presentation: bool,
@@ -279,6 +290,9 @@ async fn page(
     view: SharedView,
     options: &VerifyOptions,
 ) -> Response {
+    // The reports, in the entries' `credential_index` order, with each
+    // credential's claims (what the certified entries show).
+    let mut reports: Vec<(crate::report::CredentialReport, Option<serde_json::Value>)> = Vec::new();
     let (has_presentation, holder_ok, credentials) = match &view.presentation {
         None => (false, true, Vec::new()),
         Some(vp) => match state.verifier.verify_presentation(vp, options).await {
@@ -290,6 +304,11 @@ async fn page(
                     .enumerate()
                     .map(|(i, c)| numbered(lang, result_view(lang, c, None), i + 1))
                     .collect();
+                let embedded = facts::presented_credentials(vp);
+                for (i, c) in report.credentials.into_iter().enumerate() {
+                    let subject = embedded.get(i).and_then(facts::subject_of);
+                    reports.push((c, subject));
+                }
                 (true, holder_ok, credentials)
             }
             Err(e) => {
@@ -312,6 +331,8 @@ async fn page(
             Ok(report) => {
                 let n = credentials.len() + 1;
                 credentials.push(numbered(lang, result_view(lang, &report, None), n));
+                let subject = report.disclosed.clone();
+                reports.push((report, subject));
             }
             Err(e) => {
                 tracing::error!(share = %view.share_id, error = %e, "a share's SD-JWT is malformed");
@@ -320,12 +341,29 @@ async fn page(
         }
     }
     let has_presentation = has_presentation || !view.sd_jwts.is_empty();
+    // Each endorsement's own signature, checked here.
+    let mut endorsements: Vec<Vec<facts::Endorsement>> = Vec::with_capacity(view.entries.len());
+    for e in &view.entries {
+        let mut list = Vec::with_capacity(e.endorsements.len());
+        for endorsement in &e.endorsements {
+            let outcome = state
+                .verifier
+                .verify_credential(&endorsement.credential, &VerifyOptions::default())
+                .await
+                .map(|report| result_view(lang, &report, None).verdict)
+                .unwrap_or("incomplete");
+            list.push(facts::endorsement(lang, endorsement, outcome));
+        }
+        endorsements.push(list);
+    }
+    let mut endorsements = endorsements.into_iter().map(Some).collect::<Vec<_>>();
     let mut groups = Vec::new();
     for trust in ["certified", "endorsed", "declared"] {
         let entries: Vec<EntryView> = view
             .entries
             .iter()
-            .filter(|e| {
+            .enumerate()
+            .filter(|(_, e)| {
                 // Certified only when the certifying credential is shown
                 // (and so checked) on this page.
                 let shown = e.credential_index.is_some();
@@ -335,24 +373,50 @@ async fn page(
                     _ => e.trust == "declared" || (e.trust == "certified" && !shown),
                 }
             })
-            .map(|e| EntryView {
-                kind: kind_word(lang, &e.kind),
-                title: e.title.clone(),
-                organisation: e.organisation.clone(),
-                place: e.place.clone(),
-                dates: match (&e.start_date, &e.end_date) {
-                    (Some(a), Some(b)) => Some(format!("{a} – {b}")),
-                    (Some(a), None) => Some(format!("{a} –")),
-                    (None, Some(b)) => Some(format!("– {b}")),
-                    (None, None) => None,
-                },
-                description: e.description.clone(),
-                credential: e.credential_index.map(|i| {
-                    (
-                        i + 1,
-                        lang.tr().arg("verify-share-certified-by", "n", i + 1),
-                    )
-                }),
+            .map(|(i, e)| {
+                let certified = e
+                    .credential_index
+                    .and_then(|i| reports.get(i))
+                    .map(|(report, subject)| facts::certified(lang, report, subject.as_ref()));
+                let mut codes = facts::entry_codes(&e.details);
+                if let Some(c) = &certified {
+                    for code in &c.codes {
+                        if !codes
+                            .iter()
+                            .any(|k| k.framework == code.framework && k.code == code.code)
+                        {
+                            codes.push(code.clone());
+                        }
+                    }
+                }
+                EntryView {
+                    codes,
+                    language: facts::language(lang, &e.kind, &e.details),
+                    keywords: facts::keywords(&e.details),
+                    link: facts::link(&e.details),
+                    endorsements: endorsements
+                        .get_mut(i)
+                        .and_then(Option::take)
+                        .unwrap_or_default(),
+                    certified,
+                    kind: kind_word(lang, &e.kind),
+                    title: e.title.clone(),
+                    organisation: e.organisation.clone(),
+                    place: e.place.clone(),
+                    dates: match (&e.start_date, &e.end_date) {
+                        (Some(a), Some(b)) => Some(format!("{a} – {b}")),
+                        (Some(a), None) => Some(format!("{a} –")),
+                        (None, Some(b)) => Some(format!("– {b}")),
+                        (None, None) => None,
+                    },
+                    description: e.description.clone(),
+                    credential: e.credential_index.map(|i| {
+                        (
+                            i + 1,
+                            lang.tr().arg("verify-share-certified-by", "n", i + 1),
+                        )
+                    }),
+                }
             })
             .collect();
         if !entries.is_empty() {
@@ -378,7 +442,6 @@ async fn page(
         .collect();
     let page = SharePage {
         c: Chrome::new(lang, path, true),
-        label: view.label.clone(),
         owner: view.owner.clone(),
         holder: view.holder.clone(),
         has_presentation,
