@@ -175,6 +175,7 @@ impl Visitor {
             .client
             .post(self.url(path))
             .header("origin", &self.base)
+            .header("accept-language", self.lang)
             .multipart(form)
             .send()
             .await
