@@ -568,13 +568,13 @@ pub struct BatchQuery {
     pub constants: Option<String>,
 }
 
-/// The `constants` parameter as an object (at most 64 KiB of JSON).
+/// The `constants` parameter as an object (at most 16 KiB of JSON).
 pub fn constants_of(text: Option<&str>) -> Result<Map<String, Value>, ApiError> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return Ok(Map::new());
     };
-    if text.len() > 64 * 1024 {
-        return Err(ApiError::bad_request("constants is at most 64 KiB of JSON").with("field", "constants"));
+    if text.len() > 16 * 1024 {
+        return Err(ApiError::bad_request("constants is at most 16 KiB of JSON").with("field", "constants"));
     }
     serde_json::from_str::<Map<String, Value>>(text).map_err(|_| {
         ApiError::bad_request(

@@ -649,6 +649,29 @@ impl CsvFile {
     }
 }
 
+/// Line numbers from byte offsets that only grow: counts the line breaks
+/// between the last offset and the next.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn at(&mut self, text: &[u8], byte: usize) -> usize {
+        // The reader may start a record on the previous one's line break.
+        let mut byte = byte.min(text.len());
+        while byte < text.len() && matches!(text[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte >= self.byte {
+            self.line += text[self.byte..byte].iter().filter(|b| **b == b'\n').count();
+            self.byte = byte;
+        }
+        self.line + 1
+    }
+}
+
 /// Reads a CSV file typed by `fields`, with at most `max_rows` rows
 /// (reading stops past it).
 pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile {
@@ -714,6 +737,7 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
     if !file.errors.is_empty() {
         return file;
     }
+    let mut lines = LineCounter::default();
     for record in records {
         // Blank lines are no rows: the row number counts the others.
         let n = file.rows.len() + 1;
@@ -728,12 +752,17 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e
+                    .position()
+                    .map_or(0, |p| lines.at(text.as_bytes(), p.byte() as usize));
                 file.errors.push(CellError::new(n, line, "unreadable-file"));
                 break;
             }
         };
-        let line = record.position().map_or(n + 1, |p| p.line() as usize);
+        // The line of the record's first byte, as a spreadsheet counts.
+        let line = record
+            .position()
+            .map_or(n + 1, |p| lines.at(text.as_bytes(), p.byte() as usize));
         // A blank line (Excel adds some at the end) is no row.
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;

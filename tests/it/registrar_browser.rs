@@ -88,7 +88,7 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
     steps.push(json!({"click": {"role": "button", "name": "Monter le champ 2"}}));
     steps.push(json!({"screenshot": "registrar-1-builder.png"}));
     steps.push(json!({"click": {"role": "button", "name": "Créer le modèle", "exact": true}}));
-    steps.push(json!({"expect": ["Modèle créé.", "Prénom", "Date d’obtention"]}));
+    steps.push(json!({"expect": ["Modèle créé.", "Moyenne (facultatif)"]}));
     steps.push(json!({"click": {"role": "link", "name": "Ou émettre pour toute une liste."}}));
     steps.push(json!({"expect": ["Valeurs communes à toutes les lignes"]}));
     steps.push(json!({"upload": {"label": "Fichier CSV"}, "path": file.to_str().unwrap()}));

@@ -107,12 +107,12 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
     let created: Value = res.json().await.unwrap();
     let schema = &created["subject_schema"];
     assert_eq!(schema["x-atout-framework"], "RNCP35185");
-    assert_eq!(schema["required"], json!(["givenName", "familyName", "dateDeFin"]));
-    let hours = &schema["properties"]["dureeHeures"];
+    assert_eq!(schema["required"], json!(["givenName", "familyName", "endDate"]));
+    let hours = &schema["properties"]["lengthHours"];
     assert_eq!(hours["x-atout-labels"], json!({"fr": "Durée (heures)", "en": "Length (hours)"}));
     assert_eq!(hours["x-atout-help"]["fr"], "Par exemple 35.");
     assert_eq!(hours["x-atout-framework"], "ROME M1805");
-    assert_eq!(schema["properties"]["dateDeFin"]["format"], "date");
+    assert_eq!(schema["properties"]["endDate"]["format"], "date");
     // The fields read back, in their order.
     let keys: Vec<&str> = created["fields"]
         .as_array()
@@ -122,20 +122,20 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
         .collect();
     assert_eq!(
         keys,
-        ["givenName", "familyName", "dureeHeures", "serviceDAccueil", "dateDeFin", "courrielDuTuteur", "numeroDeConvention", "kind"]
+        ["givenName", "familyName", "lengthHours", "hostDepartment", "endDate", "tutorSEMail", "agreementNumber", "kind"]
     );
     // Issued: terms the contexts do not define make the credential name
     // the W3C undefined-terms context (JSON-LD safe mode signs it).
     let id = created["id"].as_str().unwrap();
-    let subject = json!({"givenName": "Ana", "familyName": "Durand", "dureeHeures": 35,
-        "serviceDAccueil": "Informatique", "dateDeFin": "2025-07-01", "kind": "Stage",
-        "numeroDeConvention": "CONV-2025/12"});
+    let subject = json!({"givenName": "Ana", "familyName": "Durand", "lengthHours": 35,
+        "hostDepartment": "Informatique", "endDate": "2025-07-01", "kind": "Stage",
+        "agreementNumber": "CONV-2025/12"});
     let res = app
         .post_json(&format!("/orgs/{ORG}/templates/{id}/issue"), Some(&key), &json!({"subject": subject}))
         .await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     let credential: Value = res.json().await.unwrap();
-    assert_eq!(credential["credentialSubject"]["dureeHeures"], 35);
+    assert_eq!(credential["credentialSubject"]["lengthHours"], 35);
     assert!(credential["@context"]
         .as_array()
         .unwrap()
@@ -338,7 +338,8 @@ async fn the_console_builder_works_without_javascript() {
     res.expect("Champ 4 : Tapez un libellé de 1 à 200 caractères.")
         .expect("id=\"e-f3.label_fr\"");
     let mut dup = base(&[("op", "create")]);
-    dup.push(("f3.label_fr".into(), "prénom".into()));
+    dup.push(("f3.label_fr".into(), "Prénom usuel".into()));
+    dup.push(("f3.label_en".into(), "given name".into()));
     let res = post(&mut v, &path, &dup).await;
     res.expect("Un autre champ a déjà cette clé (ou ce libellé)");
     let mut forged = base(&[("op", "create")]);
@@ -370,7 +371,7 @@ async fn the_console_builder_works_without_javascript() {
     let id = template.rsplit('/').next().unwrap();
     en.get(&format!("/console/orgs/{ORG}/batches/new?template={id}"))
         .await
-        .expect("for=\"f-c.service\">Department");
+        .expect("for=\"f-c.department\">Department");
 
     // Started from the gallery: the fields of the chosen template.
     let page = v.get(&format!("{path}?from=master")).await;
