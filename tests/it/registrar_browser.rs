@@ -31,7 +31,7 @@ fn promotion() -> (String, Vec<(String, Value)>) {
         text.push_str(&format!("{reference};{g};{f};{typed}\r\n"));
         expected.push((
             reference,
-            json!({"prenom": g, "nom": f, "moyenne": mean, "dateDObtention": "2025-07-01"}),
+            json!({"givenName": g, "familyName": f, "averageMark": mean, "awardDate": "2025-07-01"}),
         ));
     }
     (text, expected)
