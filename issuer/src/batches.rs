@@ -18,6 +18,7 @@
 
 use crate::{
     credentials::{invalid, sign_error, IssueOptions},
+    csv_input::{self, CellError},
     templates::{build_credential, check_subject, stored_schema, subject_name, subject_validator},
 };
 use atout_core::{
@@ -39,7 +40,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::{collections::HashSet, sync::Arc};
+use std::sync::Arc;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -66,201 +67,156 @@ pub struct InputRow {
     pub subject: Value,
 }
 
-/// The JSON Schema type at a dotted path (`degree.eqfLevel`).
-fn schema_type<'a>(schema: &'a Value, path: &str) -> Option<&'a str> {
-    let mut node = schema;
-    for part in path.split('.') {
-        node = node.get("properties")?.get(part)?;
-    }
-    node.get("type").and_then(Value::as_str)
-}
-
-/// Sets `parts` (a dotted path) to `value`, creating objects on the way;
-/// false if the path runs through a value or ends on an object.
-fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> bool {
-    match parts {
-        [last] => {
-            if map.get(*last).is_some_and(Value::is_object) {
-                return false;
-            }
-            map.insert((*last).to_owned(), value);
-            true
-        }
-        [first, rest @ ..] => match map
-            .entry((*first).to_owned())
-            .or_insert_with(|| Value::Object(Map::new()))
-        {
-            Value::Object(m) => insert_path(m, rest, value),
-            _ => false,
-        },
-        [] => false,
-    }
-}
-
-fn row_error(row: usize, message: impl Into<String>) -> Value {
-    json!({"row": row, "message": message.into()})
-}
-
-fn bad_file(errors: Vec<Value>) -> ApiError {
+fn bad_file(mut errors: Vec<CellError>) -> ApiError {
+    errors.sort_by_key(|e| (e.row, e.line));
+    errors.truncate(csv_input::MAX_ERRORS);
+    let first = errors.first().map(CellError::message).unwrap_or_default();
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid-batch",
         "The file cannot be issued as it is",
     )
-    .detail(format!(
-        "{} problem(s); first: row {} {}",
-        errors.len(),
-        errors[0]["row"],
-        errors[0]["message"].as_str().unwrap_or("")
-    ))
-    .with("errors", errors)
+    .detail(format!("{} problem(s); first: {first}", errors.len()))
+    .with(
+        "errors",
+        Value::Array(errors.iter().map(CellError::to_json).collect()),
+    )
 }
 
-/// Parses CSV (a `reference` column, an optional `email` column, and the
-/// subject's fields as dotted paths, typed by the template's schema) or JSON
-/// Lines (`{"reference", "email"?, "subject"}` per line), and checks every
+/// Parses CSV (see [`csv_input`]: a `reference` column, an optional `email`
+/// column, and the subject's fields by dotted path or label, typed by the
+/// template's schema) or JSON Lines (`{"reference", "email"?, "subject"}`
+/// per line), fills in the `constants` (dotted path → value, for every row
+/// that leaves it empty) and the schema's `const` values, and checks every
 /// row against the template. Row numbers start at 1.
-pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow>, ApiError> {
-    let mut rows = Vec::new();
+pub fn parse_rows(
+    csv: bool,
+    data: &[u8],
+    schema: &Value,
+    constants: &Map<String, Value>,
+) -> Result<Vec<InputRow>, ApiError> {
+    let fields = csv_input::schema_fields(schema);
+    let constants = csv_input::constants(constants, &fields).map_err(bad_file)?;
+    // (row, line, reference, email, subject)
+    let mut rows: Vec<(usize, usize, String, Option<String>, Map<String, Value>)> = Vec::new();
     let mut errors = Vec::new();
+    let mut file = None;
     if csv {
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(data);
-        let headers = reader
-            .headers()
-            .map_err(|e| ApiError::bad_request(format!("the CSV header cannot be read: {e}")))?
-            .clone();
-        if !headers.iter().any(|h| h == "reference") {
-            return Err(bad_file(vec![row_error(
-                0,
-                "the CSV needs a `reference` column",
-            )]));
+        let mut parsed = csv_input::read_csv(data, &fields, MAX_ROWS);
+        errors.append(&mut parsed.errors);
+        // Problems of the file as a whole: the rows are not worth checking.
+        if errors
+            .iter()
+            .any(|e| e.row == 0 || matches!(e.code, "too-many-rows" | "unreadable-file"))
+        {
+            return Err(bad_file(errors));
         }
-        for (i, record) in reader.records().enumerate() {
-            let n = i + 1;
-            if errors.len() >= 50 {
-                break;
-            }
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    errors.push(row_error(n, format!("unreadable CSV: {e}")));
-                    continue;
-                }
-            };
-            let mut reference = String::new();
-            let mut email = None;
-            let mut subject = Map::new();
-            for (name, cell) in headers.iter().zip(record.iter()) {
-                match name {
-                    "reference" => reference = cell.trim().to_owned(),
-                    "email" => email = Some(cell.trim().to_owned()).filter(|e| !e.is_empty()),
-                    path if cell.is_empty() => {
-                        let _ = path;
-                    }
-                    path => {
-                        let value = match schema_type(schema, path) {
-                            Some("integer") => cell.trim().parse::<i64>().map(Value::from).ok(),
-                            Some("number") => cell.trim().parse::<f64>().ok().map(Value::from),
-                            Some("boolean") => cell.trim().parse::<bool>().map(Value::from).ok(),
-                            _ => Some(Value::String(cell.to_owned())),
-                        };
-                        let Some(value) = value else {
-                            errors.push(row_error(
-                                n,
-                                format!(
-                                    "{path}: {cell:?} is not of type {}",
-                                    schema_type(schema, path).unwrap_or("value")
-                                ),
-                            ));
-                            continue;
-                        };
-                        let parts: Vec<&str> = path.split('.').collect();
-                        if !insert_path(&mut subject, &parts, value) {
-                            errors.push(row_error(
-                                n,
-                                format!("{path}: a column is both a value and an object"),
-                            ));
-                        }
-                    }
-                }
-            }
-            rows.push(InputRow {
-                reference,
-                email,
-                subject: Value::Object(subject),
-            });
-        }
+        rows.extend(
+            std::mem::take(&mut parsed.rows)
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 1, r.line, r.reference, r.email, r.subject)),
+        );
+        file = Some(parsed);
     } else {
-        let text = std::str::from_utf8(data)
-            .map_err(|_| ApiError::bad_request("JSON Lines must be UTF-8"))?;
+        let Ok(text) = std::str::from_utf8(data) else {
+            return Err(bad_file(vec![CellError::new(0, 0, "jsonl-utf8")]));
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (i, line) in text.lines().enumerate() {
-            if errors.len() >= 50 {
+            if errors.len() >= csv_input::MAX_ERRORS {
                 break;
             }
             if line.trim().is_empty() {
                 continue;
+            }
+            if rows.len() >= MAX_ROWS {
+                errors.push(CellError::new(rows.len() + 1, i + 1, "too-many-rows").arg("max", MAX_ROWS));
+                break;
             }
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct Line {
                 reference: String,
                 email: Option<String>,
-                subject: Value,
+                subject: Map<String, Value>,
             }
             match serde_json::from_str::<Line>(line) {
-                Ok(l) => rows.push(InputRow {
-                    reference: l.reference.trim().to_owned(),
-                    email: l.email,
-                    subject: l.subject,
-                }),
-                Err(e) => errors.push(row_error(i + 1, format!("not a row object: {e}"))),
+                Ok(l) => rows.push((
+                    rows.len() + 1,
+                    i + 1,
+                    l.reference.trim().to_owned(),
+                    l.email,
+                    l.subject,
+                )),
+                Err(_) => errors.push(CellError::new(rows.len() + 1, i + 1, "jsonl-line")),
             }
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        return Err(bad_file(vec![row_error(0, "the file has no rows")]));
-    }
-    if rows.len() > MAX_ROWS {
-        return Err(bad_file(vec![row_error(
-            MAX_ROWS + 1,
-            format!("at most {MAX_ROWS} rows per batch"),
-        )]));
+        return Err(bad_file(vec![CellError::new(0, 0, "no-rows")]));
     }
     let validator = subject_validator(schema)?;
-    let mut seen = HashSet::new();
-    for (i, row) in rows.iter().enumerate() {
-        let n = i + 1;
-        if row.reference.is_empty()
-            || row.reference.len() > 200
-            || row.reference.chars().any(char::is_control)
-        {
-            errors.push(row_error(
-                n,
-                "reference must have 1 to 200 printable characters",
-            ));
-        } else if !seen.insert(row.reference.clone()) {
-            errors.push(row_error(
-                n,
-                format!("reference {:?} appears twice", row.reference),
-            ));
-        }
-        if crate::templates::check_email(&row.email).is_err() {
-            errors.push(row_error(n, "email is not an email address"));
-        }
-        if atout_vc::model::has_nul(&row.subject) {
-            errors.push(row_error(n, "NUL characters are not allowed"));
-        }
-        for e in validator.iter_errors(&row.subject).take(3) {
-            errors.push(row_error(n, format!("{} {e}", e.instance_path())));
-        }
-        if errors.len() >= 50 {
+    let mut seen = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (n, line, reference, email, mut subject) in rows {
+        if errors.len() >= csv_input::MAX_ERRORS {
             break;
         }
+        let reference_column = || {
+            file.as_ref()
+                .and_then(|f: &csv_input::CsvFile| f.reference_column.clone())
+                .unwrap_or_else(|| "reference".into())
+        };
+        if reference.is_empty()
+            || reference.chars().count() > 200
+            || reference.chars().any(char::is_control)
+        {
+            errors.push(CellError::new(n, line, "reference").column(&reference_column(), ""));
+        } else if let Some(first) = seen.get(&reference) {
+            errors.push(
+                CellError::new(n, line, "duplicate-reference")
+                    .column(&reference_column(), "")
+                    .arg("first", *first)
+                    .arg("reference", reference.clone()),
+            );
+        } else {
+            seen.insert(reference.clone(), line);
+        }
+        if crate::templates::check_email(&email).is_err() {
+            let column = file
+                .as_ref()
+                .and_then(|f| f.email_column.clone())
+                .unwrap_or_else(|| "email".into());
+            errors.push(CellError::new(n, line, "email").column(&column, ""));
+        }
+        csv_input::fill(&mut subject, &constants, &fields);
+        let subject = Value::Object(subject);
+        if atout_vc::model::has_nul(&subject) {
+            errors.push(CellError::new(n, line, "nul"));
+        }
+        // A cell already refused is not reported again by the schema.
+        let refused: Vec<String> = errors
+            .iter()
+            .filter(|e| e.row == n && !e.field.is_empty())
+            .map(|e| e.field.clone())
+            .collect();
+        for e in validator.iter_errors(&subject).take(5) {
+            let e = csv_input::schema_error(n, line, &e, &fields, file.as_ref());
+            if !refused.contains(&e.field) {
+                errors.push(e);
+            }
+        }
+        out.push(InputRow {
+            reference,
+            email,
+            subject,
+        });
     }
     if !errors.is_empty() {
         return Err(bad_file(errors));
     }
-    Ok(rows)
+    Ok(out)
 }
 
 /// Records a batch (all rows pending).
@@ -606,12 +562,36 @@ pub struct BatchQuery {
     pub cryptosuite: Option<String>,
     pub format: Option<String>,
     pub alg: Option<String>,
+    /// Values for every row, as a JSON object of dotted paths to values
+    /// (`{"degree.type": "Diploma", "degree.awardedOn": "01/07/2025"}`),
+    /// typed like a cell; a row's own value wins.
+    pub constants: Option<String>,
+}
+
+/// The `constants` parameter as an object (at most 16 KiB of JSON).
+pub fn constants_of(text: Option<&str>) -> Result<Map<String, Value>, ApiError> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(Map::new());
+    };
+    if text.len() > 16 * 1024 {
+        return Err(ApiError::bad_request("constants is at most 16 KiB of JSON").with("field", "constants"));
+    }
+    serde_json::from_str::<Map<String, Value>>(text).map_err(|_| {
+        ApiError::bad_request(
+            "constants is a JSON object of dotted paths to values, e.g. {\"degree.type\": \"Diploma\"}",
+        )
+        .with("field", "constants")
+    })
 }
 
 /// Start a batch: the body is CSV (`text/csv`: a `reference` column, an
-/// optional `email` column, and the subject's fields as dotted paths) or
-/// JSON Lines (`application/jsonl`: `{"reference", "email"?, "subject"}`).
-/// Every row is checked first; a file with any bad row is refused whole.
+/// optional `email` column, and the subject's fields by dotted path or
+/// label; separator `,` `;` or tab, UTF-8 or Windows-1252, French dates
+/// and decimal commas accepted) or JSON Lines (`application/jsonl`:
+/// `{"reference", "email"?, "subject"}`). `constants` gives values for
+/// every row. Every row is checked first; a file with any bad row is
+/// refused whole, and `errors` lists each problem with `row`, `line`,
+/// `column`, `field`, `code`, `args` and an English `message`.
 #[utoipa::path(
     post, path = "/orgs/{slug}/batches", tag = "batches",
     security(("bearer" = [])),
@@ -670,7 +650,8 @@ async fn create_batch_route(
         .await?
         .ok_or_else(|| ApiError::not_found("This organisation has no such template."))?;
     let schema = stored_schema(&template)?;
-    let rows = tokio::task::spawn_blocking(move || parse_rows(csv, &body, &schema))
+    let constants = constants_of(q.constants.as_deref())?;
+    let rows = tokio::task::spawn_blocking(move || parse_rows(csv, &body, &schema, &constants))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
     let options = IssueOptions {

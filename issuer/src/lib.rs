@@ -18,6 +18,7 @@
 //! | `GET /orgs/{slug}/audit` | admin, or an API key of that organisation |
 //! | `POST /credentials/issue` | an organisation API key (issues as that organisation) |
 //! | `GET /contexts/atout/v1` | anyone |
+//! | `GET /template-gallery`, `GET /template-gallery/{id}` | anyone |
 //! | `POST /orgs/{slug}/offers` | that organisation's API key |
 //! | `GET /orgs/{slug}/offers[/{id}]`, `DELETE /orgs/{slug}/offers/{id}` | admin, or an API key of that organisation |
 //! | `GET /offers/{token}[/qr.svg, /qr.png]` | anyone holding the offer link |
@@ -29,12 +30,15 @@
 pub mod batches;
 pub mod credentials;
 pub mod directory;
+pub mod csv_input;
+pub mod gallery;
 pub mod offers;
 pub mod oid4vci;
 pub mod orgs;
 pub mod registry;
 pub mod requests;
 pub mod status;
+pub mod template_builder;
 pub mod templates;
 
 use atout_web::AppState;
@@ -46,6 +50,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(credentials::router())
         .merge(status::router())
         .merge(templates::router())
+        .merge(gallery::router())
         .merge(registry::router())
         .merge(batches::router())
         .merge(offers::router())

@@ -8,13 +8,16 @@
 //! | `POST /orgs/{slug}/templates`, `GET /orgs/{slug}/templates[/{id}]` | admin, or that organisation's API key |
 //! | `POST /orgs/{slug}/templates/{id}/issue` | that organisation's API key |
 
-use crate::credentials::{issue_credential, IssueInput};
+use crate::{
+    credentials::{issue_credential, IssueInput},
+    template_builder::{self, FieldSpec},
+};
 use atout_core::{
     audit::action,
     ids::new_id,
     store::{Organisation, Template},
 };
-use atout_vc::contexts::{CREDENTIALS_V2, OB_V3_0_3};
+use atout_vc::contexts::{ATOUT_CONTEXT, CREDENTIALS_V2, OB_V3_0_3, UNDEFINED_TERMS_V2};
 use atout_web::{
     auth::{OrgKey, OrgMember, Principal},
     problem::ProblemBody,
@@ -41,7 +44,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateSpec {
-    #[serde(default, skip_deserializing)]
+    /// Given by Atout (ignored on input, so a template read back can be
+    /// sent again).
+    #[serde(default)]
     pub id: String,
     pub name_fr: String,
     /// Defaults to the French name.
@@ -53,9 +58,20 @@ pub struct TemplateSpec {
     #[serde(rename = "type")]
     pub credential_type: String,
     /// JSON Schema (draft 2020-12 and earlier) of the subject data. No
-    /// remote `$ref`.
+    /// remote `$ref`. Leave it out and give `fields` to have it written.
+    #[serde(default)]
     #[schema(value_type = Object)]
     pub subject_schema: Value,
+    /// The template builder's fields (labels in French and English, type,
+    /// required, help, framework code): the subject schema is written from
+    /// them. Ignored when `subject_schema` is given (as in a template read
+    /// back, which lists the fields its schema describes).
+    #[serde(default)]
+    pub fields: Option<Vec<FieldSpec>>,
+    /// The framework code the credential aligns to (ESCO, RNCP, ROME...),
+    /// kept in the schema as `x-atout-framework`, with `fields`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework_code: Option<String>,
     /// Open Badges 3.0 `Achievement`.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -63,12 +79,18 @@ pub struct TemplateSpec {
 }
 
 fn spec(t: &Template) -> TemplateSpec {
+    let subject_schema = serde_json::from_str(&t.subject_schema).unwrap_or(Value::Null);
     TemplateSpec {
         id: t.id.clone(),
         name_fr: t.name_fr.clone(),
         name_en: Some(t.name_en.clone()),
         credential_type: t.credential_type.clone(),
-        subject_schema: serde_json::from_str(&t.subject_schema).unwrap_or(Value::Null),
+        fields: Some(template_builder::fields_from_schema(&subject_schema)),
+        framework_code: subject_schema
+            .get("x-atout-framework")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        subject_schema,
         achievement: t
             .achievement
             .as_deref()
@@ -183,6 +205,19 @@ pub async fn new_template(
             "type",
             "must be a term such as DiplomaCredential (A-Z, a-z, 0-9)",
         ));
+    }
+    if body.subject_schema.is_null() {
+        let Some(fields) = body.fields.as_mut() else {
+            return Err(bad("subject_schema", "give a subject_schema or fields"));
+        };
+        body.subject_schema =
+            template_builder::schema_from_fields(fields, body.framework_code.as_deref()).map_err(
+                |e| {
+                    bad(&e.field(), e.message())
+                        .with("code", e.code)
+                        .with("index", e.index.map_or(Value::Null, Value::from))
+                },
+            )?;
     }
     if !body.subject_schema.is_object() {
         return Err(bad("subject_schema", "must be a JSON Schema object"));
@@ -403,10 +438,17 @@ pub fn build_credential(
         Some(achievement) => {
             let achievement: Value = serde_json::from_str(achievement)
                 .map_err(|e| ApiError::internal(format!("stored achievement: {e}")))?;
+            let mut context = vec![CREDENTIALS_V2, OB_V3_0_3];
+            if subject
+                .keys()
+                .any(|k| !OB_SUBJECT_TERMS.contains(&k.as_str()))
+            {
+                context.push(UNDEFINED_TERMS_V2);
+            }
             subject.insert("type".into(), json!(["AchievementSubject"]));
             subject.insert("achievement".into(), achievement);
             Ok(json!({
-                "@context": [CREDENTIALS_V2, OB_V3_0_3],
+                "@context": context,
                 "type": ["VerifiableCredential", "OpenBadgeCredential"],
                 "name": template.name_fr,
                 "issuer": {
@@ -418,12 +460,63 @@ pub fn build_credential(
             }))
         }
         None => Ok(json!({
-            "@context": [CREDENTIALS_V2, state.vc.contexts.own_url()],
+            "@context": if uses_undefined_terms(&subject) {
+                json!([CREDENTIALS_V2, state.vc.contexts.own_url(), UNDEFINED_TERMS_V2])
+            } else {
+                json!([CREDENTIALS_V2, state.vc.contexts.own_url()])
+            },
             "type": ["VerifiableCredential", template.credential_type],
             "name": template.name_fr,
             "credentialSubject": Value::Object(subject),
         })),
     }
+}
+
+/// The terms of an Open Badges `AchievementSubject` a subject may carry.
+const OB_SUBJECT_TERMS: [&str; 12] = [
+    "id",
+    "type",
+    "identifier",
+    "result",
+    "source",
+    "creditsEarned",
+    "activityStartDate",
+    "activityEndDate",
+    "licenseNumber",
+    "narrative",
+    "role",
+    "term",
+];
+
+/// Whether a subject uses a term neither the VC context nor Atout's
+/// defines (a field made with the builder, e.g. `dureeHeures`): the
+/// credential then names the W3C undefined-terms context, without which
+/// JSON-LD in safe mode refuses to sign it.
+fn uses_undefined_terms(subject: &serde_json::Map<String, Value>) -> bool {
+    // Atout's context's terms, read once from the bundled constant.
+    static TERMS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    let terms = TERMS.get_or_init(|| {
+        serde_json::from_str::<Value>(ATOUT_CONTEXT)
+            .ok()
+            .and_then(|c| c.get("@context").and_then(Value::as_object).cloned())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    });
+    let known = |term: &str| {
+        ["id", "type", "name", "description"].contains(&term) || terms.contains(term)
+    };
+    fn walk(
+        map: &serde_json::Map<String, Value>,
+        depth: usize,
+        known: &dyn Fn(&str) -> bool,
+    ) -> bool {
+        depth < 8
+            && map.iter().any(|(k, v)| {
+                !known(k) || v.as_object().is_some_and(|m| walk(m, depth + 1, known))
+            })
+    }
+    walk(subject, 0, &known)
 }
 
 /// A display name for the registry: given and family names, or a name.

@@ -127,14 +127,20 @@ pub enum VerifierCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum TemplateCommand {
-    /// Create a template from a JSON file (see issuer/templates/); prints
+    /// Create a template from a JSON file (see issuer/templates/) or from
+    /// the gallery (`--from licence`, see `atout template gallery`); prints
     /// only its id.
     Create {
         /// Organisation slug.
         slug: String,
+        #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+        file: Option<PathBuf>,
+        /// A template of the gallery, by its id.
         #[arg(long)]
-        file: PathBuf,
+        from: Option<String>,
     },
+    /// The gallery of ready templates (id, type, name).
+    Gallery,
     /// List an organisation's templates.
     List { slug: String },
 }
@@ -173,6 +179,10 @@ pub struct IssueArgs {
     /// JSON Lines file: {"reference", "email"?, "subject"} per line.
     #[arg(long)]
     jsonl: Option<PathBuf>,
+    /// A value for every row that leaves it empty: `--set degree.type=Diploma`
+    /// (repeatable; typed like a cell, e.g. `--set degree.awardedOn=01/07/2025`).
+    #[arg(long, value_name = "FIELD=VALUE")]
+    set: Vec<String>,
     /// eddsa-rdfc-2022 (default) or ecdsa-rdfc-2019.
     #[arg(long)]
     cryptosuite: Option<String>,
@@ -838,18 +848,30 @@ async fn bulk_issue(
         std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let schema =
         atout_issuer::templates::stored_schema(&template).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let rows = tokio::task::spawn_blocking(move || batches::parse_rows(csv, &data, &schema))
+    let mut constants = serde_json::Map::new();
+    for set in &args.set {
+        let (path, value) = set
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--set takes field=value, e.g. degree.type=Diploma"))?;
+        constants.insert(path.trim().to_owned(), serde_json::Value::from(value));
+    }
+    let rows = tokio::task::spawn_blocking(move || batches::parse_rows(csv, &data, &schema, &constants))
         .await?
         .map_err(|e| {
-            let extra = e
+            // One line per problem, as a person reads them.
+            let extra: Vec<&str> = e
                 .extensions
                 .get("errors")
-                .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
-                .unwrap_or_default();
-            anyhow::anyhow!(
-                "{}\n{extra}",
-                e.detail.clone().unwrap_or_else(|| e.title.clone())
-            )
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("message").and_then(serde_json::Value::as_str))
+                .collect();
+            if extra.is_empty() {
+                anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.title.clone()))
+            } else {
+                anyhow::anyhow!("{}\n{}", e.title, extra.join("\n"))
+            }
         })?;
     let options = atout_issuer::credentials::IssueOptions {
         cryptosuite: args.cryptosuite,
@@ -897,16 +919,34 @@ async fn bulk_issue(
 
 async fn template_command(state: &atout_web::AppState, cmd: TemplateCommand) -> anyhow::Result<()> {
     match cmd {
-        TemplateCommand::Create { slug, file } => {
+        TemplateCommand::Create { slug, file, from } => {
             let org = state.orgs.find(&slug).await?;
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let spec: atout_issuer::templates::TemplateSpec = serde_json::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let spec = match (file, from) {
+                (Some(file), _) => {
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                    serde_json::from_str::<atout_issuer::templates::TemplateSpec>(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+                }
+                (None, Some(id)) => {
+                    let mut spec = atout_issuer::gallery::find(&id).ok_or_else(|| {
+                        anyhow::anyhow!("the gallery has no {id:?}: see `atout template gallery`")
+                    })?;
+                    spec.fields = None;
+                    spec
+                }
+                (None, None) => anyhow::bail!("give --file or --from"),
+            };
             let template = atout_issuer::templates::new_template(state, &org, spec, &Actor::cli())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", template.id);
+            Ok(())
+        }
+        TemplateCommand::Gallery => {
+            for t in atout_issuer::gallery::all() {
+                println!("{}\t{}\t{}", t.id, t.credential_type, t.name_fr);
+            }
             Ok(())
         }
         TemplateCommand::List { slug } => {

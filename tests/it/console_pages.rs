@@ -444,8 +444,7 @@ async fn a_bulk_upload_is_checked_then_issued_with_its_progress_and_report() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     res.expect("Lignes à corriger")
-        .expect("<td data-label=\"Ligne\">2</td>")
-        .expect("degree.eqfLevel")
+        .expect("Ligne 3, colonne « degree.eqfLevel » : tapez un nombre entier comme 7.")
         .expect("Rien n’a été émis.");
     assert_eq!(count_rows(app, "batches").await, 0);
     // No file, no template: said on the fields.

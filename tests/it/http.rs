@@ -154,6 +154,8 @@ async fn every_route_states_who_may_call_it() {
             org_or_admin,
         ),
         ("GET", "/orgs/univ-a/templates".into(), None, org_or_admin),
+        ("GET", "/template-gallery".into(), None, public),
+        ("GET", "/template-gallery/licence".into(), None, public),
         (
             "GET",
             "/orgs/univ-a/templates/none".into(),

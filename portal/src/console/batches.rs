@@ -3,7 +3,8 @@
 //! batch, whose page shows its progress (live with JavaScript through
 //! `progress.json`, by refreshing without) and the outcome of every row.
 
-use super::{check, problem_errors, templates, unprocessable, OrgPage};
+use super::{check, problem_errors, subject, templates, unprocessable, OrgPage};
+use atout_web::i18n::Arg;
 use crate::{
     api::seg,
     ctx::Ctx,
@@ -36,11 +37,110 @@ pub fn router() -> Router<PortalState> {
         )
 }
 
-/// A row the API refused, with why.
+/// A problem of the file the API refused, as a sentence in the page's
+/// language ("Ligne 12, colonne « Date d’obtention » : tapez une date
+/// comme 01/07/2025.").
 #[derive(Debug, Clone)]
 pub struct BadRow {
-    pub row: i64,
     pub message: String,
+}
+
+/// The prefix of the constants' fields in the upload form.
+pub const CONSTANT_PREFIX: &str = "c.";
+
+/// The API's `errors` (`{row, line, column, field, constant, code, args}`)
+/// as sentences; a constant's problem goes to its form field instead.
+fn bad_rows(
+    t: &atout_web::i18n::Tr,
+    problem: &Value,
+    fields: &mut [subject::Field],
+) -> Vec<BadRow> {
+    let mut out = Vec::new();
+    for e in problem
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let code = text("code");
+        let field = text("field");
+        let decimal = t.get("co-csv-decimal");
+        let args: Vec<(&str, Arg<'_>)> = e
+            .get("args")
+            .and_then(Value::as_object)
+            .map(|a| {
+                a.iter()
+                    .map(|(k, v)| {
+                        let arg = match v {
+                            Value::Number(n) => match n.as_i64() {
+                                Some(i) => Arg::Number(i),
+                                None => Arg::Owned(n.to_string().replace('.', &decimal)),
+                            },
+                            Value::String(s) => Arg::Text(s.as_str()),
+                            other => Arg::Owned(other.to_string()),
+                        };
+                        (k.as_str(), arg)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let key = format!("co-csv-{code}");
+        let key = if t.has(&key) { key } else { "co-csv-invalid".to_owned() };
+        let what = t.with(&key, &args);
+        if e.get("constant") == Some(&Value::Bool(true)) {
+            if let Some(f) = fields.iter_mut().find(|f| f.path == field) {
+                f.error = Some(capitalise(&what));
+                continue;
+            }
+        }
+        // The column as the file names it, else the field's label.
+        let mut column = text("column");
+        if column.is_empty() {
+            if let Some(f) = fields.iter().find(|f| !field.is_empty() && f.path == field) {
+                column = f.label.clone();
+            } else if !field.is_empty() {
+                column = subject::humanise(&field);
+            }
+        }
+        let line = e.get("line").and_then(Value::as_i64).unwrap_or(0);
+        let row = e.get("row").and_then(Value::as_i64).unwrap_or(0);
+        let prefix = match (row, column.is_empty(), e.get("constant") == Some(&Value::Bool(true))) {
+            (_, _, true) => t.arg("co-csv-at-constant", "column", column),
+            (0, true, _) => t.get("co-csv-at-file"),
+            (0, false, _) => t.arg("co-csv-at-header", "column", column),
+            (_, true, _) => t.arg("co-csv-at-row", "line", line),
+            (_, false, _) => t.with(
+                "co-csv-at-cell",
+                &[("line", Arg::Number(line)), ("column", Arg::Owned(column))],
+            ),
+        };
+        out.push(BadRow {
+            message: format!("{prefix} {what}"),
+        });
+    }
+    out
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The constant fields a template offers: every field but the holder's
+/// `id` and the fixed ones (filled by themselves).
+fn constant_fields(template: &templates::TemplateSpec, lang: &str) -> Vec<subject::Field> {
+    subject::fields(&template.subject_schema, lang)
+        .into_iter()
+        .filter(|f| f.path != "id" && f.fixed().is_none())
+        .map(|mut f| {
+            f.required = false;
+            f
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -50,6 +150,8 @@ struct NewPage {
     base: String,
     templates: Vec<templates::TemplateSpec>,
     chosen: String,
+    /// The chosen template's fields, as values for every row.
+    constants: Vec<subject::Field>,
     own_key: bool,
     bad_rows: Vec<BadRow>,
     errors: Errors,
@@ -59,12 +161,29 @@ impl NewPage {
     fn columns(&self, t: &templates::TemplateSpec) -> String {
         let mut cols = vec!["reference".to_owned(), "email".to_owned()];
         cols.extend(
-            super::subject::fields(&t.subject_schema)
+            super::subject::fields(&t.subject_schema, "fr")
                 .into_iter()
                 .filter(|f| f.path != "id")
                 .map(|f| f.path),
         );
         cols.join(",")
+    }
+
+    /// The same columns named by their labels, separated by semicolons
+    /// (as a French spreadsheet saves them).
+    fn label_columns(&self, t: &templates::TemplateSpec) -> String {
+        let mut cols = vec![self.c.t("co-csv-reference-column"), "e-mail".to_owned()];
+        cols.extend(
+            super::subject::fields(&t.subject_schema, self.c.lang)
+                .into_iter()
+                .filter(|f| f.path != "id" && f.fixed().is_none())
+                .map(|f| f.label),
+        );
+        cols.join(";")
+    }
+
+    fn constant_name(&self, f: &subject::Field) -> String {
+        format!("{CONSTANT_PREFIX}{}", f.path)
     }
 }
 
@@ -77,12 +196,19 @@ async fn new_page(
 ) -> Result<Response, PageError> {
     let page = OrgPage::load(&state, &ctx, &slug).await?;
     let templates = templates::load_all(&state, &ctx, &page).await?;
+    let chosen = ctx.query_param("template").unwrap_or_default();
+    let constants = templates
+        .iter()
+        .find(|t| t.id == chosen)
+        .map(|t| constant_fields(t, ctx.lang.code()))
+        .unwrap_or_default();
     Ok(render(
         ctx.lang,
         &NewPage {
             c: page.chrome(&state, &ctx, "co-batch-new-title"),
             base: page.base(),
-            chosen: ctx.query_param("template").unwrap_or_default(),
+            chosen,
+            constants,
             templates,
             own_key: page.is_own_key(),
             bad_rows: Vec::new(),
@@ -117,6 +243,20 @@ async fn upload(
     if template.is_empty() {
         errors.add("template", t.get("co-field-template"));
     }
+    let templates = templates::load_all(&state, &ctx, &page).await?;
+    // The values for every row, for the chosen template's fields only.
+    let mut constants = templates
+        .iter()
+        .find(|t| t.id == template)
+        .map(|t| constant_fields(t, ctx.lang.code()))
+        .unwrap_or_default();
+    let mut given = serde_json::Map::new();
+    for f in constants.iter_mut() {
+        f.value = form.fields.text(&format!("{CONSTANT_PREFIX}{}", f.path));
+        if !f.value.is_empty() {
+            given.insert(f.path.clone(), Value::String(f.value.clone()));
+        }
+    }
     let file = form.file.clone();
     if file.is_none() {
         errors.add("file", t.get("co-field-file"));
@@ -134,7 +274,15 @@ async fn upload(
                 &state,
                 &ctx,
                 &page.staff.who,
-                &format!("{}/batches?template={}", page.api(), seg(&template)),
+                &format!(
+                    "{}/batches?{}",
+                    page.api(),
+                    serde_urlencoded::to_string([
+                        ("template", template.as_str()),
+                        ("constants", &Value::Object(given).to_string()),
+                    ])
+                    .unwrap_or_default()
+                ),
                 if jsonl {
                     "application/jsonl"
                 } else {
@@ -161,22 +309,13 @@ async fn upload(
                 crate::uploads::too_large_message(t, ctx.lang, size, limit),
             );
         } else {
-            bad_rows = problem
-                .raw
-                .get("errors")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|e| BadRow {
-                    row: e.get("row").and_then(Value::as_i64).unwrap_or(0),
-                    message: e
-                        .get("message")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                })
-                .collect();
-            errors = if bad_rows.is_empty() {
+            bad_rows = self::bad_rows(t, &problem.raw, &mut constants);
+            let constant_errors = constants.iter().filter(|f| f.error.is_some()).count();
+            errors = if bad_rows.is_empty() && constant_errors > 0 {
+                let mut e = Errors::default();
+                e.add("", t.get("co-fields-have-errors"));
+                e
+            } else if bad_rows.is_empty() {
                 let mut e = problem_errors(t, &problem, &[]);
                 e.0[0].0 = "file".into();
                 e
@@ -192,7 +331,6 @@ async fn upload(
     }
     // Whatever was not sent on (a form refused before) is read to its end.
     form.discard().await?;
-    let templates = templates::load_all(&state, &ctx, &page).await?;
     Ok(unprocessable(render(
         ctx.lang,
         &NewPage {
@@ -200,6 +338,7 @@ async fn upload(
             base: page.base(),
             templates,
             chosen: template,
+            constants,
             own_key: true,
             bad_rows,
             errors,

@@ -16,6 +16,7 @@ mod offers;
 mod org;
 mod registry;
 mod requests;
+mod builder;
 mod subject;
 mod templates;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<PortalState> {
         .merge(auth::router())
         .merge(org::router())
         .merge(templates::router())
+        .merge(builder::router())
         .merge(batches::router())
         .merge(credentials::router())
         .merge(offers::router())

@@ -231,7 +231,7 @@ async fn show(
     let (chosen, fields) = match ctx.query_param("template").filter(|t| !t.is_empty()) {
         Some(t) => {
             let template = templates::load_one(&state, &ctx, &page, &t).await?;
-            let mut fields = subject::fields(&template.subject_schema);
+            let mut fields = subject::fields(&template.subject_schema, ctx.lang.code());
             subject::fill_from(&mut fields, &r.prefill);
             (Some(template), fields)
         }
@@ -320,7 +320,7 @@ async fn approve(
         return Ok(unprocessable(render(ctx.lang, &view)));
     }
     let template = templates::load_one(&state, &ctx, &page, &template_id).await?;
-    let mut fields = subject::fields(&template.subject_schema);
+    let mut fields = subject::fields(&template.subject_schema, ctx.lang.code());
     subject::fill_from_form(&mut fields, &form);
     let subject_value = subject::build(
         &mut fields,

@@ -17,6 +17,7 @@ pub enum Kind {
     Integer,
     Number,
     Boolean,
+    Email,
     /// One of these values.
     Choice(Vec<String>),
     /// Always this value (shown, not entered).
@@ -47,6 +48,7 @@ impl Field {
         match self.kind {
             Kind::Integer | Kind::Number => "number",
             Kind::Date => "date",
+            Kind::Email => "email",
             _ => "text",
         }
     }
@@ -87,7 +89,52 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-fn walk(schema: &Value, prefix: &str, parent_required: bool, out: &mut Vec<Field>) {
+/// A key as words, for old templates without labels: `degree.eqfLevel` →
+/// `Degree – eqf level`.
+pub fn humanise(path: &str) -> String {
+    let parts: Vec<String> = path
+        .split('.')
+        .map(|part| {
+            let mut words = String::new();
+            for (i, c) in part.chars().enumerate() {
+                if c == '_' {
+                    words.push(' ');
+                } else if c.is_uppercase() && i > 0 {
+                    words.push(' ');
+                    words.extend(c.to_lowercase());
+                } else {
+                    words.push(c);
+                }
+            }
+            words
+        })
+        .collect();
+    let text = parts.join(" – ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+fn in_lang(prop: &Value, key: &str, lang: &str) -> Option<String> {
+    let texts = prop.get(key)?;
+    [lang, "fr", "en"]
+        .iter()
+        .find_map(|l| texts.get(*l).and_then(Value::as_str))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// A property's label in `lang`: `x-atout-labels`, then its `title`, then
+/// its key made readable.
+pub fn label_of(prop: &Value, path: &str, lang: &str) -> String {
+    in_lang(prop, "x-atout-labels", lang)
+        .or_else(|| prop.get("title").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| humanise(path))
+}
+
+fn walk(schema: &Value, prefix: &str, parent_required: bool, lang: &str, out: &mut Vec<Field>) {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return;
     };
@@ -108,13 +155,15 @@ fn walk(schema: &Value, prefix: &str, parent_required: bool, out: &mut Vec<Field
         let is_required = parent_required && required.contains(&name.as_str());
         let ty = prop.get("type").and_then(Value::as_str).unwrap_or("");
         if ty == "object" || prop.get("properties").is_some() {
-            walk(prop, &path, is_required, out);
+            walk(prop, &path, is_required, lang, out);
             continue;
         }
         let kind = if let Some(c) = prop.get("const").and_then(scalar_text) {
             Kind::Fixed(c)
         } else if let Some(values) = prop.get("enum").and_then(Value::as_array) {
             Kind::Choice(values.iter().filter_map(scalar_text).collect())
+        } else if prop.get("x-atout-type").and_then(Value::as_str) == Some("email") {
+            Kind::Email
         } else {
             match ty {
                 "integer" => Kind::Integer,
@@ -134,16 +183,14 @@ fn walk(schema: &Value, prefix: &str, parent_required: bool, out: &mut Vec<Field
             continue;
         }
         out.push(Field {
-            label: prop
-                .get("title")
-                .and_then(Value::as_str)
-                .unwrap_or(&path)
-                .to_owned(),
-            description: prop
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
+            label: label_of(prop, &path, lang),
+            description: in_lang(prop, "x-atout-help", lang)
+                .or_else(|| {
+                    prop.get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default(),
             value: match &kind {
                 Kind::Fixed(v) => v.clone(),
                 _ => String::new(),
@@ -156,10 +203,10 @@ fn walk(schema: &Value, prefix: &str, parent_required: bool, out: &mut Vec<Field
     }
 }
 
-/// The fields of a subject schema.
-pub fn fields(schema: &Value) -> Vec<Field> {
+/// The fields of a subject schema, labelled in `lang` (`fr` or `en`).
+pub fn fields(schema: &Value, lang: &str) -> Vec<Field> {
     let mut out = Vec::new();
-    walk(schema, "", true, &mut out);
+    walk(schema, "", true, lang, &mut out);
     out
 }
 
@@ -298,13 +345,27 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn labels_follow_the_page_language_then_fall_back() {
+        let schema = json!({"type": "object", "properties": {
+            "givenName": {"type": "string", "title": "Prénom", "x-atout-labels": {"fr": "Prénom", "en": "Given name"},
+                          "x-atout-help": {"fr": "Comme sur la pièce d’identité."}},
+            "degree": {"type": "object", "properties": {"eqfLevel": {"type": "integer"}}}
+        }});
+        let en = fields(&schema, "en");
+        assert_eq!(en[0].label, "Given name");
+        assert_eq!(en[0].description, "Comme sur la pièce d’identité.");
+        assert_eq!(en[1].label, "Degree – eqf level");
+        assert_eq!(fields(&schema, "fr")[0].label, "Prénom");
+    }
+
+    #[test]
     fn a_request_prefills_what_it_can() {
         let schema = json!({"type": "object", "properties": {
             "givenName": {"type": "string"}, "familyName": {"type": "string"},
             "title": {"type": "string"},
             "degree": {"type": "object", "properties": {"type": {"const": "Diploma"}, "name": {"type": "string"}}}
         }});
-        let mut f = fields(&schema);
+        let mut f = fields(&schema, "fr");
         fill_from(
             &mut f,
             &json!({"name": "Inès de la Tour", "title": "Master", "organisation": null}),
@@ -338,7 +399,7 @@ mod tests {
             }},
             "tags": {"type": "array"}
         }});
-        let mut f = fields(&schema);
+        let mut f = fields(&schema, "fr");
         let paths: Vec<&str> = f.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,

@@ -315,7 +315,7 @@ async fn show(
 ) -> Result<Response, PageError> {
     let page = OrgPage::load(&state, &ctx, &slug).await?;
     let template = load_one(&state, &ctx, &page, &id).await?;
-    let fields = subject::fields(&template.subject_schema);
+    let fields = subject::fields(&template.subject_schema, ctx.lang.code());
     Ok(render(
         ctx.lang,
         &ShowPage {
@@ -385,7 +385,7 @@ async fn issue(
     }
     let template = load_one(&state, &ctx, &page, &id).await?;
     let t = ctx.t();
-    let mut fields = subject::fields(&template.subject_schema);
+    let mut fields = subject::fields(&template.subject_schema, ctx.lang.code());
     subject::fill_from_form(&mut fields, &form);
     let delivery = match form.get("delivery") {
         Some("email") => "email",
