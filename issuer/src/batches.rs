@@ -10,14 +10,19 @@
 //!   redone: every row ends issued exactly once.
 //! * A worker holds a lease on the batch; after a restart, batches whose
 //!   lease expired are resumed.
+//! * Delivery ([`crate::delivery`]): rows to deliver become offers, written
+//!   with their mails in the chunk's transaction (a reference already
+//!   offered is skipped too).
 //!
 //! | route | caller |
 //! |---|---|
-//! | `POST /orgs/{slug}/batches?template=ID` | that organisation's API key |
+//! | `POST /orgs/{slug}/batches?template=ID[&deliver=true]` | that organisation's API key |
 //! | `GET /orgs/{slug}/batches/{id}`, `GET /orgs/{slug}/batches/{id}/rows` | admin, or that organisation's API key |
 
 use crate::{
     credentials::{invalid, sign_error, IssueOptions},
+    delivery::{DeliveryOptions, Recipient, RowDeliveryView},
+    offers::{OfferOptions, STAND_IN_HOLDER},
     templates::{build_credential, check_subject, stored_schema, subject_name, subject_validator},
 };
 use atout_core::{
@@ -63,6 +68,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct InputRow {
     pub reference: String,
     pub email: Option<String>,
+    /// Whom to deliver to: a DID, or the e-mail of an Atout account (see
+    /// [`crate::delivery`]).
+    pub holder: Option<String>,
     pub subject: Value,
 }
 
@@ -149,11 +157,13 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
             };
             let mut reference = String::new();
             let mut email = None;
+            let mut holder = None;
             let mut subject = Map::new();
             for (name, cell) in headers.iter().zip(record.iter()) {
                 match name {
                     "reference" => reference = cell.trim().to_owned(),
                     "email" => email = Some(cell.trim().to_owned()).filter(|e| !e.is_empty()),
+                    "holder" => holder = Some(cell.trim().to_owned()).filter(|h| !h.is_empty()),
                     path if cell.is_empty() => {
                         let _ = path;
                     }
@@ -187,6 +197,7 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
             rows.push(InputRow {
                 reference,
                 email,
+                holder,
                 subject: Value::Object(subject),
             });
         }
@@ -205,12 +216,15 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
             struct Line {
                 reference: String,
                 email: Option<String>,
+                #[serde(default)]
+                holder: Option<String>,
                 subject: Value,
             }
             match serde_json::from_str::<Line>(line) {
                 Ok(l) => rows.push(InputRow {
                     reference: l.reference.trim().to_owned(),
                     email: l.email,
+                    holder: l.holder.filter(|h| !h.trim().is_empty()),
                     subject: l.subject,
                 }),
                 Err(e) => errors.push(row_error(i + 1, format!("not a row object: {e}"))),
@@ -263,16 +277,43 @@ pub fn parse_rows(csv: bool, data: &[u8], schema: &Value) -> Result<Vec<InputRow
     Ok(rows)
 }
 
-/// Records a batch (all rows pending).
+/// Records a batch (all rows pending). `delivery` says whether rows with
+/// an `email` get an offer (rows with a `holder` always do, or are bound to
+/// it).
 pub async fn create_batch(
     state: &AppState,
     org: &Organisation,
     template: &Template,
     rows: Vec<InputRow>,
     options: &IssueOptions,
+    delivery: &DeliveryOptions,
     actor: &Actor,
 ) -> Result<Batch, ApiError> {
     let format = options.proof_format()?;
+    delivery.check()?;
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(h) = &row.holder {
+            if let Err(message) = crate::delivery::check_holder(h) {
+                errors.push(row_error(i + 1, message));
+                if errors.len() >= 50 {
+                    break;
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(bad_file(errors));
+    }
+    let offers = rows
+        .iter()
+        .any(|r| r.holder.is_some() || (delivery.deliver && r.email.is_some()));
+    if offers && matches!(format, atout_vc::sign::ProofFormat::SdJwt(_)) {
+        return Err(ApiError::unprocessable(
+            "dc+sd-jwt is not offered over OpenID4VCI yet: deliver ldp_vc or vc+jwt, or issue              without delivery",
+        )
+        .with("field", "format"));
+    }
     if state
         .store
         .active_key(
@@ -294,7 +335,8 @@ pub async fn create_batch(
         org_id: org.id.clone(),
         template_id: template.id.clone(),
         options: serde_json::to_string(&json!({
-            "cryptosuite": options.cryptosuite, "format": options.format, "alg": options.alg
+            "cryptosuite": options.cryptosuite, "format": options.format, "alg": options.alg,
+            "delivery": delivery,
         }))
         .unwrap_or_default(),
         actor: actor.label.clone(),
@@ -303,6 +345,7 @@ pub async fn create_batch(
         issued: 0,
         skipped: 0,
         failed: 0,
+        offered: 0,
         created_at: now,
         updated_at: now,
     };
@@ -317,6 +360,10 @@ pub async fn create_batch(
             state: "pending".into(),
             credential_ref: None,
             error: None,
+            holder: r
+                .holder
+                .map(|h| if h.starts_with("did:") { h } else { h.to_lowercase() }),
+            offer_id: None,
         })
         .collect();
     let audit = actor.entry(
@@ -370,9 +417,25 @@ pub async fn run_batch(
         .await?
         .ok_or_else(|| ApiError::internal("batch of an unknown template"))?;
     let validator = subject_validator(&stored_schema(&template)?)?;
-    let options: IssueOptions = serde_json::from_str(&batch.options)
+    let mut stored: Map<String, Value> = serde_json::from_str(&batch.options)
+        .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
+    let delivery: DeliveryOptions = stored
+        .remove("delivery")
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| ApiError::internal(format!("stored delivery options: {e}")))?
+        .unwrap_or_default();
+    let options: IssueOptions = serde_json::from_value(Value::Object(stored))
         .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
     let format = options.proof_format()?;
+    let offer_options = OfferOptions {
+        format: options.format.clone(),
+        cryptosuite: options.cryptosuite.clone(),
+        alg: options.alg.clone(),
+    };
+    let offer_options_json = serde_json::to_string(&offer_options).map_err(ApiError::internal)?;
+    let secrets = crate::delivery::Secrets::new(&state);
+    let offer_ttl = delivery.ttl(&state);
     let key = Arc::new(
         state
             .orgs
@@ -397,22 +460,85 @@ pub async fn run_batch(
         after = last.row_number;
         let now = state.clock.now();
         let references: Vec<String> = rows.iter().map(|r| r.reference.clone()).collect();
-        let existing: std::collections::HashMap<String, String> = state
-            .store
-            .issued_references(&org.id, &references)
-            .await?
-            .into_iter()
-            .collect();
+        let existing = taken_references(&state, &org.id, &references).await?;
         let mut outcome = ChunkOutcome::default();
         let mut todo: Vec<Prepared> = Vec::new();
-        for row in rows {
-            if let Some(id) = existing.get(&row.reference) {
-                outcome.skipped.push((row.row_number, id.clone()));
-                continue;
-            }
+        let rows: Vec<BatchRow> = rows
+            .into_iter()
+            .filter(|row| match existing.get(&row.reference) {
+                Some(id) => {
+                    outcome.skipped.push((row.row_number, id.clone()));
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        let wanted: Vec<(Option<String>, Option<String>)> = rows
+            .iter()
+            .map(|r| (r.holder.clone(), r.email.clone()))
+            .collect();
+        let recipients = crate::delivery::recipients(&state, delivery.deliver, &wanted).await?;
+        for (row, recipient) in rows.into_iter().zip(recipients) {
+            let bound_to = match recipient {
+                Recipient::Offer { email, citizen_id } => {
+                    // Checked as it will be issued (with a holder id), and
+                    // built once to catch what the schema does not say.
+                    let checked = serde_json::from_str::<Value>(&row.subject)
+                        .map_err(|e| ApiError::internal(e.to_string()))
+                        .and_then(|subject| {
+                            let mut as_issued = subject.as_object().cloned().unwrap_or_default();
+                            as_issued.insert("id".into(), Value::String(STAND_IN_HOLDER.into()));
+                            let as_issued = Value::Object(as_issued);
+                            check_subject(&validator, &as_issued)?;
+                            build_credential(&state, &org, &template, &as_issued)?;
+                            Ok(())
+                        });
+                    match checked {
+                        Ok(()) => {
+                            let (offer, mail) = crate::delivery::new_offer(
+                                &state,
+                                &secrets,
+                                &batch,
+                                &org,
+                                &template,
+                                &offer_options,
+                                &offer_options_json,
+                                delivery.lang(),
+                                &row.reference,
+                                &row.subject,
+                                &email,
+                                citizen_id,
+                                now + offer_ttl,
+                                now,
+                            );
+                            let audit = actor.entry(
+                                now,
+                                Some(&org.id),
+                                action::OFFER_CREATED,
+                                format!("offer:{}", offer.id),
+                                Some(json!({
+                                    "template": template.id,
+                                    "by_email": true,
+                                    "batch": batch_id,
+                                    "reference": row.reference,
+                                    "expires_at": offer.expires_at,
+                                })),
+                            );
+                            outcome.offered.push((row.row_number, offer, mail, audit));
+                        }
+                        Err(e) => outcome.failed.push((row.row_number, e.to_string())),
+                    }
+                    continue;
+                }
+                Recipient::Did(did) => Some(did),
+                Recipient::Nobody => None,
+            };
             let prepared = serde_json::from_str::<Value>(&row.subject)
                 .map_err(|e| ApiError::internal(e.to_string()))
-                .and_then(|subject| {
+                .and_then(|mut subject| {
+                    if let (Some(did), Some(map)) = (&bound_to, subject.as_object_mut()) {
+                        map.insert("id".into(), Value::String(did.clone()));
+                    }
                     check_subject(&validator, &subject)?;
                     let credential = build_credential(&state, &org, &template, &subject)?;
                     let map = model::prepare(credential, &did, &state.vc.contexts, now)
@@ -517,13 +643,22 @@ pub async fn run_batch(
                 .issued
                 .iter()
                 .filter_map(|(_, c, _)| c.reference.clone())
+                .chain(
+                    outcome
+                        .offered
+                        .iter()
+                        .filter_map(|(_, o, _, _)| o.reference.clone()),
+                )
                 .collect();
-            let taken: std::collections::HashMap<String, String> = state
-                .store
-                .issued_references(&org.id, &references)
-                .await?
-                .into_iter()
-                .collect();
+            let taken = taken_references(&state, &org.id, &references).await?;
+            let mut kept_offers = Vec::new();
+            for (row, o, m, a) in std::mem::take(&mut outcome.offered) {
+                match o.reference.as_ref().and_then(|r| taken.get(r)) {
+                    Some(id) => outcome.skipped.push((row, id.clone())),
+                    None => kept_offers.push((row, o, m, a)),
+                }
+            }
+            outcome.offered = kept_offers;
             let mut kept = Vec::new();
             for (row, c, a) in std::mem::take(&mut outcome.issued) {
                 match c.reference.as_ref().and_then(|r| taken.get(r)) {
@@ -573,6 +708,25 @@ pub async fn run_batch(
     Ok(batch)
 }
 
+/// The references already issued or offered by the organisation, with the
+/// credential's or the offer's id.
+async fn taken_references(
+    state: &AppState,
+    org_id: &str,
+    references: &[String],
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    let mut taken: std::collections::HashMap<String, String> = state
+        .store
+        .issued_references(org_id, references)
+        .await?
+        .into_iter()
+        .collect();
+    for (reference, offer) in state.store.offered_references(org_id, references).await? {
+        taken.entry(reference).or_insert(offer);
+    }
+    Ok(taken)
+}
+
 /// Resumes batches left running by a previous process, now and then every
 /// minute (a worker that died leaves its lease to expire).
 pub async fn resume_forever(state: AppState) {
@@ -606,12 +760,28 @@ pub struct BatchQuery {
     pub cryptosuite: Option<String>,
     pub format: Option<String>,
     pub alg: Option<String>,
+    /// `true`: every row with an `email` gets an offer by mail (a link and
+    /// QR code, and OpenID4VCI). Default `false`: the `email` is only
+    /// recorded. Rows with a `holder` are delivered either way.
+    pub deliver: Option<bool>,
+    /// The language of the mails, `fr` (default) or `en`.
+    pub lang: Option<String>,
+    /// Lifetime of the offers in days, 1 to 366 (default
+    /// `batch_offer_ttl_days`, 90).
+    pub ttl_days: Option<u32>,
 }
 
-/// Start a batch: the body is CSV (`text/csv`: a `reference` column, an
-/// optional `email` column, and the subject's fields as dotted paths) or
-/// JSON Lines (`application/jsonl`: `{"reference", "email"?, "subject"}`).
-/// Every row is checked first; a file with any bad row is refused whole.
+/// Start a batch: the body is CSV (`text/csv`: a `reference` column,
+/// optional `email` and `holder` columns, and the subject's fields as
+/// dotted paths) or JSON Lines (`application/jsonl`: `{"reference",
+/// "email"?, "holder"?, "subject"}`). Every row is checked first; a file
+/// with any bad row is refused whole.
+///
+/// Delivery: with `deliver=true`, a row with an `email` becomes an offer
+/// mailed to it. A row whose `holder` is the DID or the e-mail of an Atout
+/// account becomes an offer in that account's wallet (and a mail); a
+/// `holder` DID of no account gets the credential bound to it
+/// (`credentialSubject.id`). Other rows are issued bound to no one.
 #[utoipa::path(
     post, path = "/orgs/{slug}/batches", tag = "batches",
     security(("bearer" = [])),
@@ -680,7 +850,21 @@ async fn create_batch_route(
         credential_id: None,
         proof_type: None,
     };
-    let batch = create_batch(&state, org, &template, rows, &options, &principal.actor()).await?;
+    let delivery = DeliveryOptions {
+        deliver: q.deliver.unwrap_or(false),
+        lang: q.lang,
+        ttl_days: q.ttl_days,
+    };
+    let batch = create_batch(
+        &state,
+        org,
+        &template,
+        rows,
+        &options,
+        &delivery,
+        &principal.actor(),
+    )
+    .await?;
     let worker = state.clone();
     let id = batch.id.clone();
     tokio::spawn(async move {
@@ -738,7 +922,7 @@ async fn get_batch(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RowsQuery {
-    /// `pending`, `issued`, `skipped` or `failed`.
+    /// `pending`, `issued`, `offered`, `skipped` or `failed`.
     pub state: Option<String>,
     /// Rows after this row number.
     pub after: Option<i64>,
@@ -748,7 +932,16 @@ pub struct RowsQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowsPage {
-    pub items: Vec<BatchRow>,
+    pub items: Vec<RowView>,
+}
+
+/// A row and, for an offered row, its delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowView {
+    #[serde(flatten)]
+    pub row: BatchRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<RowDeliveryView>,
 }
 
 /// The per-row report of a batch.
@@ -772,9 +965,9 @@ async fn batch_rows(
 ) -> Result<Json<RowsPage>, ApiError> {
     let batch = org_batch(&state, &principal, &slug, &id).await?;
     if let Some(s) = &q.state {
-        if !["pending", "issued", "skipped", "failed"].contains(&s.as_str()) {
+        if !["pending", "issued", "offered", "skipped", "failed"].contains(&s.as_str()) {
             return Err(ApiError::bad_request(
-                "state is pending, issued, skipped or failed",
+                "state is pending, issued, offered, skipped or failed",
             ));
         }
     }
@@ -782,10 +975,33 @@ async fn batch_rows(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 1000"));
     }
+    let rows = state
+        .store
+        .batch_rows(&batch.id, q.state.as_deref(), q.after.unwrap_or(0), limit)
+        .await?;
+    let mut deliveries: std::collections::HashMap<i64, RowDeliveryView> =
+        match (rows.first(), rows.last()) {
+            (Some(first), Some(last)) if rows.iter().any(|r| r.offer_id.is_some()) => state
+                .store
+                .rows_delivery(
+                    &batch.id,
+                    first.row_number,
+                    last.row_number,
+                    state.clock.now(),
+                )
+                .await?
+                .into_iter()
+                .map(|d| (d.row_number, d.into()))
+                .collect(),
+            _ => Default::default(),
+        };
     Ok(Json(RowsPage {
-        items: state
-            .store
-            .batch_rows(&batch.id, q.state.as_deref(), q.after.unwrap_or(0), limit)
-            .await?,
+        items: rows
+            .into_iter()
+            .map(|row| RowView {
+                delivery: deliveries.remove(&row.row_number),
+                row,
+            })
+            .collect(),
     }))
 }

@@ -332,3 +332,12 @@ share-revoke-confirm = Withdraw this share? The link will stop working at once.
 field-url = Enter a full web address (http:// or https://).
 field-keywords = At most 20 keywords of 40 characters each.
 field-languageCode = Enter an ISO 639 language code (for example fr, en, oc).
+
+# Delivery of bulk issuance: an offer that has ended (issue 16)
+offer-ended-accepted = This credential was already accepted.
+offer-ended-declined = This offer was declined.
+offer-ended-cancelled = The organisation withdrew this offer.
+offer-ended-expired = This offer has expired. Ask the organisation to send it again.
+offer-ended-taken = This credential was received with another wallet application.
+offer-ended-to-wallet = See my credentials
+offer-ended-accepted-yours = You accepted this credential: it is in your wallet.

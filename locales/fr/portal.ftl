@@ -332,3 +332,12 @@ share-revoke-confirm = Retirer ce partage ? Le lien cessera de fonctionner immé
 field-url = Indiquez une adresse web complète (http:// ou https://).
 field-keywords = Au plus 20 mots-clés de 40 caractères chacun.
 field-languageCode = Indiquez un code de langue ISO 639 (par exemple fr, en, oc).
+
+# Delivery of bulk issuance: an offer that has ended (issue 16)
+offer-ended-accepted = Cette attestation a déjà été acceptée.
+offer-ended-declined = Cette offre a été refusée.
+offer-ended-cancelled = L’organisme a retiré cette offre.
+offer-ended-expired = Cette offre a expiré. Demandez à l’organisme de vous la renvoyer.
+offer-ended-taken = Cette attestation a été reçue avec une autre application de portefeuille.
+offer-ended-to-wallet = Voir mes justificatifs
+offer-ended-accepted-yours = Vous avez accepté cette attestation : elle est dans votre portefeuille.

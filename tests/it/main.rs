@@ -15,6 +15,8 @@ mod batches;
 mod browser;
 mod cli;
 mod console_pages;
+mod delivery;
+mod delivery_browser;
 mod did;
 mod documents;
 mod email_confirmation;
