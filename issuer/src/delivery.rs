@@ -522,7 +522,7 @@ async fn row_not_pending(state: &AppState, batch: &Batch, row: Option<i64>) -> A
         .and_then(|mut r| r.pop());
     match found {
         Some(RowDelivery { status, .. }) => {
-            ApiError::conflict("This row's offer is no longer pending.").with("status", status)
+            ApiError::conflict("This row's offer is no longer pending.").with("delivery", status)
         }
         None => ApiError::not_found("This batch has no offered row with this number."),
     }
@@ -560,7 +560,7 @@ async fn resend_all(
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, body = ProblemBody, description = "No such batch, or no offered row with this number", content_type = "application/problem+json"),
-        (status = 409, body = ProblemBody, description = "Accepted, declined or withdrawn (`status`)", content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Accepted, declined or withdrawn (`delivery`)", content_type = "application/problem+json"),
     )
 )]
 async fn resend_row(
@@ -630,7 +630,7 @@ async fn withdraw_all(
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, body = ProblemBody, description = "No such batch, or no offered row with this number", content_type = "application/problem+json"),
-        (status = 409, body = ProblemBody, description = "Accepted, declined or withdrawn (`status`)", content_type = "application/problem+json"),
+        (status = 409, body = ProblemBody, description = "Accepted, declined or withdrawn (`delivery`)", content_type = "application/problem+json"),
     )
 )]
 async fn withdraw_row(

@@ -114,6 +114,22 @@ async fn post(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Respon
     req.send().await.unwrap()
 }
 
+/// A new bearer session (after the clock moved past the first one's).
+async fn log_in(app: &TestApp, email: &str) -> String {
+    let res = app
+        .post_json(
+            "/auth/login",
+            None,
+            &serde_json::json!({"email": email, "password": CITIZEN_PASSWORD, "session": "bearer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "log in {email}");
+    res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 async fn drain(app: &TestApp) {
     let mailer = atout_core::mail::Mailer::Log;
     atout_core::mail::drain_outbox(app.store().as_ref(), app.clock.as_ref(), &mailer).await;
@@ -306,7 +322,7 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
         409,
     )
     .await;
-    assert_eq!(problem["status"], 409);
+    assert_eq!(problem["delivery"], "accepted");
 
     // The same file again: every reference is skipped, no mail goes out.
     let before = count_rows(app, "outbox").await;
@@ -368,7 +384,7 @@ async fn without_deliver_the_email_is_only_recorded_and_english_mails_are_englis
 async fn expiry_reminder_resend_and_withdraw_all() {
     let s = setup(&[]).await;
     let app = &s.app;
-    let renee = app.sign_up("renee@example.org").await;
+    app.sign_up("renee@example.org").await;
     verify_email(app, "renee@example.org").await;
     let mut csv = String::from(HEADER);
     csv.push('\n');
@@ -399,6 +415,7 @@ async fn expiry_reminder_resend_and_withdraw_all() {
 
     // Expired: listed so, and the link refuses.
     app.clock.set(t0 + chrono::Duration::days(21));
+    let renee = log_in(app, "renee@example.org").await;
     assert_eq!(
         statuses(app, &s.key, &id).await,
         ["expired", "expired", "expired"]
@@ -411,7 +428,8 @@ async fn expiry_reminder_resend_and_withdraw_all() {
     assert_eq!(gone["state"], "expired");
 
     // Resent (one row): the same link works again for 20 days from now,
-    // a new mail is queued, and the reminder can come again.
+    // a new mail is queued, and the reminder can come again (the link was
+    // opened by the refused acceptance: it stays so).
     let res = post(
         app,
         &format!("/orgs/{ORG}/batches/{id}/rows/1/resend"),
@@ -423,7 +441,7 @@ async fn expiry_reminder_resend_and_withdraw_all() {
     assert_eq!(mails(app, "renee@example.org", "offer").await.len(), 2);
     assert_eq!(
         statuses(app, &s.key, &id).await,
-        ["queued", "expired", "expired"]
+        ["opened", "expired", "expired"]
     );
     let res = post(app, &format!("/wallet/offers/{token}/accept"), Some(&renee)).await;
     assert_eq!(res.status(), 201);

@@ -523,7 +523,7 @@ async fn delivery_action(
     let back = format!("{}/batches/{}", page.base(), seg(id));
     if reply.status == 409 {
         // Accepted, declined or withdrawn meanwhile: the page says so.
-        return Ok(see_other(&format!("{back}?done=done-co-delivery-not-pending")));
+        return Ok(see_other(&format!("{back}?done=done-co-bd-not-pending")));
     }
     #[derive(Deserialize)]
     struct Count {
@@ -531,9 +531,9 @@ async fn delivery_action(
     }
     let done: Count = check(reply).await?.json().await?;
     let key = match (action, done.count) {
-        (_, 0) => "done-co-delivery-none",
-        ("resend", _) => "done-co-delivery-resent",
-        _ => "done-co-delivery-withdrawn",
+        (_, 0) => "done-co-bd-none",
+        ("resend", _) => "done-co-bd-resent",
+        _ => "done-co-bd-withdrawn",
     };
     Ok(see_other(&format!("{back}?done={key}")))
 }
