@@ -360,9 +360,13 @@ pub async fn create_batch(
             state: "pending".into(),
             credential_ref: None,
             error: None,
-            holder: r
-                .holder
-                .map(|h| if h.starts_with("did:") { h } else { h.to_lowercase() }),
+            holder: r.holder.map(|h| {
+                if h.starts_with("did:") {
+                    h
+                } else {
+                    h.to_lowercase()
+                }
+            }),
             offer_id: None,
         })
         .collect();

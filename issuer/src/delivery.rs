@@ -78,8 +78,10 @@ impl DeliveryOptions {
         }
         if let Some(d) = self.ttl_days {
             if !(1..=366).contains(&d) {
-                return Err(ApiError::unprocessable("ttl_days must be between 1 and 366")
-                    .with("field", "ttl_days"));
+                return Err(
+                    ApiError::unprocessable("ttl_days must be between 1 and 366")
+                        .with("field", "ttl_days"),
+                );
             }
         }
         Ok(())
@@ -778,7 +780,9 @@ pub fn check_holder(holder: &str) -> Result<(), &'static str> {
         let ok = printable
             && holder.len() <= 500
             && method.is_some_and(|m| {
-                !m.is_empty() && m.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                !m.is_empty()
+                    && m.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             })
             && id.is_some_and(|i| !i.is_empty());
         return if ok {

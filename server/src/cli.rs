@@ -792,7 +792,10 @@ async fn bulk_issue(
             .get("errors")
             .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
             .unwrap_or_default();
-        anyhow::anyhow!("{}\n{extra}", e.detail.clone().unwrap_or_else(|| e.title.clone()))
+        anyhow::anyhow!(
+            "{}\n{extra}",
+            e.detail.clone().unwrap_or_else(|| e.title.clone())
+        )
     })?;
     let bar = indicatif::ProgressBar::new(batch.total as u64);
     bar.set_style(

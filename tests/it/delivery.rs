@@ -177,7 +177,10 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
     assert_eq!(batch["issued"], 2, "{batch}");
     assert_eq!(batch["failed"], 0);
     let report = rows(app, &s.key, &id).await;
-    let states: Vec<&str> = report.iter().map(|r| r["state"].as_str().unwrap()).collect();
+    let states: Vec<&str> = report
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
     assert_eq!(
         states,
         ["offered", "offered", "offered", "issued", "issued", "offered"]
@@ -212,7 +215,11 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
     // One mail per offer, in French (the default), with the
     // organisation's name, the link and the OpenID4VCI offer.
     let mail = &mails(app, "alice@example.org", "offer").await[0];
-    assert!(mail.subject.contains("Université Exemple"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("Université Exemple"),
+        "{}",
+        mail.subject
+    );
     assert!(mail.subject.contains("Diplôme"), "{}", mail.subject);
     assert!(mail.body.contains("Bonjour"));
     assert!(mail.body.contains("openid-credential-offer://"));
@@ -252,7 +259,10 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
         held["credential"]["credentialSubject"]["id"],
         holder_did(app, "alice@example.org").await.as_str()
     );
-    assert_eq!(held["credential"]["credentialSubject"]["givenName"], "Alice");
+    assert_eq!(
+        held["credential"]["credentialSubject"]["givenName"],
+        "Alice"
+    );
     let wallet: Value = app
         .get("/wallet/holdings", Some(&alice))
         .await
@@ -271,7 +281,8 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
     assert_eq!(issued.reference.as_deref(), Some("R-1"));
     // The link again: accepted, not withdrawn, and it is hers.
     let again = assert_problem(
-        app.get(&format!("/wallet/offers/{token}"), Some(&alice)).await,
+        app.get(&format!("/wallet/offers/{token}"), Some(&alice))
+            .await,
         410,
     )
     .await;
@@ -286,14 +297,27 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
         .await
         .unwrap();
     let offer_id = offers["items"][0]["id"].as_str().unwrap().to_owned();
-    let res = post(app, &format!("/wallet/offers/{offer_id}/accept"), Some(&carol)).await;
+    let res = post(
+        app,
+        &format!("/wallet/offers/{offer_id}/accept"),
+        Some(&carol),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let held: Value = res.json().await.unwrap();
-    assert_eq!(held["credential"]["credentialSubject"]["id"], carol_did.as_str());
+    assert_eq!(
+        held["credential"]["credentialSubject"]["id"],
+        carol_did.as_str()
+    );
 
     // Dave declines.
     let dave_token = link_token(&mails(app, "dave@example.org", "offer").await[0].body);
-    let res = post(app, &format!("/wallet/offers/{dave_token}/decline"), Some(&dave)).await;
+    let res = post(
+        app,
+        &format!("/wallet/offers/{dave_token}/decline"),
+        Some(&dave),
+    )
+    .await;
     assert_eq!(res.status(), 204);
 
     // Bob's is withdrawn (one row): his link stops working.
@@ -307,18 +331,40 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
     assert_eq!(res.json::<Value>().await.unwrap()["count"], 1);
     assert_eq!(
         statuses(app, &s.key, &id).await,
-        ["accepted", "withdrawn", "accepted", "issued", "issued", "declined"]
+        [
+            "accepted",
+            "withdrawn",
+            "accepted",
+            "issued",
+            "issued",
+            "declined"
+        ]
     );
     let c = counts(app, &s.key, &id).await;
     assert_eq!(
-        (c["accepted"].as_i64(), c["declined"].as_i64(), c["withdrawn"].as_i64(), c["sent"].as_i64()),
+        (
+            c["accepted"].as_i64(),
+            c["declined"].as_i64(),
+            c["withdrawn"].as_i64(),
+            c["sent"].as_i64()
+        ),
         (Some(2), Some(1), Some(1), Some(0))
     );
     // Nothing left to resend or withdraw; one row: 409 with its status.
-    let res = post(app, &format!("/orgs/{ORG}/batches/{id}/resend"), Some(&s.key)).await;
+    let res = post(
+        app,
+        &format!("/orgs/{ORG}/batches/{id}/resend"),
+        Some(&s.key),
+    )
+    .await;
     assert_eq!(res.json::<Value>().await.unwrap()["count"], 0);
     let problem = assert_problem(
-        post(app, &format!("/orgs/{ORG}/batches/{id}/rows/1/resend"), Some(&s.key)).await,
+        post(
+            app,
+            &format!("/orgs/{ORG}/batches/{id}/rows/1/resend"),
+            Some(&s.key),
+        )
+        .await,
         409,
     )
     .await;
@@ -333,7 +379,10 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
         csv,
     )
     .await;
-    assert_eq!((again["skipped"].as_i64(), again["offered"].as_i64()), (Some(6), Some(0)));
+    assert_eq!(
+        (again["skipped"].as_i64(), again["offered"].as_i64()),
+        (Some(6), Some(0))
+    );
     assert_eq!(count_rows(app, "outbox").await, before);
     s.app.stop().await;
 }
@@ -346,7 +395,10 @@ async fn without_deliver_the_email_is_only_recorded_and_english_mails_are_englis
     csv.push('\n');
     csv.push_str(&line("R-1", "renee@example.org", "", "Renée"));
     let batch = run(app, &s.key, &format!("template={}", s.template), csv).await;
-    assert_eq!((batch["issued"].as_i64(), batch["offered"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(
+        (batch["issued"].as_i64(), batch["offered"].as_i64()),
+        (Some(1), Some(0))
+    );
     assert_eq!(count_rows(app, "outbox").await, 0);
 
     let mut csv = String::from(HEADER);
@@ -361,7 +413,11 @@ async fn without_deliver_the_email_is_only_recorded_and_english_mails_are_englis
     .await;
     assert_eq!(batch["offered"], 1);
     let mail = &mails(app, "renee@example.org", "offer").await[0];
-    assert!(mail.subject.contains("Example University"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("Example University"),
+        "{}",
+        mail.subject
+    );
     assert!(mail.body.starts_with("Hello"), "{}", mail.body);
     let id = batch["id"].as_str().unwrap();
     let report = rows(app, &s.key, id).await;
@@ -404,13 +460,32 @@ async fn expiry_reminder_resend_and_withdraw_all() {
 
     // Not yet due (7 days before expiry, default): nothing.
     app.clock.set(t0 + chrono::Duration::days(10));
-    assert_eq!(atout_issuer::delivery::send_reminders(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        atout_issuer::delivery::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     // Due: one reminder per offer, with the same link, and only once.
     app.clock.set(t0 + chrono::Duration::days(14));
-    assert_eq!(atout_issuer::delivery::send_reminders(&app.state).await.unwrap(), 3);
-    assert_eq!(atout_issuer::delivery::send_reminders(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        atout_issuer::delivery::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        atout_issuer::delivery::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     let reminder = &mails(app, "renee@example.org", "offer-reminder").await[0];
-    assert!(reminder.subject.starts_with("Rappel"), "{}", reminder.subject);
+    assert!(
+        reminder.subject.starts_with("Rappel"),
+        "{}",
+        reminder.subject
+    );
     assert_eq!(link_token(&reminder.body), token);
 
     // Expired: listed so, and the link refuses.
@@ -447,10 +522,20 @@ async fn expiry_reminder_resend_and_withdraw_all() {
     assert_eq!(res.status(), 201);
 
     // Resend all: the two others (expired); then withdraw all.
-    let res = post(app, &format!("/orgs/{ORG}/batches/{id}/resend"), Some(&s.key)).await;
+    let res = post(
+        app,
+        &format!("/orgs/{ORG}/batches/{id}/resend"),
+        Some(&s.key),
+    )
+    .await;
     assert_eq!(res.json::<Value>().await.unwrap()["count"], 2);
     assert_eq!(mails(app, "paul@example.org", "offer").await.len(), 2);
-    let res = post(app, &format!("/orgs/{ORG}/batches/{id}/withdraw"), Some(&s.key)).await;
+    let res = post(
+        app,
+        &format!("/orgs/{ORG}/batches/{id}/withdraw"),
+        Some(&s.key),
+    )
+    .await;
     assert_eq!(res.json::<Value>().await.unwrap()["count"], 2);
     assert_eq!(
         statuses(app, &s.key, &id).await,
@@ -466,7 +551,12 @@ async fn expiry_reminder_resend_and_withdraw_all() {
     assert_eq!(link["state"], "cancelled");
     // A withdrawn offer gets no reminder.
     app.clock.set(app.clock.now() + chrono::Duration::days(14));
-    assert_eq!(atout_issuer::delivery::send_reminders(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        atout_issuer::delivery::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     let audit: Vec<String> = app
         .store()
         .list_audit(&atout_core::store::AuditFilter {
@@ -553,7 +643,12 @@ async fn a_refused_address_bounces_and_can_be_resent() {
         .unwrap()
         .is_empty());
     // Resending queues a new mail: queued again.
-    let res = post(app, &format!("/orgs/{ORG}/batches/{id}/resend"), Some(&s.key)).await;
+    let res = post(
+        app,
+        &format!("/orgs/{ORG}/batches/{id}/resend"),
+        Some(&s.key),
+    )
+    .await;
     assert_eq!(res.json::<Value>().await.unwrap()["count"], 1);
     assert_eq!(statuses(app, &s.key, &id).await, ["queued"]);
     s.app.stop().await;
@@ -587,9 +682,7 @@ async fn refused_callers_and_bad_input() {
     ];
     for (method, path) in &routes {
         let call = |token: Option<String>| {
-            let mut req = app
-                .client
-                .request(method.parse().unwrap(), app.url(path));
+            let mut req = app.client.request(method.parse().unwrap(), app.url(path));
             if let Some(t) = token {
                 req = req.bearer_auth(t);
             }
@@ -610,7 +703,10 @@ async fn refused_callers_and_bad_input() {
     assert_eq!(count_rows(app, "outbox WHERE kind = 'offer'").await, 1);
     // The admin may.
     let res = app
-        .get(&format!("/orgs/{ORG}/batches/{id}/delivery"), Some(ADMIN_TOKEN))
+        .get(
+            &format!("/orgs/{ORG}/batches/{id}/delivery"),
+            Some(ADMIN_TOKEN),
+        )
         .await;
     assert_eq!(res.status(), 200);
 
@@ -640,10 +736,22 @@ async fn refused_callers_and_bad_input() {
     for (query, status) in [
         (format!("template={}&deliver=maybe", s.template), 400),
         (format!("template={}&deliver=true&lang=de", s.template), 422),
-        (format!("template={}&deliver=true&ttl_days=0", s.template), 422),
-        (format!("template={}&deliver=true&ttl_days=400", s.template), 422),
-        (format!("template={}&deliver=true&ttl_days=-1", s.template), 400),
-        (format!("template={}&deliver=true&format=dc%2Bsd-jwt", s.template), 422),
+        (
+            format!("template={}&deliver=true&ttl_days=0", s.template),
+            422,
+        ),
+        (
+            format!("template={}&deliver=true&ttl_days=400", s.template),
+            422,
+        ),
+        (
+            format!("template={}&deliver=true&ttl_days=-1", s.template),
+            400,
+        ),
+        (
+            format!("template={}&deliver=true&format=dc%2Bsd-jwt", s.template),
+            422,
+        ),
     ] {
         assert_problem(upload(app, &s.key, &query, one.clone()).await, status).await;
     }
@@ -736,24 +844,31 @@ async fn a_killed_delivering_run_never_mails_twice_nor_loses_a_row() {
     );
     // Whole chunks only: as many mails as offers, and whole chunks of rows.
     assert_eq!(
-        raw.count("SELECT COUNT(*) FROM outbox WHERE kind = 'offer'").await,
+        raw.count("SELECT COUNT(*) FROM outbox WHERE kind = 'offer'")
+            .await,
         offers_after_kill
     );
     assert_eq!((offers_after_kill + issued_after_kill) % 512, 0);
 
     // Run again: the rest, nothing twice.
     let out = command().output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         summary["skipped"].as_i64().unwrap(),
         offers_after_kill + issued_after_kill
     );
     // The killed batch resumes too, once its lease has expired.
-    app.clock.set(atout_core::SystemClock.now() + chrono::Duration::hours(1));
+    app.clock
+        .set(atout_core::SystemClock.now() + chrono::Duration::hours(1));
     atout_issuer::batches::resume_orphans(app.state.clone()).await;
     assert_eq!(
-        raw.count("SELECT COUNT(*) FROM batches WHERE state = 'done'").await,
+        raw.count("SELECT COUNT(*) FROM batches WHERE state = 'done'")
+            .await,
         2
     );
     assert_eq!(
@@ -761,11 +876,13 @@ async fn a_killed_delivering_run_never_mails_twice_nor_loses_a_row() {
         (total / 2) as i64
     );
     assert_eq!(
-        raw.count("SELECT COUNT(*) FROM outbox WHERE kind = 'offer'").await,
+        raw.count("SELECT COUNT(*) FROM outbox WHERE kind = 'offer'")
+            .await,
         (total / 2) as i64
     );
     assert_eq!(
-        raw.count("SELECT COUNT(DISTINCT recipient) FROM outbox").await,
+        raw.count("SELECT COUNT(DISTINCT recipient) FROM outbox")
+            .await,
         (total / 2) as i64
     );
     assert_eq!(

@@ -92,7 +92,12 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
         json!({"axe": "batch-delivery-fr"}),
         json!({"screenshot": "delivery-1-batch.png"}),
     ]);
-    let report = run_steps(&app.base, json!({"width": 1280, "height": 900}), json!(steps)).await;
+    let report = run_steps(
+        &app.base,
+        json!({"width": 1280, "height": 900}),
+        json!(steps),
+    )
+    .await;
     assert_steps("registrar uploads", &report);
     assert_eq!(count_rows(app, "offers").await, 4);
     // The mails leave.
@@ -145,7 +150,12 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
         json!({"goto": noe}),
         json!({"expect": ["Cette offre a été refusée."]}),
     ]);
-    let report = run_steps(&app.base, json!({"width": 390, "height": 844}), json!(steps)).await;
+    let report = run_steps(
+        &app.base,
+        json!({"width": 390, "height": 844}),
+        json!(steps),
+    )
+    .await;
     assert_steps("graduates", &report);
     assert_eq!(count_rows(app, "holdings").await, 2);
 
@@ -164,10 +174,18 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
         json!({"forbid": ["Renvoyer toutes les offres en attente"]}),
         json!({"screenshot": "delivery-2-counts.png"}),
     ]);
-    let report = run_steps(&app.base, json!({"width": 1280, "height": 900}), json!(steps)).await;
+    let report = run_steps(
+        &app.base,
+        json!({"width": 1280, "height": 900}),
+        json!(steps),
+    )
+    .await;
     assert_steps("registrar follows up", &report);
     let summary: Value = app
-        .get(&format!("/orgs/{ORG}/batches/{batch}/delivery"), Some(&s.key))
+        .get(
+            &format!("/orgs/{ORG}/batches/{batch}/delivery"),
+            Some(&s.key),
+        )
         .await
         .json()
         .await

@@ -139,7 +139,9 @@ pub trait DeliveryStore: Send + Sync {
 /// The SQL condition of one row or all (fixed text).
 fn row_condition(row: Option<i64>) -> &'static str {
     match row {
-        Some(_) => "AND id = (SELECT offer_id FROM batch_rows WHERE batch_id = $1 AND row_number = $2)",
+        Some(_) => {
+            "AND id = (SELECT offer_id FROM batch_rows WHERE batch_id = $1 AND row_number = $2)"
+        }
         None => "AND CAST($2 AS BIGINT) IS NULL",
     }
 }

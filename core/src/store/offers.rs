@@ -139,7 +139,8 @@ pub enum Redeem {
     TxCodeWrong { burnt: bool },
 }
 
-pub(super) const OFFER_COLUMNS: &str = "id, org_id, template_id, token_hash, pre_auth_hash, tx_code_hash, \
+pub(super) const OFFER_COLUMNS: &str =
+    "id, org_id, template_id, token_hash, pre_auth_hash, tx_code_hash, \
      tx_attempts, pre_auth_used_at, subject, email, options, state, channel, citizen_id, \
      credential_ref, created_by, created_at, expires_at, ended_at, batch_id, reference, lang, \
      opened_at, mailed_at, reminded_at, mail_id";

@@ -40,19 +40,35 @@ pub fn router() -> Router<PortalState> {
         )
         .route(
             "/console/orgs/{slug}/batches/{id}/resend",
-            post(|s: State<PortalState>, c: Ctx, p: Path<(String, String)>, f: PostForm| delivery_all(s, c, p, f, "resend")),
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String)>, f: PostForm| {
+                    delivery_all(s, c, p, f, "resend")
+                },
+            ),
         )
         .route(
             "/console/orgs/{slug}/batches/{id}/withdraw",
-            post(|s: State<PortalState>, c: Ctx, p: Path<(String, String)>, f: PostForm| delivery_all(s, c, p, f, "withdraw")),
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String)>, f: PostForm| {
+                    delivery_all(s, c, p, f, "withdraw")
+                },
+            ),
         )
         .route(
             "/console/orgs/{slug}/batches/{id}/rows/{row}/resend",
-            post(|s: State<PortalState>, c: Ctx, p: Path<(String, String, String)>, f: PostForm| delivery_row(s, c, p, f, "resend")),
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String, String)>, f: PostForm| {
+                    delivery_row(s, c, p, f, "resend")
+                },
+            ),
         )
         .route(
             "/console/orgs/{slug}/batches/{id}/rows/{row}/withdraw",
-            post(|s: State<PortalState>, c: Ctx, p: Path<(String, String, String)>, f: PostForm| delivery_row(s, c, p, f, "withdraw")),
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String, String)>, f: PostForm| {
+                    delivery_row(s, c, p, f, "withdraw")
+                },
+            ),
         )
 }
 
@@ -291,7 +307,14 @@ impl Delivery {
     /// (status, count) in the order the page shows them.
     pub fn lines(&self) -> Vec<(&'static str, i64)> {
         [
-            "queued", "sent", "opened", "accepted", "declined", "expired", "bounced", "withdrawn",
+            "queued",
+            "sent",
+            "opened",
+            "accepted",
+            "declined",
+            "expired",
+            "bounced",
+            "withdrawn",
         ]
         .into_iter()
         .map(|s| (s, self.counts.get(s).copied().unwrap_or(0)))
@@ -518,7 +541,14 @@ async fn delivery_action(
         None => format!("{}/batches/{}/{action}", page.api(), seg(id)),
     };
     let reply = state
-        .call(ctx, &page.staff.who, Method::POST, &path, Body::empty(), None)
+        .call(
+            ctx,
+            &page.staff.who,
+            Method::POST,
+            &path,
+            Body::empty(),
+            None,
+        )
         .await?;
     let back = format!("{}/batches/{}", page.base(), seg(id));
     if reply.status == 409 {
