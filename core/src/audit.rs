@@ -18,6 +18,8 @@ pub mod action {
     pub const CREDENTIAL_ISSUED: &str = "credential.issued";
     pub const TEMPLATE_CREATED: &str = "template.created";
     pub const BATCH_CREATED: &str = "batch.created";
+    pub const BATCH_OFFERS_RESENT: &str = "batch.offers_resent";
+    pub const BATCH_OFFERS_WITHDRAWN: &str = "batch.offers_withdrawn";
     pub const CREDENTIAL_REVOKED: &str = "credential.revoked";
     pub const CREDENTIAL_SUSPENDED: &str = "credential.suspended";
     pub const CREDENTIAL_UNSUSPENDED: &str = "credential.unsuspended";

@@ -90,6 +90,10 @@ struct Raw {
     password_hash_memory_mib: Option<u32>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     offer_ttl_secs: Option<u64>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    batch_offer_ttl_days: Option<u32>,
+    #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
+    batch_reminder_days: Option<u32>,
     object_store_url: Option<String>,
     #[serde_as(as = "Option<PickFirst<(_, DisplayFromStr)>>")]
     document_max_bytes: Option<u64>,
@@ -135,6 +139,8 @@ pub const KEYS: &[&str] = &[
     "login_max_failures",
     "password_hash_memory_mib",
     "offer_ttl_secs",
+    "batch_offer_ttl_days",
+    "batch_reminder_days",
     "object_store_url",
     "document_max_bytes",
     "document_quota_bytes",
@@ -226,6 +232,12 @@ pub struct WalletConfig {
     pub password_hash_memory_mib: u32,
     /// How long an offer link stays valid by default.
     pub offer_ttl: Duration,
+    /// How long the offers a batch delivers stay valid by default
+    /// (`batch_offer_ttl_days`, 90).
+    pub batch_offer_ttl: Duration,
+    /// A reminder is mailed this long before a batch offer expires (once;
+    /// `batch_reminder_days`, 7; 0: none).
+    pub batch_reminder: Duration,
     /// Where documents are stored: `file:///path` (default
     /// `data_dir/documents`), `s3://bucket` (with the usual AWS_* settings)
     /// or `memory:///`.
@@ -523,6 +535,18 @@ impl Config {
                 "offer_ttl_secs must be between 60 and 31622400 (a year)",
             ));
         }
+        let batch_offer_ttl_days = raw.batch_offer_ttl_days.unwrap_or(90);
+        if !(1..=366).contains(&batch_offer_ttl_days) {
+            return Err(invalid(
+                "batch_offer_ttl_days must be between 1 and 366 (a year)",
+            ));
+        }
+        let batch_reminder_days = raw.batch_reminder_days.unwrap_or(7);
+        if batch_reminder_days > 365 {
+            return Err(invalid(
+                "batch_reminder_days must be between 0 (no reminder) and 365",
+            ));
+        }
         let object_store_url = match raw.object_store_url.filter(|u| !u.is_empty()) {
             Some(url) => {
                 let scheme = url.split("://").next().unwrap_or_default();
@@ -562,6 +586,8 @@ impl Config {
             login_max_failures,
             password_hash_memory_mib,
             offer_ttl: Duration::from_secs(offer_ttl_secs),
+            batch_offer_ttl: Duration::from_secs(u64::from(batch_offer_ttl_days) * 86_400),
+            batch_reminder: Duration::from_secs(u64::from(batch_reminder_days) * 86_400),
             object_store_url,
             document_max_bytes,
             document_quota_bytes,
@@ -796,6 +822,14 @@ impl Config {
             w.password_hash_memory_mib.to_string(),
         );
         line("offer_ttl_secs", w.offer_ttl.as_secs().to_string());
+        line(
+            "batch_offer_ttl_days",
+            (w.batch_offer_ttl.as_secs() / 86_400).to_string(),
+        );
+        line(
+            "batch_reminder_days",
+            (w.batch_reminder.as_secs() / 86_400).to_string(),
+        );
         line("object_store_url", format!("{:?}", w.object_store_url));
         line("document_max_bytes", w.document_max_bytes.to_string());
         line("document_quota_bytes", w.document_quota_bytes.to_string());

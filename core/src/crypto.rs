@@ -119,6 +119,15 @@ impl MasterKey {
         Self::from_bytes(tag.as_ref()).expect("HMAC-SHA256 gives 32 bytes")
     }
 
+    /// HMAC-SHA256 of `message` under this key: a secret that can be
+    /// computed again from what it names (e.g. a batch offer's link token,
+    /// from the offer's id), without storing it.
+    pub fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.raw.expose_secret());
+        let tag = ring::hmac::sign(&key, message);
+        tag.as_ref().try_into().expect("HMAC-SHA256 gives 32 bytes")
+    }
+
     /// Encrypts `plaintext`, binding it to `aad` (e.g. the row it belongs to).
     /// Output: version byte, 96-bit random nonce, ciphertext and tag.
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {

@@ -29,7 +29,22 @@ pub enum MailError {
     Address(String),
     #[error("sending failed: {0}")]
     Send(String),
+    /// The mail server refused the message for good (an SMTP 5xx reply):
+    /// retrying would not help.
+    #[error("refused by the mail server: {0}")]
+    Rejected(String),
 }
+
+impl MailError {
+    /// A failure that no retry can mend: the message bounces.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Address(_) | Self::Rejected(_))
+    }
+}
+
+/// Attempts after which a message that keeps failing is given up (about
+/// two days of growing delays).
+pub const MAX_ATTEMPTS: i64 = 16;
 
 pub enum Mailer {
     /// Nothing is delivered; the log records only that a message was
@@ -115,10 +130,13 @@ impl Mailer {
                         .header(lettre::message::header::ContentType::TEXT_PLAIN)
                         .body(mail.body.clone())
                         .map_err(|e| MailError::Send(e.to_string()))?;
-                transport
-                    .send(message)
-                    .await
-                    .map_err(|e| MailError::Send(e.to_string()))?;
+                transport.send(message).await.map_err(|e| {
+                    if e.is_permanent() {
+                        MailError::Rejected(e.to_string())
+                    } else {
+                        MailError::Send(e.to_string())
+                    }
+                })?;
                 Ok(())
             }
         }
@@ -200,6 +218,13 @@ pub async fn drain_outbox(store: &dyn Store, clock: &dyn Clock, mailer: &Mailer)
                 if let Err(e) = store.mail_sent(&mail.id, clock.now()).await {
                     tracing::warn!(error = %e, id = %mail.id, "outbox: sent but not marked");
                 }
+            }
+            Err(e) if e.is_permanent() || mail.attempts + 1 >= MAX_ATTEMPTS => {
+                // A bounce: never tried again; a batch's offer shows it.
+                tracing::warn!(error = %e, id = %mail.id, attempts = mail.attempts + 1, "outbox: given up (bounced)");
+                let _ = store
+                    .mail_bounced(&mail.id, &e.to_string(), clock.now())
+                    .await;
             }
             Err(e) => {
                 // 1, 2, 4 ... minutes, at most 6 hours.

@@ -10,15 +10,20 @@
 //!   redone: every row ends issued exactly once.
 //! * A worker holds a lease on the batch; after a restart, batches whose
 //!   lease expired are resumed.
+//! * Delivery ([`crate::delivery`]): rows to deliver become offers, written
+//!   with their mails in the chunk's transaction (a reference already
+//!   offered is skipped too).
 //!
 //! | route | caller |
 //! |---|---|
-//! | `POST /orgs/{slug}/batches?template=ID` | that organisation's API key |
+//! | `POST /orgs/{slug}/batches?template=ID[&deliver=true]` | that organisation's API key |
 //! | `GET /orgs/{slug}/batches/{id}`, `GET /orgs/{slug}/batches/{id}/rows` | admin, or that organisation's API key |
 
 use crate::{
     credentials::{invalid, sign_error, IssueOptions},
     csv_input::{self, CellError},
+    delivery::{DeliveryOptions, Recipient, RowDeliveryView},
+    offers::{OfferOptions, STAND_IN_HOLDER},
     templates::{build_credential, check_subject, stored_schema, subject_name, subject_validator},
 };
 use atout_core::{
@@ -64,6 +69,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct InputRow {
     pub reference: String,
     pub email: Option<String>,
+    /// Whom to deliver to: a DID, or the e-mail of an Atout account (see
+    /// [`crate::delivery`]).
+    pub holder: Option<String>,
     pub subject: Value,
 }
 
@@ -97,8 +105,10 @@ pub fn parse_rows(
 ) -> Result<Vec<InputRow>, ApiError> {
     let fields = csv_input::schema_fields(schema);
     let constants = csv_input::constants(constants, &fields).map_err(bad_file)?;
-    // (row, line, reference, email, subject)
-    let mut rows: Vec<(usize, usize, String, Option<String>, Map<String, Value>)> = Vec::new();
+    // (row, line, reference, email, holder, subject)
+    #[allow(clippy::type_complexity)]
+    let mut rows: Vec<(usize, usize, String, Option<String>, Option<String>, Map<String, Value>)> =
+        Vec::new();
     let mut errors = Vec::new();
     let mut file = None;
     if csv {
@@ -115,7 +125,7 @@ pub fn parse_rows(
             std::mem::take(&mut parsed.rows)
                 .into_iter()
                 .enumerate()
-                .map(|(i, r)| (i + 1, r.line, r.reference, r.email, r.subject)),
+                .map(|(i, r)| (i + 1, r.line, r.reference, r.email, r.holder, r.subject)),
         );
         file = Some(parsed);
     } else {
@@ -139,6 +149,8 @@ pub fn parse_rows(
             struct Line {
                 reference: String,
                 email: Option<String>,
+                #[serde(default)]
+                holder: Option<String>,
                 subject: Map<String, Value>,
             }
             match serde_json::from_str::<Line>(line) {
@@ -147,6 +159,7 @@ pub fn parse_rows(
                     i + 1,
                     l.reference.trim().to_owned(),
                     l.email,
+                    l.holder.filter(|h| !h.trim().is_empty()),
                     l.subject,
                 )),
                 Err(_) => errors.push(CellError::new(rows.len() + 1, i + 1, "jsonl-line")),
@@ -159,7 +172,7 @@ pub fn parse_rows(
     let validator = subject_validator(schema)?;
     let mut seen = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
-    for (n, line, reference, email, mut subject) in rows {
+    for (n, line, reference, email, holder, mut subject) in rows {
         if errors.len() >= csv_input::MAX_ERRORS {
             break;
         }
@@ -190,6 +203,12 @@ pub fn parse_rows(
                 .unwrap_or_else(|| "email".into());
             errors.push(CellError::new(n, line, "email").column(&column, ""));
         }
+        if holder
+            .as_deref()
+            .is_some_and(|h| crate::delivery::check_holder(h).is_err())
+        {
+            errors.push(CellError::new(n, line, "holder").column("holder", ""));
+        }
         csv_input::fill(&mut subject, &constants, &fields);
         let subject = Value::Object(subject);
         if atout_vc::model::has_nul(&subject) {
@@ -210,6 +229,7 @@ pub fn parse_rows(
         out.push(InputRow {
             reference,
             email,
+            holder,
             subject,
         });
     }
@@ -219,16 +239,43 @@ pub fn parse_rows(
     Ok(out)
 }
 
-/// Records a batch (all rows pending).
+/// Records a batch (all rows pending). `delivery` says whether rows with
+/// an `email` get an offer (rows with a `holder` always do, or are bound to
+/// it).
 pub async fn create_batch(
     state: &AppState,
     org: &Organisation,
     template: &Template,
     rows: Vec<InputRow>,
     options: &IssueOptions,
+    delivery: &DeliveryOptions,
     actor: &Actor,
 ) -> Result<Batch, ApiError> {
     let format = options.proof_format()?;
+    delivery.check()?;
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(h) = &row.holder {
+            if crate::delivery::check_holder(h).is_err() {
+                errors.push(CellError::new(i + 1, 0, "holder").column("holder", ""));
+                if errors.len() >= csv_input::MAX_ERRORS {
+                    break;
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(bad_file(errors));
+    }
+    let offers = rows
+        .iter()
+        .any(|r| r.holder.is_some() || (delivery.deliver && r.email.is_some()));
+    if offers && matches!(format, atout_vc::sign::ProofFormat::SdJwt(_)) {
+        return Err(ApiError::unprocessable(
+            "dc+sd-jwt is not offered over OpenID4VCI yet: deliver ldp_vc or vc+jwt, or issue              without delivery",
+        )
+        .with("field", "format"));
+    }
     if state
         .store
         .active_key(
@@ -250,7 +297,8 @@ pub async fn create_batch(
         org_id: org.id.clone(),
         template_id: template.id.clone(),
         options: serde_json::to_string(&json!({
-            "cryptosuite": options.cryptosuite, "format": options.format, "alg": options.alg
+            "cryptosuite": options.cryptosuite, "format": options.format, "alg": options.alg,
+            "delivery": delivery,
         }))
         .unwrap_or_default(),
         actor: actor.label.clone(),
@@ -259,6 +307,7 @@ pub async fn create_batch(
         issued: 0,
         skipped: 0,
         failed: 0,
+        offered: 0,
         created_at: now,
         updated_at: now,
     };
@@ -273,6 +322,14 @@ pub async fn create_batch(
             state: "pending".into(),
             credential_ref: None,
             error: None,
+            holder: r.holder.map(|h| {
+                if h.starts_with("did:") {
+                    h
+                } else {
+                    h.to_lowercase()
+                }
+            }),
+            offer_id: None,
         })
         .collect();
     let audit = actor.entry(
@@ -326,9 +383,25 @@ pub async fn run_batch(
         .await?
         .ok_or_else(|| ApiError::internal("batch of an unknown template"))?;
     let validator = subject_validator(&stored_schema(&template)?)?;
-    let options: IssueOptions = serde_json::from_str(&batch.options)
+    let mut stored: Map<String, Value> = serde_json::from_str(&batch.options)
+        .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
+    let delivery: DeliveryOptions = stored
+        .remove("delivery")
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| ApiError::internal(format!("stored delivery options: {e}")))?
+        .unwrap_or_default();
+    let options: IssueOptions = serde_json::from_value(Value::Object(stored))
         .map_err(|e| ApiError::internal(format!("stored options: {e}")))?;
     let format = options.proof_format()?;
+    let offer_options = OfferOptions {
+        format: options.format.clone(),
+        cryptosuite: options.cryptosuite.clone(),
+        alg: options.alg.clone(),
+    };
+    let offer_options_json = serde_json::to_string(&offer_options).map_err(ApiError::internal)?;
+    let secrets = crate::delivery::Secrets::new(&state);
+    let offer_ttl = delivery.ttl(&state);
     let key = Arc::new(
         state
             .orgs
@@ -353,22 +426,85 @@ pub async fn run_batch(
         after = last.row_number;
         let now = state.clock.now();
         let references: Vec<String> = rows.iter().map(|r| r.reference.clone()).collect();
-        let existing: std::collections::HashMap<String, String> = state
-            .store
-            .issued_references(&org.id, &references)
-            .await?
-            .into_iter()
-            .collect();
+        let existing = taken_references(&state, &org.id, &references).await?;
         let mut outcome = ChunkOutcome::default();
         let mut todo: Vec<Prepared> = Vec::new();
-        for row in rows {
-            if let Some(id) = existing.get(&row.reference) {
-                outcome.skipped.push((row.row_number, id.clone()));
-                continue;
-            }
+        let rows: Vec<BatchRow> = rows
+            .into_iter()
+            .filter(|row| match existing.get(&row.reference) {
+                Some(id) => {
+                    outcome.skipped.push((row.row_number, id.clone()));
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        let wanted: Vec<(Option<String>, Option<String>)> = rows
+            .iter()
+            .map(|r| (r.holder.clone(), r.email.clone()))
+            .collect();
+        let recipients = crate::delivery::recipients(&state, delivery.deliver, &wanted).await?;
+        for (row, recipient) in rows.into_iter().zip(recipients) {
+            let bound_to = match recipient {
+                Recipient::Offer { email, citizen_id } => {
+                    // Checked as it will be issued (with a holder id), and
+                    // built once to catch what the schema does not say.
+                    let checked = serde_json::from_str::<Value>(&row.subject)
+                        .map_err(|e| ApiError::internal(e.to_string()))
+                        .and_then(|subject| {
+                            let mut as_issued = subject.as_object().cloned().unwrap_or_default();
+                            as_issued.insert("id".into(), Value::String(STAND_IN_HOLDER.into()));
+                            let as_issued = Value::Object(as_issued);
+                            check_subject(&validator, &as_issued)?;
+                            build_credential(&state, &org, &template, &as_issued)?;
+                            Ok(())
+                        });
+                    match checked {
+                        Ok(()) => {
+                            let (offer, mail) = crate::delivery::new_offer(
+                                &state,
+                                &secrets,
+                                &batch,
+                                &org,
+                                &template,
+                                &offer_options,
+                                &offer_options_json,
+                                delivery.lang(),
+                                &row.reference,
+                                &row.subject,
+                                &email,
+                                citizen_id,
+                                now + offer_ttl,
+                                now,
+                            );
+                            let audit = actor.entry(
+                                now,
+                                Some(&org.id),
+                                action::OFFER_CREATED,
+                                format!("offer:{}", offer.id),
+                                Some(json!({
+                                    "template": template.id,
+                                    "by_email": true,
+                                    "batch": batch_id,
+                                    "reference": row.reference,
+                                    "expires_at": offer.expires_at,
+                                })),
+                            );
+                            outcome.offered.push((row.row_number, offer, mail, audit));
+                        }
+                        Err(e) => outcome.failed.push((row.row_number, e.to_string())),
+                    }
+                    continue;
+                }
+                Recipient::Did(did) => Some(did),
+                Recipient::Nobody => None,
+            };
             let prepared = serde_json::from_str::<Value>(&row.subject)
                 .map_err(|e| ApiError::internal(e.to_string()))
-                .and_then(|subject| {
+                .and_then(|mut subject| {
+                    if let (Some(did), Some(map)) = (&bound_to, subject.as_object_mut()) {
+                        map.insert("id".into(), Value::String(did.clone()));
+                    }
                     check_subject(&validator, &subject)?;
                     let credential = build_credential(&state, &org, &template, &subject)?;
                     let map = model::prepare(credential, &did, &state.vc.contexts, now)
@@ -473,13 +609,22 @@ pub async fn run_batch(
                 .issued
                 .iter()
                 .filter_map(|(_, c, _)| c.reference.clone())
+                .chain(
+                    outcome
+                        .offered
+                        .iter()
+                        .filter_map(|(_, o, _, _)| o.reference.clone()),
+                )
                 .collect();
-            let taken: std::collections::HashMap<String, String> = state
-                .store
-                .issued_references(&org.id, &references)
-                .await?
-                .into_iter()
-                .collect();
+            let taken = taken_references(&state, &org.id, &references).await?;
+            let mut kept_offers = Vec::new();
+            for (row, o, m, a) in std::mem::take(&mut outcome.offered) {
+                match o.reference.as_ref().and_then(|r| taken.get(r)) {
+                    Some(id) => outcome.skipped.push((row, id.clone())),
+                    None => kept_offers.push((row, o, m, a)),
+                }
+            }
+            outcome.offered = kept_offers;
             let mut kept = Vec::new();
             for (row, c, a) in std::mem::take(&mut outcome.issued) {
                 match c.reference.as_ref().and_then(|r| taken.get(r)) {
@@ -529,6 +674,25 @@ pub async fn run_batch(
     Ok(batch)
 }
 
+/// The references already issued or offered by the organisation, with the
+/// credential's or the offer's id.
+async fn taken_references(
+    state: &AppState,
+    org_id: &str,
+    references: &[String],
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    let mut taken: std::collections::HashMap<String, String> = state
+        .store
+        .issued_references(org_id, references)
+        .await?
+        .into_iter()
+        .collect();
+    for (reference, offer) in state.store.offered_references(org_id, references).await? {
+        taken.entry(reference).or_insert(offer);
+    }
+    Ok(taken)
+}
+
 /// Resumes batches left running by a previous process, now and then every
 /// minute (a worker that died leaves its lease to expire).
 pub async fn resume_forever(state: AppState) {
@@ -566,6 +730,15 @@ pub struct BatchQuery {
     /// (`{"degree.type": "Diploma", "degree.awardedOn": "01/07/2025"}`),
     /// typed like a cell; a row's own value wins.
     pub constants: Option<String>,
+    /// `true`: every row with an `email` gets an offer by mail (a link and
+    /// QR code, and OpenID4VCI). Default `false`: the `email` is only
+    /// recorded. Rows with a `holder` are delivered either way.
+    pub deliver: Option<bool>,
+    /// The language of the mails, `fr` (default) or `en`.
+    pub lang: Option<String>,
+    /// Lifetime of the offers in days, 1 to 366 (default
+    /// `batch_offer_ttl_days`, 90).
+    pub ttl_days: Option<u32>,
 }
 
 /// The `constants` parameter as an object (at most 16 KiB of JSON).
@@ -592,6 +765,12 @@ pub fn constants_of(text: Option<&str>) -> Result<Map<String, Value>, ApiError> 
 /// every row. Every row is checked first; a file with any bad row is
 /// refused whole, and `errors` lists each problem with `row`, `line`,
 /// `column`, `field`, `code`, `args` and an English `message`.
+///
+/// Delivery: with `deliver=true`, a row with an `email` becomes an offer
+/// mailed to it. A row whose `holder` is the DID or the e-mail of an Atout
+/// account becomes an offer in that account's wallet (and a mail); a
+/// `holder` DID of no account gets the credential bound to it
+/// (`credentialSubject.id`). Other rows are issued bound to no one.
 #[utoipa::path(
     post, path = "/orgs/{slug}/batches", tag = "batches",
     security(("bearer" = [])),
@@ -661,7 +840,21 @@ async fn create_batch_route(
         credential_id: None,
         proof_type: None,
     };
-    let batch = create_batch(&state, org, &template, rows, &options, &principal.actor()).await?;
+    let delivery = DeliveryOptions {
+        deliver: q.deliver.unwrap_or(false),
+        lang: q.lang,
+        ttl_days: q.ttl_days,
+    };
+    let batch = create_batch(
+        &state,
+        org,
+        &template,
+        rows,
+        &options,
+        &delivery,
+        &principal.actor(),
+    )
+    .await?;
     let worker = state.clone();
     let id = batch.id.clone();
     tokio::spawn(async move {
@@ -719,7 +912,7 @@ async fn get_batch(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RowsQuery {
-    /// `pending`, `issued`, `skipped` or `failed`.
+    /// `pending`, `issued`, `offered`, `skipped` or `failed`.
     pub state: Option<String>,
     /// Rows after this row number.
     pub after: Option<i64>,
@@ -729,7 +922,16 @@ pub struct RowsQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowsPage {
-    pub items: Vec<BatchRow>,
+    pub items: Vec<RowView>,
+}
+
+/// A row and, for an offered row, its delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowView {
+    #[serde(flatten)]
+    pub row: BatchRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<RowDeliveryView>,
 }
 
 /// The per-row report of a batch.
@@ -753,9 +955,9 @@ async fn batch_rows(
 ) -> Result<Json<RowsPage>, ApiError> {
     let batch = org_batch(&state, &principal, &slug, &id).await?;
     if let Some(s) = &q.state {
-        if !["pending", "issued", "skipped", "failed"].contains(&s.as_str()) {
+        if !["pending", "issued", "offered", "skipped", "failed"].contains(&s.as_str()) {
             return Err(ApiError::bad_request(
-                "state is pending, issued, skipped or failed",
+                "state is pending, issued, offered, skipped or failed",
             ));
         }
     }
@@ -763,10 +965,33 @@ async fn batch_rows(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 1000"));
     }
+    let rows = state
+        .store
+        .batch_rows(&batch.id, q.state.as_deref(), q.after.unwrap_or(0), limit)
+        .await?;
+    let mut deliveries: std::collections::HashMap<i64, RowDeliveryView> =
+        match (rows.first(), rows.last()) {
+            (Some(first), Some(last)) if rows.iter().any(|r| r.offer_id.is_some()) => state
+                .store
+                .rows_delivery(
+                    &batch.id,
+                    first.row_number,
+                    last.row_number,
+                    state.clock.now(),
+                )
+                .await?
+                .into_iter()
+                .map(|d| (d.row_number, d.into()))
+                .collect(),
+            _ => Default::default(),
+        };
     Ok(Json(RowsPage {
-        items: state
-            .store
-            .batch_rows(&batch.id, q.state.as_deref(), q.after.unwrap_or(0), limit)
-            .await?,
+        items: rows
+            .into_iter()
+            .map(|row| RowView {
+                delivery: deliveries.remove(&row.row_number),
+                row,
+            })
+            .collect(),
     }))
 }

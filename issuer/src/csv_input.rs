@@ -109,6 +109,7 @@ impl CellError {
             "reference" => "type a reference of 1 to 200 characters".into(),
             "duplicate-reference" => format!("this reference is already on line {}; each row needs its own", a("first")),
             "email" => "type an e-mail address such as marie.dupont@example.org".into(),
+            "holder" => "type a DID (did:method:identifier) or the e-mail address of an Atout account".into(),
             "nul" => "remove the NUL characters".into(),
             "missing" => "this value is required; type it or set it once for every row".into(),
             "date" => "type a date such as 01/07/2025".into(),
@@ -385,6 +386,8 @@ pub fn fold(text: &str) -> String {
 pub enum Column {
     Reference,
     Email,
+    /// Whom the credential is for: a DID or an Atout account's e-mail.
+    Holder,
     /// A field of the schema (index into `schema_fields`).
     Field(usize),
     /// A path the schema does not know (the schema's own rules decide).
@@ -398,6 +401,7 @@ pub fn column_of(header: &str, fields: &[SchemaField]) -> Column {
         "reference" | "ref" => return Column::Reference,
         "email" | "e mail" | "courriel" | "mail" | "adresse e mail" | "adresse email"
         | "adresse electronique" => return Column::Email,
+        "holder" | "titulaire" | "detenteur" => return Column::Holder,
         _ => {}
     }
     if let Some(i) = fields.iter().position(|s| s.path == header.trim()) {
@@ -624,6 +628,7 @@ pub struct CsvRow {
     pub line: usize,
     pub reference: String,
     pub email: Option<String>,
+    pub holder: Option<String>,
     pub subject: Map<String, Value>,
 }
 
@@ -781,6 +786,7 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
             line,
             reference: String::new(),
             email: None,
+            holder: None,
             subject: Map::new(),
         };
         for ((column, header), cell) in columns.iter().zip(&headers).zip(record.iter()) {
@@ -803,6 +809,10 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
                 }
                 Column::Email => {
                     row.email = Some(cell.to_owned());
+                    continue;
+                }
+                Column::Holder => {
+                    row.holder = Some(cell.to_owned());
                     continue;
                 }
                 Column::Unknown(p) if p.is_empty() => continue,

@@ -25,6 +25,7 @@
 //! | `GET /wallet/offers[/{token}]`, `POST /wallet/offers/{token}/accept`, `.../decline` | a logged-in citizen |
 //! | `GET /.well-known/openid-credential-issuer`, `GET /.well-known/oauth-authorization-server` | anyone |
 //! | `GET /oid4vci/credential-offer/{code}`, `POST /oid4vci/token`, `POST /oid4vci/nonce`, `POST /oid4vci/credential` | OpenID4VCI wallets (pre-authorized code, access token) |
+//! | `GET /orgs/{slug}/batches/{id}/delivery`, `POST .../resend`, `.../withdraw`, `.../rows/{row}/resend`, `.../rows/{row}/withdraw` | admin, or an API key of that organisation |
 //! | `GET /orgs/{slug}/certification-requests[/{id}[/documents/{document}]]`, `POST .../{id}/approve`, `.../reject` | the organisation (API key) or the admin |
 
 pub mod batches;
@@ -32,6 +33,7 @@ pub mod credentials;
 pub mod directory;
 pub mod csv_input;
 pub mod gallery;
+pub mod delivery;
 pub mod offers;
 pub mod oid4vci;
 pub mod orgs;
@@ -53,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(gallery::router())
         .merge(registry::router())
         .merge(batches::router())
+        .merge(delivery::router())
         .merge(offers::router())
         .merge(oid4vci::router())
         .merge(requests::router())

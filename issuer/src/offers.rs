@@ -67,7 +67,7 @@ const MIN_TTL_SECS: u64 = 60;
 const MAX_TTL_SECS: u64 = 366 * 86_400;
 /// A subject id is set to the holder's DID on acceptance; schemas that
 /// require an id are checked with this stand-in at creation.
-const STAND_IN_HOLDER: &str = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+pub(crate) const STAND_IN_HOLDER: &str = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
 /// Digits of a tx_code.
 const TX_CODE_DIGITS: usize = 6;
 
@@ -398,6 +398,13 @@ async fn create_offer(
         created_at: now,
         expires_at: now + Duration::seconds(ttl as i64),
         ended_at: None,
+        batch_id: None,
+        reference: None,
+        lang: None,
+        opened_at: None,
+        mailed_at: email.as_ref().map(|_| now),
+        reminded_at: None,
+        mail_id: None,
     };
     let link = link(&state, &token);
     let mail = match &email {
@@ -721,6 +728,10 @@ pub struct OfferLink {
     pub for_email: bool,
     /// Log in, then `GET` this to preview and `POST .../accept` to receive.
     pub wallet: String,
+    /// A batch's offer: its OpenID4VCI offer, for another wallet (the link
+    /// is its bearer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openid4vci: Option<Oid4vciOffer>,
 }
 
 async fn org_and_template(
@@ -757,6 +768,7 @@ async fn offer_link(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let offer = offer_by_token(&state, &token).await?;
+    crate::delivery::opened(&state, &offer).await;
     // A person who opened the link (or scanned its QR code) in a browser
     // goes to the wallet's page for it (login first if needed).
     let wants_html = headers
@@ -773,7 +785,22 @@ async fn offer_link(
     }
     let (org, template) = org_and_template(&state, &offer).await?;
     let now = state.clock.now();
+    let openid4vci = match &offer.batch_id {
+        Some(_) => {
+            let options: OfferOptions =
+                serde_json::from_str(&offer.options).map_err(ApiError::internal)?;
+            let code = crate::delivery::Secrets::new(&state).code(&offer.id);
+            Some(oid4vci::offer_uris(
+                &state,
+                oid4vci::configuration_id(options.proof_format()?),
+                &code,
+                false,
+            ))
+        }
+        None => None,
+    };
     Ok(Json(OfferLink {
+        openid4vci,
         issuer: issuer_of(&state, &org).await?,
         name: json!({"fr": template.name_fr, "en": template.name_en}),
         state: offer.state_at(now).to_owned(),
@@ -1007,6 +1034,8 @@ async fn citizen_offer(
     }
     let now = state.clock.now();
     let current = offer.state_at(now).to_owned();
+    crate::delivery::opened(state, &offer).await;
+    let yours = offer.citizen_id.as_deref() == Some(citizen.id());
     match current.as_str() {
         OFFER_PENDING if offer.pre_auth_used_at.is_some() => Err(gone(
             "This offer was taken with a wallet application (OpenID4VCI).",
@@ -1021,7 +1050,8 @@ async fn citizen_offer(
                 _ => "The organisation cancelled this offer.",
             },
             other,
-        )),
+        )
+        .with("yours", yours)),
     }
 }
 
@@ -1217,7 +1247,8 @@ pub(crate) async fn issue_for(
             credential,
             format,
             template_id: Some(template.id.clone()),
-            reference: None,
+            // A batch's offer: the credential carries the row's reference.
+            reference: offer.reference.clone(),
             subject_name: subject_name(&subject),
             subject_email: offer.email.clone(),
         },

@@ -400,3 +400,11 @@ auth-offer-waiting-login = Log in to receive it in your portfolio. No portfolio 
 auth-offer-waiting-signup = Create your portfolio to receive it. Then confirm your email address with the link we send you: it brings you back to the credential.
 auth-offer-waiting-confirm = Once your address is confirmed, you can accept it.
 auth-offer-waiting-unknown = An organisation the regional registry does not recognise yet offers you “{ $credential }”.
+# Delivery of bulk issuance: an offer that has ended (issue 16)
+offer-ended-accepted = This credential was already accepted.
+offer-ended-declined = This offer was declined.
+offer-ended-cancelled = The organisation withdrew this offer.
+offer-ended-expired = This offer has expired. Ask the organisation to send it again.
+offer-ended-taken = This credential was received with another wallet application.
+offer-ended-to-wallet = See my credentials
+offer-ended-accepted-yours = You accepted this credential: it is in your wallet.

@@ -400,3 +400,11 @@ auth-offer-waiting-login = Connectez-vous pour le recevoir dans votre portfolio.
 auth-offer-waiting-signup = Créez votre portfolio pour le recevoir. Confirmez ensuite votre adresse e-mail avec le lien que nous vous envoyons : il vous ramènera au justificatif.
 auth-offer-waiting-confirm = Une fois votre adresse confirmée, vous pourrez l’accepter.
 auth-offer-waiting-unknown = Une organisation que le registre régional ne reconnaît pas encore vous propose « { $credential } ».
+# Delivery of bulk issuance: an offer that has ended (issue 16)
+offer-ended-accepted = Cette attestation a déjà été acceptée.
+offer-ended-declined = Cette offre a été refusée.
+offer-ended-cancelled = L’organisme a retiré cette offre.
+offer-ended-expired = Cette offre a expiré. Demandez à l’organisme de vous la renvoyer.
+offer-ended-taken = Cette attestation a été reçue avec une autre application de portefeuille.
+offer-ended-to-wallet = Voir mes justificatifs
+offer-ended-accepted-yours = Vous avez accepté cette attestation : elle est dans votre portefeuille.

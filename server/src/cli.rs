@@ -192,6 +192,16 @@ pub struct IssueArgs {
     /// For vc+jwt: EdDSA (default) or ES256.
     #[arg(long)]
     alg: Option<String>,
+    /// Deliver: every row with an `email` gets an offer by mail (rows with
+    /// a `holder` column, a DID or an Atout account's e-mail, always do).
+    #[arg(long)]
+    deliver: bool,
+    /// The language of the mails: fr (default) or en.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Lifetime of the offers in days (default: batch_offer_ttl_days, 90).
+    #[arg(long)]
+    ttl_days: Option<u32>,
 }
 
 // Parsed once per run: the size of its largest variant does not matter.
@@ -756,6 +766,8 @@ async fn serve(
     let outbox = (resume.store.clone(), resume.clock.clone());
     let vault = resume.vault.clone();
     let limits = resume.address_limits.clone();
+    // Reminders of batch offers about to expire (once each).
+    tokio::spawn(atout_issuer::delivery::reminders_forever(resume.clone()));
     tokio::spawn(atout_issuer::batches::resume_forever(resume));
     // Per-address limits forget addresses back to a whole quota; attempt
     // counters of windows long gone are removed.
@@ -880,9 +892,32 @@ async fn bulk_issue(
         credential_id: None,
         proof_type: None,
     };
-    let batch = batches::create_batch(&state, &org, &template, rows, &options, &Actor::cli())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let delivery = atout_issuer::delivery::DeliveryOptions {
+        deliver: args.deliver,
+        lang: args.lang,
+        ttl_days: args.ttl_days,
+    };
+    let batch = batches::create_batch(
+        &state,
+        &org,
+        &template,
+        rows,
+        &options,
+        &delivery,
+        &Actor::cli(),
+    )
+    .await
+    .map_err(|e| {
+        let extra = e
+            .extensions
+            .get("errors")
+            .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+            .unwrap_or_default();
+        anyhow::anyhow!(
+            "{}\n{extra}",
+            e.detail.clone().unwrap_or_else(|| e.title.clone())
+        )
+    })?;
     let bar = indicatif::ProgressBar::new(batch.total as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -892,10 +927,10 @@ async fn bulk_issue(
     );
     let progress_bar = bar.clone();
     let progress: batches::Progress = Arc::new(move |b| {
-        progress_bar.set_position((b.issued + b.skipped + b.failed) as u64);
+        progress_bar.set_position((b.issued + b.offered + b.skipped + b.failed) as u64);
         progress_bar.set_message(format!(
-            "{} issued, {} skipped, {} failed",
-            b.issued, b.skipped, b.failed
+            "{} issued, {} offered, {} skipped, {} failed",
+            b.issued, b.offered, b.skipped, b.failed
         ));
     });
     let done = batches::run_batch(state.clone(), batch.id.clone(), Some(progress))
@@ -904,7 +939,8 @@ async fn bulk_issue(
     bar.finish();
     print_json(&serde_json::json!({
         "batch": done.id, "state": done.state, "total": done.total,
-        "issued": done.issued, "skipped": done.skipped, "failed": done.failed,
+        "issued": done.issued, "offered": done.offered, "skipped": done.skipped,
+        "failed": done.failed,
     }))?;
     state.store.close().await;
     anyhow::ensure!(

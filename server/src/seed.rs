@@ -259,6 +259,7 @@ pub async fn seed(state: &AppState, options: &SeedOptions) -> anyhow::Result<See
                 rows.push(InputRow {
                     reference: c.id.clone(),
                     email: Some(c.email.clone()),
+                    holder: None,
                     subject: json!({"id": c.holder_did, "name": c.display_name}),
                 });
             }
@@ -278,6 +279,7 @@ pub async fn seed(state: &AppState, options: &SeedOptions) -> anyhow::Result<See
             &org,
             &template,
             rows,
+            &Default::default(),
             &Default::default(),
             &Actor::cli(),
         )

@@ -186,6 +186,37 @@ async fn every_route_states_who_may_call_it() {
             None,
             org_or_admin,
         ),
+        // Delivery of bulk issuance (see delivery.rs).
+        (
+            "GET",
+            "/orgs/univ-a/batches/none/delivery".into(),
+            None,
+            org_or_admin,
+        ),
+        (
+            "POST",
+            "/orgs/univ-a/batches/none/resend".into(),
+            None,
+            org_or_admin,
+        ),
+        (
+            "POST",
+            "/orgs/univ-a/batches/none/withdraw".into(),
+            None,
+            org_or_admin,
+        ),
+        (
+            "POST",
+            "/orgs/univ-a/batches/none/rows/1/resend".into(),
+            None,
+            org_or_admin,
+        ),
+        (
+            "POST",
+            "/orgs/univ-a/batches/none/rows/1/withdraw".into(),
+            None,
+            org_or_admin,
+        ),
         // Citizens' accounts: public entry points, and the citizen's own
         // routes (no org key or admin token gets in: see wallet_auth.rs).
         (

@@ -684,6 +684,7 @@ async fn batch_leases_belong_to_one_worker() {
         issued: 0,
         skipped: 0,
         failed: 0,
+        offered: 0,
         created_at: start_time(),
         updated_at: start_time(),
     };

@@ -300,6 +300,9 @@ pub trait CitizenStore: Send + Sync {
     async fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxMessage>>;
     async fn mail_sent(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()>;
     async fn mail_failed(&self, id: &str, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Gives up a message: the mail server refused it for good, or it
+    /// failed too many times (a bounce). It is never tried again.
+    async fn mail_bounced(&self, id: &str, error: &str, at: DateTime<Utc>) -> StoreResult<()>;
     /// Messages to a recipient, newest first (operators and tests).
     async fn mail_to(&self, recipient: &str) -> StoreResult<Vec<OutboxMessage>>;
 
@@ -382,6 +385,33 @@ macro_rules! citizen_sql {
                 .execute(&mut **tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "token collision"))?;
+                Ok(())
+            }
+
+            /// Queues messages (multi-row INSERTs).
+            pub(super) async fn insert_mails(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                mails: &[&OutboxMessage],
+            ) -> StoreResult<()> {
+                for chunk in mails.chunks(1000) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO outbox ({OUTBOX_COLUMNS}) "
+                    ));
+                    q.push_values(chunk, |mut b, m| {
+                        b.push_bind(&m.id)
+                            .push_bind(&m.recipient)
+                            .push_bind(&m.subject)
+                            .push_bind(&m.body)
+                            .push_bind(&m.kind)
+                            .push_bind(&m.citizen_id)
+                            .push_bind(m.created_at)
+                            .push_bind(m.next_attempt_at)
+                            .push_bind(m.attempts)
+                            .push_bind(m.sent_at)
+                            .push_bind(&m.last_error);
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
                 Ok(())
             }
 
@@ -735,7 +765,7 @@ macro_rules! citizen_sql {
             async fn due_mail(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
                 Ok(sqlx::query_as(&format!(
                     "SELECT {OUTBOX_COLUMNS} FROM outbox \
-                     WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
                      ORDER BY created_at LIMIT $2"
                 ))
                 .bind(now)
@@ -763,6 +793,19 @@ macro_rules! citizen_sql {
                 )
                 .bind(error)
                 .bind(retry_at)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+                Ok(())
+            }
+
+            async fn mail_bounced(&self, id: &str, error: &str, at: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2 \
+                     WHERE id = $3",
+                )
+                .bind(error)
+                .bind(at)
                 .bind(id)
                 .execute(self.pool())
                 .await?;

@@ -16,6 +16,7 @@ mod archive;
 mod attempts;
 mod citizens;
 mod directory;
+mod delivery;
 mod documents;
 mod invitations;
 mod offers;
@@ -33,6 +34,7 @@ pub use archive::*;
 pub use attempts::*;
 pub use citizens::*;
 pub use directory::*;
+pub use delivery::*;
 pub use documents::*;
 pub use invitations::*;
 pub use offers::*;
@@ -298,6 +300,9 @@ pub struct Batch {
     pub issued: i64,
     pub skipped: i64,
     pub failed: i64,
+    /// Rows delivered as an offer (mailed, and in the wallet of an Atout
+    /// account).
+    pub offered: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -312,11 +317,18 @@ pub struct BatchRow {
     /// JSON of the subject data.
     #[serde(skip)]
     pub subject: String,
-    /// `pending`, `issued`, `skipped` (already issued) or `failed`.
+    /// `pending`, `issued`, `offered`, `skipped` (already issued or
+    /// offered) or `failed`.
     pub state: String,
     /// Registry id of the credential.
     pub credential_ref: Option<String>,
     pub error: Option<String>,
+    /// The `holder` column: a DID, or the e-mail of an Atout account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    /// The offer of an offered row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
 }
 
 /// The outcome of a chunk of rows, written in one transaction.
@@ -326,6 +338,8 @@ pub struct ChunkOutcome {
     /// Rows whose reference was already issued: (row, registry id).
     pub skipped: Vec<(i64, String)>,
     pub failed: Vec<(i64, String)>,
+    /// Rows delivered as offers: the offer, its mail and audit line.
+    pub offered: Vec<(i64, OfferRecord, OutboxMessage, NewAuditEntry)>,
 }
 
 /// A credential template of an organisation.
@@ -476,6 +490,7 @@ pub trait Store:
     + AttemptStore
     + DirectoryStore
     + CitizenStore
+    + DeliveryStore
     + DocumentStore
     + InvitationStore
     + OfferStore

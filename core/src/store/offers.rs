@@ -46,6 +46,20 @@ pub struct OfferRecord {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// The batch that made it (delivery of bulk issuance).
+    pub batch_id: Option<String>,
+    /// The batch row's reference: the credential is issued with it.
+    pub reference: Option<String>,
+    /// The language of its mails (`fr` or `en`), for a batch's offer.
+    pub lang: Option<String>,
+    /// When its link was first opened.
+    pub opened_at: Option<DateTime<Utc>>,
+    /// When its last offer mail (first or resent) was queued.
+    pub mailed_at: Option<DateTime<Utc>>,
+    /// When its reminder was queued.
+    pub reminded_at: Option<DateTime<Utc>>,
+    /// The outbox id of its last mail (a bounce shows there).
+    pub mail_id: Option<String>,
 }
 
 impl std::fmt::Debug for OfferRecord {
@@ -125,9 +139,11 @@ pub enum Redeem {
     TxCodeWrong { burnt: bool },
 }
 
-const OFFER_COLUMNS: &str = "id, org_id, template_id, token_hash, pre_auth_hash, tx_code_hash, \
+pub(super) const OFFER_COLUMNS: &str =
+    "id, org_id, template_id, token_hash, pre_auth_hash, tx_code_hash, \
      tx_attempts, pre_auth_used_at, subject, email, options, state, channel, citizen_id, \
-     credential_ref, created_by, created_at, expires_at, ended_at";
+     credential_ref, created_by, created_at, expires_at, ended_at, batch_id, reference, lang, \
+     opened_at, mailed_at, reminded_at, mail_id";
 
 #[async_trait::async_trait]
 pub trait OfferStore: Send + Sync {
@@ -254,6 +270,52 @@ fn state_condition(state: Option<&str>) -> &'static str {
 macro_rules! offer_sql {
     ($name:ident, $db:ty) => {
         impl $name {
+            /// Inserts offers (multi-row INSERTs).
+            pub(super) async fn insert_offers(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                offers: &[&OfferRecord],
+            ) -> StoreResult<()> {
+                // 26 columns: well under both drivers' parameter limits.
+                for chunk in offers.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO offers ({OFFER_COLUMNS}) "
+                    ));
+                    q.push_values(chunk, |mut b, o| {
+                        b.push_bind(&o.id)
+                            .push_bind(&o.org_id)
+                            .push_bind(&o.template_id)
+                            .push_bind(&o.token_hash)
+                            .push_bind(&o.pre_auth_hash)
+                            .push_bind(&o.tx_code_hash)
+                            .push_bind(o.tx_attempts)
+                            .push_bind(o.pre_auth_used_at)
+                            .push_bind(&o.subject)
+                            .push_bind(&o.email)
+                            .push_bind(&o.options)
+                            .push_bind(&o.state)
+                            .push_bind(&o.channel)
+                            .push_bind(&o.citizen_id)
+                            .push_bind(&o.credential_ref)
+                            .push_bind(&o.created_by)
+                            .push_bind(o.created_at)
+                            .push_bind(o.expires_at)
+                            .push_bind(o.ended_at)
+                            .push_bind(&o.batch_id)
+                            .push_bind(&o.reference)
+                            .push_bind(&o.lang)
+                            .push_bind(o.opened_at)
+                            .push_bind(o.mailed_at)
+                            .push_bind(o.reminded_at)
+                            .push_bind(&o.mail_id);
+                    });
+                    q.build()
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(|e| StoreError::from_sqlx(e, "offer token or reference collision"))?;
+                }
+                Ok(())
+            }
+
             /// The offer whose `column` (a fixed column name, never input)
             /// equals `value`.
             async fn offer_where(
@@ -291,32 +353,7 @@ macro_rules! offer_sql {
                 audit: &NewAuditEntry,
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                sqlx::query(&format!(
-                    "INSERT INTO offers ({OFFER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
-                ))
-                .bind(&o.id)
-                .bind(&o.org_id)
-                .bind(&o.template_id)
-                .bind(&o.token_hash)
-                .bind(&o.pre_auth_hash)
-                .bind(&o.tx_code_hash)
-                .bind(o.tx_attempts)
-                .bind(o.pre_auth_used_at)
-                .bind(&o.subject)
-                .bind(&o.email)
-                .bind(&o.options)
-                .bind(&o.state)
-                .bind(&o.channel)
-                .bind(&o.citizen_id)
-                .bind(&o.credential_ref)
-                .bind(&o.created_by)
-                .bind(o.created_at)
-                .bind(o.expires_at)
-                .bind(o.ended_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_sqlx(e, "offer token collision"))?;
+                Self::insert_offers(&mut tx, &[o]).await?;
                 if let Some(m) = mail {
                     Self::tx_insert_mail(&mut tx, m).await?;
                 }

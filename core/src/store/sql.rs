@@ -208,6 +208,8 @@ struct BatchRowRow {
     state: String,
     credential_ref: Option<String>,
     error: Option<String>,
+    holder: Option<String>,
+    offer_id: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -222,6 +224,7 @@ struct BatchDbRow {
     issued: i64,
     skipped: i64,
     failed: i64,
+    offered: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -239,6 +242,7 @@ impl From<BatchDbRow> for Batch {
             issued: r.issued,
             skipped: r.skipped,
             failed: r.failed,
+            offered: r.offered,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -246,7 +250,7 @@ impl From<BatchDbRow> for Batch {
 }
 
 const BATCH_COLUMNS: &str = "id, org_id, template_id, options, actor, state, total, issued, \
-     skipped, failed, created_at, updated_at";
+     skipped, failed, offered, created_at, updated_at";
 
 /// Rows per multi-row INSERT (well under both drivers' parameter limits).
 const INSERT_CHUNK: usize = 500;
@@ -1573,7 +1577,7 @@ macro_rules! sql_store {
                 let mut tx = self.write().await?;
                 sqlx::query(&format!(
                     "INSERT INTO batches ({BATCH_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
                 ))
                 .bind(&batch.id)
                 .bind(&batch.org_id)
@@ -1585,6 +1589,7 @@ macro_rules! sql_store {
                 .bind(batch.issued)
                 .bind(batch.skipped)
                 .bind(batch.failed)
+                .bind(batch.offered)
                 .bind(batch.created_at)
                 .bind(batch.updated_at)
                 .execute(&mut *tx)
@@ -1592,7 +1597,7 @@ macro_rules! sql_store {
                 .map_err(|e| StoreError::from_sqlx(e, "a batch with this id exists"))?;
                 for chunk in rows.chunks(INSERT_CHUNK) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO batch_rows (batch_id, row_number, reference, email, subject, state, credential_ref, error) ",
+                        "INSERT INTO batch_rows (batch_id, row_number, reference, email, subject, state, credential_ref, error, holder, offer_id) ",
                     );
                     q.push_values(chunk, |mut b, r| {
                         b.push_bind(&batch.id)
@@ -1602,7 +1607,9 @@ macro_rules! sql_store {
                             .push_bind(&r.subject)
                             .push_bind(&r.state)
                             .push_bind(&r.credential_ref)
-                            .push_bind(&r.error);
+                            .push_bind(&r.error)
+                            .push_bind(&r.holder)
+                            .push_bind(&r.offer_id);
                     });
                     q.build().execute(&mut *tx).await?;
                 }
@@ -1679,7 +1686,7 @@ macro_rules! sql_store {
                 limit: u32,
             ) -> StoreResult<Vec<BatchRow>> {
                 Ok(sqlx::query_as::<_, BatchRowRow>(
-                    "SELECT row_number, reference, email, subject, state, credential_ref, error \
+                    "SELECT row_number, reference, email, subject, state, credential_ref, error, holder, offer_id \
                      FROM batch_rows WHERE batch_id = $1 AND (CAST($2 AS TEXT) IS NULL OR state = $2) \
                        AND row_number > $3 ORDER BY row_number LIMIT $4",
                 )
@@ -1698,6 +1705,8 @@ macro_rules! sql_store {
                     state: r.state,
                     credential_ref: r.credential_ref,
                     error: r.error,
+                    holder: r.holder,
+                    offer_id: r.offer_id,
                 })
                 .collect())
             }
@@ -1714,6 +1723,29 @@ macro_rules! sql_store {
                 Self::insert_credentials(&mut tx, &credentials).await?;
                 let audits: Vec<&NewAuditEntry> = outcome.issued.iter().map(|(_, _, a)| a).collect();
                 Self::insert_audits(&mut tx, &audits).await?;
+                if !outcome.offered.is_empty() {
+                    let offers: Vec<&OfferRecord> =
+                        outcome.offered.iter().map(|(_, o, _, _)| o).collect();
+                    Self::insert_offers(&mut tx, &offers).await?;
+                    let mails: Vec<&OutboxMessage> =
+                        outcome.offered.iter().map(|(_, _, m, _)| m).collect();
+                    Self::insert_mails(&mut tx, &mails).await?;
+                    let audits: Vec<&NewAuditEntry> =
+                        outcome.offered.iter().map(|(_, _, _, a)| a).collect();
+                    Self::insert_audits(&mut tx, &audits).await?;
+                    for chunk in outcome.offered.chunks(INSERT_CHUNK / 2) {
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "UPDATE batch_rows SET state = 'offered', offer_id = v.column2 FROM (",
+                        );
+                        q.push_values(chunk, |mut b, (row, offer, _, _)| {
+                            b.push_bind(*row).push_bind(&offer.id);
+                        });
+                        q.push(") AS v WHERE batch_rows.batch_id = ")
+                            .push_bind(batch_id)
+                            .push(" AND batch_rows.row_number = v.column1");
+                        q.build().execute(&mut *tx).await?;
+                    }
+                }
                 let updates = outcome
                     .issued
                     .iter()
@@ -1741,13 +1773,14 @@ macro_rules! sql_store {
                 }
                 sqlx::query(
                     "UPDATE batches SET issued = issued + $1, skipped = skipped + $2, failed = failed + $3, \
-                     updated_at = $4 WHERE id = $5",
+                     offered = offered + $6, updated_at = $4 WHERE id = $5",
                 )
                 .bind(outcome.issued.len() as i64)
                 .bind(outcome.skipped.len() as i64)
                 .bind(outcome.failed.len() as i64)
                 .bind(now)
                 .bind(batch_id)
+                .bind(outcome.offered.len() as i64)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(

@@ -180,6 +180,30 @@ async fn show(
                 },
             ));
         }
+        if problem.status == 410 {
+            // Accepted (by this citizen, or elsewhere), declined, withdrawn
+            // or expired: say which, never "this link was withdrawn".
+            let ended = problem
+                .raw
+                .get("state")
+                .and_then(serde_json::Value::as_str)
+                .filter(|s| ["accepted", "declined", "cancelled", "expired", "taken"].contains(s))
+                .unwrap_or("cancelled")
+                .to_owned();
+            let yours = problem
+                .raw
+                .get("yours")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
+            return Ok(render(
+                ctx.lang,
+                &Ended {
+                    c: me.chrome(&state, &ctx, "offer-title"),
+                    state: ended,
+                    yours,
+                },
+            ));
+        }
         return Err(PageError::from_problem(problem));
     }
     let offer: Offer = reply.json().await?;
@@ -191,6 +215,14 @@ async fn show(
             token,
         },
     ))
+}
+
+#[derive(Template)]
+#[template(path = "me/offer_ended.html")]
+struct Ended {
+    c: Chrome,
+    state: String,
+    yours: bool,
 }
 
 #[derive(Template)]

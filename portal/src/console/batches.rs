@@ -2,13 +2,17 @@
 //! is refused whole, and the rows are listed; an accepted file becomes a
 //! batch, whose page shows its progress (live with JavaScript through
 //! `progress.json`, by refreshing without) and the outcome of every row.
+//! Delivery: the upload form asks whether to mail offers to the rows'
+//! e-mails and in which language; the batch page shows each row's delivery
+//! status and the counts, with buttons to resend or withdraw one offer or
+//! all (the organisation's key or the administrator, CSRF-checked).
 
 use super::{check, problem_errors, subject, templates, unprocessable, OrgPage};
 use atout_web::i18n::Arg;
 use crate::{
     api::seg,
     ctx::Ctx,
-    forms::Errors,
+    forms::{Errors, PostForm},
     page::{render, see_other, Chrome, PageError},
     uploads::StreamedUpload,
     PortalState,
@@ -18,7 +22,7 @@ use axum::{
     extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use serde::{Deserialize, Serialize};
@@ -34,6 +38,38 @@ pub fn router() -> Router<PortalState> {
         .route(
             "/console/orgs/{slug}/batches/{id}/progress.json",
             get(progress),
+        )
+        .route(
+            "/console/orgs/{slug}/batches/{id}/resend",
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String)>, f: PostForm| {
+                    delivery_all(s, c, p, f, "resend")
+                },
+            ),
+        )
+        .route(
+            "/console/orgs/{slug}/batches/{id}/withdraw",
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String)>, f: PostForm| {
+                    delivery_all(s, c, p, f, "withdraw")
+                },
+            ),
+        )
+        .route(
+            "/console/orgs/{slug}/batches/{id}/rows/{row}/resend",
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String, String)>, f: PostForm| {
+                    delivery_row(s, c, p, f, "resend")
+                },
+            ),
+        )
+        .route(
+            "/console/orgs/{slug}/batches/{id}/rows/{row}/withdraw",
+            post(
+                |s: State<PortalState>, c: Ctx, p: Path<(String, String, String)>, f: PostForm| {
+                    delivery_row(s, c, p, f, "withdraw")
+                },
+            ),
         )
 }
 
@@ -267,6 +303,11 @@ async fn upload(
                 .content_type
                 .as_deref()
                 .is_some_and(|c| c.contains("jsonl") || c.contains("ndjson"));
+        let deliver = form.fields.get("deliver").is_some();
+        let lang = match form.fields.get("lang") {
+            Some("en") => "en",
+            _ => "fr",
+        };
         // Streamed to the API (see `crate::uploads`).
         let limit = atout_web::BATCH_BODY_LIMIT as u64;
         let (reply, size) = form
@@ -280,6 +321,8 @@ async fn upload(
                     serde_urlencoded::to_string([
                         ("template", template.as_str()),
                         ("constants", &Value::Object(given).to_string()),
+                        ("deliver", if deliver { "true" } else { "false" }),
+                        ("lang", lang),
                     ])
                     .unwrap_or_default()
                 ),
@@ -355,12 +398,14 @@ pub struct Batch {
     pub issued: i64,
     pub skipped: i64,
     pub failed: i64,
+    #[serde(default)]
+    pub offered: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Batch {
     pub fn done(&self) -> i64 {
-        self.issued + self.skipped + self.failed
+        self.issued + self.offered + self.skipped + self.failed
     }
 
     pub fn finished(&self) -> bool {
@@ -379,6 +424,63 @@ pub struct Row {
     pub credential_ref: Option<String>,
     #[serde(default)]
     pub error: Option<String>,
+    #[serde(default)]
+    pub holder: Option<String>,
+    #[serde(default)]
+    pub delivery: Option<RowDelivery>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowDelivery {
+    pub status: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    pub credential_ref: Option<String>,
+}
+
+impl RowDelivery {
+    /// Whether the offer can still be resent or withdrawn.
+    pub fn pending(&self) -> bool {
+        ["queued", "sent", "opened", "expired", "bounced"].contains(&self.status.as_str())
+    }
+}
+
+/// A batch's delivery counts (`GET .../delivery`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Delivery {
+    #[serde(default)]
+    pub offered: i64,
+    #[serde(default)]
+    pub counts: std::collections::BTreeMap<String, i64>,
+}
+
+impl Delivery {
+    /// (status, count) in the order the page shows them.
+    pub fn lines(&self) -> Vec<(&'static str, i64)> {
+        [
+            "queued",
+            "sent",
+            "opened",
+            "accepted",
+            "declined",
+            "expired",
+            "bounced",
+            "withdrawn",
+        ]
+        .into_iter()
+        .map(|s| (s, self.counts.get(s).copied().unwrap_or(0)))
+        .collect()
+    }
+
+    pub fn pending(&self) -> i64 {
+        ["queued", "sent", "opened", "expired", "bounced"]
+            .iter()
+            .map(|s| self.counts.get(*s).copied().unwrap_or(0))
+            .sum()
+    }
 }
 
 #[derive(Deserialize)]
@@ -406,6 +508,7 @@ struct ShowPage {
     refresh: String,
     next: Option<String>,
     state_filter: String,
+    delivery: Delivery,
 }
 
 fn progress_text(ctx: &Ctx, b: &Batch) -> String {
@@ -413,6 +516,7 @@ fn progress_text(ctx: &Ctx, b: &Batch) -> String {
         ("done", b.done().into()),
         ("total", b.total.into()),
         ("issued", b.issued.into()),
+        ("offered", b.offered.into()),
         ("skipped", b.skipped.into()),
         ("failed", b.failed.into()),
     ];
@@ -455,7 +559,7 @@ async fn show(
     let batch = load_batch(&state, &ctx, &page, &id).await?;
     let state_filter = ctx
         .query_param("state")
-        .filter(|s| ["pending", "issued", "skipped", "failed"].contains(&s.as_str()))
+        .filter(|s| ["pending", "issued", "offered", "skipped", "failed"].contains(&s.as_str()))
         .unwrap_or_default();
     let after = ctx
         .query_param("after")
@@ -485,6 +589,18 @@ async fn show(
             }
             q
         });
+    let delivery: Delivery = check(
+        state
+            .get(
+                &ctx,
+                &page.staff.who,
+                &format!("{}/batches/{}/delivery", page.api(), seg(&id)),
+            )
+            .await?,
+    )
+    .await?
+    .json()
+    .await?;
     let template_name = templates::load_one(&state, &ctx, &page, &batch.template_id)
         .await
         .map(|t| t.name(ctx.lang.code()).to_owned())
@@ -501,6 +617,7 @@ async fn show(
             rows: rows.items,
             next,
             state_filter,
+            delivery,
         },
     );
     response
@@ -537,4 +654,70 @@ async fn progress(
         .headers_mut()
         .insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
     Ok(response)
+}
+
+/// Resends or withdraws the offers of every pending row. The
+/// organisation's key or the administrator (CSRF-checked).
+async fn delivery_all(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    _form: PostForm,
+    action: &'static str,
+) -> Result<Response, PageError> {
+    delivery_action(&state, &ctx, &slug, &id, None, action).await
+}
+
+/// Resends or withdraws one row's offer. The organisation's key or the
+/// administrator (CSRF-checked).
+async fn delivery_row(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path((slug, id, row)): Path<(String, String, String)>,
+    _form: PostForm,
+    action: &'static str,
+) -> Result<Response, PageError> {
+    let row = row.parse::<i64>().map_err(|_| PageError::NotFound)?;
+    delivery_action(&state, &ctx, &slug, &id, Some(row), action).await
+}
+
+async fn delivery_action(
+    state: &PortalState,
+    ctx: &Ctx,
+    slug: &str,
+    id: &str,
+    row: Option<i64>,
+    action: &str,
+) -> Result<Response, PageError> {
+    let page = OrgPage::load(state, ctx, slug).await?;
+    let path = match row {
+        Some(r) => format!("{}/batches/{}/rows/{r}/{action}", page.api(), seg(id)),
+        None => format!("{}/batches/{}/{action}", page.api(), seg(id)),
+    };
+    let reply = state
+        .call(
+            ctx,
+            &page.staff.who,
+            Method::POST,
+            &path,
+            Body::empty(),
+            None,
+        )
+        .await?;
+    let back = format!("{}/batches/{}", page.base(), seg(id));
+    if reply.status == 409 {
+        // Accepted, declined or withdrawn meanwhile: the page says so.
+        return Ok(see_other(&format!("{back}?done=done-co-bd-not-pending")));
+    }
+    #[derive(Deserialize)]
+    struct Count {
+        count: u64,
+    }
+    let done: Count = check(reply).await?.json().await?;
+    let key = match (action, done.count) {
+        (_, 0) => "done-co-bd-none",
+        ("resend", _) => "done-co-bd-resent",
+        _ => "done-co-bd-withdrawn",
+    };
+    Ok(see_other(&format!("{back}?done={key}")))
 }
