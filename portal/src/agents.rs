@@ -52,10 +52,17 @@ mod tests {
             (KHTML, like Gecko) Version/17.4 Safari/605.1.15";
         assert_eq!(summary(fr, safari_mac), "Safari sur macOS");
         let bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
-        assert!(summary(fr, bot).starts_with("Robot"), "{}", summary(fr, bot));
+        assert!(
+            summary(fr, bot).starts_with("Robot"),
+            "{}",
+            summary(fr, bot)
+        );
         for odd in ["", "curl/8.5.0", "\u{202e}<script>", &"x".repeat(10_000)] {
             let s = summary(fr, odd);
-            assert!(!s.is_empty() && !s.contains('<') && s.len() < 100, "{odd:.40}: {s}");
+            assert!(
+                !s.is_empty() && !s.contains('<') && s.len() < 100,
+                "{odd:.40}: {s}"
+            );
         }
     }
 }

@@ -153,13 +153,18 @@ impl Errors {
                     .find(|k| tr.has(k))
             })
             .flatten();
-        let message = if let Some(key) = crate::problems::kind_key(tr, problem) {
-            tr.get(&key)
-        } else if let Some(key) = crate::problems::status_key(problem) {
+        let status = crate::problems::status_key(problem);
+        let message = if let (Some(key), 413 | 429) = (status, problem.status) {
             tr.get(key)
         } else if let Some(key) = field_key {
             tr.get(&key)
-        } else if let (false, Some(key)) = (field.is_empty(), crate::problems::code_key(tr, problem)) {
+        } else if let Some(key) = crate::problems::kind_key(tr, problem) {
+            tr.get(&key)
+        } else if let Some(key) = status {
+            tr.get(key)
+        } else if let (false, Some(key)) =
+            (field.is_empty(), crate::problems::code_key(tr, problem))
+        {
             tr.get(&key)
         } else {
             crate::problems::general(tr, problem)

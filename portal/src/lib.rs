@@ -54,7 +54,10 @@ pub fn router(app: AppState, api: Router) -> Router {
         // Unknown pages of the people's areas are pages too, in the
         // visitor's language with a way back, never the API's JSON 404.
         .route("/me/{*rest}", get(page::not_found).post(page::not_found))
-        .route("/console/{*rest}", get(page::not_found).post(page::not_found))
+        .route(
+            "/console/{*rest}",
+            get(page::not_found).post(page::not_found),
+        )
         .route(
             "/invited/{token}/{*rest}",
             get(page::not_found).post(page::not_found),

@@ -3,10 +3,11 @@
 //! a page never shows them. It shows a sentence from the translation
 //! files chosen by, in order:
 //!
-//! 1. the problem's type: `problem-<kind>` (`problem-quota-exceeded`);
-//! 2. its status, for the statuses every page treats alike (409, 413, 429);
-//! 3. the field it names, mapped to the form's field: the form's own
-//!    message for it (`field-<name>`, `co-field-<name>`, `so-field-<name>`);
+//! 1. for a form, 413 and 429 (too large, too many attempts), then the
+//!    field it names, mapped to the form's field: the form's own message
+//!    for it (`field-<name>`, `co-field-<name>`, `so-field-<name>`);
+//! 2. the problem's type: `problem-<kind>` (`problem-quota-exceeded`);
+//! 3. its status, for the statuses every page treats alike (409, 413, 429);
 //! 4. the field's error code (`code`: `invalid-value`, `missing-field`,
 //!    see `atout_web::extract::data_error_of`): `problem-code-<code>`;
 //! 5. else a general sentence with the request id to quote to support.

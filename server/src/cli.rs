@@ -680,7 +680,10 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 /// typed in another shell reaches the same server's data: the `--config`
 /// file, or the settings that differ from the defaults (base URL, data
 /// folder, database). Empty for a server started with the defaults.
-pub fn settings_for_commands(config: &Config, config_file: Option<&std::path::Path>) -> (String, String) {
+pub fn settings_for_commands(
+    config: &Config,
+    config_file: Option<&std::path::Path>,
+) -> (String, String) {
     let quote = |text: &str| {
         if text
             .chars()

@@ -170,10 +170,6 @@ async fn a_start_and_commands_print_no_error_and_the_hint_works_on_any_port() {
     );
     assert!(!stderr.contains("webauthn"), "{stderr}");
     // An IP-address base URL: passkeys are off, said once in plain words.
-    assert_eq!(
-        stderr.matches("passkeys are off").count(),
-        1,
-        "{stderr}"
-    );
+    assert_eq!(stderr.matches("passkeys are off").count(), 1, "{stderr}");
     assert!(stderr.contains("domain name"), "{stderr}");
 }

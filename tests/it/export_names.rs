@@ -40,9 +40,9 @@ fn checked_documents(files: &[(String, Vec<u8>)]) -> Vec<Value> {
         assert!(!name.contains('/') && !name.contains('\\'), "{path:?}");
         assert!(!name.starts_with('.') && !name.starts_with(' '), "{path:?}");
         assert!(
-            !name
-                .chars()
-                .any(|c| c.is_control() || ":*?\"<>|".contains(c) || ('\u{202a}'..='\u{202e}').contains(&c)),
+            !name.chars().any(|c| c.is_control()
+                || ":*?\"<>|".contains(c)
+                || ('\u{202a}'..='\u{202e}').contains(&c)),
             "{path:?}"
         );
         assert!(path.len() <= 300, "{} bytes: {path:?}", path.len());
@@ -94,7 +94,10 @@ async fn documents_are_named_by_their_names_deduplicated_and_made_safe() {
     assert_eq!(path_of(&documents, &cv1), "documents/CV.pdf");
     assert_eq!(path_of(&documents, &cv2), "documents/CV (2).pdf");
     assert_eq!(path_of(&documents, &cv3), "documents/cv (3).pdf");
-    assert_eq!(path_of(&documents, &photo), "documents/Photo d’identité.png");
+    assert_eq!(
+        path_of(&documents, &photo),
+        "documents/Photo d’identité.png"
+    );
     let long_path = path_of(&documents, &long_id);
     assert!(long_path.starts_with("documents/ééé") && long_path.ends_with(".pdf"));
     assert!(long_path.chars().count() < 120, "{long_path}");

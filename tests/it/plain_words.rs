@@ -29,8 +29,17 @@ const TECHNICAL: &[&str] = &[
 /// A page for people in `lang`: HTML, in that language, without technical
 /// text, not a server error.
 #[track_caller]
-fn plain(what: &str, lang: &str, status: StatusCode, headers: &reqwest::header::HeaderMap, body: &str) {
-    assert!(!status.is_server_error(), "{what} ({lang}): {status}\n{body}");
+fn plain(
+    what: &str,
+    lang: &str,
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &str,
+) {
+    assert!(
+        !status.is_server_error(),
+        "{what} ({lang}): {status}\n{body}"
+    );
     if status.is_redirection() {
         return;
     }
@@ -40,7 +49,9 @@ fn plain(what: &str, lang: &str, status: StatusCode, headers: &reqwest::header::
         .unwrap_or("");
     assert!(ct.starts_with("text/html"), "{what} ({lang}): {ct}\n{body}");
     assert_eq!(
-        headers.get("content-language").and_then(|v| v.to_str().ok()),
+        headers
+            .get("content-language")
+            .and_then(|v| v.to_str().ok()),
         Some(lang),
         "{what}"
     );
@@ -88,7 +99,11 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
             "partial CEFR grid",
             v.post(
                 "/me/entries/new",
-                &[("kind", "language"), ("title", "Anglais"), ("cefr-reading", "B2")],
+                &[
+                    ("kind", "language"),
+                    ("title", "Anglais"),
+                    ("cefr-reading", "B2")
+                ],
             )
             .await
         );
@@ -101,7 +116,12 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         // A level that does not exist (a crafted form): the API's
         // rejection names the field, the page says what to change.
         let mut crafted = vec![("kind", "language"), ("title", "Anglais")];
-        for s in ["listening", "reading", "spokenInteraction", "spokenProduction"] {
+        for s in [
+            "listening",
+            "reading",
+            "spokenInteraction",
+            "spokenProduction",
+        ] {
             crafted.push((["cefr-", s].concat().leak(), "B2"));
         }
         crafted.push(("cefr-writing", "Z9"));
@@ -112,9 +132,23 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         assert_eq!(crafted.status, StatusCode::UNPROCESSABLE_ENTITY);
         crafted.expect(says(lang, "n’est pas valable", "is not valid"));
         for (what, fields) in [
-            ("dates", vec![("kind", "experience"), ("title", "Stage"), ("startDate", "hier")]),
+            (
+                "dates",
+                vec![
+                    ("kind", "experience"),
+                    ("title", "Stage"),
+                    ("startDate", "hier"),
+                ],
+            ),
             ("no title", vec![("kind", "skill"), ("title", "")]),
-            ("bad link", vec![("kind", "project"), ("title", "P"), ("url", "javascript:alert(1)")]),
+            (
+                "bad link",
+                vec![
+                    ("kind", "project"),
+                    ("title", "P"),
+                    ("url", "javascript:alert(1)"),
+                ],
+            ),
         ] {
             check!(what, v.post("/me/entries/new", &fields).await);
         }
@@ -123,12 +157,12 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         let form = check!("share form", v.get("/me/shares/new").await);
         form.expect("name=\"validity\" value=\"30d\" checked")
             .expect("value=\"never\"");
-        assert!(!form.has("name=\"expires\" value=\"2"), "no date typed in advance");
+        assert!(
+            !form.has("name=\"expires\" value=\"2"),
+            "no date typed in advance"
+        );
         let entry = v
-            .post(
-                "/me/entries/new",
-                &[("kind", "skill"), ("title", "Rust")],
-            )
+            .post("/me/entries/new", &[("kind", "skill"), ("title", "Rust")])
             .await;
         assert_eq!(entry.status, StatusCode::SEE_OTHER, "{}", entry.body);
         let entry_id = entry
@@ -176,7 +210,11 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         let made = v
             .post(
                 "/me/shares/new",
-                &[("label", "Candidature"), ("entries", &entry_id), ("validity", "30d")],
+                &[
+                    ("label", "Candidature"),
+                    ("entries", &entry_id),
+                    ("validity", "30d"),
+                ],
             )
             .await;
         assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
@@ -193,21 +231,39 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
             "wrong password",
             v.post(
                 "/me/account/password",
-                &[("current", "pas le bon"), ("new", "un autre mot de passe"), ("new2", "un autre mot de passe")],
+                &[
+                    ("current", "pas le bon"),
+                    ("new", "un autre mot de passe"),
+                    ("new2", "un autre mot de passe")
+                ],
             )
             .await
         );
         v.get("/me/credentials/import").await;
         check!(
             "not a credential",
-            v.upload("/me/credentials/import", &[], "file", "x.json", "application/json", b"{\"not\": 1}".to_vec())
-                .await
+            v.upload(
+                "/me/credentials/import",
+                &[],
+                "file",
+                "x.json",
+                "application/json",
+                b"{\"not\": 1}".to_vec()
+            )
+            .await
         );
         v.get("/me/account").await;
         check!(
             "not an archive",
-            v.upload("/me/account/import", &[], "archive", "x.zip", "application/zip", b"not a zip".to_vec())
-                .await
+            v.upload(
+                "/me/account/import",
+                &[],
+                "archive",
+                "x.zip",
+                "application/zip",
+                b"not a zip".to_vec()
+            )
+            .await
         );
         v.get("/me/requests/new").await;
         check!(
@@ -223,7 +279,11 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
             "bad invitation",
             v.post(
                 "/me/invitations/new",
-                &[("email", "pas-une-adresse"), ("role", "nobody"), ("expires", "demain")],
+                &[
+                    ("email", "pas-une-adresse"),
+                    ("role", "nobody"),
+                    ("expires", "demain")
+                ],
             )
             .await
         );
@@ -242,33 +302,47 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         p.get(&format!("/login?lang={lang}")).await;
         check!(
             "wrong login",
-            p.post("/login", &[("email", "x@example.org"), ("password", "nope")])
-                .await
+            p.post(
+                "/login",
+                &[("email", "x@example.org"), ("password", "nope")]
+            )
+            .await
         );
         p.get("/signup").await;
         check!(
             "bad sign-up",
             p.post(
                 "/signup",
-                &[("displayName", ""), ("email", "pas une adresse"), ("password", "court"), ("password2", "autre")],
+                &[
+                    ("displayName", ""),
+                    ("email", "pas une adresse"),
+                    ("password", "court"),
+                    ("password2", "autre")
+                ],
             )
             .await
         );
         p.get("/forgot-password").await;
         check!(
             "bad address",
-            p.post("/forgot-password", &[("email", "pas une adresse")]).await
+            p.post("/forgot-password", &[("email", "pas une adresse")])
+                .await
         );
         p.get("/account/reset-password?token=nope").await;
         check!(
             "bad reset",
             p.post(
                 "/account/reset-password",
-                &[("token", "nope"), ("password", "un mot de passe neuf"), ("password2", "un mot de passe neuf")],
+                &[
+                    ("token", "nope"),
+                    ("password", "un mot de passe neuf"),
+                    ("password2", "un mot de passe neuf")
+                ],
             )
             .await
         );
-        p.get("/invited/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+        p.get("/invited/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+            .await;
         check!(
             "unknown invitation",
             p.post(
@@ -291,11 +365,35 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         c.follow("/console").await;
         c.get("/console/orgs/univ/templates/new").await;
         for (what, fields) in [
-            ("bad schema", vec![("name_fr", "Attestation"), ("type", "Attestation"), ("subject_schema", "{pas du json")]),
-            ("bad type", vec![("name_fr", "Attestation"), ("type", "une attestation"), ("subject_schema", r#"{"type": "object"}"#)]),
-            ("schema of a wrong shape", vec![("name_fr", "A"), ("type", "Attestation"), ("subject_schema", r#"{"type": 3}"#)]),
+            (
+                "bad schema",
+                vec![
+                    ("name_fr", "Attestation"),
+                    ("type", "Attestation"),
+                    ("subject_schema", "{pas du json"),
+                ],
+            ),
+            (
+                "bad type",
+                vec![
+                    ("name_fr", "Attestation"),
+                    ("type", "une attestation"),
+                    ("subject_schema", r#"{"type": "object"}"#),
+                ],
+            ),
+            (
+                "schema of a wrong shape",
+                vec![
+                    ("name_fr", "A"),
+                    ("type", "Attestation"),
+                    ("subject_schema", r#"{"type": 3}"#),
+                ],
+            ),
         ] {
-            check!(what, c.post("/console/orgs/univ/templates/new", &fields).await);
+            check!(
+                what,
+                c.post("/console/orgs/univ/templates/new", &fields).await
+            );
         }
         c.get("/console/orgs/univ/api-keys").await;
         check!(
@@ -309,8 +407,15 @@ async fn every_form_with_bad_input_answers_in_the_visitors_words() {
         c.get("/console/orgs/univ/batches/new").await;
         check!(
             "no file",
-            c.upload("/console/orgs/univ/batches/new", &[], "file", "x.csv", "text/csv", Vec::new())
-                .await
+            c.upload(
+                "/console/orgs/univ/batches/new",
+                &[],
+                "file",
+                "x.csv",
+                "text/csv",
+                Vec::new()
+            )
+            .await
         );
     }
 }
@@ -338,7 +443,8 @@ async fn unknown_pages_of_each_area_are_pages_with_a_way_back() {
                 .expect(&format!("href=\"{back}\""))
                 .expect("<main");
         }
-        v.sign_up(&format!("perdu-{lang}@example.org"), "Camille").await;
+        v.sign_up(&format!("perdu-{lang}@example.org"), "Camille")
+            .await;
         let shown = v.get("/me/nope").await;
         assert_eq!(shown.status, StatusCode::NOT_FOUND);
         plain("/me/nope", lang, shown.status, &shown.headers, &shown.body);
@@ -350,11 +456,23 @@ async fn unknown_pages_of_each_area_are_pages_with_a_way_back() {
         // A thing that does not exist (the API's 404) is a page too.
         let shown = v.get("/me/entries/nope").await;
         assert_eq!(shown.status, StatusCode::NOT_FOUND);
-        plain("/me/entries/nope", lang, shown.status, &shown.headers, &shown.body);
+        plain(
+            "/me/entries/nope",
+            lang,
+            shown.status,
+            &shown.headers,
+            &shown.body,
+        );
         // A console page the visitor may not see: to its login, or a page.
         let shown = v.get("/console/registry").await;
         assert!(shown.status.is_redirection() || shown.status == StatusCode::FORBIDDEN);
-        plain("/console/registry", lang, shown.status, &shown.headers, &shown.body);
+        plain(
+            "/console/registry",
+            lang,
+            shown.status,
+            &shown.headers,
+            &shown.body,
+        );
     }
     // The API's own unknown paths stay problems.
     let res = app.get("/wallet/nope", None).await;
@@ -374,7 +492,11 @@ async fn body_rejections_name_their_field_and_a_stable_code() {
             "invalid-value",
             "details.cefr.reading",
         ),
-        (json!({"kind": "dream", "title": "x"}), "invalid-value", "kind"),
+        (
+            json!({"kind": "dream", "title": "x"}),
+            "invalid-value",
+            "kind",
+        ),
         (json!({"title": "x"}), "missing-field", "kind"),
         (
             json!({"kind": "skill", "title": "x", "colour": "blue"}),
@@ -395,7 +517,8 @@ async fn the_access_log_names_browsers_and_systems_not_user_agents() {
     for lang in ["fr", "en"] {
         let mut v = Visitor::new(&app);
         v.lang = lang;
-        v.sign_up(&format!("journal-{lang}@example.org"), "Camille").await;
+        v.sign_up(&format!("journal-{lang}@example.org"), "Camille")
+            .await;
         v.get("/me/entries/new?kind=skill").await;
         let entry = v
             .post("/me/entries/new", &[("kind", "skill"), ("title", "Rust")])
@@ -412,7 +535,11 @@ async fn the_access_log_names_browsers_and_systems_not_user_agents() {
         let made = v
             .post(
                 "/me/shares/new",
-                &[("label", "Emploi"), ("entries", &entry_id), ("validity", "never")],
+                &[
+                    ("label", "Emploi"),
+                    ("entries", &entry_id),
+                    ("validity", "never"),
+                ],
             )
             .await;
         assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);

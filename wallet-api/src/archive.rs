@@ -301,12 +301,20 @@ fn document_path(name: &str, content_type: &str, taken: &mut HashSet<String>) ->
             single.push(c);
         }
     }
-    let trim = |t: &str| t.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_owned();
+    let trim = |t: &str| {
+        t.trim_matches(|c: char| c == '.' || c.is_whitespace())
+            .to_owned()
+    };
     let cleaned = trim(&single);
     // The stem, without the type's extension (its usual one is put back
     // below: `photo.jpeg` is `photo.jpg`).
     let stem = match cleaned.rsplit_once('.') {
-        Some((stem, e)) if vault::extensions(content_type).contains(&e.to_ascii_lowercase().as_str()) || e.eq_ignore_ascii_case(ext) => trim(stem),
+        Some((stem, e))
+            if vault::extensions(content_type).contains(&e.to_ascii_lowercase().as_str())
+                || e.eq_ignore_ascii_case(ext) =>
+        {
+            trim(stem)
+        }
         _ => cleaned,
     };
     // Bounded in characters and in bytes (the archive's paths are at most
@@ -325,10 +333,14 @@ fn document_path(name: &str, content_type: &str, taken: &mut HashSet<String>) ->
         stem = "document".to_owned();
     }
     const RESERVED: [&str; 22] = [
-        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
-        "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
     ];
-    let device = stem.split('.').next().unwrap_or_default().to_ascii_lowercase();
+    let device = stem
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if RESERVED.contains(&device.trim()) {
         stem.insert(0, '_');
     }
@@ -1769,12 +1781,18 @@ mod tests {
         assert_eq!(name("CV", "application/pdf"), "documents/CV (4).pdf");
         assert_eq!(name("../x.pdf", "application/pdf"), "documents/_x.pdf");
         assert_eq!(name("..\\..\\x", "application/pdf"), "documents/_._x.pdf");
-        assert_eq!(name("a/b\u{1}\tc.pdf", "application/pdf"), "documents/a_bc.pdf");
+        assert_eq!(
+            name("a/b\u{1}\tc.pdf", "application/pdf"),
+            "documents/a_bc.pdf"
+        );
         assert_eq!(name("CON.pdf", "application/pdf"), "documents/_CON.pdf");
         assert_eq!(name("nul", "application/pdf"), "documents/_nul.pdf");
         assert_eq!(name(" . ", "application/pdf"), "documents/document.pdf");
         assert_eq!(name("", "application/pdf"), "documents/document (2).pdf");
-        assert_eq!(name("x\u{202e}fdp.exe", "application/pdf"), "documents/xfdp.exe.pdf");
+        assert_eq!(
+            name("x\u{202e}fdp.exe", "application/pdf"),
+            "documents/xfdp.exe.pdf"
+        );
         assert_eq!(name("photo.JPEG", "image/jpeg"), "documents/photo.jpg");
         let long = name(&"é".repeat(500), "application/pdf");
         assert!(long.len() <= 300 && long.ends_with(".pdf"), "{long}");

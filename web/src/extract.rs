@@ -397,10 +397,22 @@ mod tests {
         for (body, code, field) in [
             (r#"{"level": ""}"#, "invalid-value", Some("level")),
             (r#"{"level": 3}"#, "invalid-value", Some("level")),
-            (r#"{"level": "A1", "inner": {"items": ["A1", "Z"], "name": "x"}}"#, "invalid-value", Some("inner.items[1]")),
-            (r#"{"level": "A1", "inner": {"items": []}}"#, "missing-field", Some("inner.name")),
+            (
+                r#"{"level": "A1", "inner": {"items": ["A1", "Z"], "name": "x"}}"#,
+                "invalid-value",
+                Some("inner.items[1]"),
+            ),
+            (
+                r#"{"level": "A1", "inner": {"items": []}}"#,
+                "missing-field",
+                Some("inner.name"),
+            ),
             (r#"{}"#, "missing-field", Some("level")),
-            (r#"{"level": "A1", "other": 1}"#, "unknown-field", Some("other")),
+            (
+                r#"{"level": "A1", "other": 1}"#,
+                "unknown-field",
+                Some("other"),
+            ),
             (r#"{"level": "A1""#, "malformed-json", None),
         ] {
             let p = problem_of(body).await;

@@ -256,7 +256,16 @@ async fn create(
     let mut chosen = credentials;
     chosen.extend(entries);
     chosen.extend(documents);
-    let view = new_view(&state, &ctx, &me, chosen, label, (validity, expires), errors).await?;
+    let view = new_view(
+        &state,
+        &ctx,
+        &me,
+        chosen,
+        label,
+        (validity, expires),
+        errors,
+    )
+    .await?;
     let mut response = render(ctx.lang, &view);
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
