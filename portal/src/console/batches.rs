@@ -4,7 +4,6 @@
 //! `progress.json`, by refreshing without) and the outcome of every row.
 
 use super::{check, problem_errors, subject, templates, unprocessable, OrgPage};
-use atout_web::i18n::Arg;
 use crate::{
     api::seg,
     ctx::Ctx,
@@ -13,6 +12,7 @@ use crate::{
     PortalState,
 };
 use askama::Template;
+use atout_web::i18n::Arg;
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -86,7 +86,11 @@ fn bad_rows(
             })
             .unwrap_or_default();
         let key = format!("co-csv-{code}");
-        let key = if t.has(&key) { key } else { "co-csv-invalid".to_owned() };
+        let key = if t.has(&key) {
+            key
+        } else {
+            "co-csv-invalid".to_owned()
+        };
         let what = t.with(&key, &args);
         if e.get("constant") == Some(&Value::Bool(true)) {
             if let Some(f) = fields.iter_mut().find(|f| f.path == field) {
@@ -105,7 +109,11 @@ fn bad_rows(
         }
         let line = e.get("line").and_then(Value::as_i64).unwrap_or(0);
         let row = e.get("row").and_then(Value::as_i64).unwrap_or(0);
-        let prefix = match (row, column.is_empty(), e.get("constant") == Some(&Value::Bool(true))) {
+        let prefix = match (
+            row,
+            column.is_empty(),
+            e.get("constant") == Some(&Value::Bool(true)),
+        ) {
             (_, _, true) => t.arg("co-csv-at-constant", "column", column),
             (0, true, _) => t.get("co-csv-at-file"),
             (0, false, _) => t.arg("co-csv-at-header", "column", column),
