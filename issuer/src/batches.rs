@@ -141,7 +141,9 @@ pub fn parse_rows(
                 continue;
             }
             if rows.len() >= MAX_ROWS {
-                errors.push(CellError::new(rows.len() + 1, i + 1, "too-many-rows").arg("max", MAX_ROWS));
+                errors.push(
+                    CellError::new(rows.len() + 1, i + 1, "too-many-rows").arg("max", MAX_ROWS),
+                );
                 break;
             }
             #[derive(Deserialize)]
@@ -747,7 +749,9 @@ pub fn constants_of(text: Option<&str>) -> Result<Map<String, Value>, ApiError> 
         return Ok(Map::new());
     };
     if text.len() > 16 * 1024 {
-        return Err(ApiError::bad_request("constants is at most 16 KiB of JSON").with("field", "constants"));
+        return Err(
+            ApiError::bad_request("constants is at most 16 KiB of JSON").with("field", "constants")
+        );
     }
     serde_json::from_str::<Map<String, Value>>(text).map_err(|_| {
         ApiError::bad_request(

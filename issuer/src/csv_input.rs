@@ -96,18 +96,31 @@ impl CellError {
             None => String::new(),
         };
         let what = match self.code {
-            "unreadable-file" => "the file cannot be read as CSV; save it as CSV from your spreadsheet".into(),
-            "no-reference-column" => "add a column named reference (your own unique reference for each person)".into(),
+            "unreadable-file" => {
+                "the file cannot be read as CSV; save it as CSV from your spreadsheet".into()
+            }
+            "no-reference-column" => {
+                "add a column named reference (your own unique reference for each person)".into()
+            }
             "too-many-columns" => format!("keep at most {} columns", a("max")),
             "duplicate-column" => "two columns have this name; keep one".into(),
-            "unknown-column" => "this template has no such field; rename or remove the column".into(),
+            "unknown-column" => {
+                "this template has no such field; rename or remove the column".into()
+            }
             "column-clash" => "this column is both a value and a group of values; rename it".into(),
-            "unreadable-row" => format!("this line has {} cells where the header has {}; check the separators and quotes", a("found"), a("expected")),
+            "unreadable-row" => format!(
+                "this line has {} cells where the header has {}; check the separators and quotes",
+                a("found"),
+                a("expected")
+            ),
             "cell-too-long" => format!("keep this cell under {} characters", a("max")),
             "too-many-rows" => format!("send at most {} rows per file", a("max")),
             "no-rows" => "the file has no rows after its header".into(),
             "reference" => "type a reference of 1 to 200 characters".into(),
-            "duplicate-reference" => format!("this reference is already on line {}; each row needs its own", a("first")),
+            "duplicate-reference" => format!(
+                "this reference is already on line {}; each row needs its own",
+                a("first")
+            ),
             "email" => "type an e-mail address such as marie.dupont@example.org".into(),
             "holder" => "type a DID (did:method:identifier) or the e-mail address of an Atout account".into(),
             "nul" => "remove the NUL characters".into(),
@@ -122,11 +135,17 @@ impl CellError {
             "too-long" => format!("type at most {} characters", a("max")),
             "too-small" => format!("type a number of at least {}", a("min")),
             "too-large" => format!("type a number of at most {}", a("max")),
-            "identifier" => "type an identifier: letters, digits and . _ - : / without spaces".into(),
-            "pattern" if self.args.contains_key("example") => format!("type a value of the form {}", a("example")),
+            "identifier" => {
+                "type an identifier: letters, digits and . _ - : / without spaces".into()
+            }
+            "pattern" if self.args.contains_key("example") => {
+                format!("type a value of the form {}", a("example"))
+            }
             "pattern" => "this value does not have the expected form".into(),
             "unknown-constant" => "this template has no such field".into(),
-            "jsonl-line" => "each line must be a JSON object {\"reference\", \"email\"?, \"subject\"}".into(),
+            "jsonl-line" => {
+                "each line must be a JSON object {\"reference\", \"email\"?, \"subject\"}".into()
+            }
             "jsonl-utf8" => "a JSON Lines file must be UTF-8".into(),
             _ => "this value is not accepted by the template".into(),
         };
@@ -399,7 +418,12 @@ pub fn column_of(header: &str, fields: &[SchemaField]) -> Column {
     let f = fold(header);
     match f.as_str() {
         "reference" | "ref" => return Column::Reference,
-        "email" | "e mail" | "courriel" | "mail" | "adresse e mail" | "adresse email"
+        "email"
+        | "e mail"
+        | "courriel"
+        | "mail"
+        | "adresse e mail"
+        | "adresse email"
         | "adresse electronique" => return Column::Email,
         "holder" | "titulaire" | "detenteur" => return Column::Holder,
         _ => {}
@@ -484,7 +508,10 @@ fn scalar_text(v: &Value) -> String {
 }
 
 /// A cell's text as the field's value, or the error's code and arguments.
-pub fn convert(field: &SchemaField, text: &str) -> Result<Value, (&'static str, Map<String, Value>)> {
+pub fn convert(
+    field: &SchemaField,
+    text: &str,
+) -> Result<Value, (&'static str, Map<String, Value>)> {
     let none = Map::new;
     let text = text.trim();
     match &field.kind {
@@ -586,7 +613,9 @@ pub fn constants(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     if given.len() > MAX_CONSTANTS {
-        return Err(vec![CellError::new(0, 0, "too-many-columns").arg("max", MAX_CONSTANTS)]);
+        return Err(vec![
+            CellError::new(0, 0, "too-many-columns").arg("max", MAX_CONSTANTS)
+        ]);
     }
     for (path, value) in given {
         let constant_error = |code| {
@@ -670,7 +699,10 @@ impl LineCounter {
             byte += 1;
         }
         if byte >= self.byte {
-            self.line += text[self.byte..byte].iter().filter(|b| **b == b'\n').count();
+            self.line += text[self.byte..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
             self.byte = byte;
         }
         self.line + 1
@@ -737,7 +769,8 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
         columns.push(column);
     }
     if !columns.contains(&Column::Reference) {
-        file.errors.push(CellError::new(0, 1, "no-reference-column"));
+        file.errors
+            .push(CellError::new(0, 1, "no-reference-column"));
     }
     if !file.errors.is_empty() {
         return file;
@@ -773,7 +806,10 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
             continue;
         }
         if record.len() > headers.len()
-            && record.iter().skip(headers.len()).any(|c| !c.trim().is_empty())
+            && record
+                .iter()
+                .skip(headers.len())
+                .any(|c| !c.trim().is_empty())
         {
             file.errors.push(
                 CellError::new(n, line, "unreadable-row")
@@ -843,7 +879,11 @@ pub fn read_csv(data: &[u8], fields: &[SchemaField], max_rows: usize) -> CsvFile
 
 /// Fills what a subject leaves empty: the constants, then the schema's
 /// `const` values (where every group on the way is required or present).
-pub fn fill(subject: &mut Map<String, Value>, constants: &[(String, Value)], fields: &[SchemaField]) {
+pub fn fill(
+    subject: &mut Map<String, Value>,
+    constants: &[(String, Value)],
+    fields: &[SchemaField],
+) {
     for (path, value) in constants {
         if !has_path(subject, path) {
             let parts: Vec<&str> = path.split('.').collect();
@@ -918,10 +958,14 @@ pub fn schema_error(
             "choice",
             one(
                 "options",
-                json!(options_text(options.as_array().map(Vec::as_slice).unwrap_or(&[]))),
+                json!(options_text(
+                    options.as_array().map(Vec::as_slice).unwrap_or(&[])
+                )),
             ),
         ),
-        K::Constant { expected_value } => ("fixed", one("value", json!(scalar_text(expected_value)))),
+        K::Constant { expected_value } => {
+            ("fixed", one("value", json!(scalar_text(expected_value))))
+        }
         K::Pattern { .. } | K::Format { .. } => match field_of(&path) {
             Some(f) if f.kind == Kind::Date => ("date", Map::new()),
             Some(f) if f.kind == Kind::Email => ("email", Map::new()),
@@ -987,8 +1031,18 @@ mod tests {
         assert_eq!(parse_date("01/07/2025").as_deref(), Some("2025-07-01"));
         assert_eq!(parse_date("1/7/2025").as_deref(), Some("2025-07-01"));
         assert_eq!(parse_date("2025-07-01").as_deref(), Some("2025-07-01"));
-        assert_eq!(parse_date("01/07/2025 00:00").as_deref(), Some("2025-07-01"));
-        for bad in ["31/02/2025", "01/07/25", "2025/07/01", "demain", "1/2/3/4", ""] {
+        assert_eq!(
+            parse_date("01/07/2025 00:00").as_deref(),
+            Some("2025-07-01")
+        );
+        for bad in [
+            "31/02/2025",
+            "01/07/25",
+            "2025/07/01",
+            "demain",
+            "1/2/3/4",
+            "",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         assert_eq!(parse_number("12,5"), Some(12.5));

@@ -20,13 +20,31 @@ pub const GALLERY: [(&str, &str); 12] = [
     ("doctorat", include_str!("../templates/doctorat.json")),
     ("bts", include_str!("../templates/bts.json")),
     ("cap", include_str!("../templates/cap.json")),
-    ("titre-professionnel", include_str!("../templates/titre-professionnel.json")),
-    ("attestation-formation", include_str!("../templates/attestation-formation.json")),
-    ("certificat-competences", include_str!("../templates/certificat-competences.json")),
-    ("badge-participation", include_str!("../templates/badge-participation.json")),
-    ("badge-competence", include_str!("../templates/badge-competence.json")),
+    (
+        "titre-professionnel",
+        include_str!("../templates/titre-professionnel.json"),
+    ),
+    (
+        "attestation-formation",
+        include_str!("../templates/attestation-formation.json"),
+    ),
+    (
+        "certificat-competences",
+        include_str!("../templates/certificat-competences.json"),
+    ),
+    (
+        "badge-participation",
+        include_str!("../templates/badge-participation.json"),
+    ),
+    (
+        "badge-competence",
+        include_str!("../templates/badge-competence.json"),
+    ),
     ("diploma", include_str!("../templates/diploma.json")),
-    ("openbadge-psc1", include_str!("../templates/openbadge-psc1.json")),
+    (
+        "openbadge-psc1",
+        include_str!("../templates/openbadge-psc1.json"),
+    ),
 ];
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -102,9 +120,16 @@ mod tests {
     fn every_gallery_template_is_usable() {
         for (id, text) in GALLERY {
             let spec = parse(id, text).unwrap_or_else(|| panic!("{id} does not parse"));
-            assert!(jsonschema::validator_for(&spec.subject_schema).is_ok(), "{id}");
+            assert!(
+                jsonschema::validator_for(&spec.subject_schema).is_ok(),
+                "{id}"
+            );
             for f in spec.fields.unwrap() {
-                assert!(!f.label_fr.is_empty() && !f.label_en.is_empty(), "{id}: {}", f.key);
+                assert!(
+                    !f.label_fr.is_empty() && !f.label_en.is_empty(),
+                    "{id}: {}",
+                    f.key
+                );
             }
         }
     }

@@ -276,9 +276,9 @@ pub fn schema_from_fields(
                 props.insert((*part).to_owned(), property(f));
                 break;
             }
-            node = props.entry((*part).to_owned()).or_insert_with(|| {
-                json!({"type": "object", "additionalProperties": false, "properties": {}})
-            });
+            node = props.entry((*part).to_owned()).or_insert_with(
+                || json!({"type": "object", "additionalProperties": false, "properties": {}}),
+            );
         }
     }
     Ok(root)
@@ -301,8 +301,12 @@ fn property(f: &FieldSpec) -> Value {
         "number" => json!({"type": "number"}),
         "integer" => json!({"type": "integer"}),
         "choice" => json!({"type": "string", "enum": f.options}),
-        "email" => json!({"type": "string", "x-atout-type": "email", "pattern": EMAIL_PATTERN, "maxLength": 254}),
-        "identifier" => json!({"type": "string", "x-atout-type": "identifier", "pattern": IDENTIFIER_PATTERN, "maxLength": 100}),
+        "email" => {
+            json!({"type": "string", "x-atout-type": "email", "pattern": EMAIL_PATTERN, "maxLength": 254})
+        }
+        "identifier" => {
+            json!({"type": "string", "x-atout-type": "identifier", "pattern": IDENTIFIER_PATTERN, "maxLength": 100})
+        }
         "fixed" => json!({"const": f.options.first().cloned().unwrap_or_default()}),
         _ => json!({"type": "string", "maxLength": 1000}),
     };
@@ -526,13 +530,18 @@ mod tests {
         assert_eq!(fields[0].key, "prenom");
         assert!(jsonschema::validator_for(&schema).is_ok());
         assert_eq!(schema["required"], json!(["prenom", "degree"]));
-        assert_eq!(schema["properties"]["degree"]["required"], json!(["awardedOn"]));
+        assert_eq!(
+            schema["properties"]["degree"]["required"],
+            json!(["awardedOn"])
+        );
         assert_eq!(
             schema["properties"]["degree"]["properties"]["grade"]["enum"],
             json!(["Bien", "Très bien"])
         );
         let v = jsonschema::validator_for(&schema).unwrap();
-        assert!(v.is_valid(&json!({"prenom": "Ana", "degree": {"awardedOn": "2025-07-01", "type": "Diploma"}})));
+        assert!(v.is_valid(
+            &json!({"prenom": "Ana", "degree": {"awardedOn": "2025-07-01", "type": "Diploma"}})
+        ));
         assert!(!v.is_valid(&json!({"prenom": "", "degree": {"awardedOn": "2025-07-01"}})));
         let back = fields_from_schema(&schema);
         assert_eq!(back.len(), 5);
@@ -540,26 +549,58 @@ mod tests {
         assert_eq!(back[1].help_fr, "Le jour du jury.");
         assert!(back[1].required && !back[2].required);
         let mut again = back.clone();
-        assert_eq!(schema_from_fields(&mut again, Some("RNCP35185")).unwrap(), schema);
+        assert_eq!(
+            schema_from_fields(&mut again, Some("RNCP35185")).unwrap(),
+            schema
+        );
     }
 
     #[test]
     fn bad_fields_are_named() {
         let err = |mut f: Vec<FieldSpec>| schema_from_fields(&mut f, None).unwrap_err();
         assert_eq!(err(vec![]).code, "no-fields");
-        assert_eq!(err(vec![field("", "text")]), BuilderError::at(0, "labelFr", "label"));
+        assert_eq!(
+            err(vec![field("", "text")]),
+            BuilderError::at(0, "labelFr", "label")
+        );
         assert_eq!(err(vec![field("A", "colour")]).code, "type");
-        assert_eq!(err(vec![field("A", "text"), field("a", "text")]).code, "duplicate-key");
+        assert_eq!(
+            err(vec![field("A", "text"), field("a", "text")]).code,
+            "duplicate-key"
+        );
         assert_eq!(err(vec![field("A", "choice")]).code, "options");
         assert_eq!(err(vec![field("A", "fixed")]).code, "fixed");
         let clash = vec![
-            FieldSpec { key: "degree".into(), ..field("A", "text") },
-            FieldSpec { key: "degree.name".into(), ..field("B", "text") },
+            FieldSpec {
+                key: "degree".into(),
+                ..field("A", "text")
+            },
+            FieldSpec {
+                key: "degree.name".into(),
+                ..field("B", "text")
+            },
         ];
         assert_eq!(err(clash).code, "key-clash");
-        assert_eq!(err(vec![FieldSpec { key: "id".into(), ..field("A", "text") }]).code, "reserved-key");
-        assert_eq!(err(vec![FieldSpec { key: "a b".into(), ..field("A", "text") }]).code, "key");
-        assert_eq!(err(vec![field("A", "text"); MAX_FIELDS + 1]).code, "too-many-fields");
+        assert_eq!(
+            err(vec![FieldSpec {
+                key: "id".into(),
+                ..field("A", "text")
+            }])
+            .code,
+            "reserved-key"
+        );
+        assert_eq!(
+            err(vec![FieldSpec {
+                key: "a b".into(),
+                ..field("A", "text")
+            }])
+            .code,
+            "key"
+        );
+        assert_eq!(
+            err(vec![field("A", "text"); MAX_FIELDS + 1]).code,
+            "too-many-fields"
+        );
         assert_eq!(humanise("degree.eqfLevel"), "Degree – eqf level");
         assert_eq!(key_from_label("Date d’obtention"), "dateDObtention");
     }

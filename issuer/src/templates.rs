@@ -503,18 +503,17 @@ fn uses_undefined_terms(subject: &serde_json::Map<String, Value>) -> bool {
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default()
     });
-    let known = |term: &str| {
-        ["id", "type", "name", "description"].contains(&term) || terms.contains(term)
-    };
+    let known =
+        |term: &str| ["id", "type", "name", "description"].contains(&term) || terms.contains(term);
     fn walk(
         map: &serde_json::Map<String, Value>,
         depth: usize,
         known: &dyn Fn(&str) -> bool,
     ) -> bool {
         depth < 8
-            && map.iter().any(|(k, v)| {
-                !known(k) || v.as_object().is_some_and(|m| walk(m, depth + 1, known))
-            })
+            && map
+                .iter()
+                .any(|(k, v)| !known(k) || v.as_object().is_some_and(|m| walk(m, depth + 1, known)))
     }
     walk(subject, 0, &known)
 }

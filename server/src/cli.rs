@@ -870,24 +870,25 @@ async fn bulk_issue(
             .ok_or_else(|| anyhow::anyhow!("--set takes field=value, e.g. degree.type=Diploma"))?;
         constants.insert(path.trim().to_owned(), serde_json::Value::from(value));
     }
-    let rows = tokio::task::spawn_blocking(move || batches::parse_rows(csv, &data, &schema, &constants))
-        .await?
-        .map_err(|e| {
-            // One line per problem, as a person reads them.
-            let extra: Vec<&str> = e
-                .extensions
-                .get("errors")
-                .and_then(serde_json::Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|p| p.get("message").and_then(serde_json::Value::as_str))
-                .collect();
-            if extra.is_empty() {
-                anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.title.clone()))
-            } else {
-                anyhow::anyhow!("{}\n{}", e.title, extra.join("\n"))
-            }
-        })?;
+    let rows =
+        tokio::task::spawn_blocking(move || batches::parse_rows(csv, &data, &schema, &constants))
+            .await?
+            .map_err(|e| {
+                // One line per problem, as a person reads them.
+                let extra: Vec<&str> = e
+                    .extensions
+                    .get("errors")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.get("message").and_then(serde_json::Value::as_str))
+                    .collect();
+                if extra.is_empty() {
+                    anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.title.clone()))
+                } else {
+                    anyhow::anyhow!("{}\n{}", e.title, extra.join("\n"))
+                }
+            })?;
     let options = atout_issuer::credentials::IssueOptions {
         cryptosuite: args.cryptosuite,
         format: args.format,

@@ -13,8 +13,26 @@ use std::time::Duration;
 const ORG: &str = "univ-fr";
 
 const GIVEN: [&str; 20] = [
-    "Élodie", "Inès", "Noémie", "Chloé", "Jérôme", "François", "Hélène", "Anaïs", "Zoé", "Maël",
-    "Léa", "Benoît", "Gaëlle", "Loïc", "Cécile", "Thaïs", "Renée", "Adèle", "Josué", "Aurélien",
+    "Élodie",
+    "Inès",
+    "Noémie",
+    "Chloé",
+    "Jérôme",
+    "François",
+    "Hélène",
+    "Anaïs",
+    "Zoé",
+    "Maël",
+    "Léa",
+    "Benoît",
+    "Gaëlle",
+    "Loïc",
+    "Cécile",
+    "Thaïs",
+    "Renée",
+    "Adèle",
+    "Josué",
+    "Aurélien",
 ];
 const FAMILY: [&str; 10] = [
     "Lefèvre",
@@ -115,7 +133,13 @@ pub fn promotion(n: usize, sep: &str) -> (String, Vec<(String, Value)>) {
         // A cell holding the separator is quoted, as spreadsheets do.
         let cells: Vec<String> = cells
             .into_iter()
-            .map(|c| if c.contains(sep) { format!("\"{c}\"") } else { c })
+            .map(|c| {
+                if c.contains(sep) {
+                    format!("\"{c}\"")
+                } else {
+                    c
+                }
+            })
             .collect();
         text.push_str(&cells.join(sep));
         text.push_str("\r\n");
@@ -199,7 +223,12 @@ pub async fn subjects(app: &TestApp, key: &str, location: &str) -> Vec<(String, 
     for row in rows["items"].as_array().unwrap() {
         assert_eq!(row["state"], "issued", "{row}");
         let id = row["credential_ref"].as_str().unwrap();
-        let issued = app.store().get_issued_credential(id).await.unwrap().unwrap();
+        let issued = app
+            .store()
+            .get_issued_credential(id)
+            .await
+            .unwrap()
+            .unwrap();
         let credential: Value = serde_json::from_str(&issued.body).unwrap();
         out.push((
             row["reference"].as_str().unwrap().to_owned(),
@@ -220,7 +249,10 @@ async fn a_french_excel_file_of_200_graduates_is_issued_as_typed() {
     assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     let done = wait_done(&app, &key, &location).await;
-    assert_eq!((done["total"].as_i64(), done["issued"].as_i64()), (Some(200), Some(200)));
+    assert_eq!(
+        (done["total"].as_i64(), done["issued"].as_i64()),
+        (Some(200), Some(200))
+    );
     let got = subjects(&app, &key, &location).await;
     assert_eq!(got.len(), 200);
     for ((reference, subject), (want_ref, want)) in got.iter().zip(&expected) {
@@ -281,7 +313,11 @@ fn faulty_file() -> Vec<u8> {
 async fn mistakes_are_named_by_line_and_column_for_the_api() {
     let app = TestApp::spawn().await;
     let (key, template) = licence_setup(&app).await;
-    let problem = assert_problem(upload(&app, &key, &template, None, faulty_file()).await, 422).await;
+    let problem = assert_problem(
+        upload(&app, &key, &template, None, faulty_file()).await,
+        422,
+    )
+    .await;
     assert_eq!(problem["type"], "urn:atout:problem:invalid-batch");
     let errors: Vec<(i64, i64, String, String)> = problem["errors"]
         .as_array()
@@ -310,7 +346,10 @@ async fn mistakes_are_named_by_line_and_column_for_the_api() {
     assert_eq!(errors, want, "{problem}");
     let choice = &problem["errors"][0];
     assert_eq!(choice["field"], "degree.grade");
-    assert_eq!(choice["args"]["options"], "Passable, Assez bien, Bien, Très bien");
+    assert_eq!(
+        choice["args"]["options"],
+        "Passable, Assez bien, Bien, Très bien"
+    );
     assert_eq!(
         problem["errors"][2]["message"],
         "Row 3 (line 4), column “Date d’obtention”: type a date such as 01/07/2025."
@@ -318,7 +357,13 @@ async fn mistakes_are_named_by_line_and_column_for_the_api() {
     assert_eq!(problem["errors"][3]["args"]["first"], 2);
     // No regular expression, no serde message anywhere.
     let text = problem.to_string();
-    for raw in ["^[", "$\"", "unknown variant", "is not of type", "does not match"] {
+    for raw in [
+        "^[",
+        "$\"",
+        "unknown variant",
+        "is not of type",
+        "does not match",
+    ] {
         assert!(!text.contains(raw), "{raw} in {text}");
     }
     // A constant that does not fit is the constant's problem.
@@ -342,7 +387,10 @@ async fn mistakes_are_named_by_line_and_column_for_the_api() {
         .collect();
     assert_eq!(
         codes,
-        [("degree.awardedOn", "date", true), ("nope", "unknown-constant", true)]
+        [
+            ("degree.awardedOn", "date", true),
+            ("nope", "unknown-constant", true)
+        ]
     );
     assert_eq!(count_rows(&app, "batches").await, 0);
     app.stop().await;
@@ -356,14 +404,20 @@ async fn count_rows(app: &TestApp, table: &str) -> i64 {
 async fn hostile_files_and_constants_are_refused_whole() {
     let app = TestApp::spawn().await;
     let (key, template) = licence_setup(&app).await;
-    let wide = (0..201).map(|i| format!("c{i}")).collect::<Vec<_>>().join(";") + "\n";
+    let wide = (0..201)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(";")
+        + "\n";
     let long_cell = format!("reference;Prénom\nA1;{}\n", "é".repeat(6000));
     let ragged = "reference;Prénom;Nom\nA1;Ana;Durand;extra;more\n".to_owned();
     let unbalanced = "reference;Prénom\nA1;\"Ana\n".to_owned();
     let many: String = std::iter::once("reference\n".to_owned())
         .chain((0..200_001).map(|i| format!("r{i}\n")))
         .collect();
-    let garbage: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let garbage: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     for (name, body, code) in [
         ("wide", wide.into_bytes(), "too-many-columns"),
         ("long cell", long_cell.into_bytes(), "cell-too-long"),
@@ -491,7 +545,13 @@ async fn the_upload_page_names_mistakes_in_french_and_english_and_takes_constant
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let batch = res.location().unwrap().split('?').next().unwrap().replace("/console", "");
+    let batch = res
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .replace("/console", "");
     let done = wait_done(&app, &key, &batch).await;
     assert_eq!(done["issued"], 30);
     let got = subjects(&app, &key, &batch).await;

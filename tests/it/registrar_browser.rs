@@ -15,7 +15,16 @@ const ORG: &str = "univ-reg";
 /// 200 graduates as Excel saves them, the columns named by the labels the
 /// registrar typed in the builder.
 fn promotion() -> (String, Vec<(String, Value)>) {
-    let given = ["Élodie", "Inès", "Noémie", "Jérôme", "François", "Anaïs", "Benoît", "Gaëlle"];
+    let given = [
+        "Élodie",
+        "Inès",
+        "Noémie",
+        "Jérôme",
+        "François",
+        "Anaïs",
+        "Benoît",
+        "Gaëlle",
+    ];
     let family = ["Lefèvre", "Œuvray", "Garçon", "N’Diaye", "Château"];
     let mut text = "Référence;Prénom;Nom;Moyenne\r\n".to_owned();
     let mut expected = Vec::new();
@@ -72,7 +81,9 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
     let mut steps = login(&key);
     steps.push(json!({"goto": format!("/console/orgs/{ORG}/templates")}));
     steps.push(json!({"click": {"role": "link", "name": "Créer un modèle pas à pas"}}));
-    steps.push(json!({"expect": ["Créer un modèle pas à pas", "Partir d’un modèle prêt à l’emploi"]}));
+    steps.push(
+        json!({"expect": ["Créer un modèle pas à pas", "Partir d’un modèle prêt à l’emploi"]}),
+    );
     steps.push(json!({"axe": "builder-fr"}));
     steps.push(json!({"fill": {"label": "Nom en français"}, "value": "Licence professionnelle Métiers du numérique"}));
     steps.push(json!({"select": {"label": "Nature du justificatif"}, "value": "Diplôme"}));
@@ -98,11 +109,19 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
     steps.push(json!({"expect": ["Émission en masse", "200"]}));
     steps.push(json!({"saveUrl": "batch"}));
     steps.push(json!({"screenshot": "registrar-2-batch.png"}));
-    let report = run_steps(&app.base, json!({"width": 1280, "height": 900}), Value::Array(steps)).await;
+    let report = run_steps(
+        &app.base,
+        json!({"width": 1280, "height": 900}),
+        Value::Array(steps),
+    )
+    .await;
     assert_steps("registrar", &report);
 
     // Every graduate's credential, as typed in the file and the form.
-    let batch = report["vars"]["batch"].as_str().unwrap().replace("/console", "");
+    let batch = report["vars"]["batch"]
+        .as_str()
+        .unwrap()
+        .replace("/console", "");
     let mut done = Value::Null;
     for _ in 0..1200 {
         done = app.get(&batch, Some(&key)).await.json().await.unwrap();
@@ -119,13 +138,20 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
     let mut steps = login(&key);
     steps.push(json!({"goto": report["vars"]["batch"]}));
     steps.push(json!({"expect": ["Terminé : 200 émis, 0 déjà émis, 0 en échec, sur 200 lignes."]}));
-    steps.push(json!({"goto": format!("/console/orgs/{ORG}/templates/build?from=badge-competence")}));
+    steps.push(
+        json!({"goto": format!("/console/orgs/{ORG}/templates/build?from=badge-competence")}),
+    );
     steps.push(json!({"click": {"role": "link", "name": "English"}}));
     steps.push(json!({"expect": ["Build a template step by step", "Starting template: Skill badge.", "Label in French"]}));
     steps.push(json!({"forbid": ["Créer un modèle pas à pas"]}));
     steps.push(json!({"axe": "builder-en"}));
     steps.push(json!({"screenshot": "registrar-3-builder-en.png"}));
-    let report = run_steps(&app.base, json!({"width": 390, "height": 844}), Value::Array(steps)).await;
+    let report = run_steps(
+        &app.base,
+        json!({"width": 390, "height": 844}),
+        Value::Array(steps),
+    )
+    .await;
     assert_steps("registrar (English)", &report);
     app.stop().await;
 }

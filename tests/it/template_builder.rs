@@ -101,15 +101,25 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
         {"labelFr": "Nature", "labelEn": "Kind", "key": "kind", "type": "fixed", "options": ["Stage"]},
     ]);
     let res = app
-        .post_json(&format!("/orgs/{ORG}/templates"), Some(&key), &builder_body(fields))
+        .post_json(
+            &format!("/orgs/{ORG}/templates"),
+            Some(&key),
+            &builder_body(fields),
+        )
         .await;
     assert_eq!(res.status(), 201);
     let created: Value = res.json().await.unwrap();
     let schema = &created["subject_schema"];
     assert_eq!(schema["x-atout-framework"], "RNCP35185");
-    assert_eq!(schema["required"], json!(["givenName", "familyName", "endDate"]));
+    assert_eq!(
+        schema["required"],
+        json!(["givenName", "familyName", "endDate"])
+    );
     let hours = &schema["properties"]["lengthHours"];
-    assert_eq!(hours["x-atout-labels"], json!({"fr": "Durée (heures)", "en": "Length (hours)"}));
+    assert_eq!(
+        hours["x-atout-labels"],
+        json!({"fr": "Durée (heures)", "en": "Length (hours)"})
+    );
     assert_eq!(hours["x-atout-help"]["fr"], "Par exemple 35.");
     assert_eq!(hours["x-atout-framework"], "ROME M1805");
     assert_eq!(schema["properties"]["endDate"]["format"], "date");
@@ -122,7 +132,16 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
         .collect();
     assert_eq!(
         keys,
-        ["givenName", "familyName", "lengthHours", "hostDepartment", "endDate", "tutorSEMail", "agreementNumber", "kind"]
+        [
+            "givenName",
+            "familyName",
+            "lengthHours",
+            "hostDepartment",
+            "endDate",
+            "tutorSEMail",
+            "agreementNumber",
+            "kind"
+        ]
     );
     // Issued: terms the contexts do not define make the credential name
     // the W3C undefined-terms context (JSON-LD safe mode signs it).
@@ -131,19 +150,25 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
         "hostDepartment": "Informatique", "endDate": "2025-07-01", "kind": "Stage",
         "agreementNumber": "CONV-2025/12"});
     let res = app
-        .post_json(&format!("/orgs/{ORG}/templates/{id}/issue"), Some(&key), &json!({"subject": subject}))
+        .post_json(
+            &format!("/orgs/{ORG}/templates/{id}/issue"),
+            Some(&key),
+            &json!({"subject": subject}),
+        )
         .await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     let credential: Value = res.json().await.unwrap();
     assert_eq!(credential["credentialSubject"]["lengthHours"], 35);
-    assert!(credential["@context"]
-        .as_array()
-        .unwrap()
-        .contains(&json!("https://www.w3.org/ns/credentials/undefined-terms/v2")));
+    assert!(credential["@context"].as_array().unwrap().contains(&json!(
+        "https://www.w3.org/ns/credentials/undefined-terms/v2"
+    )));
     let (status, report) = crate::verify::verify(&app, &credential, json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(report["verified"], true, "{report:#}");
-    assert_eq!(crate::verify::check(&report, "proof")["code"], "signature-valid");
+    assert_eq!(
+        crate::verify::check(&report, "proof")["code"],
+        "signature-valid"
+    );
 
     // Bad fields: the field's index, the part and a code; nothing created.
     let before = crate::offers::count_rows(&app, "credential_templates").await;
@@ -152,42 +177,94 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
         .map(|i| json!({"labelFr": format!("Champ {i}"), "type": "text"}))
         .collect();
     for (fields, field, code) in [
-        (json!([ok, {"labelFr": "  ", "type": "text"}]), "fields[1].labelFr", "label"),
-        (json!([ok, {"labelFr": "prénom", "type": "text"}]), "fields[1].key", "duplicate-key"),
-        (json!([ok, {"labelFr": "Couleur", "type": "colour"}]), "fields[1].type", "type"),
-        (json!([{"labelFr": "Mention", "type": "choice"}]), "fields[0].options", "options"),
-        (json!([{"labelFr": "X", "key": "id", "type": "text"}]), "fields[0].key", "reserved-key"),
-        (json!([{"labelFr": "X", "key": "a.b.c.d", "type": "text"}]), "fields[0].key", "key"),
-        (json!([{"labelFr": "X", "key": "degree", "type": "text"}, {"labelFr": "Y", "key": "degree.name", "type": "text"}]), "fields[1].key", "key-clash"),
-        (json!([{"labelFr": "X", "type": "text", "helpFr": "é".repeat(501)}]), "fields[0].helpFr", "help"),
+        (
+            json!([ok, {"labelFr": "  ", "type": "text"}]),
+            "fields[1].labelFr",
+            "label",
+        ),
+        (
+            json!([ok, {"labelFr": "prénom", "type": "text"}]),
+            "fields[1].key",
+            "duplicate-key",
+        ),
+        (
+            json!([ok, {"labelFr": "Couleur", "type": "colour"}]),
+            "fields[1].type",
+            "type",
+        ),
+        (
+            json!([{"labelFr": "Mention", "type": "choice"}]),
+            "fields[0].options",
+            "options",
+        ),
+        (
+            json!([{"labelFr": "X", "key": "id", "type": "text"}]),
+            "fields[0].key",
+            "reserved-key",
+        ),
+        (
+            json!([{"labelFr": "X", "key": "a.b.c.d", "type": "text"}]),
+            "fields[0].key",
+            "key",
+        ),
+        (
+            json!([{"labelFr": "X", "key": "degree", "type": "text"}, {"labelFr": "Y", "key": "degree.name", "type": "text"}]),
+            "fields[1].key",
+            "key-clash",
+        ),
+        (
+            json!([{"labelFr": "X", "type": "text", "helpFr": "é".repeat(501)}]),
+            "fields[0].helpFr",
+            "help",
+        ),
         (Value::Array(many), "fields", "too-many-fields"),
         (json!([]), "fields", "no-fields"),
     ] {
         let res = app
-            .post_json(&format!("/orgs/{ORG}/templates"), Some(&key), &builder_body(fields))
+            .post_json(
+                &format!("/orgs/{ORG}/templates"),
+                Some(&key),
+                &builder_body(fields),
+            )
             .await;
         let problem = assert_problem(res, 422).await;
-        assert_eq!((problem["field"].as_str(), problem["code"].as_str()), (Some(field), Some(code)), "{problem}");
+        assert_eq!(
+            (problem["field"].as_str(), problem["code"].as_str()),
+            (Some(field), Some(code)),
+            "{problem}"
+        );
     }
     // Neither schema nor fields; an unknown member of a field.
     for body in [
         json!({"name_fr": "X", "type": "CertificateCredential"}),
         json!({"name_fr": "X", "type": "CertificateCredential", "fields": [{"labelFr": "X", "type": "text", "colour": "red"}]}),
     ] {
-        let res = app.post_json(&format!("/orgs/{ORG}/templates"), Some(&key), &body).await;
+        let res = app
+            .post_json(&format!("/orgs/{ORG}/templates"), Some(&key), &body)
+            .await;
         assert!(matches!(res.status().as_u16(), 400 | 422), "{body}");
     }
-    assert_eq!(crate::offers::count_rows(&app, "credential_templates").await, before);
+    assert_eq!(
+        crate::offers::count_rows(&app, "credential_templates").await,
+        before
+    );
 
     // Refused callers: nobody, another organisation's key.
     app.create_org("other").await;
     let (_, other) = app.create_api_key("other").await;
     let body = builder_body(json!([ok]));
-    let res = app.post_json(&format!("/orgs/{ORG}/templates"), None, &body).await;
+    let res = app
+        .post_json(&format!("/orgs/{ORG}/templates"), None, &body)
+        .await;
     assert_problem(res, 401).await;
-    let res = app.post_json(&format!("/orgs/{ORG}/templates"), Some(&other), &body).await;
+    let res = app
+        .post_json(&format!("/orgs/{ORG}/templates"), Some(&other), &body)
+        .await;
     assert_problem(res, 403).await;
-    assert_eq!(crate::offers::count_rows(&app, "credential_templates").await, before);
+    assert_eq!(
+        crate::offers::count_rows(&app, "credential_templates").await,
+        before
+    );
     app.stop().await;
 }
 
@@ -195,15 +272,30 @@ async fn the_api_writes_the_schema_from_fields_and_refuses_bad_fields() {
 async fn every_shipped_template_is_accepted_as_it_is_and_issues() {
     let app = TestApp::spawn().await;
     let key = setup(&app).await;
-    let gallery: Value = app.get("/template-gallery", None).await.json().await.unwrap();
+    let gallery: Value = app
+        .get("/template-gallery", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     let ids: Vec<&str> = gallery["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|t| t["id"].as_str().unwrap())
         .collect();
-    for wanted in ["licence", "master", "doctorat", "bts", "cap", "titre-professionnel",
-        "attestation-formation", "certificat-competences", "badge-participation", "badge-competence"] {
+    for wanted in [
+        "licence",
+        "master",
+        "doctorat",
+        "bts",
+        "cap",
+        "titre-professionnel",
+        "attestation-formation",
+        "certificat-competences",
+        "badge-participation",
+        "badge-competence",
+    ] {
         assert!(ids.contains(&wanted), "{wanted} in {ids:?}");
     }
     assert_problem(app.get("/template-gallery/nope", None).await, 404).await;
@@ -234,16 +326,29 @@ async fn every_shipped_template_is_accepted_as_it_is_and_issues() {
         }
         let res = app
             .post_json(
-                &format!("/orgs/{ORG}/templates/{}/issue", created["id"].as_str().unwrap()),
+                &format!(
+                    "/orgs/{ORG}/templates/{}/issue",
+                    created["id"].as_str().unwrap()
+                ),
                 Some(&key),
                 &json!({"subject": subject}),
             )
             .await;
-        assert_eq!(res.status(), 201, "{file}: {subject}: {}", res.text().await.unwrap());
+        assert_eq!(
+            res.status(),
+            201,
+            "{file}: {subject}: {}",
+            res.text().await.unwrap()
+        );
     }
     // Aligned where relevant: EQF levels, RNCP codes, an ESCO skill.
     let level = |id: &str| {
-        let t = gallery["items"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap();
+        let t = gallery["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap();
         t["subject_schema"]["properties"]["degree"]["properties"]["eqfLevel"]["const"].clone()
     };
     assert_eq!(
@@ -251,21 +356,48 @@ async fn every_shipped_template_is_accepted_as_it_is_and_issues() {
         [json!(6), json!(7), json!(8), json!(5), json!(3)]
     );
     assert!(gallery.to_string().contains("\"targetType\":\"ext:ESCO\""));
-    assert!(gallery.to_string().contains("\"x-atout-framework\":\"RNCP\""));
+    assert!(gallery
+        .to_string()
+        .contains("\"x-atout-framework\":\"RNCP\""));
 
     // The CLI takes the same files, and the gallery by name.
     let out = app
         .command()
         .args(["template", "create", ORG, "--file"])
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../issuer/templates/doctorat.json"))
+        .arg(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../issuer/templates/doctorat.json"),
+        )
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = app.command().args(["template", "create", ORG, "--from", "bts"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = app.command().args(["template", "gallery"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("titre-professionnel\tCertificateCredential"));
-    let out = app.command().args(["template", "create", ORG, "--from", "nope"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = app
+        .command()
+        .args(["template", "create", ORG, "--from", "bts"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = app
+        .command()
+        .args(["template", "gallery"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("titre-professionnel\tCertificateCredential")
+    );
+    let out = app
+        .command()
+        .args(["template", "create", ORG, "--from", "nope"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     app.stop().await;
 }
@@ -287,7 +419,10 @@ fn rows(rows: &[(&str, &str, &str, bool, &str)]) -> Vec<(String, String)> {
 }
 
 async fn post(v: &mut Visitor, path: &str, fields: &[(String, String)]) -> crate::pages::Shown {
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     v.post(path, &borrowed).await
 }
 
@@ -312,7 +447,13 @@ async fn the_console_builder_works_without_javascript() {
         f.extend(rows(&[
             ("Prénom", "Given name", "text", true, ""),
             ("Nom", "Family name", "text", true, ""),
-            ("Service", "Department", "choice", false, "Comptabilité\nInformatique"),
+            (
+                "Service",
+                "Department",
+                "choice",
+                false,
+                "Comptabilité\nInformatique",
+            ),
         ]));
         f.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
         f
@@ -322,13 +463,18 @@ async fn the_console_builder_works_without_javascript() {
     assert_eq!(added.status, StatusCode::OK);
     added.expect("name=\"f3.label_fr\" value=\"\"");
     let moved = post(&mut v, &path, &base(&[("op", "up:2")])).await;
-    moved.expect("name=\"f1.label_fr\" value=\"Service\"").expect("name=\"f2.label_fr\" value=\"Nom\"");
+    moved
+        .expect("name=\"f1.label_fr\" value=\"Service\"")
+        .expect("name=\"f2.label_fr\" value=\"Nom\"");
     let moved = post(&mut v, &path, &base(&[("op", "down:0")])).await;
     moved.expect("name=\"f0.label_fr\" value=\"Nom\"");
     let removed = post(&mut v, &path, &base(&[("op", "remove:1")])).await;
     removed.expect("name=\"f1.label_fr\" value=\"Service\"");
     assert!(!removed.has("value=\"Nom\""));
-    assert_eq!(crate::offers::count_rows(&app, "credential_templates").await, 0);
+    assert_eq!(
+        crate::offers::count_rows(&app, "credential_templates").await,
+        0
+    );
 
     // Bad input: said on the field, in French.
     let mut bad = base(&[("op", "create")]);
@@ -347,25 +493,40 @@ async fn the_console_builder_works_without_javascript() {
     forged.push(("f2.type".into(), "colour".into()));
     let res = post(&mut v, &path, &forged).await;
     res.expect("Choisissez un type dans la liste.");
-    let mut many: Vec<(String, String)> = vec![("name_fr".into(), "Trop".into()), ("op".into(), "create".into())];
+    let mut many: Vec<(String, String)> = vec![
+        ("name_fr".into(), "Trop".into()),
+        ("op".into(), "create".into()),
+    ];
     for i in 0..61 {
         many.push((format!("f{i}.label_fr"), format!("Champ {i}")));
     }
     let res = post(&mut v, &path, &many).await;
     res.expect("Un modèle a au plus 60 champs.");
     let res = post(&mut v, &path, &[("op".into(), "create".into())]).await;
-    res.expect("Indiquez le nom en français").expect("Ajoutez au moins un champ avec un libellé.");
-    assert_eq!(crate::offers::count_rows(&app, "credential_templates").await, 0);
+    res.expect("Indiquez le nom en français")
+        .expect("Ajoutez au moins un champ avec un libellé.");
+    assert_eq!(
+        crate::offers::count_rows(&app, "credential_templates").await,
+        0
+    );
 
     // Created; the issuing form shows the labels in the page's language.
     let res = post(&mut v, &path, &base(&[("op", "create")])).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let template = res.location().unwrap().split('?').next().unwrap().to_owned();
+    let template = res
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
     let fr = v.get(&template).await;
-    fr.expect(">Prénom<").expect(">Service <span class=\"small\">(facultatif)</span>");
+    fr.expect(">Prénom<")
+        .expect(">Service <span class=\"small\">(facultatif)</span>");
     let mut en = console(&app, &key, "en").await;
     let page = en.get(&template).await;
-    page.expect(">Given name<").expect(">Department <span class=\"small\">(optional)</span>");
+    page.expect(">Given name<")
+        .expect(">Department <span class=\"small\">(optional)</span>");
     assert!(!page.has(">prenom<") && !page.has(">givenName<"));
     // The batch form's values for every row use the same labels.
     let id = template.rsplit('/').next().unwrap();
@@ -383,21 +544,45 @@ async fn the_console_builder_works_without_javascript() {
     let import = format!("/console/orgs/{ORG}/templates/import");
     v.get(&path).await;
     let res = v
-        .upload(&import, &[("template_json", &shipped("diploma.json"))], "template_file", "", "application/json", Vec::new())
+        .upload(
+            &import,
+            &[("template_json", &shipped("diploma.json"))],
+            "template_file",
+            "",
+            "application/json",
+            Vec::new(),
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     v.get(&path).await;
     let res = v
-        .upload(&import, &[], "template_file", "badge-competence.json", "application/json", shipped("badge-competence.json").into_bytes())
+        .upload(
+            &import,
+            &[],
+            "template_file",
+            "badge-competence.json",
+            "application/json",
+            shipped("badge-competence.json").into_bytes(),
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     v.get(&path).await;
     let res = v
-        .upload(&import, &[("template_json", "{\"name_fr\": ")], "template_file", "", "application/json", Vec::new())
+        .upload(
+            &import,
+            &[("template_json", "{\"name_fr\": ")],
+            "template_file",
+            "",
+            "application/json",
+            Vec::new(),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     res.expect("Ce n’est pas un fichier de modèle");
-    assert_eq!(crate::offers::count_rows(&app, "credential_templates").await, 3);
+    assert_eq!(
+        crate::offers::count_rows(&app, "credential_templates").await,
+        3
+    );
 
     // Refused callers: logged out, another organisation, no CSRF token.
     let mut nobody = Visitor::new(&app);
@@ -414,6 +599,9 @@ async fn the_console_builder_works_without_javascript() {
     v.csrf = None;
     let res = post(&mut v, &path, &base(&[("op", "create")])).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(crate::offers::count_rows(&app, "credential_templates").await, 3);
+    assert_eq!(
+        crate::offers::count_rows(&app, "credential_templates").await,
+        3
+    );
     app.stop().await;
 }

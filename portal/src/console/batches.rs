@@ -8,7 +8,6 @@
 //! all (the organisation's key or the administrator, CSRF-checked).
 
 use super::{check, problem_errors, subject, templates, unprocessable, OrgPage};
-use atout_web::i18n::Arg;
 use crate::{
     api::seg,
     ctx::Ctx,
@@ -18,6 +17,7 @@ use crate::{
     PortalState,
 };
 use askama::Template;
+use atout_web::i18n::Arg;
 use axum::{
     extract::{Path, State},
     http::header,
@@ -122,7 +122,11 @@ fn bad_rows(
             })
             .unwrap_or_default();
         let key = format!("co-csv-{code}");
-        let key = if t.has(&key) { key } else { "co-csv-invalid".to_owned() };
+        let key = if t.has(&key) {
+            key
+        } else {
+            "co-csv-invalid".to_owned()
+        };
         let what = t.with(&key, &args);
         if e.get("constant") == Some(&Value::Bool(true)) {
             if let Some(f) = fields.iter_mut().find(|f| f.path == field) {
@@ -141,7 +145,11 @@ fn bad_rows(
         }
         let line = e.get("line").and_then(Value::as_i64).unwrap_or(0);
         let row = e.get("row").and_then(Value::as_i64).unwrap_or(0);
-        let prefix = match (row, column.is_empty(), e.get("constant") == Some(&Value::Bool(true))) {
+        let prefix = match (
+            row,
+            column.is_empty(),
+            e.get("constant") == Some(&Value::Bool(true)),
+        ) {
             (_, _, true) => t.arg("co-csv-at-constant", "column", column),
             (0, true, _) => t.get("co-csv-at-file"),
             (0, false, _) => t.arg("co-csv-at-header", "column", column),

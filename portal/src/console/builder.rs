@@ -234,7 +234,11 @@ impl BuildPage {
     }
 }
 
-async fn gallery(state: &PortalState, ctx: &Ctx, page: &OrgPage) -> Result<Vec<GalleryTemplate>, PageError> {
+async fn gallery(
+    state: &PortalState,
+    ctx: &Ctx,
+    page: &OrgPage,
+) -> Result<Vec<GalleryTemplate>, PageError> {
     let list: Gallery = state
         .get(ctx, &page.staff.who, "/template-gallery")
         .await?
@@ -303,7 +307,9 @@ async fn build_page(
     };
     if let Some(pos) = items.iter().position(|g| g.id == from) {
         let g = items.swap_remove(pos);
-        view.started = ctx.t().arg("co-builder-started", "name", g.name(lang).to_owned());
+        view.started = ctx
+            .t()
+            .arg("co-builder-started", "name", g.name(lang).to_owned());
         view.name_fr = g.name_fr.clone();
         view.name_en = g.name_en.clone().unwrap_or_default();
         view.kind = g.credential_type.clone();
@@ -487,7 +493,11 @@ async fn build(
                     errors.add("achievement", t.get("co-field-achievement"))
                 }
                 _ if ["name_fr", "name_en", "type"].contains(&field.as_str()) => {
-                    let form_field = if field == "type" { "kind" } else { field.as_str() };
+                    let form_field = if field == "type" {
+                        "kind"
+                    } else {
+                        field.as_str()
+                    };
                     errors.add(form_field, t.get(&format!("co-field-{field}")))
                 }
                 _ => errors.add("", t.get("error-invalid")),
@@ -599,7 +609,11 @@ async fn import(
         fields: vec![BuilderField::default()],
         types: TYPES,
         kinds: KINDS,
-        import_text: if pasted.len() <= 256 * 1024 { pasted } else { String::new() },
+        import_text: if pasted.len() <= 256 * 1024 {
+            pasted
+        } else {
+            String::new()
+        },
         errors,
     };
     Ok(unprocessable(render(ctx.lang, &view)))

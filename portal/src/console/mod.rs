@@ -11,12 +11,12 @@
 
 mod auth;
 mod batches;
+mod builder;
 mod credentials;
 mod offers;
 mod org;
 mod registry;
 mod requests;
-mod builder;
 mod subject;
 mod templates;
 
