@@ -492,14 +492,22 @@ impl Directory {
         })
     }
 
+    /// The organisation the directory lists under this identifier: an
+    /// unknown or unlisted one is not found (what picking an organisation
+    /// from the directory may name).
+    pub async fn listed(&self, slug: &str) -> Result<Organisation, DirectoryError> {
+        match self.orgs.find(slug).await {
+            Ok(org) if org.listed => Ok(org),
+            Ok(_) | Err(OrgError::NotFound(_)) => {
+                Err(DirectoryError::NotFound(slug.chars().take(100).collect()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// A listed organisation's public page (an unlisted one is not found).
     pub async fn entry(&self, slug: &str) -> Result<DirectoryEntry, DirectoryError> {
-        let not_found = || DirectoryError::NotFound(slug.chars().take(100).collect());
-        let org = match self.orgs.find(slug).await {
-            Ok(org) if org.listed => org,
-            Ok(_) | Err(OrgError::NotFound(_)) => return Err(not_found()),
-            Err(e) => return Err(e.into()),
-        };
+        let org = self.listed(slug).await?;
         let did = self.orgs.did_of(&org);
         let templates = self
             .store

@@ -213,3 +213,17 @@ so-request-org-choose = Choose
 so-request-org-known = Organisations asked before
 so-request-details = Your request
 so-field-org-choose = Choose the organisation: search for it by its name, then “Choose”.
+
+## Invitations to certify on behalf of an organisation of the directory (issue 16)
+so-invitation-org = Certifying organisation
+so-invitation-org-hint = For an endorsement only, and optional: type the name of the directory's organisation on whose behalf the person will endorse (the list suggests those the directory knows), or its identifier. They will then sign with one of its API keys. Leave it empty for them to endorse in their own name.
+so-invitation-on-behalf = on behalf of { $org }
+so-field-org-unknown = No organisation in the directory is named “{ $text }”. Type its name as the directory writes it (the list suggests some), or its identifier; or leave the field empty.
+so-field-org-several = Several organisations in the directory bear this name: type the identifier of the one you mean instead: { $slugs }.
+so-field-org-role = Only an invitation to endorse names an organisation: choose the role “Certifier”, or empty the field “Certifying organisation”.
+so-invited-role-certifier-org = { $name } invites you to endorse, on behalf of { $org }, entries of their path: you will be able to read part of their portfolio and sign an endorsement on behalf of that organisation, with one of its API keys.
+so-invited-org-key = { $org }'s API key
+so-invited-org-key-hint = The endorsement is signed on behalf of { $org }: paste one of its API keys (it starts with “atout_”). It is used to sign and is not kept.
+so-field-org-key-missing = Paste an API key of { $org }: this endorsement must be signed on its behalf.
+so-field-org-key-invalid = This API key is not valid or was revoked. Paste a current API key of { $org }.
+so-field-org-key-other = This API key belongs to another organisation. Paste an API key of { $org }.

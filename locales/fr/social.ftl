@@ -213,3 +213,17 @@ so-request-org-choose = Choisir
 so-request-org-known = Organismes déjà sollicités
 so-request-details = Votre demande
 so-field-org-choose = Choisissez l’organisme : recherchez-le par son nom, puis « Choisir ».
+
+## Invitations to certify on behalf of an organisation of the directory (issue 16)
+so-invitation-org = Organisation qui atteste
+so-invitation-org-hint = Pour une recommandation seulement, et facultatif : tapez le nom de l’organisme de l’annuaire au nom duquel la personne attestera (la liste propose ceux que l’annuaire connaît), ou son identifiant. Elle devra alors signer avec une clé d’API de cet organisme. Laissez vide pour qu’elle recommande en son nom propre.
+so-invitation-on-behalf = au nom de { $org }
+so-field-org-unknown = Aucun organisme de l’annuaire ne s’appelle « { $text } ». Tapez son nom tel que l’annuaire l’écrit (la liste en propose), ou son identifiant ; ou laissez le champ vide.
+so-field-org-several = Plusieurs organismes de l’annuaire portent ce nom : tapez plutôt l’identifiant de celui que vous voulez : { $slugs }.
+so-field-org-role = Seule une invitation à recommander nomme un organisme : choisissez le rôle « Recommandation », ou videz le champ « Organisation qui atteste ».
+so-invited-role-certifier-org = { $name } vous invite à attester, au nom de { $org }, des étapes de son parcours : vous pourrez consulter une partie de son portfolio et signer une recommandation au nom de cet organisme, avec une de ses clés d’API.
+so-invited-org-key = Clé d’API de { $org }
+so-invited-org-key-hint = La recommandation est signée au nom de { $org } : collez une de ses clés d’API (elle commence par « atout_ »). Elle sert à signer et n’est pas conservée.
+so-field-org-key-missing = Collez une clé d’API de { $org } : cette recommandation doit être signée en son nom.
+so-field-org-key-invalid = Cette clé d’API n’est pas valable ou a été retirée. Collez une clé d’API en cours de { $org }.
+so-field-org-key-other = Cette clé d’API est celle d’un autre organisme. Collez une clé d’API de { $org }.

@@ -6,7 +6,10 @@
 //! * **contributor**: sees them, comments on entries and suggests new
 //!   entries, which the citizen approves (the entry is written) or rejects;
 //! * **certifier**: sees them and endorses the chosen entries with an Open
-//!   Badges 3.0 `EndorsementCredential` signed by their own key.
+//!   Badges 3.0 `EndorsementCredential` signed by their own key; or, when
+//!   the invitation names an organisation of the directory (`org`), signed
+//!   for that organisation with its did:web key, on the strength of one of
+//!   its API keys (`X-Org-Authorization`).
 //!
 //! | route | caller |
 //! |---|---|
@@ -37,6 +40,7 @@ use crate::{
 use atout_core::{
     citizens::{did_key, normalise_email},
     crypto::{random_bytes, random_token, sha256_hex, KeyAlgorithm, MasterKey, PrivateKey},
+    directory::{Directory, DirectoryError, Names},
     ids::new_id,
     store::{
         Attempt, AttemptLimit, CreateInvitation, Decision, EndorsementRecord, EntryRecord,
@@ -145,6 +149,50 @@ pub struct NewInvitation {
     pub expires_at: Option<DateTime<Utc>>,
     /// A word for the invited person (up to 500 characters).
     pub message: Option<String>,
+    /// Certifiers only: the organisation the endorsement is asked of (its
+    /// identifier, as the directory gives it; it must be listed). The
+    /// certifier must then sign for it, with one of its API keys.
+    pub org: Option<String>,
+}
+
+/// The organisation an invitation to certify names.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InvitationOrg {
+    /// Its identifier, as the directory gives it.
+    pub slug: String,
+    pub name: Names,
+}
+
+impl InvitationOrg {
+    fn of(org: &atout_core::store::Organisation) -> Self {
+        Self {
+            slug: org.slug.clone(),
+            name: Names {
+                fr: org.name_fr.clone(),
+                en: org.name_en.clone(),
+            },
+        }
+    }
+}
+
+/// An organisation's English name, else its French one.
+fn english_name(org: &atout_core::store::Organisation) -> &str {
+    if org.name_en.is_empty() {
+        &org.name_fr
+    } else {
+        &org.name_en
+    }
+}
+
+/// The organisation an invitation names, if any (one removed since: none).
+async fn org_of(
+    state: &AppState,
+    i: &InvitationRecord,
+) -> Result<Option<atout_core::store::Organisation>, ApiError> {
+    match i.org_id.as_deref() {
+        Some(id) => Ok(state.store.get_org(id).await?),
+        None => Ok(None),
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -175,6 +223,9 @@ pub struct InvitationView {
     pub invitee_name: Option<String>,
     /// The DID their endorsements are signed with.
     pub signer_did: Option<String>,
+    /// The organisation the endorsement is asked of (certifiers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<InvitationOrg>,
     pub items: Vec<InvitationItemView>,
 }
 
@@ -243,6 +294,7 @@ fn view(
     sealer: &MasterKey,
     i: InvitationRecord,
     items: Vec<ShareItem>,
+    organisation: Option<InvitationOrg>,
 ) -> Result<InvitationView, ApiError> {
     let token = sealer
         .open(&i.token_sealed, &token_aad(&i.id))
@@ -268,6 +320,7 @@ fn view(
         confirmed_at: i.confirmed_at,
         invitee_name: i.invitee_name,
         signer_did: i.signer_did,
+        organisation,
     })
 }
 
@@ -316,7 +369,7 @@ fn mail(to: &str, kind: &str, subject: String, body: String, now: DateTime<Utc>)
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, body = ProblemBody, description = "Too many live invitations", content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, description = "A field is invalid (`field`), or an item is not yours (`item`)", content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, description = "A field is invalid (`field`: `org` for an organisation the directory does not list, or named for another role than certifier), or an item is not yours (`item`)", content_type = "application/problem+json"),
     )
 )]
 async fn create_invitation(
@@ -347,6 +400,31 @@ async fn create_invitation(
         return Err(field_error("expiresAt", "expiresAt: at most a year ahead."));
     }
     let message = clean_text("message", new.message.as_deref(), 500)?;
+    let org = match new.org.as_deref() {
+        None => None,
+        Some(_) if new.role != Role::Certifier => {
+            return Err(field_error(
+                "org",
+                "org: only an invitation to certify names an organisation.",
+            ))
+        }
+        Some(slug) => {
+            let directory =
+                Directory::new(state.store.clone(), state.clock.clone(), state.orgs.clone());
+            match directory.listed(slug.trim()).await {
+                Ok(org) => Some(org),
+                Err(DirectoryError::NotFound(_)) => {
+                    return Err(field_error(
+                        "org",
+                        "org: no organisation of the directory has this identifier (GET /directory/organisations?q=...).",
+                    ))
+                }
+                Err(DirectoryError::Store(e)) => return Err(e.into()),
+                Err(DirectoryError::Org(e)) => return Err(e.into()),
+                Err(e) => return Err(ApiError::internal(e)),
+            }
+        }
+    };
     let id = new_id();
     let token = random_token(16).map_err(ApiError::internal)?;
     let sealer = sealer(&state, &citizen.record)?;
@@ -371,6 +449,7 @@ async fn create_invitation(
         invitee_citizen_id: None,
         signer_did: None,
         signer_key_sealed: None,
+        org_id: org.as_ref().map(|o| o.id.clone()),
     };
     match state
         .store
@@ -394,23 +473,33 @@ async fn create_invitation(
     }
     let url = invitation_url(&state, &token);
     let who = &citizen.record.display_name;
-    let role_fr = match new.role {
-        Role::Reader => "consulter",
-        Role::Contributor => "commenter et compléter",
-        Role::Certifier => "recommander",
+    let (role_fr, role_en) = match (new.role, &org) {
+        (Role::Reader, _) => ("consulter".to_owned(), "read".to_owned()),
+        (Role::Contributor, _) => (
+            "commenter et compléter".to_owned(),
+            "comment on and add to".to_owned(),
+        ),
+        (Role::Certifier, None) => ("recommander".to_owned(), "endorse".to_owned()),
+        (Role::Certifier, Some(o)) => (
+            format!("attester, au nom de {},", o.name_fr),
+            format!("endorse, on behalf of {},", english_name(o)),
+        ),
     };
     let body = format!(
         "{who} vous invite à {role_fr} une partie de son portfolio Atout.\n\
-         {who} invites you to {} part of their Atout portfolio.\n\n{}{url}\n\n\
+         {who} invites you to {role_en} part of their Atout portfolio.\n\n{}{}{url}\n\n\
          Ce lien expire le {} / This link expires on {}.\n",
-        match new.role {
-            Role::Reader => "read",
-            Role::Contributor => "comment on and add to",
-            Role::Certifier => "endorse",
-        },
         message
             .as_deref()
             .map(|m| format!("« {m} »\n\n"))
+            .unwrap_or_default(),
+        org.as_ref()
+            .map(|o| format!(
+                "Votre recommandation sera signée au nom de {} : il vous faudra une de ses clés d’API.\n\
+                 Your endorsement will be signed on behalf of {}: you will need one of its API keys.\n\n",
+                o.name_fr,
+                english_name(o)
+            ))
             .unwrap_or_default(),
         expires_at.format("%d/%m/%Y"),
         expires_at.format("%Y-%m-%d"),
@@ -426,7 +515,13 @@ async fn create_invitation(
         ))
         .await?;
     tracing::info!(citizen = %citizen.id(), invitation = %id, role = new.role.as_str(), "invitation created");
-    let body = view(&state, &sealer, record, items)?;
+    let body = view(
+        &state,
+        &sealer,
+        record,
+        items,
+        org.as_ref().map(InvitationOrg::of),
+    )?;
     let location =
         HeaderValue::from_str(&format!("/wallet/invitations/{id}")).map_err(ApiError::internal)?;
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
@@ -450,9 +545,21 @@ async fn list_invitations(
 ) -> Result<Json<InvitationList>, ApiError> {
     let sealer = sealer(&state, &citizen.record)?;
     let mut items = Vec::new();
+    let mut orgs: std::collections::HashMap<String, Option<InvitationOrg>> =
+        std::collections::HashMap::new();
     for i in state.store.list_invitations(citizen.id()).await? {
         let scope = state.store.invitation_items(&i.id).await?;
-        items.push(view(&state, &sealer, i, scope)?);
+        let organisation = match i.org_id.as_deref() {
+            Some(id) => {
+                if !orgs.contains_key(id) {
+                    let found = org_of(&state, &i).await?.as_ref().map(InvitationOrg::of);
+                    orgs.insert(id.to_owned(), found);
+                }
+                orgs.get(id).cloned().flatten()
+            }
+            None => None,
+        };
+        items.push(view(&state, &sealer, i, scope, organisation)?);
     }
     Ok(Json(InvitationList { items }))
 }
@@ -481,7 +588,8 @@ async fn get_invitation(
         .ok_or_else(invitation_not_found)?;
     let scope = state.store.invitation_items(&id).await?;
     let sealer = sealer(&state, &citizen.record)?;
-    Ok(Json(view(&state, &sealer, i, scope)?))
+    let organisation = org_of(&state, &i).await?.as_ref().map(InvitationOrg::of);
+    Ok(Json(view(&state, &sealer, i, scope, organisation)?))
 }
 
 /// Revoke an invitation: its link and its sessions stop at once (`410`).
@@ -1074,6 +1182,10 @@ pub struct Welcome {
     /// The invited address, partly masked.
     pub email: String,
     pub confirmed: bool,
+    /// The organisation the endorsement is asked of: the certifier signs
+    /// for it, with one of its API keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<InvitationOrg>,
 }
 
 fn masked(email: &str) -> String {
@@ -1125,7 +1237,9 @@ async fn invitation_welcome(
         .await?
         .ok_or_else(|| ApiError::internal("an invitation without its citizen"))?;
     log(&state, &i.id, "opened", None).await;
+    let organisation = org_of(&state, &i).await?.as_ref().map(InvitationOrg::of);
     Ok(Json(Welcome {
+        organisation,
         from: citizen.display_name,
         role: i.role,
         message: i.message,
@@ -1358,6 +1472,9 @@ pub struct InvitedPortfolio {
     pub credentials: Vec<Value>,
     #[schema(value_type = Vec<Object>)]
     pub documents: Vec<Value>,
+    /// The organisation the endorsement is asked of (certifiers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<InvitationOrg>,
 }
 
 /// What the invitation lets you see (any role).
@@ -1437,7 +1554,9 @@ async fn invited_portfolio(
         })
         .collect();
     log(&state, &i.id, "read", None).await;
+    let organisation = org_of(&state, &i).await?.as_ref().map(InvitationOrg::of);
     Ok(Json(InvitedPortfolio {
+        organisation,
         from: owner.display_name,
         role: i.role,
         entries,
@@ -1632,7 +1751,10 @@ fn signing_key(state: &AppState, i: &InvitationRecord) -> Result<(String, Privat
 /// `EndorsementCredential`, signed with your key (`eddsa-rdfc-2022`), or
 /// with your organisation's DID when you send one of its API keys as
 /// `X-Org-Authorization: Bearer atout_...`; attached to the entry, whose
-/// trust level becomes *endorsed*.
+/// trust level becomes *endorsed*. When the invitation names an
+/// organisation (`organisation`), the endorsement must be signed for it:
+/// without one of its API keys, or with another organisation's, `403`
+/// (`organisation-key-required`, `organisation-key-mismatch`).
 #[utoipa::path(
     post, path = "/i/{token}/endorsements", tag = "invitations",
     security(("bearer" = [])),
@@ -1641,7 +1763,7 @@ fn signing_key(state: &AppState, i: &InvitationRecord) -> Result<(String, Privat
     responses(
         (status = 201, body = EndorsementView),
         (status = 401, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, body = ProblemBody, description = "Not a certifier, or an entry you are not invited to certify", content_type = "application/problem+json"),
+        (status = 403, body = ProblemBody, description = "Not a certifier, an entry you are not invited to certify, or the invitation's organisation's key missing (`organisation-key-required`) or another's (`organisation-key-mismatch`); `org` names the organisation", content_type = "application/problem+json"),
         (status = 404, body = ProblemBody, content_type = "application/problem+json"),
         (status = 410, body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, body = ProblemBody, content_type = "application/problem+json"),
@@ -1655,6 +1777,43 @@ async fn endorse(
     request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
     let i = invited(&state, client, &token, &headers, Some(Role::Certifier)).await?;
+    // Acting for an organisation: its DID and Ed25519 key, on the strength
+    // of one of its API keys (`X-Org-Authorization: Bearer atout_...`).
+    // An invitation naming an organisation needs a key of that one.
+    let acting = acting_for(&state, &headers).await?;
+    if let Some(wanted) = org_of(&state, &i).await? {
+        let refusal = match &acting {
+            None => Some((
+                "organisation-key-required",
+                "Organisation's key required",
+                format!(
+                    "This invitation asks for an endorsement on behalf of {} ({}): send one of its API keys as `{ORG_HEADER}: Bearer atout_...`.",
+                    english_name(&wanted), wanted.slug
+                ),
+            )),
+            Some((org, _)) if org.id != wanted.id => Some((
+                "organisation-key-mismatch",
+                "Another organisation's key",
+                format!(
+                    "This key is {}'s; this invitation asks for an endorsement on behalf of {} ({}): send one of its API keys.",
+                    org.slug, english_name(&wanted), wanted.slug
+                ),
+            )),
+            Some(_) => None,
+        };
+        if let Some((kind, title, detail)) = refusal {
+            log(
+                &state,
+                &i.id,
+                "refused",
+                Some(format!("needs an API key of {}", wanted.slug)),
+            )
+            .await;
+            return Err(ApiError::new(StatusCode::FORBIDDEN, kind, title)
+                .detail(detail)
+                .with("org", wanted.slug));
+        }
+    }
     // The body is read once the caller is known to be let in.
     let Json(body) = Json::<NewEndorsement>::from_request(request, &state).await?;
     let items = state.store.invitation_items(&i.id).await?;
@@ -1679,9 +1838,7 @@ async fn endorse(
         .ok_or_else(|| ApiError::not_found("No such entry."))?;
     let now = state.clock.now();
     let id = new_id();
-    // Acting for an organisation: its DID and Ed25519 key, on the strength
-    // of one of its API keys (`X-Org-Authorization: Bearer atout_...`).
-    if let Some(org) = acting_for(&state, &headers).await? {
+    if let Some(org) = acting {
         let (org, api_key) = org;
         let signing = state
             .orgs
@@ -1782,7 +1939,7 @@ async fn acting_for(
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() < 200)
         .ok_or_else(|| {
-            ApiError::unauthorized(format!(
+            invalid_org_key(format!(
                 "`{ORG_HEADER}` is `Bearer <an API key of your organisation>`."
             ))
         })?;
@@ -1792,10 +1949,18 @@ async fn acting_for(
         .await?
         .map(Some)
         .ok_or_else(|| {
-            ApiError::unauthorized(format!(
+            invalid_org_key(format!(
                 "The organisation's key in `{ORG_HEADER}` is not valid or was revoked."
             ))
         })
+}
+
+/// A 401 about the organisation's key (not the invited person's session,
+/// which stays open).
+fn invalid_org_key(detail: String) -> ApiError {
+    let mut e = ApiError::unauthorized(detail);
+    e.kind = "organisation-key-invalid";
+    e
 }
 
 /// Signs and stores an endorsement of `entry`.

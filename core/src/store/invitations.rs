@@ -31,6 +31,9 @@ pub struct InvitationRecord {
     pub invitee_citizen_id: Option<String>,
     pub signer_did: Option<String>,
     pub signer_key_sealed: Option<Vec<u8>>,
+    /// The organisation (its id) the endorsement is asked of: the
+    /// certifier must sign for it.
+    pub org_id: Option<String>,
 }
 
 impl std::fmt::Debug for InvitationRecord {
@@ -40,6 +43,7 @@ impl std::fmt::Debug for InvitationRecord {
             .field("citizen_id", &self.citizen_id)
             .field("role", &self.role)
             .field("confirmed", &self.confirmed_at.is_some())
+            .field("org_id", &self.org_id)
             .finish_non_exhaustive()
     }
 }
@@ -108,7 +112,7 @@ pub enum Decision {
 
 const INVITATION_COLUMNS: &str = "id, citizen_id, token_hash, token_sealed, role, email, \
      message, created_at, expires_at, revoked_at, code_hash, code_expires_at, code_attempts, \
-     confirmed_at, invitee_name, invitee_citizen_id, signer_did, signer_key_sealed";
+     confirmed_at, invitee_name, invitee_citizen_id, signer_did, signer_key_sealed, org_id";
 const SUGGESTION_COLUMNS: &str = "id, citizen_id, invitation_id, author, kind, entry_id, body, \
      state, created_at, decided_at, created_entry_id";
 const ENDORSEMENT_COLUMNS: &str = "id, citizen_id, entry_id, invitation_id, author_did, \
@@ -298,7 +302,7 @@ macro_rules! invitation_sql {
                 }
                 sqlx::query(&format!(
                     "INSERT INTO invitations ({INVITATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, \
-                     $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                     $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
                 ))
                 .bind(&i.id)
                 .bind(&i.citizen_id)
@@ -318,6 +322,7 @@ macro_rules! invitation_sql {
                 .bind(&i.invitee_citizen_id)
                 .bind(&i.signer_did)
                 .bind(&i.signer_key_sealed)
+                .bind(&i.org_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "this invitation exists"))?;
