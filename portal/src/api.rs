@@ -123,6 +123,23 @@ impl PortalState {
         body: Body,
         content_type: Option<&str>,
     ) -> Result<Reply, PageError> {
+        self.call_with(ctx, who, method, path, body, content_type, Vec::new())
+            .await
+    }
+
+    /// Calls the API as `who`, with headers of its own (an organisation's
+    /// key for an endorsement: mark such values sensitive).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn call_with(
+        &self,
+        ctx: &Ctx,
+        who: &As,
+        method: Method,
+        path: &str,
+        body: Body,
+        content_type: Option<&str>,
+        extra: Vec<(header::HeaderName, HeaderValue)>,
+    ) -> Result<Reply, PageError> {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
@@ -142,6 +159,9 @@ impl PortalState {
         }
         for (name, value) in &ctx.forward.headers {
             headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in extra {
+            headers.insert(name, value);
         }
         let ext = request.extensions_mut();
         if let Some(c) = ctx.forward.connect {

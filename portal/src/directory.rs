@@ -194,6 +194,108 @@ pub async fn search(
     Ok((None, errors))
 }
 
+/// How many organisations' names a form suggests at most (a `<datalist>`).
+pub const MAX_SUGGESTED: usize = 500;
+/// The API's largest page.
+const API_PAGE: u32 = atout_core::directory::MAX_PAGE_SIZE;
+
+/// One page of `q` (folded words, or all when empty), `API_PAGE` a page.
+async fn page_of(state: &PortalState, ctx: &Ctx, q: &str, page: u32) -> Result<Results, PageError> {
+    let mut pairs = vec![
+        ("per_page", API_PAGE.to_string()),
+        ("page", page.to_string()),
+    ];
+    if !q.is_empty() {
+        pairs.push(("q", q.to_owned()));
+    }
+    let path = format!(
+        "/directory/organisations?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    );
+    let reply = state.get(ctx, &As::Nobody, &path).await?;
+    if !reply.ok() {
+        return Err(PageError::from_problem(reply.problem().await));
+    }
+    Ok(reply.json().await?)
+}
+
+/// Listed organisations matching `q` (every one when empty), by name, at
+/// most `max` (pages of the directory API until then).
+async fn listed(
+    state: &PortalState,
+    ctx: &Ctx,
+    q: &str,
+    max: usize,
+) -> Result<Vec<Item>, PageError> {
+    let mut out: Vec<Item> = Vec::new();
+    let mut page = 1;
+    loop {
+        let r = page_of(state, ctx, q, page).await?;
+        let last =
+            r.items.len() < API_PAGE as usize || i64::from(page) * i64::from(API_PAGE) >= r.total;
+        out.extend(r.items);
+        if last || out.len() >= max || page >= atout_core::directory::MAX_PAGE {
+            break;
+        }
+        page += 1;
+    }
+    out.truncate(max);
+    Ok(out)
+}
+
+/// The listed organisations' names in the visitor's language, for a
+/// `<datalist>` (at most [`MAX_SUGGESTED`], by name, each once).
+pub async fn suggested_names(state: &PortalState, ctx: &Ctx) -> Result<Vec<String>, PageError> {
+    let lang = ctx.lang.code();
+    let mut seen = std::collections::HashSet::new();
+    Ok(listed(state, ctx, "", MAX_SUGGESTED)
+        .await?
+        .iter()
+        .map(|i| i.name.pick(lang).to_owned())
+        .filter(|n| seen.insert(n.clone()))
+        .collect())
+}
+
+/// What a typed organisation name designates.
+#[derive(Debug)]
+pub enum Resolved {
+    One(Item),
+    NoMatch,
+    /// Several organisations bear that name: their identifiers tell them
+    /// apart.
+    Several(Vec<Item>),
+}
+
+/// Resolves what a person typed to one listed organisation: its
+/// identifier, or its French or English name with accents, case and
+/// punctuation aside (`atout_core::directory::fold`).
+pub async fn resolve(state: &PortalState, ctx: &Ctx, typed: &str) -> Result<Resolved, PageError> {
+    use atout_core::directory::{fold, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+    let typed = typed.trim();
+    let folded = fold(typed);
+    if folded.is_empty()
+        || folded.chars().count() > MAX_QUERY_CHARS
+        || folded.split(' ').count() > MAX_QUERY_WORDS
+    {
+        return Ok(Resolved::NoMatch);
+    }
+    // Every exact name contains the words: search them, then keep the
+    // names that are exactly the text (or the identifier).
+    let found = listed(state, ctx, &folded, MAX_SUGGESTED).await?;
+    if let Some(item) = found.iter().find(|i| i.slug.eq_ignore_ascii_case(typed)) {
+        return Ok(Resolved::One(item.clone()));
+    }
+    let mut matches: Vec<Item> = found
+        .into_iter()
+        .filter(|i| fold(&i.name.fr) == folded || fold(&i.name.en) == folded)
+        .collect();
+    Ok(match matches.len() {
+        0 => Resolved::NoMatch,
+        1 => Resolved::One(matches.remove(0)),
+        _ => Resolved::Several(matches),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "directory/list.html")]
 struct ListPage {

@@ -8,6 +8,12 @@
 //! endorsements). Whoever holds the link sees the welcome page; the rest
 //! needs the session. A revoked or expired invitation shows a "withdrawn"
 //! page (410).
+//!
+//! When the invitation names an organisation, the certifier endorses on
+//! its behalf: the endorsement form asks for one of its API keys (a
+//! password field), sent to the API as `X-Org-Authorization` and never
+//! kept; a missing, wrong or other organisation's key is said on the form
+//! in the person's words.
 
 use crate::{
     api::{seg, As, Problem},
@@ -28,6 +34,9 @@ use axum::{
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine as _};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+/// The header carrying an organisation's API key to the API.
+const ORG_HEADER: &str = "x-org-authorization";
 
 /// The invited person's session cookie (`ati_...`), scoped to
 /// `/invited/{token}`.
@@ -129,6 +138,12 @@ fn refused(state: &PortalState, ctx: &Ctx, token: &str, problem: Problem) -> Res
     axum::response::IntoResponse::into_response(PageError::from_problem(problem))
 }
 
+/// The organisation an invitation to certify names.
+#[derive(Deserialize)]
+struct InvitationOrg {
+    name: crate::directory::Names,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Welcome {
@@ -138,6 +153,20 @@ struct Welcome {
     message: Option<String>,
     expires_at: chrono::DateTime<chrono::Utc>,
     email: String,
+    #[serde(default)]
+    organisation: Option<InvitationOrg>,
+}
+
+/// What the invitation lets the person do, in a sentence: a certifier
+/// asked to endorse on behalf of an organisation is told which.
+fn role_sentence(c: &Chrome, from: &str, role: &str, org: Option<&InvitationOrg>) -> String {
+    match org {
+        Some(o) if role == "certifier" => c.tr.with(
+            "so-invited-role-certifier-org",
+            &[("name", from.into()), ("org", o.name.pick(c.lang).into())],
+        ),
+        _ => c.tk("so-invited-role-", role, ""),
+    }
 }
 
 #[derive(Template)]
@@ -149,6 +178,17 @@ struct WelcomePage {
     logged_in: bool,
     name: String,
     errors: Errors,
+}
+
+impl WelcomePage {
+    fn lead(&self) -> String {
+        role_sentence(
+            &self.c,
+            &self.w.from,
+            &self.w.role,
+            self.w.organisation.as_ref(),
+        )
+    }
 }
 
 async fn welcome_view(
@@ -419,6 +459,8 @@ struct Portfolio {
     entries: Vec<crate::citizen::Entry>,
     credentials: Vec<Value>,
     documents: Vec<InvitedDoc>,
+    #[serde(default)]
+    organisation: Option<InvitationOrg>,
 }
 
 #[derive(Deserialize)]
@@ -456,6 +498,9 @@ struct Draft {
     start: String,
     end: String,
     description: String,
+    /// The message (a key taking the organisation's name) about the
+    /// organisation's key of the endorsement form of `entry`.
+    org_key_error: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -469,6 +514,8 @@ struct PortfolioPage {
     credentials: Vec<Cred>,
     documents: Vec<InvitedDoc>,
     endorsements: Vec<OwnEndorsement>,
+    /// The organisation the endorsement is asked of (certifiers).
+    organisation: Option<InvitationOrg>,
     d: Draft,
     errors: Errors,
 }
@@ -476,6 +523,44 @@ struct PortfolioPage {
 impl PortfolioPage {
     fn kinds(&self) -> [&'static str; 6] {
         KINDS
+    }
+
+    fn lead(&self) -> String {
+        role_sentence(&self.c, &self.from, &self.role, self.organisation.as_ref())
+    }
+
+    /// The organisation's name, when the endorsement is asked of one.
+    fn org_name(&self) -> Option<&str> {
+        self.organisation
+            .as_ref()
+            .filter(|_| self.role == "certifier")
+            .map(|o| o.name.pick(self.c.lang))
+    }
+
+    /// The label of the organisation's key field.
+    fn org_key_label(&self) -> String {
+        self.c.ta(
+            "so-invited-org-key",
+            "org",
+            self.org_name().unwrap_or_default(),
+        )
+    }
+
+    fn org_key_hint(&self) -> String {
+        self.c.ta(
+            "so-invited-org-key-hint",
+            "org",
+            self.org_name().unwrap_or_default(),
+        )
+    }
+
+    /// The error about the organisation's key of the form of this entry.
+    fn org_key_error(&self, entry: &str) -> Option<&str> {
+        if self.d.entry == entry {
+            self.errors.get(&format!("orgKey-{entry}"))
+        } else {
+            None
+        }
     }
 
     /// The error of the form about this entry.
@@ -535,7 +620,7 @@ async fn portfolio_view(
     token: &str,
     who: &As,
     d: Draft,
-    errors: Errors,
+    mut errors: Errors,
 ) -> Result<Result<PortfolioPage, Response>, PageError> {
     let reply = state
         .get(ctx, who, &format!("/i/{}/portfolio", seg(token)))
@@ -556,6 +641,14 @@ async fn portfolio_view(
     } else {
         Vec::new()
     };
+    if let Some(key) = d.org_key_error {
+        let org = p
+            .organisation
+            .as_ref()
+            .map(|o| o.name.pick(ctx.lang.code()).to_owned())
+            .unwrap_or_default();
+        errors.add(&format!("orgKey-{}", d.entry), ctx.t().arg(key, "org", org));
+    }
     Ok(Ok(PortfolioPage {
         c: chrome(state, ctx, "so-invited-portfolio-title"),
         token: token.to_owned(),
@@ -565,6 +658,7 @@ async fn portfolio_view(
         credentials: p.credentials.iter().map(Cred::from_value).collect(),
         documents: p.documents,
         endorsements,
+        organisation: p.organisation,
         d,
         errors,
     }))
@@ -578,7 +672,7 @@ async fn portfolio_with(
     d: Draft,
     errors: Errors,
 ) -> Result<Response, PageError> {
-    let failed = !errors.is_empty();
+    let failed = !errors.is_empty() || d.org_key_error.is_some();
     match portfolio_view(state, ctx, token, who, d, errors).await? {
         Ok(page) => {
             let mut response = render(ctx.lang, &page);
@@ -655,7 +749,20 @@ async fn after(
             "/invited/{token}/portfolio?done={done}"
         )));
     }
-    let problem = reply.problem().await;
+    refused_form(state, ctx, token, who, reply.problem().await, d, fields).await
+}
+
+/// A form of the portfolio refused by the API: the visit ends (session,
+/// invitation gone) or the page comes back with the error on its field.
+async fn refused_form(
+    state: &PortalState,
+    ctx: &Ctx,
+    token: &str,
+    who: &As,
+    problem: Problem,
+    d: Draft,
+    fields: &[(&str, &str)],
+) -> Result<Response, PageError> {
     if matches!(problem.status, 401 | 403 | 404 | 410) {
         return Ok(ended(state, ctx, token, problem));
     }
@@ -792,7 +899,9 @@ async fn suggest(
 }
 
 /// A certifier's endorsement of an entry. The invited certifier
-/// (CSRF-checked).
+/// (CSRF-checked). When the invitation names an organisation, the form
+/// carries one of its API keys (`orgKey`), forwarded as
+/// `X-Org-Authorization` and never kept.
 async fn endorse(
     State(state): State<PortalState>,
     ctx: Ctx,
@@ -804,33 +913,68 @@ async fn endorse(
         Ok(who) => who,
         Err(response) => return Ok(*response),
     };
-    let d = Draft {
+    let mut d = Draft {
         entry: form.text("entry"),
         text: form.get("text").unwrap_or_default().to_owned(),
         ..Draft::default()
     };
+    let org_key = zeroize::Zeroizing::new(form.text("orgKey"));
+    let mut errors = Errors::default();
     if d.text.is_empty() || d.text.chars().count() > 2000 {
-        let mut errors = Errors::default();
         errors.add("text", ctx.t().get("so-field-text"));
+    }
+    let mut extra = Vec::new();
+    if !org_key.is_empty() {
+        match HeaderValue::from_str(&format!("Bearer {}", org_key.as_str())) {
+            Ok(mut value) if org_key.len() < 200 => {
+                value.set_sensitive(true);
+                extra.push((header::HeaderName::from_static(ORG_HEADER), value));
+            }
+            // Nothing a key can be: said as a wrong key.
+            _ => d.org_key_error = Some("so-field-org-key-invalid"),
+        }
+    }
+    if !errors.is_empty() || d.org_key_error.is_some() {
         return portfolio_with(&state, &ctx, &token, &who, d, errors).await;
     }
-    let body = json!({"entryId": d.entry, "comment": d.text});
+    let body = serde_json::to_vec(&json!({"entryId": d.entry, "comment": d.text}))
+        .map_err(|e| PageError::Internal(format!("encoding an API call: {e}")))?;
     let reply = state
-        .send_json(
+        .call_with(
             &ctx,
             &who,
             Method::POST,
             &format!("/i/{}/endorsements", seg(&token)),
-            &body,
+            Body::from(body),
+            Some("application/json"),
+            extra,
         )
         .await?;
-    after(
+    if reply.ok() {
+        return Ok(see_other(&format!(
+            "/invited/{token}/portfolio?done=so-done-endorsed"
+        )));
+    }
+    let problem = reply.problem().await;
+    // The organisation's key refused: said on the form, in the person's
+    // words (the session stays open).
+    let key_error = match problem.kind.as_str() {
+        "organisation-key-required" => Some("so-field-org-key-missing"),
+        "organisation-key-mismatch" => Some("so-field-org-key-other"),
+        "organisation-key-invalid" => Some("so-field-org-key-invalid"),
+        _ => None,
+    };
+    if let Some(key) = key_error {
+        crate::problems::log(&problem);
+        d.org_key_error = Some(key);
+        return portfolio_with(&state, &ctx, &token, &who, d, Errors::default()).await;
+    }
+    refused_form(
         &state,
         &ctx,
         &token,
         &who,
-        reply,
-        "so-done-endorsed",
+        problem,
         d,
         &[("comment", "text")],
     )

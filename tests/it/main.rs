@@ -28,6 +28,7 @@ mod export_names;
 mod http;
 mod interop;
 mod interop_constructs;
+mod invitation_org;
 mod invitations;
 mod issue;
 mod issue_inputs;

@@ -3,12 +3,18 @@
 //! invitation with every use of it and its revocation; the contributors'
 //! comments and suggested entries, approved or rejected. The logged-in
 //! citizen only.
+//!
+//! An invitation to certify may name the organisation the endorsement is
+//! asked of: typed by its name (a `<datalist>` of the directory's
+//! organisations helps; no script needed) or identifier, resolved on
+//! submit against the directory.
 
 use super::{end_of_day, flash, problem_errors, Items};
 use crate::{
     api::seg,
     citizen::{entries::Doc, Entry, Holding, Me},
     ctx::Ctx,
+    directory::Resolved,
     forms::{Errors, PostForm},
     page::{render, see_other, Chrome, PageError},
     PortalState,
@@ -62,6 +68,16 @@ pub struct Invitation {
     pub invitee_name: Option<String>,
     #[serde(default)]
     pub items: Vec<Item>,
+    /// The organisation the endorsement is asked of (certifiers).
+    #[serde(default)]
+    pub organisation: Option<InvitationOrg>,
+}
+
+/// The organisation an invitation to certify names.
+#[derive(Deserialize, Clone)]
+pub struct InvitationOrg {
+    pub slug: String,
+    pub name: crate::directory::Names,
 }
 
 /// A contributor's comment or suggested entry.
@@ -186,6 +202,10 @@ struct NewPage {
     role: String,
     expires: String,
     message: String,
+    /// The certifying organisation, as typed.
+    org: String,
+    /// Names the directory lists, suggested for it.
+    org_names: Vec<String>,
     errors: Errors,
 }
 
@@ -205,6 +225,7 @@ struct Draft {
     role: String,
     expires: String,
     message: String,
+    org: String,
 }
 
 async fn new_view(
@@ -214,15 +235,18 @@ async fn new_view(
     d: Draft,
     errors: Errors,
 ) -> Result<NewPage, PageError> {
-    let (h, e, docs) = tokio::join!(
+    let (h, e, docs, names) = tokio::join!(
         state.get(ctx, &me.who, "/wallet/holdings?limit=100"),
         state.get(ctx, &me.who, "/wallet/entries"),
         state.get(ctx, &me.who, "/wallet/documents"),
+        crate::directory::suggested_names(state, ctx),
     );
     let holdings: Items<Holding> = h?.json().await?;
     let entries: Items<Entry> = e?.json().await?;
     let documents: Items<Doc> = docs?.json().await?;
     Ok(NewPage {
+        org: d.org,
+        org_names: names?,
         c: me.chrome(state, ctx, "so-invitation-new-title"),
         holdings: holdings.items,
         entries: entries.items,
@@ -248,6 +272,7 @@ async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response
             .format("%Y-%m-%d")
             .to_string(),
         message: String::new(),
+        org: String::new(),
     };
     let view = new_view(&state, &ctx, &me, draft, Errors::default()).await?;
     Ok(render(ctx.lang, &view))
@@ -268,6 +293,7 @@ async fn create(
     let role = form.text("role");
     let expires = form.text("expires");
     let message = form.get("message").unwrap_or_default().trim().to_owned();
+    let org = form.text("org").trim().to_owned();
     let mut errors = Errors::default();
     if !email.contains('@') || email.len() > 254 {
         errors.add("email", t.get("so-field-email"));
@@ -294,6 +320,34 @@ async fn create(
     if message.chars().count() > 500 {
         errors.add("message", t.get("so-field-message"));
     }
+    // The certifying organisation: by its name (accents and case aside)
+    // or identifier, among those the directory lists.
+    let mut org_slug = None;
+    if !org.is_empty() {
+        if role != "certifier" {
+            errors.add("org", t.get("so-field-org-role"));
+        } else if org.chars().count() > 200 {
+            errors.add("org", t.arg("so-field-org-unknown", "text", org.as_str()));
+        } else {
+            match crate::directory::resolve(&state, &ctx, &org).await? {
+                Resolved::One(item) => org_slug = Some(item.slug),
+                Resolved::NoMatch => {
+                    errors.add("org", t.arg("so-field-org-unknown", "text", org.as_str()))
+                }
+                Resolved::Several(items) => {
+                    let slugs = items
+                        .iter()
+                        .map(|i| match &i.town {
+                            Some(town) => format!("{} ({town})", i.slug),
+                            None => i.slug.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    errors.add("org", t.arg("so-field-org-several", "slugs", slugs))
+                }
+            }
+        }
+    }
     if errors.is_empty() {
         let mut body = json!({
             "email": email,
@@ -307,6 +361,9 @@ async fn create(
         }
         if !message.is_empty() {
             body["message"] = json!(message);
+        }
+        if let Some(slug) = &org_slug {
+            body["org"] = json!(slug);
         }
         let reply = state
             .send_json(&ctx, &me.who, Method::POST, "/wallet/invitations", &body)
@@ -323,6 +380,7 @@ async fn create(
         match problem.field.as_deref() {
             Some("entries") => errors.add("items", t.get("so-field-entries")),
             Some("expiresAt") => errors.add("expires", t.get("so-field-expiresAt")),
+            Some("org") => errors.add("org", t.arg("so-field-org-unknown", "text", org.as_str())),
             _ if problem.raw.get("item").is_some() => errors.add("items", t.get("so-field-item")),
             _ => errors = problem_errors(t, &problem, &["email", "role", "message"]),
         }
@@ -336,6 +394,7 @@ async fn create(
         role,
         expires,
         message,
+        org,
     };
     let view = new_view(&state, &ctx, &me, draft, errors).await?;
     let mut response = render(ctx.lang, &view);
