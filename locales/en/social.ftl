@@ -224,6 +224,7 @@ so-field-org-role = Only an invitation to endorse names an organisation: choose 
 so-invited-role-certifier-org = { $name } invites you to endorse, on behalf of { $org }, entries of their path: you will be able to read part of their portfolio and sign an endorsement on behalf of that organisation, with one of its API keys.
 so-invited-org-key = { $org }'s API key
 so-invited-org-key-hint = The endorsement is signed on behalf of { $org }: paste one of its API keys (it starts with “atout_”). It is used to sign and is not kept.
+so-invited-endorse-hint-org = What the organisation vouches for: it is signed on behalf of { $org } and attached to this entry.
 so-field-org-key-missing = Paste an API key of { $org }: this endorsement must be signed on its behalf.
 so-field-org-key-invalid = This API key is not valid or was revoked. Paste a current API key of { $org }.
 so-field-org-key-other = This API key belongs to another organisation. Paste an API key of { $org }.

@@ -224,6 +224,7 @@ so-field-org-role = Seule une invitation à recommander nomme un organisme : cho
 so-invited-role-certifier-org = { $name } vous invite à attester, au nom de { $org }, des étapes de son parcours : vous pourrez consulter une partie de son portfolio et signer une recommandation au nom de cet organisme, avec une de ses clés d’API.
 so-invited-org-key = Clé d’API de { $org }
 so-invited-org-key-hint = La recommandation est signée au nom de { $org } : collez une de ses clés d’API (elle commence par « atout_ »). Elle sert à signer et n’est pas conservée.
+so-invited-endorse-hint-org = Ce dont l’organisme se porte garant : elle sera signée au nom de { $org } et jointe à cette étape.
 so-field-org-key-missing = Collez une clé d’API de { $org } : cette recommandation doit être signée en son nom.
 so-field-org-key-invalid = Cette clé d’API n’est pas valable ou a été retirée. Collez une clé d’API en cours de { $org }.
 so-field-org-key-other = Cette clé d’API est celle d’un autre organisme. Collez une clé d’API de { $org }.

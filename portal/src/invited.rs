@@ -546,6 +546,15 @@ impl PortfolioPage {
         )
     }
 
+    /// What an endorsement is, said for the organisation when it is asked
+    /// of one.
+    fn endorse_hint(&self) -> String {
+        match self.org_name() {
+            Some(org) => self.c.ta("so-invited-endorse-hint-org", "org", org),
+            None => self.c.t("so-invited-endorse-hint"),
+        }
+    }
+
     fn org_key_hint(&self) -> String {
         self.c.ta(
             "so-invited-org-key-hint",

@@ -671,6 +671,7 @@ async fn the_invited_certifier_signs_for_the_organisation_with_its_key_in_both_l
         .expect(&format!(
             "<label for=\"f-orgKey-{stage}\">Clé d’API de Université d&#39;Orléans</label>"
         ))
+        .expect("elle sera signée au nom de Université d&#39;Orléans et jointe à cette étape")
         .expect("type=\"password\"")
         .expect("name=\"orgKey\"");
     // No key: the form says whose key to paste; the text is kept.
@@ -764,4 +765,117 @@ async fn the_invited_certifier_signs_for_the_organisation_with_its_key_in_both_l
         "Université d'Orléans"
     );
     app.stop().await;
+}
+
+/// The invited person's session cookie for an invitation's pages.
+fn invited_cookie(v: &Visitor, link_token: &str) -> String {
+    use reqwest::cookie::CookieStore as _;
+    let url: reqwest::Url = v
+        .url(&format!("/invited/{link_token}/portfolio"))
+        .parse()
+        .unwrap();
+    let header = v.jar.cookies(&url).expect("cookies");
+    header
+        .to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|pair| pair.strip_prefix("atout_invited="))
+        .expect("the invited session")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_organisation_fields_in_a_real_browser() {
+    use crate::browser::{assert_page, open, screenshots};
+    let app = TestApp::spawn().await;
+    populate(&app).await;
+    let mut v = Visitor::new(&app);
+    v.sign_up("camille@example.org", "Camille Durand").await;
+    let token = session_of(&v);
+    let stage = entry(
+        &app,
+        &token,
+        json!({"kind": "experience", "title": "Stage de recherche"}),
+    )
+    .await;
+    let invitation = invite(
+        &app,
+        &token,
+        json!({"email": "tuteur@example.org", "role": "certifier", "entries": [stage], "org": "univ-orleans"}),
+    )
+    .await;
+    let link_token = link_path(&invitation).trim_start_matches("/i/").to_owned();
+    let mut t = Visitor::new(&app);
+    t.get(&format!("/invited/{link_token}")).await;
+    t.post(&format!("/invited/{link_token}/code"), &[]).await;
+    let code = mailed_code(&app, "tuteur@example.org").await;
+    t.get(&format!("/invited/{link_token}")).await;
+    let res = t
+        .post(
+            &format!("/invited/{link_token}/session"),
+            &[("name", "Tuteur Martin"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let invited = invited_cookie(&t, &link_token);
+    let id = invitation["id"].as_str().unwrap();
+    let dir = screenshots();
+    for (lang, new_title, org_label, key_label) in [
+        (
+            "fr",
+            "Inviter une personne",
+            "Organisation qui atteste",
+            "Clé d’API de Université d'Orléans",
+        ),
+        (
+            "en",
+            "Invite a person",
+            "Certifying organisation",
+            "University of Orléans's API key",
+        ),
+    ] {
+        let cookies = json!([{"name": "atout_session", "value": token}]);
+        for (path, expect, name) in [
+            (
+                "/me/invitations/new".to_owned(),
+                org_label,
+                "org-invitation-new",
+            ),
+            (format!("/me/invitations/{id}"), org_label, "org-invitation"),
+            ("/me/invitations".to_owned(), new_title, "org-invitations"),
+        ] {
+            let page = open(json!({
+                "url": app.url(&format!("{path}?lang={lang}")),
+                "expect": [expect],
+                "cookies": cookies,
+                "screenshot": dir.join(format!("{name}-{lang}.png")),
+            }))
+            .await;
+            assert_page(&format!("{path} ({lang})"), &page, 200);
+        }
+        let page = open(json!({
+            "url": app.url(&format!("/invited/{link_token}/portfolio?lang={lang}")),
+            "expect": ["Stage de recherche", key_label],
+            "cookies": [{"name": "atout_invited", "value": invited}],
+            "screenshot": dir.join(format!("org-invited-portfolio-{lang}.png")),
+        }))
+        .await;
+        assert_page(&format!("invited portfolio ({lang})"), &page, 200);
+        let page = open(json!({
+            "url": app.url(&format!("/invited/{link_token}?lang={lang}")),
+            "expect": [lang_pick(lang, "au nom de Université d'Orléans", "on behalf of University of Orléans")],
+            "screenshot": dir.join(format!("org-invited-welcome-{lang}.png")),
+        }))
+        .await;
+        assert_page(&format!("invited welcome ({lang})"), &page, 200);
+    }
+    app.stop().await;
+}
+
+fn lang_pick<'a>(lang: &str, fr: &'a str, en: &'a str) -> &'a str {
+    if lang == "fr" {
+        fr
+    } else {
+        en
+    }
 }
