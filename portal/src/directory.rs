@@ -216,7 +216,7 @@ async fn page_of(state: &PortalState, ctx: &Ctx, q: &str, page: u32) -> Result<R
     if !reply.ok() {
         return Err(PageError::from_problem(reply.problem().await));
     }
-    Ok(reply.json().await?)
+    reply.json().await
 }
 
 /// Listed organisations matching `q` (every one when empty), by name, at
