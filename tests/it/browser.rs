@@ -173,11 +173,24 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
 /// person in their own browser context. Returns its report; screenshots go
 /// to [`screenshots`].
 pub async fn run_steps(base: &str, viewport: Value, steps: Value) -> Value {
+    run_steps_kept(base, viewport, steps, None).await
+}
+
+/// [`run_steps`], each person's cookies kept in `state` between runs: a
+/// person who comes back in a later run (after a mail was read) is still
+/// logged in.
+pub async fn run_steps_kept(
+    base: &str,
+    viewport: Value,
+    steps: Value,
+    state: Option<&std::path::Path>,
+) -> Value {
     let input = json!({
         "base": base,
         "shots": screenshots(),
         "viewport": viewport,
         "steps": steps,
+        "state": state,
     });
     tokio::task::spawn_blocking(move || run_script("steps.mjs", input))
         .await
