@@ -140,12 +140,7 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
         ),
         (
             "en",
-            [
-                "camille",
-                "Certified path",
-                "Declared path",
-                "Credential 1",
-            ],
+            ["camille", "Certified path", "Declared path", "Credential 1"],
         ),
     ] {
         let page = open(json!({

@@ -311,7 +311,9 @@ async fn a_console_batch_file_past_one_mib_reaches_the_api() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    res.expect("<li>Ligne 30001, colonne « degree.eqfLevel » : tapez un nombre entier comme 7.</li>");
+    res.expect(
+        "<li>Ligne 30001, colonne « degree.eqfLevel » : tapez un nombre entier comme 7.</li>",
+    );
     assert_eq!(count_rows(app, "batches").await, 0);
     s.app.stop().await;
 }

@@ -133,7 +133,11 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!((&done["offered"], &done["issued"]), (&json!(200), &json!(0)), "{done}");
+    assert_eq!(
+        (&done["offered"], &done["issued"]),
+        (&json!(200), &json!(0)),
+        "{done}"
+    );
     // Every graduate's offer, as typed in the file and the form, to the
     // address of its row.
     let raw = crate::status_reclaim::RawDb::open(&app.db).await;
@@ -147,7 +151,10 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
             let email = parts.next().unwrap().to_owned();
             let n: usize = reference["LP-2025-".len()..].parse().unwrap();
             assert_eq!(email, format!("diplome.{n}@exemple.fr"));
-            (reference, serde_json::from_str(parts.next().unwrap()).unwrap())
+            (
+                reference,
+                serde_json::from_str(parts.next().unwrap()).unwrap(),
+            )
         })
         .collect();
     raw.close().await;
