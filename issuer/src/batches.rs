@@ -107,8 +107,14 @@ pub fn parse_rows(
     let constants = csv_input::constants(constants, &fields).map_err(bad_file)?;
     // (row, line, reference, email, holder, subject)
     #[allow(clippy::type_complexity)]
-    let mut rows: Vec<(usize, usize, String, Option<String>, Option<String>, Map<String, Value>)> =
-        Vec::new();
+    let mut rows: Vec<(
+        usize,
+        usize,
+        String,
+        Option<String>,
+        Option<String>,
+        Map<String, Value>,
+    )> = Vec::new();
     let mut errors = Vec::new();
     let mut file = None;
     if csv {

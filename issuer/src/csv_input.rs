@@ -122,7 +122,10 @@ impl CellError {
                 a("first")
             ),
             "email" => "type an e-mail address such as marie.dupont@example.org".into(),
-            "holder" => "type a DID (did:method:identifier) or the e-mail address of an Atout account".into(),
+            "holder" => {
+                "type a DID (did:method:identifier) or the e-mail address of an Atout account"
+                    .into()
+            }
             "nul" => "remove the NUL characters".into(),
             "missing" => "this value is required; type it or set it once for every row".into(),
             "date" => "type a date such as 01/07/2025".into(),

@@ -30,10 +30,10 @@
 
 pub mod batches;
 pub mod credentials;
-pub mod directory;
 pub mod csv_input;
-pub mod gallery;
 pub mod delivery;
+pub mod directory;
+pub mod gallery;
 pub mod offers;
 pub mod oid4vci;
 pub mod orgs;

@@ -194,6 +194,7 @@ co-batch-title = Bulk issuance
 co-batch-progress-label = Progress
 co-batch-progress = { $done } of { $total } rows processed…
 co-batch-finished = Done: { $issued } issued, { $skipped } already issued, { $failed } failed, of { $total } rows.
+co-batch-finished-offers = Done: { $offered } offered by e-mail, { $issued } issued, { $skipped } already issued or offered, { $failed } failed, of { $total } rows.
 co-batch-issued = issued
 co-batch-skipped = already issued
 co-batch-failed = failed

@@ -194,6 +194,7 @@ co-batch-title = Émission en masse
 co-batch-progress-label = Avancement
 co-batch-progress = { $done } sur { $total } lignes traitées…
 co-batch-finished = Terminé : { $issued } émis, { $skipped } déjà émis, { $failed } en échec, sur { $total } lignes.
+co-batch-finished-offers = Terminé : { $offered } proposés par e-mail, { $issued } émis, { $skipped } déjà émis ou proposés, { $failed } en échec, sur { $total } lignes.
 co-batch-issued = émis
 co-batch-skipped = déjà émis
 co-batch-failed = en échec

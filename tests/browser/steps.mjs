@@ -33,11 +33,14 @@
 //                                        when the key submits)
 //   {"type": "text"}                     type into the focused element
 //   {"reload": true}
+// With "state": "/dir" in the input, each person's cookies are kept in
+// /dir/<name>.json between runs (a person who comes back later, say after
+// reading a mail, is still logged in).
 // Strings may use ${var}. Output: {"ok", "failed": {step, index, error},
 // "axe": {name: [violations]}, "vars", "tabs": [...], "consoleErrors"}.
 
 import {chromium} from 'playwright-core';
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {createRequire} from 'node:module';
 
@@ -55,11 +58,15 @@ const browser = await chromium.launch({
 const people = {};
 let page = null;
 
+const stateOf = name => input.state ? join(input.state, `${name}.json`) : null;
+
 async function person(name) {
   if (!people[name]) {
+    const kept = stateOf(name);
     const context = await browser.newContext({
       viewport: input.viewport || {width: 390, height: 844},
       locale: input.locale || 'fr-FR',
+      storageState: kept && existsSync(kept) ? kept : undefined,
     });
     const p = await context.newPage();
     p.on('console', m => { if (m.type() === 'error') out.consoleErrors.push(`${name}: ${m.text()}`); });
@@ -175,6 +182,11 @@ try {
     }
   }
 } finally {
+  if (input.state) {
+    for (const [name, p] of Object.entries(people)) {
+      await p.context().storageState({path: stateOf(name)}).catch(() => {});
+    }
+  }
   await browser.close();
 }
 process.stdout.write(JSON.stringify(out) + '\n');

@@ -132,7 +132,7 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
         (
             "fr",
             [
-                "Candidature",
+                "camille",
                 "Parcours certifié",
                 "Parcours déclaré",
                 "Attestation 1",
@@ -140,17 +140,14 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
         ),
         (
             "en",
-            [
-                "Candidature",
-                "Certified path",
-                "Declared path",
-                "Credential 1",
-            ],
+            ["camille", "Certified path", "Declared path", "Credential 1"],
         ),
     ] {
         let page = open(json!({
             "url": format!("{link}?lang={lang}"),
             "expect": expect,
+            // The share's label is the citizen's own, never shown.
+            "forbid": ["Candidature"],
             "screenshot": dir.join(format!("share-{lang}.png")),
         }))
         .await;
@@ -160,7 +157,8 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
     // A desktop screen too.
     let wide = open(json!({
         "url": format!("{link}?lang=fr"),
-        "expect": ["Candidature"],
+        "expect": ["camille"],
+        "forbid": ["Candidature"],
         "viewport": {"width": 1280, "height": 900},
         "screenshot": dir.join("share-fr-desktop.png"),
     }))
@@ -173,11 +171,24 @@ async fn the_verification_form_and_a_share_in_a_real_browser() {
 /// person in their own browser context. Returns its report; screenshots go
 /// to [`screenshots`].
 pub async fn run_steps(base: &str, viewport: Value, steps: Value) -> Value {
+    run_steps_kept(base, viewport, steps, None).await
+}
+
+/// [`run_steps`], each person's cookies kept in `state` between runs: a
+/// person who comes back in a later run (after a mail was read) is still
+/// logged in.
+pub async fn run_steps_kept(
+    base: &str,
+    viewport: Value,
+    steps: Value,
+    state: Option<&std::path::Path>,
+) -> Value {
     let input = json!({
         "base": base,
         "shots": screenshots(),
         "viewport": viewport,
         "steps": steps,
+        "state": state,
     });
     tokio::task::spawn_blocking(move || run_script("steps.mjs", input))
         .await

@@ -1,16 +1,18 @@
 //! Delivery of bulk issuance in a real browser (Debian's chromium,
 //! headless), each person in a browser of their own, through the pages:
 //!
-//! 1. a registrar uploads a CSV of four graduates with e-mails in the
+//! 1. a registrar uploads a CSV of five graduates with e-mails in the
 //!    console (French) and watches the delivery;
 //! 2. two graduates with accounts open the link of their e-mail, log in
 //!    and accept (one in French, one in English): the diploma lands in
 //!    their wallet, and the link then says it was accepted (never "this
-//!    link was withdrawn"); a third declines;
-//! 3. the registrar sees the statuses (English), withdraws the fourth
+//!    link was withdrawn"); a third, without an account, creates her
+//!    portfolio from the link, confirms her address from the mail and lands
+//!    on the diploma, which she accepts; a fourth declines;
+//! 3. the registrar sees the statuses (English), withdraws the fifth
 //!    graduate's offer, and reads the counts in French.
 
-use crate::browser::{assert_steps, run_steps};
+use crate::browser::{assert_steps, run_steps, run_steps_kept};
 use crate::common::*;
 use crate::offers::{count_rows, verify_email, ORG};
 use crate::status_reclaim::RawDb;
@@ -66,7 +68,8 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
          M2-001,lea@example.org,Léa,Martin,Diploma,Master Informatique,7,2026-07-03\n\
          M2-002,sam@example.org,Sam,Durand,Diploma,Master Informatique,7,2026-07-03\n\
          M2-003,noe@example.org,Noé,Petit,Diploma,Master Informatique,7,2026-07-03\n\
-         M2-004,ines@example.org,Inès,Roux,Diploma,Master Informatique,7,2026-07-03\n",
+         M2-004,ines@example.org,Inès,Roux,Diploma,Master Informatique,7,2026-07-03\n\
+         M2-005,tom@example.org,Tom,Blanc,Diploma,Master Informatique,7,2026-07-03\n",
     )
     .unwrap();
     let console_login = |lang: &str| {
@@ -99,7 +102,7 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
     )
     .await;
     assert_steps("registrar uploads", &report);
-    assert_eq!(count_rows(app, "offers").await, 4);
+    assert_eq!(count_rows(app, "offers").await, 5);
     // The mails leave.
     atout_core::mail::drain_outbox(
         app.store().as_ref(),
@@ -159,14 +162,65 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
     assert_steps("graduates", &report);
     assert_eq!(count_rows(app, "holdings").await, 2);
 
+    // Inès has no account: the link's login page says a diploma awaits her;
+    // she creates her portfolio from there, on her phone.
+    let ines = mailed_link(app, "ines@example.org").await;
+    let kept = tempfile::tempdir().unwrap();
+    let steps = vec![
+        json!({"as": "ines"}),
+        json!({"goto": ines}),
+        json!({"expect": ["Un justificatif vous attend", "Diplôme national de master"]}),
+        json!({"click": {"role": "link", "name": "Créer mon portfolio"}}),
+        json!({"expect": ["Un justificatif vous attend"]}),
+        json!({"fill": {"label": "Votre nom"}, "value": "Inès Roux"}),
+        json!({"fill": {"label": "Adresse e-mail"}, "value": "ines@example.org"}),
+        json!({"fill": {"label": "Mot de passe", "exact": true}, "value": CITIZEN_PASSWORD}),
+        json!({"fill": {"label": "Confirmez le mot de passe"}, "value": CITIZEN_PASSWORD}),
+        json!({"click": {"role": "button", "name": "Créer mon portfolio"}}),
+        json!({"url": "/me/offers/"}),
+        json!({"forbid": ["Accepter et ranger dans mon portfolio"]}),
+        json!({"screenshot": "delivery-ines-1-confirm-first.png"}),
+    ];
+    let report = run_steps_kept(
+        &app.base,
+        json!({"width": 390, "height": 844}),
+        json!(steps),
+        Some(kept.path()),
+    )
+    .await;
+    assert_steps("ines signs up", &report);
+    // She opens the confirmation mail on the same phone: the link brings
+    // her back to the diploma, which she accepts.
+    let confirm = crate::offer_onboarding::mailed_link(app, "ines@example.org").await;
+    let steps = vec![
+        json!({"as": "ines"}),
+        json!({"goto": confirm}),
+        json!({"click": {"role": "button", "name": "Confirmer mon adresse"}}),
+        json!({"url": "/me/offers/"}),
+        json!({"expect": ["Diplôme national de master", "Inès"]}),
+        json!({"axe": "offer-after-signup-fr"}),
+        json!({"click": {"role": "button", "name": "Accepter et ranger dans mon portfolio"}}),
+        json!({"expect": ["Le justificatif est dans votre portfolio."]}),
+        json!({"screenshot": "delivery-ines-2-accepted.png"}),
+    ];
+    let report = run_steps_kept(
+        &app.base,
+        json!({"width": 390, "height": 844}),
+        json!(steps),
+        Some(kept.path()),
+    )
+    .await;
+    assert_steps("ines confirms and accepts", &report);
+    assert_eq!(count_rows(app, "holdings").await, 3);
+
     // 3. The registrar: statuses in English, withdraws Inès's offer, then
     // the counts in French.
     let mut steps = vec![json!({"as": "registrar"})];
     steps.extend(console_login("en"));
     steps.extend([
         json!({"goto": format!("{batch_page}?lang=en")}),
-        json!({"expect": ["Delivery to holders", "accepted", "declined", "ines@example.org"]}),
-        json!({"click": {"role": "button", "name": "Withdraw — M2-004"}}),
+        json!({"expect": ["Delivery to holders", "accepted", "declined", "tom@example.org"]}),
+        json!({"click": {"role": "button", "name": "Withdraw — M2-005"}}),
         json!({"expect": ["Offers withdrawn: their links no longer work."]}),
         json!({"axe": "batch-delivery-en"}),
         json!({"goto": format!("{batch_page}?lang=fr")}),
@@ -192,7 +246,7 @@ async fn a_registrar_delivers_diplomas_and_graduates_accept_or_decline_by_mail()
         .unwrap();
     assert_eq!(
         summary["counts"],
-        json!({"queued": 0, "sent": 0, "opened": 0, "accepted": 2, "declined": 1,
+        json!({"queued": 0, "sent": 0, "opened": 0, "accepted": 3, "declined": 1,
                "expired": 0, "bounced": 0, "withdrawn": 1})
     );
     s.app.stop().await;

@@ -12,7 +12,7 @@ use serde_json::json;
 
 /// The confirmation link of the last `verify-email` mail to `email`, as a
 /// path of the site.
-async fn mailed_link(app: &TestApp, email: &str) -> String {
+pub async fn mailed_link(app: &TestApp, email: &str) -> String {
     let mail = app
         .store()
         .mail_to(email)

@@ -288,7 +288,8 @@ async fn a_console_batch_file_past_one_mib_reaches_the_api() {
     let path = format!("/console/orgs/{}/batches/new", crate::offers::ORG);
     v.get(&format!("{path}?template={}", s.template)).await;
     // 30,000 rows (about 1.7 MiB), the last one wrong: the API read the
-    // whole file and names that row.
+    // whole file and names that row by its line in a spreadsheet (the
+    // header is line 1).
     let mut csv =
         "reference,givenName,familyName,degree.type,degree.name,degree.eqfLevel,degree.awardedOn\n"
             .to_owned();
@@ -310,7 +311,9 @@ async fn a_console_batch_file_past_one_mib_reaches_the_api() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    res.expect("<td data-label=\"Ligne\">30000</td>");
+    res.expect(
+        "<li>Ligne 30001, colonne « degree.eqfLevel » : tapez un nombre entier comme 7.</li>",
+    );
     assert_eq!(count_rows(app, "batches").await, 0);
     s.app.stop().await;
 }

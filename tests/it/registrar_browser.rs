@@ -2,8 +2,8 @@
 //! only: builds a diploma template with the builder (in French), uploads
 //! the French Excel CSV of 200 graduates (Windows-1252, semicolons, dates
 //! `jj/mm/aaaa`, decimal commas) with the award date typed once in the
-//! form, and sees the batch issued; then the builder in English, checked
-//! with axe.
+//! form and a `Courriel` column, and watches the delivery: 200 offers
+//! queued, then mailed; then the builder in English, checked with axe.
 
 use crate::browser::{assert_steps, run_steps};
 use crate::common::*;
@@ -26,7 +26,7 @@ fn promotion() -> (String, Vec<(String, Value)>) {
         "Gaëlle",
     ];
     let family = ["Lefèvre", "Œuvray", "Garçon", "N’Diaye", "Château"];
-    let mut text = "Référence;Prénom;Nom;Moyenne\r\n".to_owned();
+    let mut text = "Référence;Courriel;Prénom;Nom;Moyenne\r\n".to_owned();
     let mut expected = Vec::new();
     for i in 0..200 {
         let reference = format!("LP-2025-{i:03}");
@@ -37,7 +37,9 @@ fn promotion() -> (String, Vec<(String, Value)>) {
         } else {
             ("12", json!(12))
         };
-        text.push_str(&format!("{reference};{g};{f};{typed}\r\n"));
+        text.push_str(&format!(
+            "{reference};diplome.{i}@exemple.fr;{g};{f};{typed}\r\n"
+        ));
         expected.push((
             reference,
             json!({"givenName": g, "familyName": f, "averageMark": mean, "awardDate": "2025-07-01"}),
@@ -104,6 +106,7 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
     steps.push(json!({"expect": ["Valeurs communes à toutes les lignes"]}));
     steps.push(json!({"upload": {"label": "Fichier CSV"}, "path": file.to_str().unwrap()}));
     steps.push(json!({"fill": {"label": "Date d’obtention"}, "value": "01/07/2025"}));
+    steps.push(json!({"expect": ["Envoyer les offres par e-mail", "Langue des e-mails"]}));
     steps.push(json!({"axe": "batch-new-fr"}));
     steps.push(json!({"click": {"role": "button", "name": "Lancer l’émission"}}));
     steps.push(json!({"expect": ["Émission en masse", "200"]}));
@@ -130,14 +133,58 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(done["issued"], 200, "{done}");
-    let got = crate::csv_french::subjects(&app, &key, &batch).await;
+    assert_eq!(
+        (&done["offered"], &done["issued"]),
+        (&json!(200), &json!(0)),
+        "{done}"
+    );
+    // Every graduate's offer, as typed in the file and the form, to the
+    // address of its row.
+    let raw = crate::status_reclaim::RawDb::open(&app.db).await;
+    let mut got: Vec<(String, Value)> = raw
+        .strings("SELECT reference || '|' || email || '|' || subject FROM offers")
+        .await
+        .into_iter()
+        .map(|line| {
+            let mut parts = line.splitn(3, '|');
+            let reference = parts.next().unwrap().to_owned();
+            let email = parts.next().unwrap().to_owned();
+            let n: usize = reference["LP-2025-".len()..].parse().unwrap();
+            assert_eq!(email, format!("diplome.{n}@exemple.fr"));
+            (
+                reference,
+                serde_json::from_str(parts.next().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    raw.close().await;
+    got.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(got, expected);
+    let queued: Value = app
+        .get(&format!("{batch}/delivery"), Some(&key))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queued["counts"]["queued"], 200, "{queued}");
+    atout_core::mail::drain_outbox(
+        app.store().as_ref(),
+        app.clock.as_ref(),
+        &atout_core::mail::Mailer::Log,
+    )
+    .await;
 
     // The registrar sees it finished; then the builder in English.
     let mut steps = login(&key);
     steps.push(json!({"goto": report["vars"]["batch"]}));
-    steps.push(json!({"expect": ["Terminé : 200 émis, 0 déjà émis, 0 en échec, sur 200 lignes."]}));
+    steps.push(json!({"expect": [
+        "Terminé : 200 proposés par e-mail, 0 émis, 0 déjà émis ou proposés, 0 en échec, sur 200 lignes.",
+        "Remise aux titulaires",
+        "envoyés",
+        "diplome.0@exemple.fr",
+    ]}));
+    steps.push(json!({"axe": "batch-delivery-200-fr"}));
+    steps.push(json!({"screenshot": "registrar-2b-delivery.png"}));
     steps.push(
         json!({"goto": format!("/console/orgs/{ORG}/templates/build?from=badge-competence")}),
     );

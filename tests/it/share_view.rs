@@ -234,3 +234,62 @@ async fn a_forged_endorsement_is_shown_as_failing_its_check() {
     );
     assert!(!fr.contains("Signature de l’auteur vérifiée"));
 }
+
+/// The same share in a real browser (Debian's chromium), as an employer
+/// opens it from a QR code on a phone (French) and from a link on a
+/// desktop (English): the verdict, the diploma's grade and award date, the
+/// framework codes, the language grid and the endorsement with its author
+/// and its check, without the private label; no accessibility violation.
+#[tokio::test]
+async fn an_employer_opens_the_share_in_a_browser_in_french_and_english() {
+    use crate::browser::{assert_steps, run_steps};
+    let issuer = Issuer::new(&[]).await;
+    let app = &issuer.app;
+    let path = employer_share(&issuer).await;
+    for (lang, viewport, expect, shot) in [
+        (
+            "fr",
+            json!({"width": 390, "height": 844}),
+            vec![
+                "Authentique",
+                "Université A",
+                "Bien",
+                "3 juillet 2026",
+                "ROME M1805",
+                "Études et développement informatique",
+                "Prendre part à une conversation",
+                "Trois ans à mes côtés : rigoureuse et inventive.",
+                "Nadia Benali",
+                "Signature de l’auteur vérifiée",
+            ],
+            "employer-share-view-fr.png",
+        ),
+        (
+            "en",
+            json!({"width": 1280, "height": 900}),
+            vec![
+                "Authentic",
+                "University A",
+                "Awarded on",
+                "3 July 2026",
+                "ROME M1805",
+                "Spoken interaction",
+                "Trois ans à mes côtés : rigoureuse et inventive.",
+                "Nadia Benali",
+                "Author’s signature verified",
+            ],
+            "employer-share-view-en.png",
+        ),
+    ] {
+        let steps = json!([
+            {"as": "employer"},
+            {"goto": format!("{path}?lang={lang}")},
+            {"expect": expect},
+            {"forbid": [LABEL, "secrète"]},
+            {"axe": format!("share-view-{lang}")},
+            {"screenshot": shot},
+        ]);
+        let report = run_steps(&app.base, viewport, steps).await;
+        assert_steps(&format!("employer ({lang})"), &report);
+    }
+}

@@ -19,8 +19,9 @@ use crate::{
 use askama::Template;
 use atout_web::i18n::Arg;
 use axum::{
+    body::Body,
     extract::{Path, State},
-    http::header,
+    http::{header, Method},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -528,7 +529,9 @@ fn progress_text(ctx: &Ctx, b: &Batch) -> String {
         ("skipped", b.skipped.into()),
         ("failed", b.failed.into()),
     ];
-    let key = if b.finished() {
+    let key = if b.finished() && b.offered > 0 {
+        "co-batch-finished-offers"
+    } else if b.finished() {
         "co-batch-finished"
     } else {
         "co-batch-progress"
