@@ -223,7 +223,7 @@ async fn a_delivering_batch_offers_mails_binds_and_reports_each_row() {
     assert!(mail.subject.contains("Diplôme"), "{}", mail.subject);
     assert!(mail.body.contains("Bonjour"));
     assert!(mail.body.contains("openid-credential-offer://"));
-    assert_eq!(mail.citizen_id.is_some(), true);
+    assert!(mail.citizen_id.is_some());
     assert_eq!(mails(app, "bob@example.org", "offer").await.len(), 1);
     assert!(mails(app, "bob@example.org", "offer").await[0]
         .citizen_id
