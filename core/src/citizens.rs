@@ -178,6 +178,20 @@ fn check_display_name(name: &str) -> Result<String, AccountError> {
     Ok(name.to_owned())
 }
 
+/// A headline: trimmed, at most 160 characters on one line; empty is none.
+pub fn check_headline(text: &str) -> Result<Option<String>, AccountError> {
+    let text = text.trim();
+    if text.chars().count() > MAX_HEADLINE || text.chars().any(char::is_control) {
+        return Err(AccountError::Invalid(format!(
+            "The headline has at most {MAX_HEADLINE} characters, on one line."
+        )));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+/// The longest headline, in characters.
+pub const MAX_HEADLINE: usize = 160;
+
 /// The AAD binding a citizen's sealed secret to its row and use.
 fn aad(citizen_id: &str, what: &str) -> Vec<u8> {
     format!("citizen:{citizen_id}:{what}").into_bytes()
@@ -640,6 +654,20 @@ impl Citizens {
             .set_display_name(&citizen.id, &name, self.clock.now())
             .await?;
         Ok(name)
+    }
+
+    /// Sets the headline shown beside the name (at most 160 characters,
+    /// one line); empty removes it. Returns what was stored.
+    pub async fn set_headline(
+        &self,
+        citizen: &CitizenRecord,
+        headline: &str,
+    ) -> Result<Option<String>, AccountError> {
+        let headline = check_headline(headline)?;
+        self.store
+            .set_citizen_headline(&citizen.id, headline.as_deref(), self.clock.now())
+            .await?;
+        Ok(headline)
     }
 
     /// The citizen's holder key (did:key), to sign presentations.

@@ -527,9 +527,9 @@ mod tests {
             },
         ];
         let schema = schema_from_fields(&mut fields, Some("RNCP35185")).unwrap();
-        assert_eq!(fields[0].key, "prenom");
+        assert_eq!(fields[0].key, "givenName");
         assert!(jsonschema::validator_for(&schema).is_ok());
-        assert_eq!(schema["required"], json!(["prenom", "degree"]));
+        assert_eq!(schema["required"], json!(["givenName", "degree"]));
         assert_eq!(
             schema["properties"]["degree"]["required"],
             json!(["awardedOn"])
@@ -540,9 +540,9 @@ mod tests {
         );
         let v = jsonschema::validator_for(&schema).unwrap();
         assert!(v.is_valid(
-            &json!({"prenom": "Ana", "degree": {"awardedOn": "2025-07-01", "type": "Diploma"}})
+            &json!({"givenName": "Ana", "degree": {"awardedOn": "2025-07-01", "type": "Diploma"}})
         ));
-        assert!(!v.is_valid(&json!({"prenom": "", "degree": {"awardedOn": "2025-07-01"}})));
+        assert!(!v.is_valid(&json!({"givenName": "", "degree": {"awardedOn": "2025-07-01"}})));
         let back = fields_from_schema(&schema);
         assert_eq!(back.len(), 5);
         assert_eq!(back[0].label_en, "Given name");

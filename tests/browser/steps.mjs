@@ -20,7 +20,8 @@
 //   {"url": "/path"}                     the page's path (and query) starts so
 //   {"save": "var", "label": "..."}      keep an input's value as ${var}
 //   {"saveUrl": "var"}                   keep the page's path as ${var}
-//   {"screenshot": "file.png"}           full page, into "shots"
+//   {"screenshot": "file.png"}           full page, into "shots" ("full": false:
+//                                        the screen only, for very long pages)
 //   {"axe": "name"}                      run axe-core (WCAG 2.1 A/AA)
 //   {"tab": "text", "max": 40}           press Tab until the focused element
 //                                        reads "text"; records whether each
@@ -119,7 +120,7 @@ try {
         if (!path.startsWith(sub(step.url))) throw new Error(`at ${path}, expected ${sub(step.url)}`);
       } else if (step.save) vars[step.save] = await byLabel(step).inputValue();
       else if (step.saveUrl) { const u = new URL(page.url()); vars[step.saveUrl] = u.pathname; }
-      else if (step.screenshot) await page.screenshot({path: join(input.shots, step.screenshot), fullPage: true});
+      else if (step.screenshot) await page.screenshot({path: join(input.shots, step.screenshot), fullPage: step.full !== false});
       else if (step.axe) {
         await page.evaluate(axeSource);
         const r = await page.evaluate(async () => await window.axe.run(document, {

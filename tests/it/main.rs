@@ -25,6 +25,7 @@ mod directory_browser;
 mod documents;
 mod email_confirmation;
 mod export_names;
+mod headline;
 mod http;
 mod interop;
 mod interop_constructs;

@@ -111,7 +111,8 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
     steps.push(json!({"click": {"role": "button", "name": "Lancer l’émission"}}));
     steps.push(json!({"expect": ["Émission en masse", "200"]}));
     steps.push(json!({"saveUrl": "batch"}));
-    steps.push(json!({"screenshot": "registrar-2-batch.png"}));
+    // 200 rows: the screen only (a full page is 30,000 pixels tall).
+    steps.push(json!({"screenshot": "registrar-2-batch.png", "full": false}));
     let report = run_steps(
         &app.base,
         json!({"width": 1280, "height": 900}),
@@ -184,7 +185,7 @@ async fn a_registrar_builds_a_template_and_issues_a_french_excel_file() {
         "diplome.0@exemple.fr",
     ]}));
     steps.push(json!({"axe": "batch-delivery-200-fr"}));
-    steps.push(json!({"screenshot": "registrar-2b-delivery.png"}));
+    steps.push(json!({"screenshot": "registrar-2b-delivery.png", "full": false}));
     steps.push(
         json!({"goto": format!("/console/orgs/{ORG}/templates/build?from=badge-competence")}),
     );

@@ -15,6 +15,7 @@ use crate::verify::Issuer;
 use serde_json::{json, Value};
 
 pub const LABEL: &str = "Candidature secrète Boulangerie Dupont";
+pub const HEADLINE: &str = "Développeuse Rust, cinq ans d’expérience";
 
 /// A citizen's share with a certified diploma, an endorsed experience
 /// with a ROME code, a language with its grid and a declared skill.
@@ -23,6 +24,15 @@ pub async fn employer_share(issuer: &Issuer) -> String {
     let app = &issuer.app;
     accredit(issuer).await;
     let token = app.sign_up("camille@example.org").await;
+    let res = app
+        .client
+        .patch(app.url("/wallet/me"))
+        .bearer_auth(&token)
+        .json(&json!({"headline": HEADLINE}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let issued = issuer.issue(diploma(app), json!({})).await;
     let holding = import_credential(
         app,
@@ -113,9 +123,10 @@ async fn the_employer_sees_grades_codes_languages_and_endorsements_never_the_lab
     expect_all(
         &fr,
         &[
-            // The title: the citizen's name.
-            "<title>camille – ",
+            // The title: the citizen's name and headline.
+            "<title>camille – Développeuse Rust, cinq ans d’expérience – ",
             "<h1 id=\"share-title\">camille</h1>",
+            "<p class=\"headline\">Développeuse Rust, cinq ans d’expérience</p>",
             // Kinds and dates.
             "Formation",
             "Expérience",
@@ -151,7 +162,7 @@ async fn the_employer_sees_grades_codes_languages_and_endorsements_never_the_lab
     expect_all(
         &en,
         &[
-            "<title>camille – ",
+            "<title>camille – Développeuse Rust, cinq ans d’expérience – ",
             "<dt>Issued by</dt><dd>University A</dd>",
             "<dt>Grade</dt><dd>Bien</dd>",
             "<dt>Awarded on</dt><dd><time datetime=\"2026-07-03\">3 July 2026</time></dd>",
@@ -173,6 +184,7 @@ async fn the_employer_sees_grades_codes_languages_and_endorsements_never_the_lab
     assert_eq!(res.status(), 200);
     let shared: Value = res.json().await.unwrap();
     assert!(!shared.to_string().contains(LABEL));
+    assert_eq!(shared["headline"], HEADLINE);
     let endorsed = shared["entries"]
         .as_array()
         .unwrap()
@@ -252,6 +264,7 @@ async fn an_employer_opens_the_share_in_a_browser_in_french_and_english() {
             json!({"width": 390, "height": 844}),
             vec![
                 "Authentique",
+                HEADLINE,
                 "Université A",
                 "Bien",
                 "3 juillet 2026",
@@ -269,6 +282,7 @@ async fn an_employer_opens_the_share_in_a_browser_in_french_and_english() {
             json!({"width": 1280, "height": 900}),
             vec![
                 "Authentic",
+                HEADLINE,
                 "University A",
                 "Awarded on",
                 "3 July 2026",

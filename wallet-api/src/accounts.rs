@@ -95,6 +95,9 @@ pub struct Me {
     /// The citizen's holder DID (did:key): presentations are signed with it
     /// and credentials can be bound to it.
     pub holder_did: String,
+    /// One line beside the name on the pages of the citizen's shares
+    /// (`null`: none).
+    pub headline: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -106,8 +109,18 @@ impl From<&CitizenRecord> for Me {
             display_name: c.display_name.clone(),
             email_verified: c.email_verified_at.is_some(),
             holder_did: c.holder_did.clone(),
+            headline: None,
             created_at: c.created_at,
         }
+    }
+}
+
+impl Me {
+    /// The account with its headline (stored apart from the record).
+    pub async fn load(state: &AppState, c: &CitizenRecord) -> Result<Self, ApiError> {
+        let mut me = Self::from(c);
+        me.headline = state.store.citizen_headline(&c.id).await?;
+        Ok(me)
     }
 }
 
@@ -456,17 +469,21 @@ async fn reset_password(
         (status = 403, body = ProblemBody, description = "An organisation or admin token", content_type = "application/problem+json"),
     )
 )]
-async fn me(citizen: Citizen) -> Json<Me> {
-    Json(Me::from(&citizen.record))
+async fn me(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Me>, ApiError> {
+    Ok(Json(Me::load(&state, &citizen.record).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateMe {
-    pub display_name: String,
+    /// 1 to 120 characters.
+    pub display_name: Option<String>,
+    /// At most 160 characters on one line; `""` removes it.
+    pub headline: Option<String>,
 }
 
-/// Change the display name.
+/// Change the display name and/or the headline (each only if given; both
+/// are checked before either is written).
 #[utoipa::path(
     patch, path = "/wallet/me", tag = "accounts",
     security(("bearer" = []), ("cookie" = [])),
@@ -482,14 +499,34 @@ async fn update_me(
     citizen: Citizen,
     Json(request): Json<UpdateMe>,
 ) -> Result<Json<Me>, ApiError> {
-    let name = state
-        .citizens
-        .set_display_name(&citizen.record, &request.display_name)
-        .await
-        .map_err(account_error)?;
+    if request.display_name.is_none() && request.headline.is_none() {
+        return Err(
+            ApiError::unprocessable("Send displayName, headline or both.")
+                .with("field", "displayName")
+                .with("code", "missing-field"),
+        );
+    }
+    // Both checked first: a bad headline never leaves a changed name.
+    if let Some(headline) = &request.headline {
+        atout_core::citizens::check_headline(headline)
+            .map_err(|e| account_error(e).with("field", "headline"))?;
+    }
     let mut record = citizen.record;
-    record.display_name = name;
-    Ok(Json(Me::from(&record)))
+    if let Some(name) = &request.display_name {
+        record.display_name = state
+            .citizens
+            .set_display_name(&record, name)
+            .await
+            .map_err(|e| account_error(e).with("field", "displayName"))?;
+    }
+    if let Some(headline) = &request.headline {
+        state
+            .citizens
+            .set_headline(&record, headline)
+            .await
+            .map_err(|e| account_error(e).with("field", "headline"))?;
+    }
+    Ok(Json(Me::load(&state, &record).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -102,6 +102,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ManifestAccount {
     pub display_name: String,
+    /// The line under the name on the citizen's shares (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
     pub email: String,
     pub holder_did: String,
 }
@@ -447,8 +450,10 @@ async fn export_wallet(
         attached.entry(entry).or_default().push(document);
     }
     let record = &citizen.record;
+    let headline = state.store.citizen_headline(citizen.id()).await?;
     let resume = jsonresume::to_resume(
         &record.display_name,
+        headline.as_deref(),
         &record.email,
         &entries,
         &attached,
@@ -545,6 +550,7 @@ async fn export_wallet(
         exported_at: now,
         account: ManifestAccount {
             display_name: record.display_name.clone(),
+            headline: headline.clone(),
             email: record.email.clone(),
             holder_did: record.holder_did.clone(),
         },
@@ -1667,6 +1673,21 @@ async fn import_wallet(
         .collect();
 
     let holdings: Vec<HoldingRecord> = checked.iter().map(|c| c.holding.clone()).collect();
+    // Checked like one typed on the account page (never trusted as given).
+    let headline = match manifest.account.headline.as_deref() {
+        Some(text) => match atout_core::citizens::check_headline(text) {
+            Ok(headline) => headline,
+            Err(_) => {
+                remove_objects(&state, &stored_documents).await;
+                return Err(ApiError::unprocessable(format!(
+                    "The archive's headline has more than {} characters or several lines; nothing was imported.",
+                    atout_core::citizens::MAX_HEADLINE
+                ))
+                .with("field", "account.headline"));
+            }
+        },
+        None => None,
+    };
     let restore = WalletRestore {
         holdings: &holdings,
         entries: &entries,
@@ -1675,6 +1696,7 @@ async fn import_wallet(
         endorsements: &endorsements,
         max_entries: MAX_ENTRIES,
         document_quota: i64::try_from(wallet.document_quota_bytes).unwrap_or(i64::MAX),
+        headline: headline.as_deref(),
     };
     let outcome = state.store.restore_wallet(citizen.id(), restore).await;
     let skipped = match outcome {

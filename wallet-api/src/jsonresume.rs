@@ -71,6 +71,7 @@ fn put(item: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
 /// The JSON Resume document of a wallet.
 pub fn to_resume(
     display_name: &str,
+    headline: Option<&str>,
     email: &str,
     entries: &[EntryView],
     attached: &HashMap<String, Vec<String>>,
@@ -158,7 +159,10 @@ pub fn to_resume(
     resume.insert("$schema".into(), json!(SCHEMA));
     resume.insert(
         "basics".into(),
-        json!({"name": display_name, "email": email}),
+        match headline {
+            Some(label) => json!({"name": display_name, "label": label, "email": email}),
+            None => json!({"name": display_name, "email": email}),
+        },
     );
     for (name, items) in sections {
         resume.insert(name.into(), Value::Array(items));

@@ -1082,9 +1082,11 @@ impl Shares {
             })
             .collect();
         documents.sort_by_key(|d| document_ids.iter().position(|id| *id == d.id));
+        let headline = state.store.citizen_headline(&citizen.id).await?;
         Ok(SharedView {
             share_id: share.id,
             owner: citizen.display_name,
+            headline,
             holder: citizen.holder_did,
             presentation,
             sd_jwts,
@@ -1246,6 +1248,8 @@ pub struct PresentationRequest {
 pub struct SharedPresentation {
     /// The citizen's name (the share's own label is private to them).
     pub owner: String,
+    /// The citizen's headline, if they wrote one.
+    pub headline: Option<String>,
     pub holder: String,
     /// A VC 2.0 presentation of the shared credentials, signed by the
     /// holder (`eddsa-rdfc-2022`, purpose `authentication`) with your
@@ -1337,6 +1341,7 @@ async fn present(
     let response = match shares.open(&token, client, request).await {
         Ok(view) => Json(SharedPresentation {
             owner: view.owner,
+            headline: view.headline,
             holder: view.holder,
             presentation: view.presentation,
             sd_jwt_presentations: view.sd_jwts,

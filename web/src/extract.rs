@@ -44,10 +44,82 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        // The type first, as axum does: a wrong type is refused unread.
+        if !json_content_type(req.headers()) {
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(
+                Default::default(),
+            )));
         }
+        let bytes = read_body(req, state).await?;
+        parse_json(&bytes).map(Self)
+    }
+}
+
+/// `application/json` or any `application/...+json`.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let mime = v
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+}
+
+/// The body, within the route's limit (413 past it).
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|rejection| {
+            let status = rejection.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(status, kind_for(status), "Payload too large")
+                    .detail("The request body is larger than this server accepts.")
+            } else {
+                ApiError::new(status, kind_for(status), "The body could not be read")
+                    .detail(clip(rejection.body_text()))
+            }
+        })
+}
+
+/// A JSON body as `T`. serde_json reports some mistakes in well-formed JSON
+/// as syntax errors (a number where an enumeration's name is expected:
+/// "expected value"); a body that is valid JSON is never called malformed:
+/// such a mistake is a 422 `invalid-value` naming its field.
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match axum::Json::<T>::from_bytes(bytes) {
+        Ok(axum::Json(value)) => Ok(value),
+        Err(JsonRejection::JsonSyntaxError(_))
+            if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() =>
+        {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Ok(_) => (String::new(), "a value of the wrong kind".to_owned()),
+                Err(e) => (e.path().to_string(), e.inner().to_string()),
+            };
+            let path = if path == "." { String::new() } else { path };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let mut problem = ApiError::new(
+                status,
+                kind_for(status),
+                "The JSON body does not have the expected fields",
+            )
+            .detail(clip(format!(
+                "Failed to deserialize the JSON body into the target type: {path}: {message}"
+            )))
+            .with("code", "invalid-value");
+            if !path.is_empty() {
+                problem = problem.with("field", path);
+            }
+            Err(problem)
+        }
+        Err(rejection) => Err(json_rejection(rejection)),
     }
 }
 
@@ -154,21 +226,8 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let has_json_type = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                let mime = v.split(';').next().unwrap_or_default().trim();
-                mime == "application/json" || mime.ends_with("+json")
-            });
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| {
-                let status = rejection.status();
-                ApiError::new(status, kind_for(status), "The body could not be read")
-                    .detail(clip(rejection.body_text()))
-            })?;
+        let has_json_type = json_content_type(req.headers());
+        let bytes = read_body(req, state).await?;
         if bytes.is_empty() {
             return Ok(Self(None));
         }
@@ -177,10 +236,7 @@ where
                 Default::default(),
             )));
         }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(value)) => Ok(Self(Some(value))),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        parse_json(&bytes).map(|value| Self(Some(value)))
     }
 }
 

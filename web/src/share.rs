@@ -103,6 +103,8 @@ pub struct SharedView {
     /// The citizen's display name (the share's label is the owner's own
     /// note and never reaches its visitors).
     pub owner: String,
+    /// The citizen's headline, if they wrote one (shown under the name).
+    pub headline: Option<String>,
     /// The holder's DID (the presentation's `holder`).
     pub holder: String,
     /// A verifiable presentation of the shared credentials, signed now by

@@ -38,6 +38,8 @@ pub struct WalletRestore<'a> {
     pub max_entries: i64,
     /// Bytes all the citizen's documents may weigh.
     pub document_quota: i64,
+    /// The archive's headline, kept only if the account has none.
+    pub headline: Option<&'a str>,
 }
 
 #[async_trait::async_trait]
@@ -84,6 +86,7 @@ macro_rules! archive_sql {
                     endorsements,
                     max_entries,
                     document_quota,
+                    headline,
                 } = restore;
                 let mut tx = self.write().await?;
                 // The same lock as the wallet's other writes (PostgreSQL;
@@ -179,6 +182,15 @@ macro_rules! archive_sql {
                     )
                     .bind(entry_id)
                     .bind(document_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some(headline) = headline {
+                    sqlx::query(
+                        "UPDATE citizens SET headline = $1 WHERE id = $2 AND headline IS NULL",
+                    )
+                    .bind(headline)
+                    .bind(citizen_id)
                     .execute(&mut *tx)
                     .await?;
                 }

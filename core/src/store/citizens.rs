@@ -235,6 +235,15 @@ pub trait CitizenStore: Send + Sync {
     /// if there was no such citizen.
     async fn delete_citizen(&self, id: &str) -> StoreResult<bool>;
     async fn set_display_name(&self, id: &str, name: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The citizen's headline, if they wrote one.
+    async fn citizen_headline(&self, id: &str) -> StoreResult<Option<String>>;
+    /// Sets (or, with `None`, removes) the citizen's headline.
+    async fn set_citizen_headline(
+        &self,
+        id: &str,
+        headline: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     /// The live session with this token hash and its citizen.
@@ -531,6 +540,32 @@ macro_rules! citizen_sql {
                     > 0;
                 tx.commit().await?;
                 Ok(done)
+            }
+
+            async fn citizen_headline(&self, id: &str) -> StoreResult<Option<String>> {
+                let row: Option<(Option<String>,)> =
+                    sqlx::query_as("SELECT headline FROM citizens WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(self.pool())
+                        .await?;
+                Ok(row.and_then(|(h,)| h))
+            }
+
+            async fn set_citizen_headline(
+                &self,
+                id: &str,
+                headline: Option<&str>,
+                at: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                let mut tx = self.write().await?;
+                sqlx::query("UPDATE citizens SET headline = $1, updated_at = $2 WHERE id = $3")
+                    .bind(headline)
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn set_display_name(&self, id: &str, name: &str, at: DateTime<Utc>) -> StoreResult<()> {

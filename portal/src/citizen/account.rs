@@ -60,6 +60,7 @@ struct Passkeys {
 struct AccountPage {
     c: Chrome,
     display_name: String,
+    headline: String,
     email: String,
     email_verified: bool,
     holder_did: String,
@@ -92,6 +93,7 @@ async fn view(
                 .chrome(state, ctx, "account-title")
                 .for_page("/me/account"),
             display_name: me.account.display_name.clone(),
+            headline: me.account.headline.clone().unwrap_or_default(),
             email: me.account.email.clone(),
             email_verified: me.account.email_verified,
             holder_did: me.account.holder_did.clone(),
@@ -110,7 +112,8 @@ async fn page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, Pa
     view(&state, &ctx, &me, Errors::default(), None).await
 }
 
-/// Changes the name shown. The logged-in citizen (CSRF-checked).
+/// Changes the name and the headline shown. The logged-in citizen
+/// (CSRF-checked).
 async fn rename(
     State(state): State<PortalState>,
     ctx: Ctx,
@@ -123,13 +126,21 @@ async fn rename(
             &me.who,
             Method::PATCH,
             "/wallet/me",
-            &json!({"displayName": form.text("displayName")}),
+            &json!({"displayName": form.text("displayName"), "headline": form.text("headline")}),
         )
         .await?;
     if reply.ok() {
         return Ok(see_other("/me/account?done=done-name-saved"));
     }
-    let errors = Errors::from_problem(ctx.t(), &reply.problem().await, &["displayName"]);
+    let errors = Errors::from_problem(
+        ctx.t(),
+        &reply.problem().await,
+        &["displayName", "headline"],
+    );
+    // What they typed comes back with the message.
+    let mut me = me;
+    me.account.display_name = form.text("displayName");
+    me.account.headline = Some(form.text("headline"));
     view(&state, &ctx, &me, errors, None).await
 }
 

@@ -46,6 +46,8 @@ pub struct Account {
     pub email_verified: bool,
     #[serde(default)]
     pub holder_did: String,
+    #[serde(default)]
+    pub headline: Option<String>,
 }
 
 /// A page's caller: a citizen with a live session (else the login page).

@@ -82,6 +82,7 @@ struct DocumentView {
 struct SharePage {
     c: Chrome,
     owner: String,
+    headline: Option<String>,
     holder: String,
     has_presentation: bool,
     holder_ok: bool,
@@ -443,6 +444,7 @@ async fn page(
     let page = SharePage {
         c: Chrome::new(lang, path, true),
         owner: view.owner.clone(),
+        headline: view.headline.clone(),
         holder: view.holder.clone(),
         has_presentation,
         holder_ok,
