@@ -296,6 +296,7 @@ impl Citizens {
             email_verified_at: None,
             created_at: now,
             updated_at: now,
+            headline: None,
         };
         let (token, record) = self.email_token(&citizen.id, TokenPurpose::VerifyEmail, now)?;
         let mail = self.verification_mail(&citizen, &token, new.next.as_deref(), now);
@@ -644,30 +645,35 @@ impl Citizens {
         Ok(())
     }
 
-    pub async fn set_display_name(
+    /// Changes the display name and/or the headline (`Some("")` removes
+    /// it), both checked before either is written, in one statement.
+    /// Returns the account as stored, or the mistake with the field it is
+    /// about (`displayName`, `headline`).
+    pub async fn update_profile(
         &self,
         citizen: &CitizenRecord,
-        name: &str,
-    ) -> Result<String, AccountError> {
-        let name = check_display_name(name)?;
+        display_name: Option<&str>,
+        headline: Option<&str>,
+    ) -> Result<CitizenRecord, (AccountError, &'static str)> {
+        let mut record = citizen.clone();
+        if let Some(name) = display_name {
+            record.display_name = check_display_name(name).map_err(|e| (e, "displayName"))?;
+        }
+        if let Some(headline) = headline {
+            record.headline = check_headline(headline).map_err(|e| (e, "headline"))?;
+        }
+        let now = self.clock.now();
         self.store
-            .set_display_name(&citizen.id, &name, self.clock.now())
-            .await?;
-        Ok(name)
-    }
-
-    /// Sets the headline shown beside the name (at most 160 characters,
-    /// one line); empty removes it. Returns what was stored.
-    pub async fn set_headline(
-        &self,
-        citizen: &CitizenRecord,
-        headline: &str,
-    ) -> Result<Option<String>, AccountError> {
-        let headline = check_headline(headline)?;
-        self.store
-            .set_citizen_headline(&citizen.id, headline.as_deref(), self.clock.now())
-            .await?;
-        Ok(headline)
+            .set_citizen_profile(
+                &record.id,
+                &record.display_name,
+                record.headline.as_deref(),
+                now,
+            )
+            .await
+            .map_err(|e| (e.into(), ""))?;
+        record.updated_at = now;
+        Ok(record)
     }
 
     /// The citizen's holder key (did:key), to sign presentations.

@@ -243,6 +243,7 @@ pub async fn seed(state: &AppState, options: &SeedOptions) -> anyhow::Result<See
                     email_verified_at: Some(now),
                     created_at: now,
                     updated_at: now,
+                    headline: None,
                     id,
                 });
                 for k in 0..entries_per {

@@ -109,18 +109,9 @@ impl From<&CitizenRecord> for Me {
             display_name: c.display_name.clone(),
             email_verified: c.email_verified_at.is_some(),
             holder_did: c.holder_did.clone(),
-            headline: None,
+            headline: c.headline.clone(),
             created_at: c.created_at,
         }
-    }
-}
-
-impl Me {
-    /// The account with its headline (stored apart from the record).
-    pub async fn load(state: &AppState, c: &CitizenRecord) -> Result<Self, ApiError> {
-        let mut me = Self::from(c);
-        me.headline = state.store.citizen_headline(&c.id).await?;
-        Ok(me)
     }
 }
 
@@ -469,8 +460,8 @@ async fn reset_password(
         (status = 403, body = ProblemBody, description = "An organisation or admin token", content_type = "application/problem+json"),
     )
 )]
-async fn me(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Me>, ApiError> {
-    Ok(Json(Me::load(&state, &citizen.record).await?))
+async fn me(citizen: Citizen) -> Json<Me> {
+    Json(Me::from(&citizen.record))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -506,27 +497,19 @@ async fn update_me(
                 .with("code", "missing-field"),
         );
     }
-    // Both checked first: a bad headline never leaves a changed name.
-    if let Some(headline) = &request.headline {
-        atout_core::citizens::check_headline(headline)
-            .map_err(|e| account_error(e).with("field", "headline"))?;
-    }
-    let mut record = citizen.record;
-    if let Some(name) = &request.display_name {
-        record.display_name = state
-            .citizens
-            .set_display_name(&record, name)
-            .await
-            .map_err(|e| account_error(e).with("field", "displayName"))?;
-    }
-    if let Some(headline) = &request.headline {
-        state
-            .citizens
-            .set_headline(&record, headline)
-            .await
-            .map_err(|e| account_error(e).with("field", "headline"))?;
-    }
-    Ok(Json(Me::load(&state, &record).await?))
+    let record = state
+        .citizens
+        .update_profile(
+            &citizen.record,
+            request.display_name.as_deref(),
+            request.headline.as_deref(),
+        )
+        .await
+        .map_err(|(e, field)| match field {
+            "" => account_error(e),
+            field => account_error(e).with("field", field),
+        })?;
+    Ok(Json(Me::from(&record)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -450,10 +450,9 @@ async fn export_wallet(
         attached.entry(entry).or_default().push(document);
     }
     let record = &citizen.record;
-    let headline = state.store.citizen_headline(citizen.id()).await?;
     let resume = jsonresume::to_resume(
         &record.display_name,
-        headline.as_deref(),
+        record.headline.as_deref(),
         &record.email,
         &entries,
         &attached,
@@ -550,7 +549,7 @@ async fn export_wallet(
         exported_at: now,
         account: ManifestAccount {
             display_name: record.display_name.clone(),
-            headline: headline.clone(),
+            headline: record.headline.clone(),
             email: record.email.clone(),
             holder_did: record.holder_did.clone(),
         },

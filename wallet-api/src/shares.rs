@@ -1082,11 +1082,10 @@ impl Shares {
             })
             .collect();
         documents.sort_by_key(|d| document_ids.iter().position(|id| *id == d.id));
-        let headline = state.store.citizen_headline(&citizen.id).await?;
         Ok(SharedView {
             share_id: share.id,
             owner: citizen.display_name,
-            headline,
+            headline: citizen.headline,
             holder: citizen.holder_did,
             presentation,
             sd_jwts,

@@ -27,6 +27,8 @@ pub struct CitizenRecord {
     pub vault_key_sealed: Vec<u8>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// One line shown under the name on the citizen's shares (`None`: none).
+    pub headline: Option<String>,
 }
 
 impl std::fmt::Debug for CitizenRecord {
@@ -207,7 +209,8 @@ pub struct HoldingFilter {
 }
 
 pub(super) const CITIZEN_COLUMNS: &str = "id, email, display_name, password_hash, \
-     email_verified_at, holder_did, holder_key_sealed, vault_key_sealed, created_at, updated_at";
+     email_verified_at, holder_did, holder_key_sealed, vault_key_sealed, created_at, updated_at, \
+     headline";
 const SESSION_COLUMNS: &str =
     "token_hash, citizen_id, kind, label, created_at, expires_at, last_seen_at";
 const OUTBOX_COLUMNS: &str = "id, recipient, subject, body, kind, citizen_id, created_at, \
@@ -234,13 +237,11 @@ pub trait CitizenStore: Send + Sync {
     /// Erases the citizen and everything that hangs from it. Returns false
     /// if there was no such citizen.
     async fn delete_citizen(&self, id: &str) -> StoreResult<bool>;
-    async fn set_display_name(&self, id: &str, name: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    /// The citizen's headline, if they wrote one.
-    async fn citizen_headline(&self, id: &str) -> StoreResult<Option<String>>;
-    /// Sets (or, with `None`, removes) the citizen's headline.
-    async fn set_citizen_headline(
+    /// Writes the display name and the headline (`None`: none) together.
+    async fn set_citizen_profile(
         &self,
         id: &str,
+        display_name: &str,
         headline: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
@@ -487,7 +488,7 @@ macro_rules! citizen_sql {
                 let mut tx = self.write().await?;
                 sqlx::query(&format!(
                     "INSERT INTO citizens ({CITIZEN_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
                 ))
                 .bind(&c.id)
                 .bind(&c.email)
@@ -499,6 +500,7 @@ macro_rules! citizen_sql {
                 .bind(&c.vault_key_sealed)
                 .bind(c.created_at)
                 .bind(c.updated_at)
+                .bind(&c.headline)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_sqlx(e, "an account with this email exists"))?;
@@ -542,40 +544,24 @@ macro_rules! citizen_sql {
                 Ok(done)
             }
 
-            async fn citizen_headline(&self, id: &str) -> StoreResult<Option<String>> {
-                let row: Option<(Option<String>,)> =
-                    sqlx::query_as("SELECT headline FROM citizens WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(self.pool())
-                        .await?;
-                Ok(row.and_then(|(h,)| h))
-            }
-
-            async fn set_citizen_headline(
+            async fn set_citizen_profile(
                 &self,
                 id: &str,
+                display_name: &str,
                 headline: Option<&str>,
                 at: DateTime<Utc>,
             ) -> StoreResult<()> {
                 let mut tx = self.write().await?;
-                sqlx::query("UPDATE citizens SET headline = $1, updated_at = $2 WHERE id = $3")
-                    .bind(headline)
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_display_name(&self, id: &str, name: &str, at: DateTime<Utc>) -> StoreResult<()> {
-                let mut tx = self.write().await?;
-                sqlx::query("UPDATE citizens SET display_name = $1, updated_at = $2 WHERE id = $3")
-                    .bind(name)
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE citizens SET display_name = $1, headline = $2, updated_at = $3 \
+                     WHERE id = $4",
+                )
+                .bind(display_name)
+                .bind(headline)
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1024,7 +1010,8 @@ macro_rules! citizen_sql {
                             .push_bind(&c.holder_key_sealed)
                             .push_bind(&c.vault_key_sealed)
                             .push_bind(c.created_at)
-                            .push_bind(c.updated_at);
+                            .push_bind(c.updated_at)
+                            .push_bind(&c.headline);
                     });
                     q.build()
                         .execute(&mut *tx)

@@ -119,7 +119,7 @@ async fn rename(
     ctx: Ctx,
     form: PostForm,
 ) -> Result<Response, PageError> {
-    let me = Me::load(&state, &ctx).await?;
+    let mut me = Me::load(&state, &ctx).await?;
     let reply = state
         .send_json(
             &ctx,
@@ -138,7 +138,6 @@ async fn rename(
         &["displayName", "headline"],
     );
     // What they typed comes back with the message.
-    let mut me = me;
     me.account.display_name = form.text("displayName");
     me.account.headline = Some(form.text("headline"));
     view(&state, &ctx, &me, errors, None).await
