@@ -10,11 +10,15 @@ use axum::{
 };
 
 const PORTAL_JS: &str = include_str!("../assets/portal.js");
+/// CVs as printed (the preview, with its print style) and the public
+/// profile page.
+const CV_CSS: &str = include_str!("../assets/cv.css");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/assets/atout.css", get(css))
+        .route("/assets/cv.css", get(cv_css))
         .route("/assets/portal.js", get(js))
         .route("/assets/favicon.svg", get(icon))
         .route("/favicon.ico", get(icon))
@@ -35,6 +39,11 @@ fn file(content_type: &'static str, body: &'static str) -> Response {
 /// Public.
 async fn css() -> Response {
     file("text/css; charset=utf-8", atout_web::assets::CSS)
+}
+
+/// Public.
+async fn cv_css() -> Response {
+    file("text/css; charset=utf-8", CV_CSS)
 }
 
 /// Public.

@@ -29,6 +29,7 @@ pub mod forms;
 pub mod invited;
 pub mod page;
 pub mod problems;
+pub mod profile_page;
 pub mod uploads;
 
 use atout_web::AppState;
@@ -51,6 +52,7 @@ pub fn router(app: AppState, api: Router) -> Router {
         .merge(console::router())
         .merge(invited::router())
         .merge(directory::router())
+        .merge(profile_page::router())
         // Unknown pages of the people's areas are pages too, in the
         // visitor's language with a way back, never the API's JSON 404.
         .route("/me/{*rest}", get(page::not_found).post(page::not_found))

@@ -364,7 +364,7 @@ fn size_text(lang: Lang, bytes: u64) -> String {
     let tr = lang.tr();
     if bytes >= MIB {
         let tenths = (bytes * 10 + MIB / 2) / MIB;
-        let n = if tenths % 10 == 0 {
+        let n = if tenths.is_multiple_of(10) {
             (tenths / 10).to_string()
         } else {
             let n = format!("{}.{}", tenths / 10, tenths % 10);

@@ -129,6 +129,8 @@ const TOKEN_KEY_PURPOSE: &str = "atout/short-lived-tokens/v1";
         (name = "wallet", description = "A citizen's credentials, entries and timeline (the citizen only)"),
         (name = "documents", description = "A citizen's document vault (the citizen only)"),
         (name = "shares", description = "Links to chosen credentials, entries and documents (the citizen; the link's holder for /s/...)"),
+        (name = "cvs", description = "CVs, general or aimed at an occupation, as PDF with a verification QR code per certified line (the citizen only)"),
+        (name = "profile", description = "The citizen's public profile page /p/{handle} (settings: the citizen; the page: public)"),
         (name = "invitations", description = "Invited readers, contributors and certifiers; suggestions; peer endorsements"),
         (name = "certification requests", description = "Citizens asking organisations to certify an entry"),
         (name = "offers", description = "Credential offers from organisations to citizens"),

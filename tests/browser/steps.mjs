@@ -20,6 +20,7 @@
 //   {"url": "/path"}                     the page's path (and query) starts so
 //   {"save": "var", "label": "..."}      keep an input's value as ${var}
 //   {"saveUrl": "var"}                   keep the page's path as ${var}
+//   {"download": {"role", "name"}, "path": p} click; save the file it answers to p
 //   {"screenshot": "file.png"}           full page, into "shots" ("full": false:
 //                                        the screen only, for very long pages)
 //   {"axe": "name"}                      run axe-core (WCAG 2.1 A/AA)
@@ -103,6 +104,14 @@ try {
       else if (step.check) await byLabel(step.check).check();
       else if (step.select) await byLabel(step.select).selectOption({label: sub(step.value)});
       else if (step.upload) await byLabel(step.upload).setInputFiles(sub(step.path));
+      else if (step.download) {
+        // A button or link whose answer is a file: saved where `path` says.
+        const target = page.getByRole(step.download.role || 'button', {name: sub(step.download.name), exact: step.download.exact ?? false}).first();
+        const [file] = await Promise.all([page.waitForEvent('download', {timeout: 30000}), target.click()]);
+        await file.saveAs(sub(step.path));
+        out.downloads = out.downloads || {};
+        out.downloads[sub(step.path)] = file.suggestedFilename();
+      }
       else if (step.click) {
         const target = page.getByRole(step.click.role || 'button', {name: sub(step.click.name), exact: step.click.exact ?? false}).first();
         await navigating(step, () => target.click());

@@ -17,6 +17,8 @@ mod clean_start;
 mod cli;
 mod console_pages;
 mod csv_french;
+mod cv_browser;
+mod cvs;
 mod delivery;
 mod delivery_browser;
 mod did;

@@ -130,6 +130,34 @@ fn routes() -> Vec<Row> {
         row("POST", "/wallet/import", Some(json!({})), false),
         // Shares. (Another citizen's create names the owner's things:
         // refused as unknown, 422, and nothing learnt.)
+        row("GET", "/wallet/cvs", None, false),
+        row("POST", "/wallet/cvs", Some(json!({"title": "CV"})), false),
+        row(
+            "POST",
+            "/wallet/cvs/suggestions",
+            Some(json!({"text": "Développeuse"})),
+            false,
+        ),
+        row("GET", "/wallet/cvs/{cv}", None, true),
+        row(
+            "PUT",
+            "/wallet/cvs/{cv}",
+            Some(json!({"title": "CV 2"})),
+            true,
+        ),
+        row("GET", "/wallet/cvs/{cv}/document", None, true),
+        row("GET", "/wallet/cvs/{cv}/resume.json", None, true),
+        row("POST", "/wallet/cvs/{cv}/pdf", None, true),
+        row("DELETE", "/wallet/cvs/{cv_del}", None, true),
+        row(
+            "PUT",
+            "/wallet/profile",
+            Some(json!({"handle": "page-perso", "published": true})),
+            false,
+        ),
+        row("GET", "/wallet/profile", None, false),
+        row("DELETE", "/wallet/profile", None, false),
+        row("POST", "/wallet/holdings/{holding}/linkedin", None, true),
         row("GET", "/wallet/shares", None, false),
         row(
             "POST",
@@ -261,6 +289,25 @@ async fn fixture(app: &TestApp) -> Fixture {
         assert_eq!(res.status(), 201, "entry {name}");
         let entry: Value = res.json().await.unwrap();
         ids.insert(name, entry["id"].as_str().unwrap().to_owned());
+    }
+    for (token, handle) in [(&owner, "page-owner"), (&other, "page-other")] {
+        let res = app
+            .client
+            .put(app.url("/wallet/profile"))
+            .bearer_auth(token)
+            .json(&json!({"handle": handle}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "profile {handle}");
+    }
+    for name in ["cv", "cv_del"] {
+        let res = app
+            .post_json("/wallet/cvs", Some(&owner), &json!({"title": name}))
+            .await;
+        assert_eq!(res.status(), 201, "cv {name}");
+        let cv: Value = res.json().await.unwrap();
+        ids.insert(name, cv["id"].as_str().unwrap().to_owned());
     }
     let template = app
         .post_json(

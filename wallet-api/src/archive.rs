@@ -15,6 +15,9 @@
 //!   it is held, byte for byte;
 //! * `resume.json`: the entries as a JSON Resume 1.x document (see
 //!   [`crate::jsonresume`]), which names the documents attached to each;
+//! * `cvs/<title>.json` and `cvs/<title>.pdf`: each CV's settings, lines
+//!   and JSON Resume, and its PDF (read back by an import's checks, not
+//!   restored: the lines' ids change on import);
 //! * `documents/<name>.<ext>`: the documents of the vault, decrypted, byte
 //!   for byte as uploaded, named by their display names made safe for a
 //!   file name and unique (`CV.pdf`, `CV (2).pdf`); the manifest maps each
@@ -46,7 +49,7 @@ use atout_core::{
     crypto::sha256_hex,
     ids::new_id,
     store::{
-        DocumentRecord, EndorsementRecord, EntryRecord, HoldingRecord, RestoreOutcome,
+        DocumentRecord, EndorsementRecord, EntryRecord, HoldingRecord, RestoreOutcome, ShareItem,
         WalletRestore,
     },
     vault::{self, extension},
@@ -77,6 +80,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub const FORMAT: &str = "atout-export/1";
 /// Most files in an archive.
 pub const MAX_FILES: usize = 2_000;
+/// Largest CV's PDF in an archive.
+const MAX_CV_PDF_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Largest `manifest.json` or `resume.json`, inflated.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 /// Most a file may grow when inflated, beyond the first mebibyte.
@@ -495,6 +501,39 @@ async fn export_wallet(
         files.push((path, e.credential.into_bytes()));
     }
     files.push(("resume.json".to_owned(), resume));
+    // The CVs: each one's settings, lines and JSON Resume, and its PDF.
+    let mut cv_taken = HashSet::new();
+    for (cv, items, resume) in crate::cvs::export_all(&state, record).await? {
+        let pdf_path = document_path(&cv.title, "application/pdf", &mut cv_taken).replacen(
+            "documents/",
+            "cvs/",
+            1,
+        );
+        let json_path = format!("{}.json", pdf_path.trim_end_matches(".pdf"));
+        let body = serde_json::json!({
+            "id": cv.id,
+            "title": cv.title,
+            "lang": cv.lang,
+            "design": cv.design,
+            "target": cv.target.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok()),
+            "headline": cv.headline,
+            "presentation": cv.presentation,
+            "contact": serde_json::from_str::<Value>(&cv.contact).unwrap_or_default(),
+            "photo": cv.photo_document_id,
+            "sections": serde_json::from_str::<Value>(&cv.sections).unwrap_or_default(),
+            "items": items.iter().map(|i| serde_json::json!({"kind": if matches!(i, ShareItem::Holding(_)) { "credential" } else { "entry" }, "id": i.id()})).collect::<Vec<_>>(),
+            "createdAt": cv.created_at,
+            "updatedAt": cv.updated_at,
+            "resume": resume,
+        });
+        files.push((
+            json_path,
+            serde_json::to_vec_pretty(&body).map_err(export_failed)?,
+        ));
+        if let Some(pdf) = crate::cvs::export_pdf(&state, record, &cv, &items).await? {
+            files.push((pdf_path, pdf));
+        }
+    }
     let mut listed: Vec<ManifestFile> = files
         .iter()
         .map(|(path, bytes)| ManifestFile {
@@ -832,11 +871,17 @@ fn unpack(mut file: File, limits: ImportLimits) -> Result<Unpacked, ApiError> {
         }
         let cap: u64 = if path == "manifest.json" || path == "resume.json" {
             MAX_JSON_BYTES as u64
+        } else if path.starts_with("cvs/") && path.ends_with(".json") {
+            // The CVs travel for the citizen's own use; an import does not
+            // restore them (their lines' ids change on import).
+            MAX_JSON_BYTES as u64
+        } else if path.starts_with("cvs/") && path.ends_with(".pdf") {
+            MAX_CV_PDF_BYTES
         } else if path.starts_with("credentials/") || path.starts_with("endorsements/") {
             MAX_IMPORT_BYTES as u64
         } else {
             return Err(unsafe_archive(format!(
-                "{path:?} has no place in an {FORMAT} archive (manifest.json, resume.json, credentials/..., documents/..., endorsements/...)."
+                "{path:?} has no place in an {FORMAT} archive (manifest.json, resume.json, credentials/..., documents/..., endorsements/..., cvs/...)."
             )));
         };
         let budget = cap.min(max_total.saturating_sub(total));

@@ -17,18 +17,24 @@
 //!   documents, with a PIN, an expiry, revocation and an access log;
 //! * [`invitations`]: people invited by email as readers, contributors
 //!   (suggestions the citizen approves) or certifiers (signed endorsements);
+//! * [`cvs`]: CVs (general or aimed at an occupation), as PDF with a
+//!   verification link and QR code per certified line;
+//! * [`profile`]: the public profile page (opt-in), schema.org JSON-LD,
+//!   LinkedIn's add-to-profile links;
 //! * [`requests`]: asking an organisation to certify an entry;
 //! * [`archive`]: export and import of everything as one ZIP archive
 //!   (entries as JSON Resume: [`jsonresume`]).
 
 pub mod accounts;
 pub mod archive;
+pub mod cvs;
 pub mod documents;
 pub mod entries;
 pub mod holdings;
 pub mod invitations;
 pub mod jsonresume;
 pub mod passkeys;
+pub mod profile;
 pub mod requests;
 pub mod shares;
 pub mod timeline;
@@ -48,6 +54,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(documents::router())
         .merge(archive::router())
         .merge(shares::router())
+        .merge(cvs::router())
+        .merge(profile::router())
         .merge(invitations::router())
         .merge(requests::router())
 }

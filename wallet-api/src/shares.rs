@@ -207,8 +207,76 @@ fn token_aad(share_id: &str) -> Vec<u8> {
     format!("share:{share_id}").into_bytes()
 }
 
+/// A share about to be written.
+pub(crate) struct NewShareRecord<'a> {
+    pub label: String,
+    pub items: &'a [ShareItem],
+    pub pin_hash: Option<String>,
+    pub disclosures: &'a [(String, String)],
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Writes a new share of the citizen's (a fresh token, sealed under their
+/// key): its record and its link's token. Refused (422) when an item is not
+/// theirs, (409) when they have the most live shares allowed.
+pub(crate) async fn insert_share(
+    state: &AppState,
+    citizen: &CitizenRecord,
+    sealer: &MasterKey,
+    new: NewShareRecord<'_>,
+) -> Result<(ShareRecord, String), ApiError> {
+    let now = state.clock.now();
+    let id = new_id();
+    let token = random_token(16).map_err(ApiError::internal)?;
+    let token_sealed = sealer
+        .seal(token.as_bytes(), &token_aad(&id))
+        .map_err(ApiError::internal)?;
+    let record = ShareRecord {
+        id: id.clone(),
+        citizen_id: citizen.id.clone(),
+        token_hash: sha256_hex(token.as_bytes()),
+        token_sealed,
+        label: new.label,
+        pin_hash: new.pin_hash,
+        pin_failures: 0,
+        pin_locked_until: None,
+        created_at: now,
+        expires_at: new.expires_at,
+        revoked_at: None,
+    };
+    match state
+        .store
+        .create_share(&record, new.items, new.disclosures, MAX_LIVE_SHARES, now)
+        .await?
+    {
+        CreateShare::Created => Ok((record, token.to_string())),
+        CreateShare::UnknownItem(item) => Err(ApiError::unprocessable(format!(
+            "You have no {} with the id {:?}.",
+            item.kind(),
+            item.id()
+        ))
+        .with("item", item.id().to_owned())),
+        CreateShare::TooMany => Err(ApiError::conflict(format!(
+            "You have {MAX_LIVE_SHARES} live shares, the most allowed: revoke some first."
+        ))),
+    }
+}
+
+/// The link of a share of the citizen's (its token unsealed).
+pub(crate) fn link_of(
+    state: &AppState,
+    sealer: &MasterKey,
+    share: &ShareRecord,
+) -> Result<String, ApiError> {
+    let token = sealer
+        .open(&share.token_sealed, &token_aad(&share.id))
+        .map_err(ApiError::internal)?;
+    let token = String::from_utf8(token.to_vec()).map_err(ApiError::internal)?;
+    Ok(share_url(state, &token))
+}
+
 /// The citizen's key that seals their shares' tokens.
-fn sealer(state: &AppState, citizen: &CitizenRecord) -> Result<MasterKey, ApiError> {
+pub(crate) fn sealer(state: &AppState, citizen: &CitizenRecord) -> Result<MasterKey, ApiError> {
     let key = state
         .citizens
         .vault_key(citizen)
@@ -444,12 +512,6 @@ async fn create_share(
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
     let (label, items) = check_new(&new, now)?;
-    let id = new_id();
-    let token = random_token(16).map_err(ApiError::internal)?;
-    let sealer = sealer(&state, &citizen.record)?;
-    let token_sealed = sealer
-        .seal(token.as_bytes(), &token_aad(&id))
-        .map_err(ApiError::internal)?;
     let pin_hash = match new.pin {
         Some(pin) => Some(
             state
@@ -461,39 +523,21 @@ async fn create_share(
         None => None,
     };
     let disclosures = check_disclosures(&state, &citizen, &new.credentials, &new.disclose).await?;
-    let record = ShareRecord {
-        id: id.clone(),
-        citizen_id: citizen.id().to_owned(),
-        token_hash: sha256_hex(token.as_bytes()),
-        token_sealed,
-        label,
-        pin_hash,
-        pin_failures: 0,
-        pin_locked_until: None,
-        created_at: now,
-        expires_at: new.expires_at,
-        revoked_at: None,
-    };
-    match state
-        .store
-        .create_share(&record, &items, &disclosures, MAX_LIVE_SHARES, now)
-        .await?
-    {
-        CreateShare::Created => {}
-        CreateShare::UnknownItem(item) => {
-            return Err(ApiError::unprocessable(format!(
-                "You have no {} with the id {:?}.",
-                item.kind(),
-                item.id()
-            ))
-            .with("item", item.id().to_owned()));
-        }
-        CreateShare::TooMany => {
-            return Err(ApiError::conflict(format!(
-                "You have {MAX_LIVE_SHARES} live shares, the most allowed: revoke some first."
-            )));
-        }
-    }
+    let sealer = sealer(&state, &citizen.record)?;
+    let (record, _token) = insert_share(
+        &state,
+        &citizen.record,
+        &sealer,
+        NewShareRecord {
+            label,
+            items: &items,
+            pin_hash,
+            disclosures: &disclosures,
+            expires_at: new.expires_at,
+        },
+    )
+    .await?;
+    let id = record.id.clone();
     tracing::info!(citizen = %citizen.id(), share = %id, items = items.len(), "share created");
     let summary = ShareSummary {
         share: record,
@@ -1004,6 +1048,15 @@ impl Shares {
             .chain(sd_held.iter())
             .map(|h| h.id.as_str())
             .collect();
+        let credential_items = order
+            .iter()
+            .map(|h| {
+                items
+                    .iter()
+                    .position(|i| matches!(i, ShareItem::Holding(id) if id == h))
+                    .map_or(0, |p| p + 1)
+            })
+            .collect();
         // Entries, with their trust level as the wallet computes it.
         let entries: Vec<_> = state
             .store
@@ -1089,6 +1142,7 @@ impl Shares {
             holder: citizen.holder_did,
             presentation,
             sd_jwts,
+            credential_items,
             entries,
             documents,
             expires_at: share.expires_at,

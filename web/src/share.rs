@@ -116,6 +116,11 @@ pub struct SharedView {
     /// (aud). Entries' `credential_index` counts them after the
     /// presentation's credentials.
     pub sd_jwts: Vec<String>,
+    /// For each credential, in the order entries' `credential_index`
+    /// counts them, its 1-based position among the share's items: the `n`
+    /// of `/s/{token}/{n}`, the page of that one credential (what a CV's
+    /// line links to).
+    pub credential_items: Vec<usize>,
     pub entries: Vec<SharedEntry>,
     pub documents: Vec<SharedDocument>,
     pub expires_at: Option<DateTime<Utc>>,

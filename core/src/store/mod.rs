@@ -15,6 +15,7 @@
 mod archive;
 mod attempts;
 mod citizens;
+mod cvs;
 mod delivery;
 mod directory;
 mod documents;
@@ -33,6 +34,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 pub use archive::*;
 pub use attempts::*;
 pub use citizens::*;
+pub use cvs::*;
 pub use delivery::*;
 pub use directory::*;
 pub use documents::*;
@@ -490,6 +492,7 @@ pub trait Store:
     + AttemptStore
     + DirectoryStore
     + CitizenStore
+    + CvStore
     + DeliveryStore
     + DocumentStore
     + InvitationStore

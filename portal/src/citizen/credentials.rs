@@ -30,6 +30,7 @@ pub fn router() -> Router<PortalState> {
         .route("/me/credentials/{id}/download", get(download))
         .route("/me/credentials/{id}/tags", post(tags))
         .route("/me/credentials/{id}/delete", post(delete))
+        .route("/me/credentials/{id}/linkedin", post(linkedin))
 }
 
 #[derive(Deserialize)]
@@ -358,5 +359,99 @@ async fn import(
         },
     );
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkedinLinks {
+    add_to_profile: String,
+    #[serde(default)]
+    verify_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "me/credential_linkedin.html")]
+struct LinkedinPage {
+    c: Chrome,
+    h: Holding,
+    /// LinkedIn's form, filled in; `None` when it could not be made.
+    add_to_profile: Option<String>,
+    verify_url: String,
+    /// Why it could not be made.
+    problem: Option<String>,
+}
+
+/// Prepares adding a credential to the citizen's LinkedIn profile: the
+/// API makes (or reuses) a link that verifies this one credential, and
+/// LinkedIn's "add a certification" form filled in with it. The page
+/// then offers the way to LinkedIn as a plain link: the pages' policy lets
+/// a form lead only to this site (`form-action 'self'`), which browsers
+/// also apply to a redirect after a post. The logged-in citizen holding it
+/// (CSRF-checked).
+async fn linkedin(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: PostForm,
+) -> Result<Response, PageError> {
+    let me = Me::load(&state, &ctx).await?;
+    let holding: HoldingView = state
+        .get(&ctx, &me.who, &format!("/wallet/holdings/{}", seg(&id)))
+        .await?
+        .json()
+        .await?;
+    let reply = state
+        .call(
+            &ctx,
+            &me.who,
+            Method::POST,
+            &format!("/wallet/holdings/{}/linkedin", seg(&id)),
+            Body::empty(),
+            None,
+        )
+        .await?;
+    let t = ctx.t();
+    let (add_to_profile, verify_url, problem) = if reply.ok() {
+        let links: LinkedinLinks = reply.json().await?;
+        // Only ever a way to LinkedIn.
+        if links
+            .add_to_profile
+            .starts_with("https://www.linkedin.com/")
+        {
+            (Some(links.add_to_profile), links.verify_url, None)
+        } else {
+            tracing::error!("the LinkedIn link is not LinkedIn's");
+            (None, String::new(), Some(t.get("error-unknown")))
+        }
+    } else {
+        let problem = reply.problem().await;
+        if matches!(problem.status, 401 | 403 | 404 | 429 | 503) {
+            return Err(PageError::from_problem(problem));
+        }
+        let message = if problem.status == 409 {
+            crate::problems::log(&problem);
+            t.get("linkedin-conflict")
+        } else {
+            crate::problems::sentence(t, &problem)
+        };
+        (None, String::new(), Some(message))
+    };
+    let failed = problem.is_some();
+    let mut response = render(
+        ctx.lang,
+        &LinkedinPage {
+            c: me
+                .chrome(&state, &ctx, "linkedin-add-title")
+                .for_page(&format!("/me/credentials/{}", seg(&id))),
+            h: holding.item,
+            add_to_profile,
+            verify_url,
+            problem,
+        },
+    );
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
     Ok(response)
 }

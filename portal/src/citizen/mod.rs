@@ -5,10 +5,12 @@
 mod account;
 mod auth;
 mod credentials;
+mod cvs;
 mod dashboard;
 mod documents;
 mod entries;
 mod offers;
+mod profile;
 mod shares;
 mod social;
 
@@ -21,6 +23,8 @@ use crate::{
 use axum::{routing::get, Router};
 use serde::Deserialize;
 
+pub use cvs::{linkedin_share, paragraphs};
+
 pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/", get(auth::home))
@@ -32,6 +36,8 @@ pub fn router() -> Router<PortalState> {
         .merge(entries::router())
         .merge(offers::router())
         .merge(shares::router())
+        .merge(cvs::router())
+        .merge(profile::router())
         .merge(social::router())
 }
 
@@ -75,6 +81,8 @@ impl Me {
             ("/me/documents", "nav-documents"),
             ("/me/offers", "nav-offers"),
             ("/me/shares", "nav-shares"),
+            ("/me/cvs", "nav-cvs"),
+            ("/me/profile", "nav-profile"),
             ("/me/invitations", "nav-invitations"),
             ("/me/endorsements", "nav-endorsements"),
             ("/me/requests", "nav-requests"),

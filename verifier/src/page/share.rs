@@ -35,7 +35,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 mod facts;
 
 pub fn router() -> OpenApiRouter<VerifierState> {
-    OpenApiRouter::new().routes(routes!(share_page, share_pin))
+    OpenApiRouter::new()
+        .routes(routes!(share_page, share_pin))
+        .routes(routes!(share_line))
 }
 
 struct EntryView {
@@ -92,6 +94,9 @@ struct SharePage {
     credentials: Vec<super::ResultView>,
     groups: Vec<Group>,
     documents: Vec<DocumentView>,
+    /// A page of one credential of the share (a CV's line): the link to
+    /// the whole share.
+    whole: Option<String>,
 }
 
 #[derive(Template)]
@@ -158,7 +163,47 @@ async fn share_page(
     headers: HeaderMap,
 ) -> Response {
     let lang = language(query.as_deref(), &headers);
-    respond(&state, client, &token, lang, &headers, None).await
+    respond(&state, client, &token, lang, &headers, None, None).await
+}
+
+/// The page of one credential of a share, `n` its position among the
+/// share's items (what a CV's line links to): its verdict now, and the
+/// entry it certifies. Public: whoever holds the link; opening it counts
+/// as opening the share (same log, same expiry and revocation).
+#[utoipa::path(
+    get, path = "/s/{token}/{n}", tag = "shares",
+    params(
+        ("token" = String, Path, description = "The share link's token"),
+        ("n" = String, Path, description = "The credential's position among the share's items (from 1)"),
+    ),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html"),
+        (status = 401, description = "A page asking for the share's PIN", content_type = "text/html"),
+        (status = 404, description = "Unknown link, or no credential at that position", content_type = "text/html"),
+        (status = 410, description = "Revoked or expired", content_type = "text/html"),
+        (status = 429, description = "Too many wrong PINs or unknown links", content_type = "text/html"),
+    )
+)]
+async fn share_line(
+    State(state): State<VerifierState>,
+    ClientIp(client): ClientIp,
+    Path((token, n)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language(query.as_deref(), &headers);
+    let Some(n) = n.parse::<usize>().ok().filter(|n| (1..=10_000).contains(n)) else {
+        return message(
+            StatusCode::NOT_FOUND,
+            lang,
+            &page_path(&token),
+            (
+                "verify-share-line-unknown-title",
+                "verify-share-line-unknown-text",
+            ),
+        );
+    };
+    respond(&state, client, &token, lang, &headers, None, Some(n)).await
 }
 
 /// A share's page, opened with its PIN (form field `pin`). Public.
@@ -185,7 +230,7 @@ async fn share_pin(
     let lang = language(query.as_deref(), &headers);
     // A form without `pin` counts as no PIN (the form again, not an error).
     let pin = form.ok().map(|Form(f)| f.pin).filter(|p| !p.is_empty());
-    respond(&state, client, &token, lang, &headers, Some(pin)).await
+    respond(&state, client, &token, lang, &headers, Some(pin), None).await
 }
 
 async fn respond(
@@ -195,6 +240,7 @@ async fn respond(
     lang: Lang,
     headers: &HeaderMap,
     pin: Option<Option<String>>,
+    focus: Option<usize>,
 ) -> Response {
     let path = page_path(token);
     let Some(shares) = &state.shares else {
@@ -218,7 +264,7 @@ async fn respond(
     };
     let refusal = |status: StatusCode, keys: Message| message(status, lang, &path, keys);
     match shares.open(token, client, request).await {
-        Ok(view) => page(state, lang, &path, view, &options).await,
+        Ok(view) => page(state, lang, &path, view, &options, focus).await,
         Err(ShareRefusal::PinRequired) => {
             pin_page(lang, &path, StatusCode::UNAUTHORIZED, pin.is_some(), None)
         }
@@ -288,9 +334,32 @@ async fn page(
     state: &VerifierState,
     lang: Lang,
     path: &str,
-    view: SharedView,
+    mut view: SharedView,
     options: &VerifyOptions,
+    focus: Option<usize>,
 ) -> Response {
+    // One credential of the share: its index in the presentation's order.
+    let focus = match focus {
+        None => None,
+        Some(n) => match view.credential_items.iter().position(|p| *p == n) {
+            Some(k) => Some(k),
+            None => {
+                return message(
+                    StatusCode::NOT_FOUND,
+                    lang,
+                    path,
+                    (
+                        "verify-share-line-unknown-title",
+                        "verify-share-line-unknown-text",
+                    ),
+                )
+            }
+        },
+    };
+    if let Some(k) = focus {
+        view.entries.retain(|e| e.credential_index == Some(k));
+        view.documents.clear();
+    }
     // The reports, in the entries' `credential_index` order, with each
     // credential's claims (what the certified entries show).
     let mut reports: Vec<(crate::report::CredentialReport, Option<serde_json::Value>)> = Vec::new();
@@ -441,7 +510,11 @@ async fn page(
             href: d.href.clone(),
         })
         .collect();
+    if let Some(k) = focus {
+        credentials = credentials.into_iter().skip(k).take(1).collect();
+    }
     let page = SharePage {
+        whole: focus.map(|_| format!("{path}?lang={}", lang.code())),
         c: Chrome::new(lang, path, true),
         owner: view.owner.clone(),
         headline: view.headline.clone(),
