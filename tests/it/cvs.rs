@@ -152,7 +152,7 @@ fn run(cmd: &mut Command) -> String {
 
 /// The PDF's text (poppler), its `pdfinfo` (with `-meta`), its structure
 /// tree (`pdfinfo -struct`), and the QR codes of its pages (rendered at
-/// 150 dpi, decoded by zbar).
+/// 300 dpi: a 14 mm code needs it, decoded by zbar).
 pub struct ReadBack {
     pub text: String,
     pub info: String,
@@ -172,7 +172,7 @@ pub fn read_back(pdf: &[u8]) -> ReadBack {
         + &run(Command::new("pdfinfo").arg("-meta").arg(&path));
     let structure = run(Command::new("pdfinfo").arg("-struct").arg(&path));
     run(Command::new("pdftoppm")
-        .args(["-r", "150", "-png"])
+        .args(["-r", "300", "-png"])
         .arg(&path)
         .arg(dir.path().join("page")));
     let mut codes = Vec::new();
