@@ -643,6 +643,27 @@ async fn the_public_page_speaks_schema_org_and_a_new_handle_retires_the_old() {
     assert_eq!(ld["knowsLanguage"][0]["name"], "Anglais");
     assert_eq!(ld["hasOccupation"][0]["name"], "Développeuse logiciel");
     assert_eq!(ld["knowsAbout"][0], "Soudure à l’arc");
+    // The page for people: not indexed, Open Graph, the same JSON-LD.
+    let res = app.get("/p/camille-lefevre", None).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["x-robots-tag"]
+        .to_str()
+        .unwrap()
+        .contains("noindex"));
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<meta property=\"og:title\" content=\"Camille Lefèvre\">"),
+        "{html}"
+    );
+    assert!(html.contains("<html lang=\"fr\">"));
+    let start = html.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let embedded: Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(&embedded, ld);
     // The credential's link verifies it.
     let verify = ld["hasCredential"][0]["url"].as_str().unwrap();
     let res = app.get(&path_of(app, verify), None).await;
@@ -706,6 +727,14 @@ async fn the_public_page_speaks_schema_org_and_a_new_handle_retires_the_old() {
         .await
         .unwrap();
     assert_eq!(public["indexable"], true);
+    let res = app.get("/p/camille-l", None).await;
+    assert!(!res.headers()["x-robots-tag"]
+        .to_str()
+        .unwrap()
+        .contains("noindex"));
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("noindex") && html.contains("<html lang=\"en\">"));
+    assert_eq!(app.get("/p/camille-lefevre", None).await.status(), 404);
     assert_eq!(
         public["jsonLd"]["hasCredential"][0]["url"], verify,
         "same lines, same share"
