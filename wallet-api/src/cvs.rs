@@ -486,7 +486,21 @@ pub(crate) struct Wallet {
 }
 
 pub(crate) async fn wallet(state: &AppState, citizen_id: &str) -> Result<Wallet, ApiError> {
-    let records: Vec<EntryRecord> = state.store.list_entries(citizen_id, None).await?;
+    wallet_of(state, citizen_id, None).await
+}
+
+/// [`wallet`], only these entries and credentials when `only` is given
+/// (what a public page shows: its visitors never make the server check
+/// anything else).
+pub(crate) async fn wallet_of(
+    state: &AppState,
+    citizen_id: &str,
+    only: Option<&[ShareItem]>,
+) -> Result<Wallet, ApiError> {
+    let mut records: Vec<EntryRecord> = state.store.list_entries(citizen_id, None).await?;
+    if let Some(only) = only {
+        records.retain(|e| only.contains(&ShareItem::Entry(e.id.clone())));
+    }
     let entries = views(state, citizen_id, records).await?;
     let holdings = state
         .store
@@ -499,6 +513,13 @@ pub(crate) async fn wallet(state: &AppState, citizen_id: &str) -> Result<Wallet,
             },
         )
         .await?;
+    let holdings: Vec<HoldingRecord> = match only {
+        Some(only) => holdings
+            .into_iter()
+            .filter(|h| only.contains(&ShareItem::Holding(h.id.clone())))
+            .collect(),
+        None => holdings,
+    };
     let outcomes = check_all(state, &holdings).await;
     let holdings = holdings
         .into_iter()
@@ -688,7 +709,14 @@ pub(crate) fn rank(target: &Target, wallet: &Wallet) -> Vec<Suggestion> {
             });
         }
         if let Some(c) = &code {
-            if h.body.contains(c.as_str()) {
+            // The code as a whole token (RNCP3 is not RNCP34126).
+            let whole = h.body.match_indices(c.as_str()).any(|(i, m)| {
+                !h.body[i + m.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_ascii_alphanumeric())
+            });
+            if whole {
                 score += 10;
                 reasons.push(Reason {
                     kind: "code",
@@ -1086,22 +1114,14 @@ async fn ensure_online(
     w: &Wallet,
 ) -> Result<(String, HashMap<String, usize>), ApiError> {
     let wanted = online_items(items, w);
-    let positions = |list: &[ShareItem]| {
-        list.iter()
-            .enumerate()
-            .filter_map(|(i, it)| match it {
-                ShareItem::Holding(h) => Some((h.clone(), i + 1)),
-                _ => None,
-            })
-            .collect::<HashMap<_, _>>()
-    };
     let sealer = sealer(state, citizen)?;
     let now = state.clock.now();
     if let Some(id) = &cv.share_id {
         if let Some(share) = state.store.get_share(&citizen.id, id).await? {
             let live = share.revoked_at.is_none() && share.expires_at.is_none_or(|e| e > now);
             if live && state.store.share_items(&share.id).await? == wanted {
-                return Ok((link_of(state, &sealer, &share)?, positions(&wanted)));
+                let positions = positions(state, &share.id).await?;
+                return Ok((link_of(state, &sealer, &share)?, positions));
             }
         }
     }
@@ -1114,7 +1134,7 @@ async fn ensure_online(
             label,
             items: &wanted,
             pin_hash: None,
-            disclosures: &[],
+            disclosures: &withheld(&wanted, w),
             expires_at: Some(now + chrono::Duration::days(ONLINE_DAYS).min(MAX_LIFETIME)),
         },
     )
@@ -1124,7 +1144,37 @@ async fn ensure_online(
         .set_cv_share(&citizen.id, &cv.id, &share.id)
         .await?;
     tracing::info!(citizen = %citizen.id, cv = %cv.id, share = %share.id, "CV's online version made");
-    Ok((link_of(state, &sealer, &share)?, positions(&wanted)))
+    let positions = positions(state, &share.id).await?;
+    Ok((link_of(state, &sealer, &share)?, positions))
+}
+
+/// Each credential of a share and its line number (its stored position
+/// plus one: `/s/{token}/{n}`), which never moves.
+pub(crate) async fn positions(
+    state: &AppState,
+    share_id: &str,
+) -> Result<HashMap<String, usize>, ApiError> {
+    Ok(state
+        .store
+        .share_holding_positions(share_id)
+        .await?
+        .into_iter()
+        .map(|(h, p)| (h, p as usize + 1))
+        .collect())
+}
+
+/// For a share made without the citizen choosing claims (a CV's online
+/// version, the public page, LinkedIn): its SD-JWT VCs disclose no
+/// selectively disclosable claim (what the issuer made always visible,
+/// and the proof, still show). The citizen picks claims in a share of
+/// their own.
+pub(crate) fn withheld(items: &[ShareItem], w: &Wallet) -> Vec<(String, String)> {
+    w.holdings
+        .iter()
+        .filter(|(h, _)| h.format == atout_vc::sd_jwt::TYP)
+        .filter(|(h, _)| items.contains(&ShareItem::Holding(h.id.clone())))
+        .map(|(h, _)| (h.id.clone(), "[]".to_owned()))
+        .collect()
 }
 
 fn short(url: &str) -> String {
@@ -1207,14 +1257,7 @@ async fn input_of(
     } else {
         match online_view(state, citizen, cv, items, Some(&w)).await? {
             Some(o) if o.current => {
-                let positions = online_items(items, &w)
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, it)| match it {
-                        ShareItem::Holding(h) => Some((h.clone(), i + 1)),
-                        _ => None,
-                    })
-                    .collect();
+                let positions = positions(state, &o.share_id).await?;
                 (Some(o.url), positions)
             }
             _ => (None, HashMap::new()),

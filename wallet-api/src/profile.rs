@@ -13,12 +13,13 @@
 //! `/wallet/profile` and `/wallet/holdings/{id}/linkedin`: the citizen
 //! only (others 401/403). `GET /profiles/{handle}`: public.
 
-use crate::cvs::{wallet, CvItemRef, Wallet};
+use crate::cvs::{positions, wallet_of, CvItemRef, Wallet};
 use crate::entries::{field_error, EntryKind, TrustLevel};
 use crate::shares::{insert_share, link_of, sealer, NewShareRecord};
 use atout_core::store::{CitizenRecord, ProfileRecord, ProfileWrite, ShareItem};
 use atout_web::{
-    auth::Citizen, check::LiveState, problem::ProblemBody, ApiError, AppState, Json, Path,
+    auth::Citizen, check::LiveState, extract::ClientIp, limits::Action, problem::ProblemBody,
+    ApiError, AppState, Json, Path,
 };
 use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
@@ -215,6 +216,31 @@ async fn put_profile(
             items.push(item);
         }
     }
+    // An entry's certifying credential goes with it (right after it), so
+    // that the page can show the line as certified, with its link.
+    let certifying: HashMap<String, String> = state
+        .store
+        .list_entries(citizen.id(), None)
+        .await?
+        .into_iter()
+        .filter_map(|e| Some((e.id, e.holding_id?)))
+        .collect();
+    let mut expanded: Vec<ShareItem> = Vec::with_capacity(items.len());
+    for item in items {
+        let holding = match &item {
+            ShareItem::Entry(id) => certifying.get(id).map(|h| ShareItem::Holding(h.clone())),
+            _ => None,
+        };
+        if !expanded.contains(&item) {
+            expanded.push(item);
+        }
+        if let Some(h) = holding {
+            if !expanded.contains(&h) {
+                expanded.push(h);
+            }
+        }
+    }
+    let items = expanded;
     let now = state.clock.now();
     let old = state.store.get_profile(citizen.id()).await?;
     // Another citizen's handle: refused before anything is written.
@@ -233,14 +259,32 @@ async fn put_profile(
                 .get_share(citizen.id(), id)
                 .await?
                 .is_some_and(|s| s.revoked_at.is_none() && s.expires_at.is_none_or(|e| e > now));
-            if live && state.store.share_items(id).await? == items {
+            // Taken offline: its links stop too (a new share when it
+            // comes back).
+            if live && new.published && state.store.share_items(id).await? == items {
                 share_id = Some(id.clone());
             } else {
                 replaced = Some(id.clone());
             }
         }
     }
-    if share_id.is_none() && !items.is_empty() {
+    let mut made = None;
+    if share_id.is_none() && new.published && !items.is_empty() {
+        let holding_ids: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                ShareItem::Holding(h) => Some(h.clone()),
+                _ => None,
+            })
+            .collect();
+        let withheld: Vec<(String, String)> = state
+            .store
+            .holdings_by_ids(citizen.id(), &holding_ids)
+            .await?
+            .into_iter()
+            .filter(|h| h.format == atout_vc::sd_jwt::TYP)
+            .map(|h| (h.id, "[]".to_owned()))
+            .collect();
         let (share, _) = insert_share(
             &state,
             &citizen.record,
@@ -249,11 +293,12 @@ async fn put_profile(
                 label: "Page publique / Public page".into(),
                 items: &items,
                 pin_hash: None,
-                disclosures: &[],
+                disclosures: &withheld,
                 expires_at: None,
             },
         )
         .await?;
+        made = Some(share.id.clone());
         share_id = Some(share.id);
     }
     let record = ProfileRecord {
@@ -268,7 +313,13 @@ async fn put_profile(
     };
     match state.store.put_profile(&record).await? {
         ProfileWrite::Done => {}
-        ProfileWrite::HandleTaken => return Err(handle_taken()),
+        ProfileWrite::HandleTaken => {
+            // Taken meanwhile: the share made for it goes.
+            if let Some(id) = made {
+                state.store.revoke_share(citizen.id(), &id, now).await?;
+            }
+            return Err(handle_taken());
+        }
     }
     if let Some(old) = replaced {
         state.store.revoke_share(citizen.id(), &old, now).await?;
@@ -367,8 +418,11 @@ pub struct PublicProfile {
 )]
 async fn public_profile(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Path(handle): Path<String>,
 ) -> Result<Json<PublicProfile>, ApiError> {
+    // Every opening counts against the address, as share links do.
+    atout_web::limits::check_api(&state.address_limits, Action::Link, client)?;
     let gone = || ApiError::not_found("No public page has this address.");
     let handle = check_handle(&handle).map_err(|_| gone())?;
     let p = state
@@ -406,7 +460,11 @@ async fn public_of(
         },
         None => (Vec::new(), None),
     };
-    let w: Wallet = wallet(state, &citizen.id).await?;
+    let w: Wallet = wallet_of(state, &citizen.id, Some(&items)).await?;
+    let numbers = match &p.share_id {
+        Some(id) if base.is_some() => positions(state, id).await?,
+        _ => HashMap::new(),
+    };
     let en = p.lang == "en";
     let entries: HashMap<&str, _> = w.entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let holdings: HashMap<&str, _> = w
@@ -414,13 +472,7 @@ async fn public_of(
         .iter()
         .map(|(h, i)| (h.id.as_str(), (h, i)))
         .collect();
-    let position = |h: &str| {
-        items
-            .iter()
-            .position(|i| matches!(i, ShareItem::Holding(x) if x == h))
-            .map(|p| p + 1)
-    };
-    let verify = |h: &str| Some(format!("{}/{}", base.as_deref()?, position(h)?));
+    let verify = |h: &str| Some(format!("{}/{}", base.as_deref()?, numbers.get(h)?));
     let name_of = |i: &crate::holdings::HoldingItem| match &i.issuer_name {
         Some(n) if en => n.en.clone(),
         Some(n) => n.fr.clone(),
@@ -441,6 +493,12 @@ async fn public_of(
             ShareItem::Holding(h) => Some(h.as_str()),
             _ => None,
         })
+        .collect();
+    // Credentials that certify a shown entry (every entry of `w` is shown).
+    let lines_of: HashSet<&str> = w
+        .entries
+        .iter()
+        .filter_map(|e| e.holding_id.as_deref())
         .collect();
     for item in &items {
         match item {
@@ -487,10 +545,7 @@ async fn public_of(
             }
             ShareItem::Holding(id) => {
                 // A credential that certifies a shown entry is that line's.
-                if entries.values().any(|e| {
-                    e.holding_id.as_deref() == Some(id.as_str())
-                        && items.contains(&ShareItem::Entry(e.id.clone()))
-                }) {
+                if lines_of.contains(id.as_str()) {
                     continue;
                 }
                 let Some((h, i)) = holdings.get(id.as_str()) else {
@@ -697,7 +752,13 @@ async fn linkedin(
                     label,
                     items: &wanted,
                     pin_hash: None,
-                    disclosures: &[],
+                    // An SD-JWT VC shows no selectively disclosable claim
+                    // on a link made for LinkedIn.
+                    disclosures: &if h.format == atout_vc::sd_jwt::TYP {
+                        vec![(h.id.clone(), "[]".to_owned())]
+                    } else {
+                        Vec::new()
+                    },
                     expires_at: None,
                 },
             )

@@ -1048,14 +1048,17 @@ impl Shares {
             .chain(sd_held.iter())
             .map(|h| h.id.as_str())
             .collect();
+        // Stored positions (gaps where an item was deleted): a line's link
+        // keeps naming its credential.
+        let stored: HashMap<String, i64> = state
+            .store
+            .share_holding_positions(&share.id)
+            .await?
+            .into_iter()
+            .collect();
         let credential_items = order
             .iter()
-            .map(|h| {
-                items
-                    .iter()
-                    .position(|i| matches!(i, ShareItem::Holding(id) if id == h))
-                    .map_or(0, |p| p + 1)
-            })
+            .map(|h| stored.get(*h).map_or(0, |p| *p as usize + 1))
             .collect();
         // Entries, with their trust level as the wallet computes it.
         let entries: Vec<_> = state

@@ -153,6 +153,10 @@ pub trait ShareStore: Send + Sync {
     async fn share_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareRecord>>;
     /// A share's items, in order (items whose thing was deleted are gone).
     async fn share_items(&self, share_id: &str) -> StoreResult<Vec<ShareItem>>;
+    /// The share's credentials with their stored positions (from 0), which
+    /// never move: a deleted item leaves a gap, so that `/s/{token}/{n}`
+    /// links printed earlier keep naming the same credential.
+    async fn share_holding_positions(&self, share_id: &str) -> StoreResult<Vec<(String, i64)>>;
     /// Revokes the citizen's share: `None` if there is no such share,
     /// `Some(false)` if it was revoked already.
     async fn revoke_share(
@@ -356,6 +360,16 @@ macro_rules! share_sql {
 
             async fn share_items(&self, share_id: &str) -> StoreResult<Vec<ShareItem>> {
                 self.items_of(ItemTable::Share, share_id).await
+            }
+
+            async fn share_holding_positions(&self, share_id: &str) -> StoreResult<Vec<(String, i64)>> {
+                Ok(sqlx::query_as(
+                    "SELECT holding_id, position FROM share_items \
+                     WHERE share_id = $1 AND holding_id IS NOT NULL ORDER BY position",
+                )
+                .bind(share_id)
+                .fetch_all(self.pool())
+                .await?)
             }
 
             async fn share_disclosures(&self, share_id: &str) -> StoreResult<Vec<(String, String)>> {

@@ -411,6 +411,19 @@ async fn page(
         }
     }
     let has_presentation = has_presentation || !view.sd_jwts.is_empty();
+    // One line's page needs every credential's report in its place: if the
+    // presentation could not be read, it says so rather than show another.
+    if focus.is_some() && credentials.len() != view.credential_items.len() {
+        return message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang,
+            path,
+            (
+                "verify-share-unavailable-title",
+                "verify-share-unavailable-text",
+            ),
+        );
+    }
     // Each endorsement's own signature, checked here.
     let mut endorsements: Vec<Vec<facts::Endorsement>> = Vec::with_capacity(view.entries.len());
     for e in &view.entries {
