@@ -24,6 +24,8 @@ struct Words {
     create: &'static str,
     preview: &'static str,
     download: &'static str,
+    edit: &'static str,
+    profile: &'static str,
     valid: &'static str,
     revoked: &'static str,
 }
@@ -40,6 +42,8 @@ const FR: Words = Words {
     create: "Créer le CV",
     preview: "Aperçu",
     download: "Télécharger le PDF",
+    edit: "Modifier",
+    profile: "Ma page publique",
     valid: "Authentique, valide et à jour",
     revoked: "L’émetteur a révoqué ce justificatif.",
 };
@@ -56,6 +60,8 @@ const EN: Words = Words {
     create: "Create the CV",
     preview: "Preview",
     download: "Download the PDF",
+    edit: "Edit",
+    profile: "My public page",
     valid: "Authentic, valid and current",
     revoked: "The issuer has revoked this credential.",
 };
@@ -102,6 +108,16 @@ async fn a_graduate_prints_a_cv_whose_lines_an_employer_verifies_in_french_and_e
             json!({"axe": format!("cv-preview-{lang}")}),
             json!({"screenshot": format!("cv-preview-{lang}.png")}),
             json!({"download": {"role": "button", "name": w.download}, "path": pdf_path.to_str().unwrap()}),
+            // The editor lists every line of the wallet; the public page's
+            // settings too.
+            json!({"goto": "/me/cvs"}),
+            json!({"click": {"role": "link", "name": w.edit}}),
+            json!({"expect": ["Développeuse – Tours", "Master Informatique", "Soudure à l’arc"]}),
+            json!({"axe": format!("cv-edit-{lang}")}),
+            json!({"goto": "/me/profile"}),
+            json!({"expect": [w.profile, "Master Informatique"]}),
+            json!({"axe": format!("profile-{lang}")}),
+            json!({"screenshot": format!("profile-settings-{lang}.png"), "full": false}),
         ]);
         let report = run_steps(
             &app.base,

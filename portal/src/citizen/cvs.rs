@@ -156,6 +156,39 @@ struct Items<T> {
     items: Vec<T>,
 }
 
+/// A page of the wallet's credentials.
+#[derive(Debug, Deserialize)]
+struct HoldingPage {
+    items: Vec<Holding>,
+    next: Option<String>,
+}
+
+/// Every credential of the wallet, page after page (an editor that listed
+/// only the first page would drop the others' lines at the next save).
+pub(super) async fn every_holding(
+    state: &PortalState,
+    ctx: &Ctx,
+    who: &crate::api::As,
+) -> Result<Vec<Holding>, PageError> {
+    let mut all = Vec::new();
+    let mut path = "/wallet/holdings?limit=100".to_owned();
+    // At most 100 pages (10,000 credentials): bounded whatever answers.
+    for _ in 0..100 {
+        let page: HoldingPage = state.get(ctx, who, &path).await?.json().await?;
+        all.extend(page.items);
+        match page.next {
+            Some(next) => {
+                path = format!(
+                    "/wallet/holdings?limit=100&before={}",
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                )
+            }
+            None => break,
+        }
+    }
+    Ok(all)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct Reason {
     kind: String,
@@ -829,11 +862,11 @@ async fn edit_view(
 ) -> Result<EditPage, PageError> {
     let (e, h, d) = tokio::join!(
         state.get(ctx, &me.who, "/wallet/entries"),
-        state.get(ctx, &me.who, "/wallet/holdings?limit=100"),
+        every_holding(state, ctx, &me.who),
         state.get(ctx, &me.who, "/wallet/documents"),
     );
     let entries: Items<Entry> = e?.json().await?;
-    let holdings: Items<Holding> = h?.json().await?;
+    let holdings = Items { items: h? };
     let documents: Items<Doc> = d?.json().await?;
     let c = me
         .chrome(state, ctx, "cv-edit-title")

@@ -155,10 +155,10 @@ async fn view(
 ) -> Result<SettingsPage, PageError> {
     let (e, h) = tokio::join!(
         state.get(ctx, &me.who, "/wallet/entries"),
-        state.get(ctx, &me.who, "/wallet/holdings?limit=100"),
+        super::cvs::every_holding(state, ctx, &me.who),
     );
     let entries: Items<Entry> = e?.json().await?;
-    let holdings: Items<Holding> = h?.json().await?;
+    let holdings: Items<Holding> = Items { items: h? };
     let c = me
         .chrome(state, ctx, "profile-title")
         .for_page("/me/profile");
