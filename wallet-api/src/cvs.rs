@@ -217,6 +217,19 @@ fn not_found() -> ApiError {
     ApiError::not_found("You have no CV with this id.")
 }
 
+/// One of the caller's CVs and its lines (404 for anyone else's).
+async fn owned(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+) -> Result<(CvRecord, Vec<ShareItem>), ApiError> {
+    state
+        .store
+        .get_cv(citizen.id(), id)
+        .await?
+        .ok_or_else(not_found)
+}
+
 fn clean(text: &str, keep_newlines: bool) -> String {
     text.chars()
         .filter(|c| !c.is_control() || (keep_newlines && *c == '\n'))
@@ -970,11 +983,7 @@ async fn get_cv(
     citizen: Citizen,
     Path(id): Path<String>,
 ) -> Result<Json<CvView>, ApiError> {
-    let (cv, items) = state
-        .store
-        .get_cv(citizen.id(), &id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (cv, items) = owned(&state, &citizen, &id).await?;
     let w = wallet(&state, citizen.id()).await?;
     let online = online_view(&state, &citizen.record, &cv, &items, Some(&w)).await?;
     Ok(Json(view_of(cv, &items, online)))
@@ -1001,11 +1010,7 @@ async fn update_cv(
     Path(id): Path<String>,
     Json(new): Json<NewCv>,
 ) -> Result<Json<CvView>, ApiError> {
-    let (old, old_items) = state
-        .store
-        .get_cv(citizen.id(), &id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (old, old_items) = owned(&state, &citizen, &id).await?;
     let now = state.clock.now();
     let mut checked = check(new, citizen.id(), id.clone(), now)?;
     checked.record.created_at = old.created_at;
@@ -1429,11 +1434,7 @@ async fn cv_document(
     citizen: Citizen,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (cv, items) = state
-        .store
-        .get_cv(citizen.id(), &id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (cv, items) = owned(&state, &citizen, &id).await?;
     let input = input_of(&state, &citizen.record, &cv, &items, false).await?;
     let mut prepared =
         serde_json::to_value(atout_cv::prepare(&input)).map_err(ApiError::internal)?;
@@ -1469,11 +1470,7 @@ async fn cv_pdf(
     citizen: Citizen,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (cv, items) = state
-        .store
-        .get_cv(citizen.id(), &id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (cv, items) = owned(&state, &citizen, &id).await?;
     let input = input_of(&state, &citizen.record, &cv, &items, true).await?;
     let limits = atout_cv::Limits {
         max_photo_bytes: MAX_PHOTO_BYTES,
@@ -1537,11 +1534,7 @@ async fn cv_resume(
     citizen: Citizen,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (cv, items) = state
-        .store
-        .get_cv(citizen.id(), &id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (cv, items) = owned(&state, &citizen, &id).await?;
     let resume = resume_of(&state, &citizen.record, &cv, &items).await?;
     let name = format!("CV – {} – {}.json", citizen.record.display_name, cv.title);
     let mut response = Json(resume).into_response();
