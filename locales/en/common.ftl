@@ -120,3 +120,13 @@ upload-too-large = This file is { $size }; the limit is { $limit }.
 upload-too-large-over = This file is over { $size }; the limit is { $limit }.
 upload-quota-full = Your document space is full: { $used } used of { $quota }. Delete documents to make room, then send the file again.
 upload-unreadable = The file was not received whole (the sending stopped or the form could not be read): nothing was saved. Go back to the page, choose the file and send it again.
+
+# The framework-code autocomplete (all pages).
+combo-empty = No result
+combo-count = { "{n}" } suggestions, up and down arrows to choose
+combo-fallback = in French
+combo-guessed = approximate label
+combo-via = via “{ "{m}" }”
+combo-inactive = no longer in force
+lang-name-fr = in French
+lang-name-en = in English

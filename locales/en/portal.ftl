@@ -455,6 +455,7 @@ cv-reason-code = Same { $framework } code: { $code }
 cv-reason-family = Job of the same ROME family: { $code }
 cv-reason-words = Words in common: { $words }
 cv-reason-language = Language: it counts for every job
+cv-reason-skill = Skills this occupation needs: { $skills }
 cv-reason-none = No link found with this job
 cv-create = Create the CV
 cv-suggest-again = Update the suggestions

@@ -120,3 +120,13 @@ upload-too-large = Ce fichier fait { $size } ; la limite est de { $limit }.
 upload-too-large-over = Ce fichier fait plus de { $size } ; la limite est de { $limit }.
 upload-quota-full = Votre espace de documents est plein : { $used } utilisés sur { $quota }. Supprimez des documents pour faire de la place, puis envoyez le fichier de nouveau.
 upload-unreadable = Le fichier n’a pas été reçu en entier (envoi interrompu ou formulaire illisible) : rien n’a été enregistré. Revenez à la page, choisissez le fichier et envoyez-le de nouveau.
+
+# The framework-code autocomplete (all pages).
+combo-empty = Aucun résultat
+combo-count = { "{n}" } suggestions, flèches haut et bas pour choisir
+combo-fallback = en anglais
+combo-guessed = libellé approximatif
+combo-via = via « { "{m}" } »
+combo-inactive = plus en vigueur
+lang-name-fr = en français
+lang-name-en = en anglais

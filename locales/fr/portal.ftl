@@ -455,6 +455,7 @@ cv-reason-code = Même code { $framework } : { $code }
 cv-reason-family = Métier de la même famille ROME : { $code }
 cv-reason-words = Mots en commun : { $words }
 cv-reason-language = Langue : elle compte pour tous les métiers
+cv-reason-skill = Compétences demandées par ce métier : { $skills }
 cv-reason-none = Pas de lien trouvé avec ce métier
 cv-create = Créer le CV
 cv-suggest-again = Mettre à jour les propositions

@@ -13,6 +13,10 @@ const PORTAL_JS: &str = include_str!("../assets/portal.js");
 /// CVs as printed (the preview, with its print style) and the public
 /// profile page.
 const CV_CSS: &str = include_str!("../assets/cv.css");
+/// The framework-code autocomplete (an ARIA combobox over
+/// `/frameworks/search`; the plain field works without it).
+const COMBOBOX_JS: &str = include_str!("../assets/combobox.js");
+const COMBOBOX_CSS: &str = include_str!("../assets/combobox.css");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn router() -> Router<PortalState> {
@@ -20,6 +24,8 @@ pub fn router() -> Router<PortalState> {
         .route("/assets/atout.css", get(css))
         .route("/assets/cv.css", get(cv_css))
         .route("/assets/portal.js", get(js))
+        .route("/assets/combobox.js", get(combobox_js))
+        .route("/assets/combobox.css", get(combobox_css))
         .route("/assets/favicon.svg", get(icon))
         .route("/favicon.ico", get(icon))
 }
@@ -49,6 +55,16 @@ async fn cv_css() -> Response {
 /// Public.
 async fn js() -> Response {
     file("text/javascript; charset=utf-8", PORTAL_JS)
+}
+
+/// Public.
+async fn combobox_js() -> Response {
+    file("text/javascript; charset=utf-8", COMBOBOX_JS)
+}
+
+/// Public.
+async fn combobox_css() -> Response {
+    file("text/css; charset=utf-8", COMBOBOX_CSS)
 }
 
 /// Public.

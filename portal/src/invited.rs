@@ -5,9 +5,11 @@
 //! HttpOnly cookie scoped to the invitation's pages; then the portfolio as
 //! the invitation allows: a reader reads, a contributor comments on entries
 //! and suggests new ones, a certifier endorses entries (and withdraws
-//! endorsements). Whoever holds the link sees the welcome page; the rest
-//! needs the session. A revoked or expired invitation shows a "withdrawn"
-//! page (410).
+//! endorsements); the career plans the citizen shares with the people they
+//! invite are on their own page (`/invited/{token}/plans`), read-only but
+//! for a contributor's comments. Whoever holds the link sees the welcome
+//! page; the rest needs the session. A revoked or expired invitation shows
+//! a "withdrawn" page (410).
 //!
 //! When the invitation names an organisation, the certifier endorses on
 //! its behalf: the endorsement form asks for one of its API keys (a
@@ -66,6 +68,8 @@ pub fn router() -> Router<PortalState> {
             "/invited/{token}/endorsements/{id}/withdraw",
             post(withdraw),
         )
+        .route("/invited/{token}/plans", get(plans))
+        .route("/invited/{token}/plans/{id}/comments", post(plan_comment))
 }
 
 /// A link's token as Atout makes them (22 URL-safe characters): anything
@@ -658,8 +662,10 @@ async fn portfolio_view(
             .unwrap_or_default();
         errors.add(&format!("orgKey-{}", d.entry), ctx.t().arg(key, "org", org));
     }
+    let mut c = chrome(state, ctx, "so-invited-portfolio-title");
+    invited_nav(&mut c, ctx, token);
     Ok(Ok(PortfolioPage {
-        c: chrome(state, ctx, "so-invited-portfolio-title"),
+        c,
         token: token.to_owned(),
         from: p.from,
         role: p.role,
@@ -1024,4 +1030,655 @@ async fn withdraw(
         &[],
     )
     .await
+}
+
+// ---- Shared career plans ---------------------------------------------------
+
+/// The invited person's links between the portfolio and the plans the
+/// citizen shares with the people they invite.
+fn invited_nav(c: &mut Chrome, ctx: &Ctx, token: &str) {
+    c.nav_item(
+        &format!("/invited/{token}/portfolio"),
+        "pl-invited-nav-portfolio",
+        &ctx.path,
+    );
+    c.nav_item(
+        &format!("/invited/{token}/plans"),
+        "pl-invited-nav-plans",
+        &ctx.path,
+    );
+}
+
+#[derive(Deserialize)]
+struct PlanList {
+    items: Vec<plan_wire::Plan>,
+}
+
+/// What the comment forms of the plans page keep after an error.
+#[derive(Default)]
+struct PlanDraft {
+    /// The plan the comment was about, and its text.
+    plan: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "invited/plans.html")]
+struct PlansPage {
+    c: Chrome,
+    token: String,
+    from: String,
+    role: String,
+    plans: Vec<plan_wire::Plan>,
+    /// The citizen's own page shows sources and actions; this one does not.
+    own: bool,
+    d: PlanDraft,
+    errors: Errors,
+}
+
+impl PlansPage {
+    /// A heading's level (each plan is an `h2`, its sections `h3`).
+    fn h(&self, n: u8) -> u8 {
+        n + 1
+    }
+
+    fn day(&self, ymd: &str) -> String {
+        plan_wire::day(&self.c, ymd)
+    }
+
+    fn comment_error(&self, plan: &str) -> Option<&str> {
+        if self.d.plan == plan {
+            self.errors.get(&format!("comment-{plan}"))
+        } else {
+            None
+        }
+    }
+
+    fn comment_text(&self, plan: &str) -> &str {
+        if self.d.plan == plan {
+            &self.d.text
+        } else {
+            ""
+        }
+    }
+}
+
+/// Who invites and with which role (the portfolio's answer), with the
+/// plans they share.
+async fn plans_view(
+    state: &PortalState,
+    ctx: &Ctx,
+    token: &str,
+    who: &As,
+    d: PlanDraft,
+    errors: Errors,
+) -> Result<Result<PlansPage, Response>, PageError> {
+    let plans_path = format!("/i/{}/plans?lang={}", seg(token), ctx.lang.code());
+    let portfolio_path = format!("/i/{}/portfolio", seg(token));
+    let (portfolio, plans) = tokio::join!(
+        state.get(ctx, who, &portfolio_path),
+        state.get(ctx, who, &plans_path),
+    );
+    let (portfolio, plans) = (portfolio?, plans?);
+    if !portfolio.ok() {
+        return Ok(Err(ended(state, ctx, token, portfolio.problem().await)));
+    }
+    if !plans.ok() {
+        return Ok(Err(ended(state, ctx, token, plans.problem().await)));
+    }
+    let p: Portfolio = portfolio.json().await?;
+    let list: PlanList = plans.json().await?;
+    let mut c = chrome(state, ctx, "pl-invited-title").for_page(&format!("/invited/{token}/plans"));
+    invited_nav(&mut c, ctx, token);
+    Ok(Ok(PlansPage {
+        c,
+        token: token.to_owned(),
+        from: p.from,
+        role: p.role,
+        plans: list.items,
+        own: false,
+        d,
+        errors,
+    }))
+}
+
+/// The plans the citizen shares with the people they invite: the skills
+/// needed and how each is held (the evidence level, not the documents
+/// behind it), the coverage, the steps and the comments; a contributor
+/// comments. The invited person (a session of this invitation; else the
+/// welcome page).
+async fn plans(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let who = match session_or_welcome(&ctx, &headers, &token) {
+        Ok(who) => who,
+        Err(response) => return Ok(*response),
+    };
+    match plans_view(
+        &state,
+        &ctx,
+        &token,
+        &who,
+        PlanDraft::default(),
+        Errors::default(),
+    )
+    .await?
+    {
+        Ok(page) => Ok(render(ctx.lang, &page)),
+        Err(response) => Ok(response),
+    }
+}
+
+/// A contributor's comment on a shared plan. The invited contributor
+/// (CSRF-checked).
+async fn plan_comment(
+    State(state): State<PortalState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((token, id)): Path<(String, String)>,
+    form: PostForm,
+) -> Result<Response, PageError> {
+    let who = match session_or_welcome(&ctx, &headers, &token) {
+        Ok(who) => who,
+        Err(response) => return Ok(*response),
+    };
+    let t = ctx.t();
+    let d = PlanDraft {
+        plan: id.clone(),
+        text: form.get("comment").unwrap_or_default().to_owned(),
+    };
+    let field = format!("comment-{id}");
+    let mut errors = Errors::default();
+    if d.text.is_empty() || d.text.chars().count() > 2000 {
+        errors.add(&field, t.get("pl-field-comment"));
+    } else {
+        let reply = state
+            .send_json(
+                &ctx,
+                &who,
+                Method::POST,
+                &format!("/i/{}/plans/{}/comments", seg(&token), seg(&id)),
+                &json!({"body": d.text}),
+            )
+            .await?;
+        if reply.ok() {
+            return Ok(see_other(&format!(
+                "/invited/{token}/plans?done=so-done-plan-commented#plan-{id}"
+            )));
+        }
+        let problem = reply.problem().await;
+        if matches!(problem.status, 401 | 403 | 404 | 410) {
+            return Ok(ended(&state, &ctx, &token, problem));
+        }
+        errors = if problem.status == 409 {
+            crate::problems::log(&problem);
+            let mut e = Errors::default();
+            e.add(&field, t.get("pl-too-many-comments"));
+            e
+        } else {
+            Errors::from_problem_mapped(
+                t,
+                &problem,
+                &[("body", field.as_str())],
+                &["pl-field-", "field-"],
+            )
+        };
+        // The form's own words for its field, whatever its plan.
+        if errors.has(&field) && problem.field.as_deref() == Some("body") {
+            errors = Errors::default();
+            errors.add(&field, t.get("pl-field-comment"));
+        }
+    }
+    match plans_view(&state, &ctx, &token, &who, d, errors).await? {
+        Ok(page) => {
+            let mut response = render(ctx.lang, &page);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(response) => Ok(response),
+    }
+}
+
+/// Career plans and skills as the API describes them (`/wallet/skills`,
+/// `/wallet/plans`, `/i/{token}/plans`), with the words the pages show for
+/// them: read by the invited person's plans page here and by the citizen's
+/// pages (`crate::citizen::skills`, `crate::citizen::plans`).
+pub mod plan_wire {
+    use crate::{api::seg, page::Chrome};
+    use serde::Deserialize;
+
+    /// Evidence levels, strongest first.
+    pub const EVIDENCE: [&str; 3] = ["certified", "endorsed", "declared"];
+
+    /// Where a skill's evidence comes from.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Source {
+        /// `credential`, `entry` or `declared`.
+        pub kind: String,
+        pub id: String,
+        #[serde(default)]
+        pub title: String,
+        #[serde(default)]
+        pub evidence: String,
+        #[serde(default)]
+        pub endorsed_by: Vec<String>,
+    }
+
+    impl Source {
+        /// Its page in the citizen's portfolio (a declared skill has none).
+        pub fn href(&self) -> Option<String> {
+            match self.kind.as_str() {
+                "credential" => Some(format!("/me/credentials/{}", seg(&self.id))),
+                "entry" => Some(format!("/me/entries/{}", seg(&self.id))),
+                _ => None,
+            }
+        }
+
+        /// Who endorsed it, for people.
+        pub fn endorsers(&self) -> String {
+            self.endorsed_by.join(", ")
+        }
+    }
+
+    /// After a label in another language than the page's: which, in words
+    /// ("en anglais"); empty otherwise.
+    pub fn lang_note(c: &Chrome, fallback: bool, label_lang: Option<&str>) -> String {
+        match label_lang.filter(|_| fallback) {
+            Some(l) if c.tr.has(&format!("pl-in-lang-{l}")) => c.tk("pl-in-lang-", l, ""),
+            Some(l) => c.ta("pl-in-lang-other", "lang", l.to_uppercase()),
+            None => String::new(),
+        }
+    }
+
+    /// The `lang` attribute of a label in another language (empty: the
+    /// page's).
+    pub fn lang_attr(fallback: bool, label_lang: Option<&str>) -> &str {
+        match label_lang {
+            Some(l) if fallback && l.len() <= 8 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => l,
+            _ => "",
+        }
+    }
+
+    /// A day written `YYYY-MM-DD`, for people ("3 mars 2026"); as written
+    /// when it is not one.
+    pub fn day(c: &Chrome, ymd: &str) -> String {
+        match chrono::NaiveDate::parse_from_str(ymd, "%Y-%m-%d") {
+            Ok(d) => c.date(&d.and_time(chrono::NaiveTime::MIN).and_utc()),
+            Err(_) => ymd.to_owned(),
+        }
+    }
+
+    /// A skill of the citizen (`/wallet/skills`).
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Skill {
+        pub framework: String,
+        pub code: String,
+        #[serde(default)]
+        pub label: String,
+        #[serde(default)]
+        pub label_lang: Option<String>,
+        #[serde(default)]
+        pub fallback: bool,
+        pub evidence: String,
+        #[serde(default)]
+        pub sources: Vec<Source>,
+    }
+
+    impl Skill {
+        pub fn in_lang(&self, c: &Chrome) -> String {
+            lang_note(c, self.fallback, self.label_lang.as_deref())
+        }
+
+        pub fn lang_attr(&self) -> &str {
+            lang_attr(self.fallback, self.label_lang.as_deref())
+        }
+    }
+
+    /// An occupation a plan aims at.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Target {
+        pub framework: String,
+        pub code: String,
+        #[serde(default)]
+        pub label: String,
+        #[serde(default)]
+        pub label_lang: Option<String>,
+        #[serde(default)]
+        pub fallback: bool,
+        #[serde(default)]
+        pub has_relations: bool,
+    }
+
+    impl Target {
+        pub fn in_lang(&self, c: &Chrome) -> String {
+            lang_note(c, self.fallback, self.label_lang.as_deref())
+        }
+
+        pub fn lang_attr(&self) -> &str {
+            lang_attr(self.fallback, self.label_lang.as_deref())
+        }
+
+        /// The form's value naming it (`ROME M1805`).
+        pub fn value(&self) -> String {
+            format!("{} {}", self.framework, self.code)
+        }
+    }
+
+    /// A skill a plan needs, and how the person holds it.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Needed {
+        pub framework: String,
+        pub code: String,
+        #[serde(default)]
+        pub label: String,
+        #[serde(default)]
+        pub label_lang: Option<String>,
+        #[serde(default)]
+        pub fallback: bool,
+        #[serde(default)]
+        pub essential: bool,
+        /// Target codes, or `listed` when the citizen listed it.
+        #[serde(default)]
+        pub needed_by: Vec<String>,
+        /// `certified`, `endorsed`, `declared`; none: missing.
+        #[serde(default)]
+        pub held: Option<String>,
+        #[serde(default)]
+        pub sources: Vec<Source>,
+        /// Trainings of the catalogue aligned to it.
+        #[serde(default)]
+        pub trainings: usize,
+    }
+
+    impl Needed {
+        pub fn in_lang(&self, c: &Chrome) -> String {
+            lang_note(c, self.fallback, self.label_lang.as_deref())
+        }
+
+        pub fn lang_attr(&self) -> &str {
+            lang_attr(self.fallback, self.label_lang.as_deref())
+        }
+
+        /// Its state: an evidence level, or `missing`.
+        pub fn state(&self) -> &str {
+            match self.held.as_deref() {
+                Some(h) if EVIDENCE.contains(&h) => h,
+                _ => "missing",
+            }
+        }
+
+        /// The badge's class (a colour beside the words).
+        pub fn badge(&self) -> &str {
+            match self.state() {
+                "missing" => "pending",
+                s => s,
+            }
+        }
+
+        pub fn listed(&self) -> bool {
+            self.needed_by.iter().any(|b| b == "listed")
+        }
+
+        /// The form's value naming it (`ESCO http://…`).
+        pub fn value(&self) -> String {
+            format!("{} {}", self.framework, self.code)
+        }
+    }
+
+    /// A plan's coverage of the skills it needs.
+    #[derive(Debug, Clone, Default, Deserialize)]
+    #[serde(default)]
+    pub struct Coverage {
+        pub percent: u32,
+        pub held: usize,
+        pub needed: usize,
+        pub certified: usize,
+        pub endorsed: usize,
+        pub declared: usize,
+        /// The rule, in the page's language.
+        pub rule: String,
+    }
+
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct NeededRef {
+        pub framework: String,
+        pub code: String,
+        #[serde(default)]
+        pub label: String,
+    }
+
+    /// A training that closes part of the gap.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Training {
+        pub id: String,
+        pub title: String,
+        #[serde(default)]
+        pub organisation: String,
+        #[serde(default)]
+        pub commune: Option<String>,
+        #[serde(default)]
+        pub department: Option<String>,
+        #[serde(default)]
+        pub distance: bool,
+        #[serde(default)]
+        pub starts_on: Option<String>,
+        #[serde(default)]
+        pub certification: Option<String>,
+        #[serde(default)]
+        pub cpf: bool,
+        #[serde(default)]
+        pub covers: Vec<NeededRef>,
+        #[serde(default)]
+        pub reasons: Vec<String>,
+    }
+
+    impl Training {
+        /// Where it takes place: "Tours (37)", "à distance", both.
+        pub fn place(&self, c: &Chrome) -> String {
+            let town = match (&self.commune, &self.department) {
+                (Some(t), Some(d)) => format!("{t} ({d})"),
+                (Some(t), None) => t.clone(),
+                (None, Some(d)) => c.ta("pl-training-department", "department", d.as_str()),
+                (None, None) => String::new(),
+            };
+            match (town.is_empty(), self.distance) {
+                (true, true) => c.t("pl-training-distance"),
+                (false, true) => format!("{town} · {}", c.t("pl-training-distance")),
+                (false, false) => town,
+                (true, false) => c.t("pl-training-place-unknown"),
+            }
+        }
+
+        pub fn starts(&self, c: &Chrome) -> String {
+            match &self.starts_on {
+                Some(d) => c.ta("pl-training-starts", "date", day(c, d)),
+                None => c.t("pl-training-starts-any"),
+            }
+        }
+
+        /// The missing skills it covers, for people.
+        pub fn covers_words(&self) -> String {
+            self.covers
+                .iter()
+                .map(|n| n.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }
+
+        pub fn reasons_words(&self, c: &Chrome) -> String {
+            self.reasons
+                .iter()
+                .filter(|r| c.tr.has(&format!("pl-reason-{r}")))
+                .map(|r| c.tk("pl-reason-", r, ""))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }
+    }
+
+    /// A step of a plan.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Step {
+        pub id: String,
+        /// `training`, `credential`, `experience` or `other`.
+        pub kind: String,
+        pub title: String,
+        #[serde(default)]
+        pub training_id: Option<String>,
+        #[serde(default)]
+        pub framework: Option<String>,
+        #[serde(default)]
+        pub code: Option<String>,
+        #[serde(default)]
+        pub due_on: Option<String>,
+        /// `todo`, `doing` or `done`.
+        pub status: String,
+    }
+
+    impl Step {
+        /// The badge's class (a colour beside the words).
+        pub fn badge(&self) -> &str {
+            match self.status.as_str() {
+                "done" => "done",
+                "doing" => "running",
+                _ => "neutral",
+            }
+        }
+    }
+
+    /// A comment on a plan.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Comment {
+        pub id: String,
+        pub author: String,
+        /// Written by an invited person.
+        #[serde(default)]
+        pub invited: bool,
+        pub body: String,
+        pub created_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    /// A career plan with its gap, as computed now.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Plan {
+        pub id: String,
+        pub title: String,
+        #[serde(default)]
+        pub department: Option<String>,
+        #[serde(default)]
+        pub status: String,
+        #[serde(default)]
+        pub shared: bool,
+        #[serde(default)]
+        pub targets: Vec<Target>,
+        /// Essential first, missing before held within each.
+        #[serde(default)]
+        pub needed: Vec<Needed>,
+        #[serde(default)]
+        pub needs_skills_listed: bool,
+        #[serde(default)]
+        pub coverage: Coverage,
+        #[serde(default)]
+        pub trainings: Vec<Training>,
+        #[serde(default)]
+        pub steps: Vec<Step>,
+        #[serde(default)]
+        pub comments: Vec<Comment>,
+        pub updated_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    impl Comment {
+        /// Its paragraphs (blank lines apart).
+        pub fn paragraphs(&self) -> Vec<String> {
+            crate::citizen::paragraphs(&self.body)
+        }
+    }
+
+    impl Plan {
+        /// The skills needed, essential then optional (groups with none
+        /// left out).
+        pub fn groups(&self) -> Vec<(&'static str, Vec<&Needed>)> {
+            let essential: Vec<&Needed> = self.needed.iter().filter(|n| n.essential).collect();
+            let optional: Vec<&Needed> = self.needed.iter().filter(|n| !n.essential).collect();
+            [("essential", essential), ("optional", optional)]
+                .into_iter()
+                .filter(|(_, items)| !items.is_empty())
+                .collect()
+        }
+
+        /// Whether the frameworks loaded leave some target without the
+        /// skills it needs.
+        pub fn lacks_relations(&self) -> bool {
+            self.needs_skills_listed || self.targets.iter().any(|t| !t.has_relations)
+        }
+
+        pub fn archived(&self) -> bool {
+            self.status == "archived"
+        }
+
+        /// The targets' labels, for people.
+        pub fn targets_words(&self) -> String {
+            self.targets
+                .iter()
+                .map(|t| t.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }
+
+        pub fn steps_done(&self) -> usize {
+            self.steps.iter().filter(|s| s.status == "done").count()
+        }
+
+        pub fn missing(&self) -> Vec<&Needed> {
+            self.needed.iter().filter(|n| n.held.is_none()).collect()
+        }
+
+        /// The label of the skill a step closes.
+        pub fn skill_label(&self, step: &Step) -> Option<String> {
+            let (f, code) = (step.framework.as_deref()?, step.code.as_deref()?);
+            Some(
+                self.needed
+                    .iter()
+                    .find(|n| n.framework == f && n.code == code)
+                    .map(|n| n.label.clone())
+                    .unwrap_or_else(|| format!("{f} {code}")),
+            )
+        }
+
+        /// Whether a training of the catalogue is a step already.
+        pub fn has_training_step(&self, training: &str) -> bool {
+            self.steps
+                .iter()
+                .any(|s| s.training_id.as_deref() == Some(training))
+        }
+
+        /// The coverage in words: how many needed skills are held, and how.
+        pub fn coverage_words(&self, c: &Chrome) -> String {
+            let k = &self.coverage;
+            c.tr.with(
+                "pl-coverage-counts",
+                &[
+                    ("held", k.held.into()),
+                    ("needed", k.needed.into()),
+                    ("certified", k.certified.into()),
+                    ("endorsed", k.endorsed.into()),
+                    ("declared", k.declared.into()),
+                ],
+            )
+        }
+
+        pub fn percent_words(&self, c: &Chrome) -> String {
+            c.ta("pl-coverage-percent", "percent", i64::from(self.coverage.percent))
+        }
+    }
 }

@@ -26,10 +26,12 @@ pub mod csrf;
 pub mod ctx;
 pub mod directory;
 pub mod forms;
+pub mod frameworks_page;
 pub mod invited;
 pub mod page;
 pub mod problems;
 pub mod profile_page;
+pub mod trainings_page;
 pub mod uploads;
 
 use atout_web::AppState;
@@ -53,6 +55,8 @@ pub fn router(app: AppState, api: Router) -> Router {
         .merge(invited::router())
         .merge(directory::router())
         .merge(profile_page::router())
+        .merge(frameworks_page::router())
+        .merge(trainings_page::router())
         // Unknown pages of the people's areas are pages too, in the
         // visitor's language with a way back, never the API's JSON 404.
         .route("/me/{*rest}", get(page::not_found).post(page::not_found))

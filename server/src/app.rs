@@ -135,6 +135,10 @@ const TOKEN_KEY_PURPOSE: &str = "atout/short-lived-tokens/v1";
         (name = "certification requests", description = "Citizens asking organisations to certify an entry"),
         (name = "offers", description = "Credential offers from organisations to citizens"),
         (name = "openid4vci", description = "OpenID for Verifiable Credential Issuance 1.0"),
+        (name = "frameworks", description = "Reference frameworks (ESCO, ISCO-08, ROME 4.0, NAF, RNCP, RS): search, concepts (public), imports (platform admin); attributions in GET /frameworks"),
+        (name = "skills", description = "A citizen's skills with their evidence: certified, endorsed, declared (the citizen only)"),
+        (name = "plans", description = "Career plans: targets, the skills gap, trainings, steps, comments (the citizen; invited people for shared plans)"),
+        (name = "trainings", description = "The training catalogue (organisations publish; anyone searches)"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -215,6 +219,11 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
         vault,
         token_key: ctx.token_key.clone(),
         address_limits: verifier.limits.clone(),
+        frameworks: Arc::new(
+            atout_web::frameworks::Frameworks::load(&ctx.store)
+                .await
+                .map_err(|e| anyhow::anyhow!("reference frameworks: {e}"))?,
+        ),
     };
     verifier.shares = Some(Arc::new(atout_wallet_api::shares::Shares::new(
         state.clone(),
@@ -270,7 +279,8 @@ pub fn routes(state: AppState, verifier: VerifierState) -> (Router, utoipa::open
         .merge(atout_issuer::router())
         .merge(atout_verifier::registry_api::router())
         .merge(atout_verifier::router(verifier))
-        .merge(atout_wallet_api::router());
+        .merge(atout_wallet_api::router())
+        .merge(atout_careers::router());
     let (router, openapi) = {
         // The OpenAPI document itself is served from the router.
         let (_, doc) = api.clone().split_for_parts();

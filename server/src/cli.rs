@@ -60,9 +60,41 @@ pub enum Command {
     /// The trust registry of accredited issuers.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Reference frameworks (ESCO, ROME, RNCP/RS): import the publishers'
+    /// files, list what is loaded.
+    #[command(subcommand)]
+    Frameworks(FrameworksCommand),
     /// Development and benchmarking tools.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FrameworksCommand {
+    /// Import a publisher's files into a version: ESCO's CSV export (one
+    /// language per run; run again with another --lang to merge it), ROME
+    /// 4.0 and the NAF crosswalk (France Travail), or France compétences'
+    /// RNCP/RS export ZIP. Refused whole, with the file, line and reason,
+    /// when anything is wrong; running it again changes nothing.
+    Import {
+        /// esco, rome or rncp.
+        #[arg(long)]
+        format: String,
+        /// The publisher's version name (v1.2.0, 4.0-2025-09, the export's date).
+        #[arg(long)]
+        version: String,
+        /// The language of the labels (required for ESCO; French otherwise).
+        #[arg(long)]
+        lang: Option<String>,
+        /// The publisher's date of this version (YYYY-MM-DD).
+        #[arg(long)]
+        published_on: Option<String>,
+        /// Folders, ZIP files, CSV or CSV.GZ files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// The versions loaded, with their counts.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -380,6 +412,91 @@ pub enum RegistryCommand {
     },
 }
 
+async fn frameworks_command(
+    state: &atout_web::AppState,
+    cmd: FrameworksCommand,
+) -> anyhow::Result<()> {
+    use atout_careers::frameworks::{import, ImportRequest};
+    use atout_frameworks::read::{self, Input, Limits};
+    match cmd {
+        FrameworksCommand::Import {
+            format,
+            version,
+            lang,
+            published_on,
+            paths,
+        } => {
+            let request = ImportRequest::new(
+                &format,
+                &version,
+                lang.as_deref(),
+                published_on.as_deref(),
+                Some("cli".to_owned()),
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let input = tokio::task::spawn_blocking(move || -> anyhow::Result<Input> {
+                let mut all = Input { files: Vec::new() };
+                for path in &paths {
+                    let one = read::open(path, &Limits::default())
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    all.files.extend(one.files);
+                }
+                Ok(all)
+            })
+            .await??;
+            let outcome = import(
+                &state.store,
+                &state.frameworks,
+                &request,
+                input,
+                state.clock.now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("nothing was imported: {e}"))?;
+            let v = &outcome.version;
+            println!(
+                "{} {} ({}): {} version, languages {}, status {}",
+                v.family,
+                v.version,
+                v.published_on.as_deref().unwrap_or("no date"),
+                if outcome.created { "new" } else { "merged into the" },
+                v.languages,
+                v.status
+            );
+            println!("counts: {}", v.counts);
+            let report: serde_json::Value = serde_json::from_str(&v.report)?;
+            if let Some(n) = report.get("skippedCount").and_then(|n| n.as_u64()) {
+                if n > 0 {
+                    println!("{n} lines skipped (see `atout frameworks list` or GET /frameworks)");
+                }
+            }
+            if let Some(old) = &outcome.replaced {
+                println!(
+                    "replaces {old} as the active version; {} codes of {old} are gone from {} \
+                     (they still resolve through {old})",
+                    report.get("goneCount").and_then(|n| n.as_u64()).unwrap_or(0),
+                    v.version
+                );
+            }
+            Ok(())
+        }
+        FrameworksCommand::List => {
+            for v in state.store.framework_versions().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    v.family,
+                    v.version,
+                    v.status,
+                    v.published_on.as_deref().unwrap_or("-"),
+                    v.languages,
+                    v.counts
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
 async fn registry_command(state: &atout_web::AppState, cmd: RegistryCommand) -> anyhow::Result<()> {
     use atout_core::registry::{parse_time, LocalizedName, Registry, TrustedIssuer};
     use atout_verifier::registry as doc;
@@ -653,6 +770,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = app.state.clone();
             let result = template_command(&state, cmd).await;
             state.store.close().await;
+            result
+        }
+        Command::Frameworks(cmd) => {
+            let app = crate::build(config, clock).await?;
+            let result = frameworks_command(&app.state, cmd).await;
+            app.state.store.close().await;
             result
         }
         Command::Registry(cmd) => {

@@ -13,6 +13,7 @@ mod api;
 mod archive;
 mod batches;
 mod browser;
+mod careers;
 mod clean_start;
 mod cli;
 mod console_pages;

@@ -149,6 +149,49 @@ fn routes() -> Vec<Row> {
         row("GET", "/wallet/cvs/{cv}/resume.json", None, true),
         row("POST", "/wallet/cvs/{cv}/pdf", None, true),
         row("DELETE", "/wallet/cvs/{cv_del}", None, true),
+        // Skills and career plans (issue 18).
+        row("GET", "/wallet/skills", None, false),
+        row(
+            "POST",
+            "/wallet/skills",
+            Some(json!({"framework": "ROME", "code": "K2111"})),
+            false,
+        ),
+        row("DELETE", "/wallet/skills/{skill_del}", None, true),
+        row("GET", "/wallet/plans", None, false),
+        row(
+            "POST",
+            "/wallet/plans",
+            Some(json!({"targets": [{"framework": "ROME", "code": "M1805"}]})),
+            false,
+        ),
+        row("GET", "/wallet/plans/{plan}", None, true),
+        row(
+            "PUT",
+            "/wallet/plans/{plan}",
+            Some(json!({"title": "Plan", "status": "active", "targets": [{"framework": "ROME", "code": "M1805"}]})),
+            true,
+        ),
+        row(
+            "POST",
+            "/wallet/plans/{plan}/steps",
+            Some(json!({"kind": "other", "title": "Un pas"})),
+            true,
+        ),
+        row(
+            "PATCH",
+            "/wallet/plans/{plan}/steps/{step}",
+            Some(json!({"status": "done"})),
+            true,
+        ),
+        row("DELETE", "/wallet/plans/{plan}/steps/{step_del}", None, true),
+        row(
+            "POST",
+            "/wallet/plans/{plan}/comments",
+            Some(json!({"body": "Note"})),
+            true,
+        ),
+        row("DELETE", "/wallet/plans/{plan_del}", None, true),
         row(
             "PUT",
             "/wallet/profile",
@@ -301,6 +344,53 @@ async fn fixture(app: &TestApp) -> Fixture {
             .unwrap();
         assert_eq!(res.status(), 200, "profile {handle}");
     }
+    // Frameworks for plans and skills (a small ROME file), two plans with
+    // two steps, and a declared skill.
+    let res = app
+        .client
+        .post(app.url(
+            "/admin/frameworks/imports?format=rome&version=v1&filename=referentiel_code_rome.csv",
+        ))
+        .bearer_auth(ADMIN_TOKEN)
+        .body("code_rome,libelle_rome\nM1805,Dev\nK2111,Formation\nJ1506,Soins\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "frameworks");
+    for name in ["plan", "plan_del"] {
+        let res = app
+            .post_json(
+                "/wallet/plans",
+                Some(&owner),
+                &json!({"targets": [{"framework": "ROME", "code": "M1805"}]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "plan {name}");
+        let plan: Value = res.json().await.unwrap();
+        ids.insert(name, plan["id"].as_str().unwrap().to_owned());
+    }
+    for name in ["step", "step_del"] {
+        let res = app
+            .post_json(
+                &format!("/wallet/plans/{}/steps", ids["plan"]),
+                Some(&owner),
+                &json!({"kind": "other", "title": name}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "step {name}");
+        let step: Value = res.json().await.unwrap();
+        ids.insert(name, step["id"].as_str().unwrap().to_owned());
+    }
+    let res = app
+        .post_json(
+            "/wallet/skills",
+            Some(&owner),
+            &json!({"framework": "ROME", "code": "J1506"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "skill");
+    let skill: Value = res.json().await.unwrap();
+    ids.insert("skill_del", skill["id"].as_str().unwrap().to_owned());
     for name in ["cv", "cv_del"] {
         let res = app
             .post_json("/wallet/cvs", Some(&owner), &json!({"title": name}))

@@ -18,6 +18,9 @@
 //! * `cvs/<title>.json` and `cvs/<title>.pdf`: each CV's settings, lines
 //!   and JSON Resume, and its PDF (read back by an import's checks, not
 //!   restored: the lines' ids change on import);
+//! * `careers/plans.json` and `careers/skills.json`: the career plans (with
+//!   their gap as computed at export) and the skills with their evidence
+//!   (for the citizen's own use; not restored by an import);
 //! * `documents/<name>.<ext>`: the documents of the vault, decrypted, byte
 //!   for byte as uploaded, named by their display names made safe for a
 //!   file name and unique (`CV.pdf`, `CV (2).pdf`); the manifest maps each
@@ -464,6 +467,12 @@ async fn export_wallet(
         &attached,
         now,
     );
+    // The skills with their evidence, after the entries' own skills.
+    let skills = crate::skills::skills_of(&state, citizen.id(), "fr").await?;
+    let mut resume = resume;
+    if let Some(list) = resume.get_mut("skills").and_then(Value::as_array_mut) {
+        list.extend(skills.iter().map(crate::skills::resume_item));
+    }
     let resume = serde_json::to_vec_pretty(&resume).map_err(export_failed)?;
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(holdings.len() + 1);
@@ -501,6 +510,22 @@ async fn export_wallet(
         files.push((path, e.credential.into_bytes()));
     }
     files.push(("resume.json".to_owned(), resume));
+    // The career plans and the skills with their evidence (the citizen's
+    // own reading; an import does not restore them: plans name codes, the
+    // evidence is derived again from what is imported).
+    let lang = "fr";
+    let mut plans = Vec::new();
+    for full in state.store.list_plans(citizen.id()).await? {
+        plans.push(crate::plans::plan_view(&state, full, &skills, lang, true).await?);
+    }
+    files.push((
+        "careers/plans.json".to_owned(),
+        serde_json::to_vec_pretty(&serde_json::json!({ "plans": plans })).map_err(export_failed)?,
+    ));
+    files.push((
+        "careers/skills.json".to_owned(),
+        serde_json::to_vec_pretty(&serde_json::json!({ "skills": skills })).map_err(export_failed)?,
+    ));
     // The CVs: each one's settings, lines and JSON Resume, and its PDF.
     let mut cv_taken = HashSet::new();
     for (cv, items, resume) in crate::cvs::export_all(&state, record).await? {
@@ -877,11 +902,14 @@ fn unpack(mut file: File, limits: ImportLimits) -> Result<Unpacked, ApiError> {
             MAX_JSON_BYTES as u64
         } else if path.starts_with("cvs/") && path.ends_with(".pdf") {
             MAX_CV_PDF_BYTES
+        } else if path == "careers/plans.json" || path == "careers/skills.json" {
+            // Read for the citizen, not restored (see the export).
+            MAX_JSON_BYTES as u64
         } else if path.starts_with("credentials/") || path.starts_with("endorsements/") {
             MAX_IMPORT_BYTES as u64
         } else {
             return Err(unsafe_archive(format!(
-                "{path:?} has no place in an {FORMAT} archive (manifest.json, resume.json, credentials/..., documents/..., endorsements/..., cvs/...)."
+                "{path:?} has no place in an {FORMAT} archive (manifest.json, resume.json, credentials/..., documents/..., endorsements/..., cvs/..., careers/...)."
             )));
         };
         let budget = cap.min(max_total.saturating_sub(total));

@@ -186,7 +186,8 @@ pub struct CvList {
 pub struct Reason {
     /// `code` (the same framework code), `family` (a ROME code of the same
     /// family: same letter and two digits), `words` (words in common),
-    /// `language` (languages count for every job).
+    /// `language` (languages count for every job), `skill` (skills the
+    /// target occupation needs, by their labels).
     pub kind: &'static str,
     /// The code, the family, or the words in common.
     pub value: String,
@@ -301,6 +302,11 @@ fn check_target(target: Option<Target>) -> Result<Option<Target>, ApiError> {
                 code.len() <= 12
                     && code.starts_with("RNCP")
                     && code[4..].bytes().all(|b| b.is_ascii_digit())
+            }
+            Some(Framework::Rs) => {
+                code.len() <= 10
+                    && code.starts_with("RS")
+                    && code[2..].bytes().all(|b| b.is_ascii_digit())
             }
             None => false,
         };
@@ -604,11 +610,46 @@ fn words_of(text: &str, wanted: &HashSet<String>) -> Vec<String> {
     out
 }
 
+/// The skills an occupation needs (ESCO relations): code → French label.
+pub(crate) async fn needed_skills(
+    state: &AppState,
+    target: &Target,
+) -> Result<HashMap<String, String>, ApiError> {
+    let (Some(framework), Some(code)) = (target.framework, target.code.as_deref()) else {
+        return Ok(HashMap::new());
+    };
+    let links = state
+        .store
+        .links_from(
+            framework.name(),
+            &[code.to_owned()],
+            &["essential-skill", "optional-skill"],
+        )
+        .await?;
+    let index = state.frameworks.index();
+    Ok(links
+        .into_iter()
+        .map(|l| {
+            let label = atout_frameworks::Framework::parse(&l.to_framework)
+                .and_then(|f| index.label(f, &l.to_code, "fr"))
+                .map(|x| x.text)
+                .unwrap_or_else(|| l.to_code.clone());
+            (l.to_code, label)
+        })
+        .collect())
+}
+
 /// Ranks every entry and credential for a target: the same framework code
-/// (10), a ROME code of the same family (4), words in common (3 per word in
-/// the title, 2 in keywords, 1 elsewhere); languages always count (1).
-/// Highest first; ties: certified first, then the most recent.
-pub(crate) fn rank(target: &Target, wallet: &Wallet) -> Vec<Suggestion> {
+/// (10), a skill the target needs (6 per skill the line shows, through its
+/// framework codes or its credential's alignments), a ROME code of the same
+/// family (4), words in common (3 per word in the title, 2 in keywords, 1
+/// elsewhere); languages always count (1). Highest first; ties: certified
+/// first, then the most recent.
+pub(crate) fn rank_with(
+    target: &Target,
+    wallet: &Wallet,
+    needed: &HashMap<String, String>,
+) -> Vec<Suggestion> {
     let target_stems: HashSet<String> = stems(&target.text).into_iter().collect();
     let code = target.code.clone();
     let family = code
@@ -649,6 +690,19 @@ pub(crate) fn rank(target: &Target, wallet: &Wallet) -> Vec<Suggestion> {
                     });
                 }
             }
+        }
+        let skills: Vec<&String> = codes.iter().filter_map(|c| needed.get(*c)).collect();
+        if !skills.is_empty() {
+            score += 6 * skills.len() as u32;
+            reasons.push(Reason {
+                kind: "skill",
+                value: skills
+                    .iter()
+                    .take(4)
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
         }
         if !target_stems.is_empty() {
             let title: HashSet<String> = stems(&e.title).into_iter().collect();
@@ -720,6 +774,22 @@ pub(crate) fn rank(target: &Target, wallet: &Wallet) -> Vec<Suggestion> {
                 kind: "words",
                 value: words.join(", "),
             });
+        }
+        if !needed.is_empty() {
+            let shown: Vec<String> = serde_json::from_str::<serde_json::Value>(&h.body)
+                .ok()
+                .map(|v| crate::skills::credential_codes(&v))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(_, c)| needed.get(&c).cloned())
+                .collect();
+            if !shown.is_empty() {
+                score += 6 * shown.len() as u32;
+                reasons.push(Reason {
+                    kind: "skill",
+                    value: shown.into_iter().take(4).collect::<Vec<_>>().join(", "),
+                });
+            }
         }
         if let Some(c) = &code {
             // The code as a whole token (RNCP3 is not RNCP34126).
@@ -944,7 +1014,7 @@ async fn create_cv(
         None => {
             let w = wallet(&state, citizen.id()).await?;
             match &checked.target {
-                Some(t) => chosen(&rank(t, &w)),
+                Some(t) => chosen(&rank_with(t, &w, &needed_skills(&state, t).await?)),
                 None => everything(&w),
             }
         }
@@ -1069,8 +1139,9 @@ async fn suggest(
     let target = check_target(Some(target))?
         .ok_or_else(|| field_error("target", "target: an occupation in words, or a code."))?;
     let w = wallet(&state, citizen.id()).await?;
+    let needed = needed_skills(&state, &target).await?;
     Ok(Json(SuggestionList {
-        items: rank(&target, &w),
+        items: rank_with(&target, &w, &needed),
     }))
 }
 

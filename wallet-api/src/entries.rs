@@ -128,14 +128,18 @@ pub enum Framework {
     /// The European classification: a URI under `http://data.europa.eu/esco/`.
     #[serde(rename = "ESCO")]
     Esco,
+    /// France compétences' Répertoire spécifique (`RS5476`).
+    #[serde(rename = "RS")]
+    Rs,
 }
 
 impl Framework {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Rome => "ROME",
             Self::Rncp => "RNCP",
             Self::Esco => "ESCO",
+            Self::Rs => "RS",
         }
     }
 }
@@ -147,6 +151,10 @@ pub struct FrameworkCode {
     pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The framework version the code was written against (filled from
+    /// the frameworks loaded when the code is known; kept as written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// Kind-specific details. Every member is optional; members that do not
@@ -377,6 +385,9 @@ fn check_code(framework: Framework, code: &str) -> bool {
         Framework::Rncp => code
             .strip_prefix("RNCP")
             .is_some_and(|n| (3..=6).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())),
+        Framework::Rs => code
+            .strip_prefix("RS")
+            .is_some_and(|n| (1..=6).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())),
         Framework::Esco => code
             .strip_prefix("http://data.europa.eu/esco/")
             .is_some_and(|rest| {
@@ -387,6 +398,34 @@ fn check_code(framework: Framework, code: &str) -> bool {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b))
             }),
+    }
+}
+
+/// Codes as the frameworks loaded know them: an ESCO code given by its
+/// last part (the uuid) becomes its URI, a ROME or RNCP code in lower case
+/// is put in capitals, and a known code gets its label (when none is
+/// written) and the version it is written against. Unknown codes stay as
+/// written: the shape check decides, so that codes of frameworks not
+/// loaded here keep working.
+pub(crate) fn resolve_codes(state: &AppState, details: Option<&mut Details>) {
+    let Some(codes) = details.and_then(|d| d.frameworks.as_mut()) else {
+        return;
+    };
+    let index = state.frameworks.index();
+    for f in codes.iter_mut() {
+        let Some(framework) = atout_frameworks::Framework::parse(f.framework.name()) else {
+            continue;
+        };
+        let Some(concept) = index.get(framework, f.code.trim()) else {
+            continue;
+        };
+        f.code = concept.code.clone();
+        if f.label.as_deref().is_none_or(|l| l.trim().is_empty()) {
+            f.label = index.label(framework, &concept.code, "fr").map(|l| l.text);
+        }
+        if f.version.is_none() {
+            f.version = Some(concept.version.clone());
+        }
     }
 }
 
@@ -413,6 +452,7 @@ fn check_details(kind: EntryKind, details: Option<Details>) -> Result<Details, A
                     Framework::Rome => "a letter and four digits, like M1805",
                     Framework::Rncp => "RNCP and digits, like RNCP34126",
                     Framework::Esco => "a URI under http://data.europa.eu/esco/",
+                    Framework::Rs => "RS and digits, like RS5476",
                 };
                 let shown: String = f.code.chars().take(60).collect();
                 return Err(field_error(
@@ -702,8 +742,9 @@ pub(crate) fn details_text(details: &Details) -> Result<String, ApiError> {
 async fn create_entry(
     State(state): State<AppState>,
     citizen: Citizen,
-    Json(request): Json<NewEntry>,
+    Json(mut request): Json<NewEntry>,
 ) -> Result<Response, ApiError> {
+    resolve_codes(&state, request.details.as_mut());
     let kind = request.kind;
     let f = check_fields(
         kind,
@@ -826,8 +867,11 @@ async fn update_entry(
     State(state): State<AppState>,
     citizen: Citizen,
     Path(id): Path<String>,
-    Json(p): Json<EntryPatch>,
+    Json(mut p): Json<EntryPatch>,
 ) -> Result<Json<EntryView>, ApiError> {
+    if let Some(Some(d)) = p.details.as_mut() {
+        resolve_codes(&state, Some(d));
+    }
     let old = find(&state, &citizen, &id).await?;
     let kind =
         EntryKind::parse(&old.kind).ok_or_else(|| ApiError::internal("stored entry kind"))?;

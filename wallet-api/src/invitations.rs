@@ -1051,7 +1051,7 @@ fn gone(kind: &'static str, title: &str, detail: &str) -> ApiError {
     ApiError::new(StatusCode::GONE, kind, title).detail(detail)
 }
 
-async fn log(state: &AppState, invitation_id: &str, action: &str, detail: Option<String>) {
+pub(crate) async fn log(state: &AppState, invitation_id: &str, action: &str, detail: Option<String>) {
     let access = InvitationAccessRecord {
         id: new_id(),
         invitation_id: invitation_id.to_owned(),
@@ -1111,7 +1111,7 @@ async fn by_link(
 }
 
 /// The invitation a session of *this* link opens, with the role needed.
-async fn invited(
+pub(crate) async fn invited(
     state: &AppState,
     client: Option<std::net::IpAddr>,
     token: &str,

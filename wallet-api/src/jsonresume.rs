@@ -206,6 +206,16 @@ pub struct Extension {
     pub created_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
+    /// A `framework-skill` item: a skill with its evidence, derived from
+    /// the wallet (an import skips it and derives it again).
+    #[serde(default)]
+    pub framework: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub evidence: Option<String>,
+    #[serde(default)]
+    pub sources: Option<Value>,
 }
 
 /// An item of any section: the standard members Atout reads (others, which
@@ -347,6 +357,9 @@ pub fn from_resume(text: &str) -> Result<Vec<ResumeEntry>, String> {
             let item: Item = serde_json::from_value(value.clone())
                 .map_err(|e| format!("resume.json: {at}: {e}"))?;
             let ext = item.extension.unwrap_or_default();
+            if ext.kind.as_deref() == Some("framework-skill") {
+                continue;
+            }
             if let Some(k) = &ext.kind {
                 if k != kind.as_str() {
                     return Err(format!(

@@ -34,9 +34,11 @@ pub mod holdings;
 pub mod invitations;
 pub mod jsonresume;
 pub mod passkeys;
+pub mod plans;
 pub mod profile;
 pub mod requests;
 pub mod shares;
+pub mod skills;
 pub mod timeline;
 
 use atout_core::store::CitizenRecord;
@@ -58,6 +60,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(profile::router())
         .merge(invitations::router())
         .merge(requests::router())
+        .merge(skills::router())
+        .merge(plans::router())
 }
 
 /// What an account's erasure must clean up outside the database, read

@@ -227,7 +227,7 @@ pub fn file_size(lang: Lang, bytes: i64) -> String {
 }
 
 /// The translation files, by language: (file name, text).
-pub const FILES: [(&str, [&str; 2]); 5] = [
+pub const FILES: [(&str, [&str; 2]); 7] = [
     (
         "common.ftl",
         [
@@ -240,6 +240,20 @@ pub const FILES: [(&str, [&str; 2]); 5] = [
         [
             include_str!("../../locales/fr/portal.ftl"),
             include_str!("../../locales/en/portal.ftl"),
+        ],
+    ),
+    (
+        "careers.ftl",
+        [
+            include_str!("../../locales/fr/careers.ftl"),
+            include_str!("../../locales/en/careers.ftl"),
+        ],
+    ),
+    (
+        "frameworks.ftl",
+        [
+            include_str!("../../locales/fr/frameworks.ftl"),
+            include_str!("../../locales/en/frameworks.ftl"),
         ],
     ),
     (

@@ -7,8 +7,10 @@
 pub mod assets;
 pub mod auth;
 pub mod check;
+pub mod csvtext;
 pub mod download;
 pub mod extract;
+pub mod frameworks;
 pub mod i18n;
 pub mod limits;
 pub mod metrics;

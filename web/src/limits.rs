@@ -38,10 +38,19 @@ pub enum Action {
     SignUp,
     /// Asking for a mail: password reset, verification resend.
     Mail,
+    /// Searching the reference frameworks or the public catalogues (an
+    /// autocomplete asks once per pause in typing).
+    Search,
 }
 
 impl Action {
-    const ALL: [Action; 4] = [Action::Link, Action::Login, Action::SignUp, Action::Mail];
+    const ALL: [Action; 5] = [
+        Action::Link,
+        Action::Login,
+        Action::SignUp,
+        Action::Mail,
+        Action::Search,
+    ];
 
     /// Burst, and one more allowed every `period`.
     fn quota(self) -> (u32, Duration) {
@@ -55,6 +64,9 @@ impl Action {
             Action::SignUp => (20, Duration::from_secs(60)),
             // 10 at once, then one every 2 minutes.
             Action::Mail => (10, Duration::from_secs(120)),
+            // 120 at once, then ten a second: a class typing together
+            // behind one address keeps its suggestions.
+            Action::Search => (120, Duration::from_millis(100)),
         }
     }
 
@@ -64,6 +76,7 @@ impl Action {
             Action::Login => "login",
             Action::SignUp => "sign-up",
             Action::Mail => "mail",
+            Action::Search => "search",
         }
     }
 }

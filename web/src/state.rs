@@ -36,4 +36,7 @@ pub struct AppState {
     pub token_key: Arc<atout_core::crypto::MasterKey>,
     /// Per-address rate limits (links, logins, sign-ups, mails).
     pub address_limits: Arc<crate::limits::AddressLimits>,
+    /// The reference frameworks' search index and labels (rebuilt after
+    /// an import).
+    pub frameworks: Arc<crate::frameworks::Frameworks>,
 }

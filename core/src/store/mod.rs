@@ -14,11 +14,13 @@
 
 mod archive;
 mod attempts;
+mod careers;
 mod citizens;
 mod cvs;
 mod delivery;
 mod directory;
 mod documents;
+mod frameworks;
 mod invitations;
 mod offers;
 mod requests;
@@ -33,11 +35,13 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 
 pub use archive::*;
 pub use attempts::*;
+pub use careers::*;
 pub use citizens::*;
 pub use cvs::*;
 pub use delivery::*;
 pub use directory::*;
 pub use documents::*;
+pub use frameworks::*;
 pub use invitations::*;
 pub use offers::*;
 pub use requests::*;
@@ -490,11 +494,13 @@ pub struct RegistryDiff {
 pub trait Store:
     ArchiveStore
     + AttemptStore
+    + CareerStore
     + DirectoryStore
     + CitizenStore
     + CvStore
     + DeliveryStore
     + DocumentStore
+    + FrameworkStore
     + InvitationStore
     + OfferStore
     + CertRequestStore

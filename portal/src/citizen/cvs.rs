@@ -35,7 +35,7 @@ pub fn router() -> Router<PortalState> {
 
 pub const LANGS: [&str; 2] = ["fr", "en"];
 pub const DESIGNS: [&str; 3] = ["classic", "modern", "compact"];
-pub const FRAMEWORKS: [&str; 3] = ["ROME", "ESCO", "RNCP"];
+pub const FRAMEWORKS: [&str; 4] = ["ROME", "ESCO", "RNCP", "RS"];
 pub const SECTIONS: [&str; 7] = [
     "experience",
     "education",
@@ -435,6 +435,11 @@ fn guess_framework(code: &str) -> &'static str {
         "ESCO"
     } else if code.to_ascii_uppercase().starts_with("RNCP") {
         "RNCP"
+    } else if code.len() > 2
+        && code[..2].eq_ignore_ascii_case("RS")
+        && code[2..].bytes().all(|b| b.is_ascii_digit())
+    {
+        "RS"
     } else if b.len() == 5 && b[0].is_ascii_alphabetic() && b[1..].iter().all(u8::is_ascii_digit) {
         "ROME"
     } else {
@@ -569,6 +574,7 @@ fn reason_words(c: &Chrome, r: &Reason, framework: &str) -> String {
         "family" => tr.arg("cv-reason-family", "code", r.value.as_str()),
         "words" => tr.arg("cv-reason-words", "words", r.value.as_str()),
         "language" => tr.get("cv-reason-language"),
+        "skill" => tr.arg("cv-reason-skill", "skills", r.value.as_str()),
         _ => String::new(),
     }
 }
@@ -584,7 +590,7 @@ struct ListPage {
     errors: Errors,
     langs: [&'static str; 2],
     designs: [&'static str; 3],
-    frameworks: [&'static str; 3],
+    frameworks: [&'static str; 4],
 }
 
 /// The citizen's CVs and the form for a new one. The logged-in citizen.
@@ -629,7 +635,7 @@ struct NewPage {
     errors: Errors,
     langs: [&'static str; 2],
     designs: [&'static str; 3],
-    frameworks: [&'static str; 3],
+    frameworks: [&'static str; 4],
 }
 
 /// A new CV: without a target, made at once with every line; with one,
@@ -821,7 +827,7 @@ struct EditPage {
     errors: Errors,
     langs: [&'static str; 2],
     designs: [&'static str; 3],
-    frameworks: [&'static str; 3],
+    frameworks: [&'static str; 4],
     contact_kinds: [&'static str; 4],
 }
 

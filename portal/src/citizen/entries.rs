@@ -339,6 +339,23 @@ struct EditPage {
     kinds: [&'static str; 6],
     levels: [&'static str; 6],
     skills: [&'static str; 5],
+    /// The codes' labels, in the page's language.
+    frameworks: std::sync::Arc<atout_web::frameworks::Frameworks>,
+}
+
+impl EditPage {
+    /// A code's label in the page's language ("" when the code is not in a
+    /// framework loaded), with the language it falls back to.
+    fn code_label(&self, framework: &str, code: &str) -> String {
+        if code.trim().is_empty() {
+            return String::new();
+        }
+        match self.frameworks.describe(framework, code, self.c.lang) {
+            Some((label, None)) => label,
+            Some((label, Some(lang))) => format!("{label} ({})", self.c.t(&format!("lang-name-{lang}"))),
+            None => String::new(),
+        }
+    }
 }
 
 async fn holdings(state: &PortalState, ctx: &Ctx, me: &Me) -> Result<Vec<Holding>, PageError> {
@@ -374,6 +391,7 @@ async fn new_page(State(state): State<PortalState>, ctx: Ctx) -> Result<Response
         kinds: KINDS,
         levels: LEVELS,
         skills: SKILLS,
+        frameworks: state.app.frameworks.clone(),
     };
     Ok(render(ctx.lang, &view))
 }
@@ -439,6 +457,7 @@ async fn create(
         kinds: KINDS,
         levels: LEVELS,
         skills: SKILLS,
+        frameworks: state.app.frameworks.clone(),
     };
     let mut response = render(ctx.lang, &view);
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -482,6 +501,7 @@ async fn edit_view(
         kinds: KINDS,
         levels: LEVELS,
         skills: SKILLS,
+        frameworks: state.app.frameworks.clone(),
     })
 }
 

@@ -10,8 +10,10 @@ mod dashboard;
 mod documents;
 mod entries;
 mod offers;
+mod plans;
 mod profile;
 mod shares;
+mod skills;
 mod social;
 
 use crate::{
@@ -38,6 +40,8 @@ pub fn router() -> Router<PortalState> {
         .merge(shares::router())
         .merge(cvs::router())
         .merge(profile::router())
+        .merge(skills::router())
+        .merge(plans::router())
         .merge(social::router())
 }
 
@@ -81,6 +85,8 @@ impl Me {
             ("/me/documents", "nav-documents"),
             ("/me/offers", "nav-offers"),
             ("/me/shares", "nav-shares"),
+            ("/me/skills", "nav-skills"),
+            ("/me/plans", "nav-plans"),
             ("/me/cvs", "nav-cvs"),
             ("/me/profile", "nav-profile"),
             ("/me/invitations", "nav-invitations"),

@@ -13,12 +13,14 @@ mod auth;
 mod batches;
 mod builder;
 mod credentials;
+mod frameworks;
 mod offers;
 mod org;
 mod registry;
 mod requests;
 mod subject;
 mod templates;
+mod trainings;
 
 use crate::{
     api::{As, Problem},
@@ -46,6 +48,8 @@ pub fn router() -> Router<PortalState> {
         .merge(offers::router())
         .merge(requests::router())
         .merge(registry::router())
+        .merge(trainings::router())
+        .merge(frameworks::router())
 }
 
 /// How long a console session lasts.
@@ -221,6 +225,7 @@ impl Staff {
         if self.is_admin() {
             c.nav_item("/console", "co-nav-orgs", &ctx.path);
             c.nav_item("/console/registry", "co-nav-registry", &ctx.path);
+            c.nav_item("/console/frameworks", "co-nav-frameworks", &ctx.path);
         }
         if let Some((slug, name)) = org {
             c.org = Some(name.to_owned());
@@ -231,6 +236,7 @@ impl Staff {
                 ("/templates", "co-nav-templates"),
                 ("/credentials", "co-nav-credentials"),
                 ("/offers", "co-nav-offers"),
+                ("/trainings", "co-nav-trainings"),
                 ("/batches/new", "co-nav-batches"),
                 ("/requests", "co-nav-requests"),
                 ("/api-keys", "co-nav-api-keys"),
