@@ -166,8 +166,8 @@ pub struct SearchParams {
     /// The page's language (`fr` or `en`): labels in it first, others
     /// marked as a fallback.
     pub lang: Option<String>,
-    /// Comma-separated kinds: occupation, skill, knowledge, certification,
-    /// isco-group, sector.
+    /// Comma-separated kinds: occupation, skill (with knowledge),
+    /// knowledge, certification, isco-group, sector.
     pub kind: Option<String>,
     /// Comma-separated frameworks: ESCO, ROME, RNCP, RS, ISCO, NAF.
     pub framework: Option<String>,
@@ -259,10 +259,15 @@ pub async fn run_search(
     limit: usize,
 ) -> Result<Vec<Hit>, ApiError> {
     let index = frameworks.index();
+    // To a person, knowledge is a skill too (ESCO tells them apart).
+    let mut kinds = kinds.to_vec();
+    if kinds.contains(&ConceptKind::Skill) && !kinds.contains(&ConceptKind::Knowledge) {
+        kinds.push(ConceptKind::Knowledge);
+    }
     let query = SearchQuery {
         text,
         lang,
-        kinds,
+        kinds: &kinds,
         frameworks: wanted,
         limit: limit.clamp(1, 50),
     };
@@ -468,15 +473,12 @@ async fn detail_view(
         .chain(d.labels.iter().map(|l| (l.0.clone(), l.1.clone())))
         .collect();
     let shown = pick(&label_pairs, lang).cloned();
-    let guessed = shown.as_ref().is_some_and(|(l, t)| {
-        d.labels
-            .iter()
-            .any(|x| &x.0 == l && &x.1 == t && x.3)
-    });
+    let guessed = shown
+        .as_ref()
+        .is_some_and(|(l, t)| d.labels.iter().any(|x| &x.0 == l && &x.1 == t && x.3));
     let description = pick(&d.descriptions, lang).cloned();
-    let family = atout_core::store::family_of(
-        Framework::parse(&d.framework).unwrap_or(Framework::Esco),
-    );
+    let family =
+        atout_core::store::family_of(Framework::parse(&d.framework).unwrap_or(Framework::Esco));
     let parent = d.parent.as_deref().map(|p| linked(fw, "ISCO", p, lang));
     Ok(ConceptView {
         label: shown
@@ -616,22 +618,26 @@ impl ImportRequest {
                 "1 to 40 letters, digits, dots, dashes or spaces (v1.2.0, 2025-09)",
             ));
         }
-        let lang = lang.map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty());
+        let lang = lang
+            .map(|l| l.trim().to_ascii_lowercase())
+            .filter(|l| !l.is_empty());
         if let Some(l) = &lang {
             if !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase()) {
-                return Err(bad("lang", "a language code of 2 or 3 letters (fr, en, de)"));
-            }
-        }
-        let lang = match (format, lang) {
-            (Format::Esco, None) => {
                 return Err(bad(
                     "lang",
-                    "the language of ESCO's files is required (en, fr, …): the files do not say it",
-                ))
+                    "a language code of 2 or 3 letters (fr, en, de)",
+                ));
             }
-            (Format::Esco, Some(l)) => Some(l),
-            (_, l) => Some(l.unwrap_or_else(|| "fr".to_owned())),
-        };
+        }
+        let lang =
+            match (format, lang) {
+                (Format::Esco, None) => return Err(bad(
+                    "lang",
+                    "the language of ESCO's files is required (en, fr, …): the files do not say it",
+                )),
+                (Format::Esco, Some(l)) => Some(l),
+                (_, l) => Some(l.unwrap_or_else(|| "fr".to_owned())),
+            };
         let published_on = match published_on.map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => Some(
                 chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -786,8 +792,10 @@ async fn import_framework(
         Some(admin.actor().label),
     )?;
     if body.is_empty() {
-        return Err(ApiError::unprocessable("The request has no file: send the file as the body.")
-            .with("field", "body"));
+        return Err(
+            ApiError::unprocessable("The request has no file: send the file as the body.")
+                .with("field", "body"),
+        );
     }
     let name = p
         .filename
@@ -795,11 +803,19 @@ async fn import_framework(
         .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
         .unwrap_or_else(|| "upload".to_owned());
     let bytes = body.to_vec();
-    let input = tokio::task::spawn_blocking(move || read::from_bytes(&name, bytes, &Limits::default()))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ImportFailure::File)?;
-    let outcome = import(&state.store, &state.frameworks, &request, input, state.clock.now()).await?;
+    let input =
+        tokio::task::spawn_blocking(move || read::from_bytes(&name, bytes, &Limits::default()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ImportFailure::File)?;
+    let outcome = import(
+        &state.store,
+        &state.frameworks,
+        &request,
+        input,
+        state.clock.now(),
+    )
+    .await?;
     tracing::info!(
         family = request.family(),
         version = %request.version,

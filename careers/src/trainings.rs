@@ -221,7 +221,8 @@ fn record(
     t: &TrainingInput,
 ) -> Result<Training, ApiError> {
     let now = state.clock.now();
-    let title = clean("title", Some(&t.title), 300)?.ok_or_else(|| bad("title", "This is required."))?;
+    let title =
+        clean("title", Some(&t.title), 300)?.ok_or_else(|| bad("title", "This is required."))?;
     let certification = match clean("certification", t.certification.as_deref(), 20)? {
         Some(c) => {
             let (f, c) = code_of(state, &c).map_err(|e| e.with("field", "certification"))?;
@@ -234,7 +235,9 @@ fn record(
     };
     let level = match clean("level", t.level.as_deref(), 4)? {
         Some(l) => {
-            let l = l.trim_start_matches(|c: char| !c.is_ascii_digit()).to_owned();
+            let l = l
+                .trim_start_matches(|c: char| !c.is_ascii_digit())
+                .to_owned();
             if !matches!(l.as_str(), "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8") {
                 return Err(bad("level", "A European level, 1 to 8."));
             }
@@ -262,7 +265,8 @@ fn record(
     }
     let url = match clean("url", t.url.as_deref(), 500)? {
         Some(u) => {
-            let parsed = url::Url::parse(&u).map_err(|_| bad("url", "A web address (https://…)."))?;
+            let parsed =
+                url::Url::parse(&u).map_err(|_| bad("url", "A web address (https://…)."))?;
             if !matches!(parsed.scheme(), "https" | "http") {
                 return Err(bad("url", "A web address (https://…)."));
             }
@@ -372,12 +376,23 @@ async fn views(
             organisation: OrgRef {
                 slug: org.map(|o| o.slug.clone()).unwrap_or_default(),
                 name: org
-                    .map(|o| if lang == "en" { o.name_en.clone() } else { o.name_fr.clone() })
+                    .map(|o| {
+                        if lang == "en" {
+                            o.name_en.clone()
+                        } else {
+                            o.name_fr.clone()
+                        }
+                    })
                     .unwrap_or_default(),
             },
             credentials_here: templates.get(&r.org_id).cloned().unwrap_or_default(),
             certification: r.certification.as_deref().map(|c| {
-                code_view(state, if c.starts_with("RS") { "RS" } else { "RNCP" }, c, lang)
+                code_view(
+                    state,
+                    if c.starts_with("RS") { "RS" } else { "RNCP" },
+                    c,
+                    lang,
+                )
             }),
             codes: t
                 .codes
@@ -489,7 +504,10 @@ async fn org_create(
             "A training of yours has this reference: change it with PUT.",
         ));
     }
-    let done = state.store.put_trainings(std::slice::from_ref(&t), MAX_TRAININGS).await?;
+    let done = state
+        .store
+        .put_trainings(std::slice::from_ref(&t), MAX_TRAININGS)
+        .await?;
     if done.too_many {
         return Err(ApiError::conflict(format!(
             "At most {MAX_TRAININGS} trainings per organisation."
@@ -539,7 +557,10 @@ async fn org_put(
     // The reference stays (it is how imports find the training again).
     body.reference = Some(existing.record.reference.clone());
     let t = record(&state, &org_id, Some(id.clone()), &body)?;
-    state.store.put_trainings(std::slice::from_ref(&t), MAX_TRAININGS).await?;
+    state
+        .store
+        .put_trainings(std::slice::from_ref(&t), MAX_TRAININGS)
+        .await?;
     let saved = state
         .store
         .get_training(&id)
@@ -595,7 +616,9 @@ fn column(header: &str) -> Option<&'static str> {
         "reference" | "ref" | "code formation" | "identifiant" => "reference",
         "intitule" | "titre" | "title" | "formation" | "libelle" => "title",
         "description" | "presentation" | "objectifs" => "description",
-        "rncp" | "rs" | "certification" | "numero rncp" | "code rncp" | "fiche rncp" => "certification",
+        "rncp" | "rs" | "certification" | "numero rncp" | "code rncp" | "fiche rncp" => {
+            "certification"
+        }
         "niveau" | "level" | "niveau europeen" => "level",
         "competences" | "skills" | "codes competences" | "esco" => "skills",
         "metiers" | "rome" | "occupations" | "codes rome" | "code rome" => "occupations",
@@ -654,9 +677,7 @@ async fn import_csv(
         .map_err(ApiError::internal)??;
     let mut trainings = Vec::with_capacity(inputs.len());
     for (line, input) in &inputs {
-        trainings.push(
-            record(&state, &org.id, None, input).map_err(|e| e.with("line", *line))?,
-        );
+        trainings.push(record(&state, &org.id, None, input).map_err(|e| e.with("line", *line))?);
     }
     let done = state.store.put_trainings(&trainings, MAX_TRAININGS).await?;
     if done.too_many {
@@ -737,18 +758,21 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, TrainingInput)>, ApiError> {
                             .filter(|n| n.fract() == 0.0)
                             .map(|n| n as i64)
                             .ok_or_else(|| {
-                                bad("durationHours", format!("Line {line}: {cell:?} is not a number of hours."))
-                                    .with("line", line)
+                                bad(
+                                    "durationHours",
+                                    format!("Line {line}: {cell:?} is not a number of hours."),
+                                )
+                                .with("line", line)
                             })?,
                     )
                 }
                 "price" => {
-                    t.price = Some(
-                        parse_number(cell.trim_end_matches('€').trim()).ok_or_else(|| {
+                    t.price = Some(parse_number(cell.trim_end_matches('€').trim()).ok_or_else(
+                        || {
                             bad("price", format!("Line {line}: {cell:?} is not a price."))
                                 .with("line", line)
-                        })?,
-                    )
+                        },
+                    )?)
                 }
                 "cpf" => t.cpf = yes(cell),
                 "url" => t.url = some(),
@@ -765,12 +789,17 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, TrainingInput)>, ApiError> {
             }
         }
         if t.title.trim().is_empty() {
-            return Err(bad("title", format!("Line {line}: the title is empty.")).with("line", line));
+            return Err(
+                bad("title", format!("Line {line}: the title is empty.")).with("line", line)
+            );
         }
         out.push((line, t));
     }
     if out.is_empty() {
-        return Err(bad("file", "The file has no training (only its column names, or nothing)."));
+        return Err(bad(
+            "file",
+            "The file has no training (only its column names, or nothing).",
+        ));
     }
     Ok(out)
 }
@@ -834,15 +863,14 @@ pub async fn search(
         .store
         .published_trainings(dept.as_deref(), &codes, 5_000)
         .await?;
-    let words: Vec<String> = q
-        .q
-        .as_deref()
-        .map(atout_frameworks::normalize::fold)
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(8)
-        .map(str::to_owned)
-        .collect();
+    let words: Vec<String> =
+        q.q.as_deref()
+            .map(atout_frameworks::normalize::fold)
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(8)
+            .map(str::to_owned)
+            .collect();
     let today = state.clock.now().date_naive().to_string();
     let matching: Vec<Training> = all
         .into_iter()

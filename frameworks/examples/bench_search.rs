@@ -183,8 +183,53 @@ fn main() {
         let (q, lang, kind) = &queries[*i];
         println!("  {:>6} µs  {kind:<9} [{lang}] {q:?}", d.as_micros());
     }
+    println!("hard queries (best of 9 runs):");
+    let long = "a".repeat(1_000);
+    let many = "de ".repeat(100);
+    for q in [
+        "devloppeur infirmeir programer maintenace logistque restaurtion ingenieru commercail",
+        "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh",
+        "de la des en et du le les",
+        "a b c d e f g h",
+        "in",
+        "co",
+        "pro",
+        "maneager",
+        "enginaer",
+        "professionenl",
+        "infirmeir",
+        long.as_str(),
+        many.as_str(),
+    ] {
+        let best = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                let n = index
+                    .search(&Query {
+                        limit: 50,
+                        ..Query::new(q, "fr")
+                    })
+                    .len();
+                (t.elapsed(), n)
+            })
+            .min()
+            .unwrap_or_default();
+        let shown: String = q.chars().take(60).collect();
+        println!(
+            "  {:>6} µs  {:>2} hits  {shown:?}",
+            best.0.as_micros(),
+            best.1
+        );
+    }
     println!("samples:");
-    for q in ["dev web", "devloppeur", "infirmeir", "programer", "m1805", "data sci"] {
+    for q in [
+        "dev web",
+        "devloppeur",
+        "infirmeir",
+        "programer",
+        "m1805",
+        "data sci",
+    ] {
         let lang = if q.starts_with("data") || q == "programer" {
             "en"
         } else {

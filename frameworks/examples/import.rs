@@ -49,7 +49,9 @@ fn main() -> ExitCode {
             *counts.entry(format!("{} {what}", c.framework)).or_default() += 1;
         }
         if !c.active {
-            *counts.entry(format!("{} inactive", c.framework)).or_default() += 1;
+            *counts
+                .entry(format!("{} inactive", c.framework))
+                .or_default() += 1;
         }
     }
     for l in &data.links {

@@ -6,12 +6,11 @@
 //! distinct words form a sorted vocabulary: the words a query word is a
 //! prefix of are one contiguous range of it (two binary searches), and
 //! each word has the list of labels holding it. Typos are found by walking
-//! the sorted vocabulary as if it were a trie, carrying a row of the
-//! Damerau–Levenshtein table and skipping every branch that is already too
-//! far from the query word. Only the labels of the rarest query word are
-//! then scored, one by one.
+//! a trie of the vocabulary, carrying a row of the Damerau–Levenshtein table
+//! and leaving every branch that is already too far from the query word.
+//! Only the labels of the rarest query word are then scored, one by one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +31,9 @@ const MAX_TYPO_WORD_CHARS: usize = 32;
 /// Words indexed per label (labels are at most a few hundred characters;
 /// this only bounds what a database could hand over).
 const MAX_WORDS_PER_LABEL: usize = 64;
+/// Longer words are left out of the vocabulary: no real label has them,
+/// and they would deepen the trie (walked recursively) for nothing.
+const MAX_WORD_CHARS: usize = 64;
 
 /// A concept as the index needs it: its identity, kind, labels and the few
 /// attributes shown next to a hit.
@@ -179,6 +181,8 @@ pub struct Index {
     /// Labels holding word `w`: `postings[posting_start[w]..posting_start[w + 1]]`.
     posting_start: Vec<u32>,
     postings: Vec<u32>,
+    /// The vocabulary as a trie, for typo search.
+    trie: Vec<TrieNode>,
 }
 
 /// The form codes are looked up in: ROME/RNCP/RS upper case without
@@ -247,13 +251,26 @@ impl Index {
         concepts.sort_by_cached_key(|c| (c.framework, code_key(c.framework, &c.code)));
         let mut merged: Vec<IndexedConcept> = Vec::with_capacity(concepts.len());
         let mut codes = HashMap::with_capacity(concepts.len());
+        // Duplicates are next to each other once sorted; the labels of the
+        // concept being merged into, filled at its first duplicate.
+        let mut merging: Option<(u32, HashSet<(String, String)>)> = None;
         for c in concepts {
             let key = (c.framework, code_key(c.framework, &c.code));
             if let Some(&i) = codes.get(&key) {
                 let target: &mut IndexedConcept = &mut merged[i as usize];
-                for l in c.labels {
-                    if !target.labels.contains(&l) {
-                        target.labels.push(l);
+                if merging.as_ref().is_none_or(|(m, _)| *m != i) {
+                    let known = target
+                        .labels
+                        .iter()
+                        .map(|l| (l.lang.clone(), l.text.clone()))
+                        .collect();
+                    merging = Some((i, known));
+                }
+                if let Some((_, known)) = merging.as_mut() {
+                    for l in c.labels {
+                        if known.insert((l.lang.clone(), l.text.clone())) {
+                            target.labels.push(l);
+                        }
                     }
                 }
             } else if merged.len() < u32::MAX as usize {
@@ -267,9 +284,7 @@ impl Index {
         for (i, c) in concepts.iter().enumerate() {
             if c.framework == Framework::Esco {
                 if let Some(tail) = c.code.trim().rsplit('/').next() {
-                    esco_tails
-                        .entry(tail.to_lowercase())
-                        .or_insert(i as u32);
+                    esco_tails.entry(tail.to_lowercase()).or_insert(i as u32);
                 }
             }
         }
@@ -279,12 +294,11 @@ impl Index {
         let mut entries = Vec::new();
         let mut folded = String::new();
         for (ci, c) in concepts.iter().enumerate() {
-            let mut seen: Vec<(&str, &str)> = Vec::new();
+            let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(c.labels.len());
             for (li, l) in c.labels.iter().enumerate().take(u16::MAX as usize) {
-                if seen.contains(&(l.lang.as_str(), l.text.as_str())) {
+                if !seen.insert((&l.lang, &l.text)) {
                     continue;
                 }
-                seen.push((&l.lang, &l.text));
                 let f = fold(&l.text);
                 if f.is_empty() {
                     continue;
@@ -315,7 +329,9 @@ impl Index {
         let mut all: Vec<&str> = entries
             .iter()
             .flat_map(|e| {
-                words(&folded[e.text.0 as usize..e.text.1 as usize]).take(MAX_WORDS_PER_LABEL)
+                words(&folded[e.text.0 as usize..e.text.1 as usize])
+                    .take(MAX_WORDS_PER_LABEL)
+                    .filter(|w| w.len() <= MAX_WORD_CHARS || w.chars().count() <= MAX_WORD_CHARS)
             })
             .collect();
         all.sort_unstable();
@@ -363,6 +379,7 @@ impl Index {
             }
         }
 
+        let trie = build_trie(&vocab);
         Index {
             concepts,
             codes,
@@ -374,6 +391,7 @@ impl Index {
             vocab,
             posting_start,
             postings,
+            trie,
         }
     }
 
@@ -432,6 +450,7 @@ impl Index {
             + self.vocab.iter().map(|w| w.len()).sum::<usize>()
             + self.posting_start.capacity() * 4
             + self.postings.capacity() * 4
+            + self.trie.capacity() * size_of::<TrieNode>()
     }
 
     /// A concept by its code: ROME, RNCP and RS codes in any case, NAF
@@ -484,7 +503,13 @@ impl Index {
             return Vec::new();
         }
         let text: String = q.text.chars().take(MAX_QUERY_CHARS).collect();
-        let lang: String = q.lang.trim().chars().take(16).collect::<String>().to_lowercase();
+        let lang: String = q
+            .lang
+            .trim()
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .to_lowercase();
         let allowed = |c: &IndexedConcept| {
             (q.kinds.is_empty() || q.kinds.contains(&c.kind))
                 && (q.frameworks.is_empty() || q.frameworks.contains(&c.framework))
@@ -501,7 +526,13 @@ impl Index {
 
         let folded = fold(&text);
         let qwords: Vec<&str> = words(&folded).take(MAX_QUERY_WORDS).collect();
-        if folded.chars().count() < 2 || qwords.is_empty() || hits.len() >= limit {
+        // A code that was found is what the user meant: labels do not hold
+        // codes, and typo-matching one would only add noise.
+        if !code_hits.is_empty()
+            || folded.chars().count() < 2
+            || qwords.is_empty()
+            || hits.len() >= limit
+        {
             hits.truncate(limit);
             return hits;
         }
@@ -523,21 +554,30 @@ impl Index {
             self.collect(&qw, false, &whole, lang_id, &allowed, &code_hits, &mut best);
         }
         if best.found < want {
+            // Longest words first: a word that matches nothing at all ends
+            // the search before the others are looked at.
+            let mut order: Vec<usize> = (0..qw.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(qwords[i].len()));
             let mut any_typo = false;
-            for (w, word) in qw.iter_mut().zip(&qwords) {
-                let chars: Vec<char> = word.chars().collect();
+            let mut all_match = true;
+            for i in order {
+                let chars: Vec<char> = qwords[i].chars().collect();
                 let n = chars.len();
-                if (4..=MAX_TYPO_WORD_CHARS).contains(&n) {
+                // Words with digits are codes or numbers: no typos there.
+                if (4..=MAX_TYPO_WORD_CHARS).contains(&n) && chars.iter().all(|c| c.is_alphabetic())
+                {
                     let max_edits = if n >= 8 { 2 } else { 1 };
                     // A typo in a word still being typed ("devlop"): only
                     // from 5 characters on, shorter ones match too much.
+                    let w = &mut qw[i];
                     w.typos = self.typo_words(&chars, max_edits, n >= 5, w.range);
                     any_typo |= !w.typos.is_empty();
                 }
+                if qw[i].range.0 == qw[i].range.1 && qw[i].typos.is_empty() {
+                    all_match = false;
+                    break;
+                }
             }
-            let all_match = qw
-                .iter()
-                .all(|w| w.range.0 < w.range.1 || !w.typos.is_empty());
             if any_typo && all_match {
                 self.collect(&qw, true, &whole, lang_id, &allowed, &code_hits, &mut best);
             }
@@ -604,13 +644,13 @@ impl Index {
 
     /// Vocabulary words within `max_edits` of `q` (optimal string alignment
     /// distance: insertions, deletions, substitutions and swaps of two
-    /// neighbours), or, with `prefix_ok`, starting with such a word.
+    /// neighbours), or, with `prefix_ok`, starting with such a word; sorted
+    /// by word id, without the ids of `exact` (the words `q` is a prefix of).
     ///
-    /// The sorted vocabulary is walked like a trie: consecutive words share
-    /// their common prefix, so only the rows of the distance table below it
-    /// are recomputed, and when every cell of a row exceeds `max_edits`
-    /// (and the previous row cannot help through a swap) no word with that
-    /// prefix can match: the walk jumps over all of them.
+    /// Walks the trie of the vocabulary carrying one row of the distance
+    /// table per level; when every cell of a row exceeds `max_edits` (and
+    /// the row before cannot help through a swap) no word below can match,
+    /// and the branch is left.
     fn typo_words(
         &self,
         q: &[char],
@@ -619,97 +659,27 @@ impl Index {
         exact: (u32, u32),
     ) -> Vec<(u32, u8)> {
         let m = q.len();
-        let width = m + 1;
-        // rows[d * width..(d + 1) * width]: the table row after `d`
-        // characters of the current path; values saturate at max + 1.
         let cap = max_edits + 1;
-        let mut rows: Vec<u8> = (0..=m).map(|j| (j.min(cap as usize)) as u8).collect();
-        // row_min[d]: smallest cell of row d; end_min[d]: smallest last
-        // cell over rows 0..=d (distance from a prefix of the path to q).
-        let mut row_min: Vec<u8> = vec![0];
-        let mut end_min: Vec<u8> = vec![rows[m]];
-        let mut path: Vec<char> = Vec::new();
-        let mut prefix_buf = String::new();
-        let mut out = Vec::new();
-        let n = self.vocab.len();
-        let mut i = 0;
-        'words: while i < n {
-            let word = &self.vocab[i];
-            // Keep the rows of the prefix this word shares with the path.
-            let lcp = path
-                .iter()
-                .zip(word.chars())
-                .take_while(|(a, b)| **a == *b)
-                .count();
-            path.truncate(lcp);
-            rows.truncate((lcp + 1) * width);
-            row_min.truncate(lcp + 1);
-            end_min.truncate(lcp + 1);
-            for c in word.chars().skip(lcp) {
-                let d = path.len() + 1;
-                let prev = (d - 1) * width;
-                rows.resize((d + 1) * width, 0);
-                let cur = d * width;
-                rows[cur] = (d.min(cap as usize)) as u8;
-                let mut min = rows[cur];
-                for j in 1..=m {
-                    let cost = u8::from(q[j - 1] != c);
-                    let mut v = (rows[prev + j] + 1)
-                        .min(rows[cur + j - 1] + 1)
-                        .min(rows[prev + j - 1] + cost);
-                    if d >= 2 && j >= 2 && c == q[j - 2] && path[d - 2] == q[j - 1] {
-                        v = v.min(rows[(d - 2) * width + j - 2] + 1);
-                    }
-                    let v = v.min(cap);
-                    rows[cur + j] = v;
-                    min = min.min(v);
-                }
-                let prev_min = row_min[d - 1];
-                if min > max_edits && prev_min >= max_edits {
-                    // No word going through this prefix can match: skip
-                    // them all (they are contiguous in the sorted list).
-                    rows.truncate(d * width);
-                    prefix_buf.clear();
-                    prefix_buf.extend(path.iter());
-                    prefix_buf.push(c);
-                    i = self.skip_prefix(i, &prefix_buf);
-                    continue 'words;
-                }
-                path.push(c);
-                row_min.push(min);
-                end_min.push(end_min[d - 1].min(rows[cur + m]));
-            }
-            let full = rows[path.len() * width + m];
-            let dist = if prefix_ok {
-                full.min(end_min[path.len()])
-            } else {
-                full
-            };
-            let id = i as u32;
-            if dist <= max_edits && !(exact.0 <= id && id < exact.1) {
-                out.push((id, dist));
-            }
-            i += 1;
-        }
-        out
-    }
-
-    /// The first vocabulary index after `from` whose word does not start
-    /// with `prefix` (the word at `from` does).
-    fn skip_prefix(&self, from: usize, prefix: &str) -> usize {
-        let n = self.vocab.len();
-        let mut lo = from;
-        let mut step = 1;
-        // Gallop: most skipped branches are small.
-        let hi = loop {
-            let probe = lo + step;
-            if probe >= n || !self.vocab[probe].starts_with(prefix) {
-                break probe.min(n);
-            }
-            lo = probe;
-            step *= 2;
+        let mut walk = TypoWalk {
+            trie: &self.trie,
+            q,
+            max_edits,
+            cap,
+            prefix_ok,
+            width: m + 1,
+            // Row 0: distance from the empty word to each prefix of q.
+            rows: (0..=m).map(|j| j.min(cap as usize) as u8).collect(),
+            end_min: vec![(m.min(cap as usize)) as u8],
+            path: Vec::new(),
+            out: Vec::new(),
         };
-        lo + 1 + self.vocab[lo + 1..hi].partition_point(|w| w.starts_with(prefix))
+        if !self.trie.is_empty() {
+            walk.node(0);
+        }
+        let mut out = walk.out;
+        out.retain(|&(id, _)| !(exact.0 <= id && id < exact.1));
+        out.sort_unstable();
+        out
     }
 
     /// Scores the labels holding the rarest query word and keeps the best
@@ -726,8 +696,8 @@ impl Index {
         best: &mut Best,
     ) {
         let postings_of = |w: u32| {
-            &self.postings
-                [self.posting_start[w as usize] as usize..self.posting_start[w as usize + 1] as usize]
+            &self.postings[self.posting_start[w as usize] as usize
+                ..self.posting_start[w as usize + 1] as usize]
         };
         let cost = |w: &QueryWord| {
             let range = (self.posting_start[w.range.1 as usize]
@@ -766,8 +736,7 @@ impl Index {
             if !allowed(concept) || code_hits.contains(&entry.concept) {
                 continue;
             }
-            let Some(key) = self.evaluate(e, entry, concept, qw, with_typos, whole, lang_id)
-            else {
+            let Some(key) = self.evaluate(e, entry, concept, qw, with_typos, whole, lang_id) else {
                 continue;
             };
             best.offer(entry.concept, key);
@@ -855,13 +824,173 @@ impl Index {
     }
 }
 
+/// One node of the vocabulary trie. Children are contiguous in
+/// `Index::trie`; node 0 is the root.
+#[derive(Debug, Clone)]
+struct TrieNode {
+    ch: char,
+    children: (u32, u32),
+    /// The vocabulary id of the word ending here, or `NO_WORD`.
+    word: u32,
+}
+
+const NO_WORD: u32 = u32::MAX;
+
+/// Builds the trie of a sorted, deduplicated vocabulary, breadth first so
+/// that the children of a node are contiguous.
+fn build_trie(vocab: &[Box<str>]) -> Vec<TrieNode> {
+    let mut nodes = vec![TrieNode {
+        ch: '\0',
+        children: (0, 0),
+        word: NO_WORD,
+    }];
+    // (node, first word, end of words, byte length of the node's prefix):
+    // the words in the range all start with the node's prefix.
+    let mut queue = std::collections::VecDeque::from([(0usize, 0usize, vocab.len(), 0usize)]);
+    while let Some((node, mut lo, hi, len)) = queue.pop_front() {
+        // The shortest word sorts first: it may be the prefix itself.
+        if lo < hi && vocab[lo].len() == len {
+            nodes[node].word = lo as u32;
+            lo += 1;
+        }
+        let first = nodes.len();
+        let mut k = lo;
+        while k < hi {
+            let Some(c) = vocab[k][len..].chars().next() else {
+                k += 1;
+                continue;
+            };
+            let next = len + c.len_utf8();
+            let end =
+                k + vocab[k..hi].partition_point(|w| w.len() >= next && w[len..].starts_with(c));
+            nodes.push(TrieNode {
+                ch: c,
+                children: (0, 0),
+                word: NO_WORD,
+            });
+            queue.push_back((nodes.len() - 1, k, end, next));
+            k = end;
+        }
+        nodes[node].children = (first as u32, nodes.len() as u32);
+    }
+    nodes
+}
+
+/// State of one typo search over the trie.
+struct TypoWalk<'a> {
+    trie: &'a [TrieNode],
+    q: &'a [char],
+    max_edits: u8,
+    /// Values saturate here (`max_edits + 1`).
+    cap: u8,
+    prefix_ok: bool,
+    width: usize,
+    /// `rows[d * width..(d + 1) * width]`: the row after `d` characters
+    /// of the path (cells outside the band may be stale; never read).
+    rows: Vec<u8>,
+    /// `end_min[d]`: smallest last cell over rows `0..=d`, the distance
+    /// from the nearest prefix of the path to `q`.
+    end_min: Vec<u8>,
+    path: Vec<char>,
+    out: Vec<(u32, u8)>,
+}
+
+impl TypoWalk<'_> {
+    /// Visits the children of `node`, whose path is `self.path`.
+    ///
+    /// Only the band of cells `j` with `|j - d| <= max_edits` is computed:
+    /// a cell outside it is more than `max_edits` away anyway (it needs at
+    /// least `|j - d|` insertions or deletions) and holds `cap`.
+    fn node(&mut self, node: usize) {
+        let (first, end) = self.trie[node].children;
+        let (m, width, cap, max) = (self.q.len(), self.width, self.cap, self.max_edits as usize);
+        let d = self.path.len() + 1;
+        let prev = (d - 1) * width;
+        let cur = d * width;
+        if self.rows.len() < cur + width {
+            self.rows.resize(cur + width, cap);
+        }
+        let lo = d.saturating_sub(max).max(1);
+        let hi = (d + max).min(m);
+        for child in first as usize..end as usize {
+            let c = self.trie[child].ch;
+            let rows = &mut self.rows[..];
+            rows[cur] = d.min(cap as usize) as u8;
+            let mut min = rows[cur];
+            // Left of the band (read below as `cur + j - 1`) and right of it
+            // (read by the next row as `prev + j`).
+            if lo > 1 && lo - 1 <= m {
+                rows[cur + lo - 1] = cap;
+            }
+            if hi < m {
+                rows[cur + hi + 1] = cap;
+            }
+            for j in lo..=hi {
+                let cost = u8::from(self.q[j - 1] != c);
+                let mut v = (rows[prev + j] + 1)
+                    .min(rows[cur + j - 1] + 1)
+                    .min(rows[prev + j - 1] + cost);
+                if d >= 2 && j >= 2 && c == self.q[j - 2] && self.path[d - 2] == self.q[j - 1] {
+                    v = v.min(rows[prev - width + j - 2] + 1);
+                }
+                let v = v.min(cap);
+                rows[cur + j] = v;
+                min = min.min(v);
+            }
+            // The next row can still come back within bounds through a
+            // swap of `c` and the next character: only where `c` is a
+            // query character, from the row before this one.
+            let mut swap_min = cap;
+            for j in (d + 1).saturating_sub(max).max(2)..=(d + 1 + max).min(m) {
+                if self.q[j - 1] == c {
+                    swap_min = swap_min.min(rows[prev + j - 2].saturating_add(1));
+                }
+            }
+            // With `prefix_ok`, once a prefix of the path is within bounds
+            // every word below matches: the branch cannot be left then.
+            let prefix_matched = self.prefix_ok && self.end_min[d - 1] <= self.max_edits;
+            if min > self.max_edits && swap_min > self.max_edits && !prefix_matched {
+                continue;
+            }
+            // The last cell, when inside the band (it is not once the path
+            // is longer than the query by more than `max_edits`).
+            let last = if lo <= m && m <= hi {
+                rows[cur + m]
+            } else {
+                cap
+            };
+            let end_min = self.end_min[d - 1].min(last);
+            let word = self.trie[child].word;
+            if word != NO_WORD {
+                let dist = if self.prefix_ok {
+                    last.min(end_min)
+                } else {
+                    last
+                };
+                if dist <= self.max_edits {
+                    self.out.push((word, dist));
+                }
+            }
+            if self.trie[child].children.0 < self.trie[child].children.1 {
+                self.path.push(c);
+                self.end_min.push(end_min);
+                self.node(child);
+                self.path.pop();
+                self.end_min.pop();
+            }
+        }
+    }
+}
+
 /// The score shown for a ranking key: 1000 for a code, then 100 less per
 /// tier, and 40 less per edit among typo matches.
 fn score(key: u64) -> u32 {
     let tier = (key >> 52) as u32;
     let edits = ((key >> 48) & 0xF) as u32;
     let alt = ((key >> 47) & 1) as u32;
-    (1000 - tier * 100).saturating_sub(edits * 40 + alt * 10).max(1)
+    (1000 - tier * 100)
+        .saturating_sub(edits * 40 + alt * 10)
+        .max(1)
 }
 
 /// The best key found so far per concept.
@@ -897,7 +1026,12 @@ impl Best {
 mod tests {
     use super::*;
 
-    fn concept(framework: Framework, code: &str, kind: ConceptKind, labels: &[(&str, &str, bool)]) -> IndexedConcept {
+    fn concept(
+        framework: Framework,
+        code: &str,
+        kind: ConceptKind,
+        labels: &[(&str, &str, bool)],
+    ) -> IndexedConcept {
         IndexedConcept {
             framework,
             code: code.to_owned(),
@@ -920,10 +1054,36 @@ mod tests {
 
     fn index() -> Index {
         Index::build(vec![
-            concept(Framework::Rome, "M1805", ConceptKind::Occupation, &[("fr", "Développeur / Développeuse web", true)]),
-            concept(Framework::Rome, "J1506", ConceptKind::Occupation, &[("fr", "Infirmier / Infirmière en soins généraux", true), ("fr", "IDE", false)]),
-            concept(Framework::Esco, "http://data.europa.eu/esco/occupation/c40a2919-48a9-40ea-b506-1f34f693496d", ConceptKind::Occupation, &[("en", "web developer", true), ("fr", "développeur web", true)]),
-            concept(Framework::Isco, "2512", ConceptKind::IscoGroup, &[("en", "Software developers", true)]),
+            concept(
+                Framework::Rome,
+                "M1805",
+                ConceptKind::Occupation,
+                &[("fr", "Développeur / Développeuse web", true)],
+            ),
+            concept(
+                Framework::Rome,
+                "J1506",
+                ConceptKind::Occupation,
+                &[
+                    ("fr", "Infirmier / Infirmière en soins généraux", true),
+                    ("fr", "IDE", false),
+                ],
+            ),
+            concept(
+                Framework::Esco,
+                "http://data.europa.eu/esco/occupation/c40a2919-48a9-40ea-b506-1f34f693496d",
+                ConceptKind::Occupation,
+                &[
+                    ("en", "web developer", true),
+                    ("fr", "développeur web", true),
+                ],
+            ),
+            concept(
+                Framework::Isco,
+                "2512",
+                ConceptKind::IscoGroup,
+                &[("en", "Software developers", true)],
+            ),
         ])
     }
 
@@ -943,7 +1103,82 @@ mod tests {
         assert!(found.contains(&"developpeur"), "{found:?}");
         let q: Vec<char> = "infirmeir".chars().collect();
         let found = idx.typo_words(&q, 2, false, (0, 0));
-        assert!(found.iter().any(|&(w, d)| &*idx.vocab[w as usize] == "infirmier" && d == 1));
+        assert!(found
+            .iter()
+            .any(|&(w, d)| &*idx.vocab[w as usize] == "infirmier" && d == 1));
+    }
+
+    /// Optimal string alignment distance, the plain way.
+    fn osa(a: &[char], b: &[char]) -> usize {
+        let (n, m) = (a.len(), b.len());
+        let mut t = vec![vec![0usize; m + 1]; n + 1];
+        for (i, row) in t.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in t[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (t[i - 1][j] + 1)
+                    .min(t[i][j - 1] + 1)
+                    .min(t[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(t[i - 2][j - 2] + 1);
+                }
+                t[i][j] = v;
+            }
+        }
+        t[n][m]
+    }
+
+    #[test]
+    fn typo_walk_agrees_with_brute_force() {
+        let data = crate::testdata::synthetic_rncp(300, 3);
+        let idx = Index::build(
+            data.concepts
+                .iter()
+                .map(|c| IndexedConcept::new(c, "t"))
+                .collect(),
+        );
+        let queries = [
+            "developeur",
+            "tehcnicien",
+            "maintenace",
+            "logistque",
+            "restaurtion",
+            "ingenieru",
+            "commerc",
+            "gestoin",
+            "numerique",
+            "xyzzy",
+            "abcdefgh",
+            "securite",
+            "enfnce",
+            "oeuvre",
+        ];
+        for q in queries {
+            let qc: Vec<char> = q.chars().collect();
+            let max = if qc.len() >= 8 { 2 } else { 1 };
+            for prefix_ok in [false, true] {
+                let mut expected: Vec<(u32, u8)> = Vec::new();
+                for (i, w) in idx.vocab.iter().enumerate() {
+                    let wc: Vec<char> = w.chars().collect();
+                    let mut d = osa(&wc, &qc);
+                    if prefix_ok {
+                        for k in 0..wc.len() {
+                            d = d.min(osa(&wc[..k], &qc));
+                        }
+                    }
+                    if d <= max {
+                        expected.push((i as u32, d as u8));
+                    }
+                }
+                let got = idx.typo_words(&qc, max as u8, prefix_ok, (0, 0));
+                assert_eq!(got, expected, "{q} prefix_ok={prefix_ok}");
+            }
+        }
     }
 
     #[test]
@@ -957,6 +1192,30 @@ mod tests {
         assert_eq!(hits[0].code, "J1506");
         assert_eq!(hits[0].matched.as_deref(), Some("IDE"));
         assert!(idx.search(&Query::new("x", "fr")).is_empty());
+    }
+
+    #[test]
+    fn huge_labels_do_not_hurt() {
+        let word = "a".repeat(100_000);
+        let many: String = (0..10_000).map(|i| format!("w{i} ")).collect();
+        let idx = Index::build(vec![
+            concept(
+                Framework::Rome,
+                "A1201",
+                ConceptKind::Occupation,
+                &[("fr", &word, true), ("fr", "Bûcheron", false)],
+            ),
+            concept(
+                Framework::Rome,
+                "A1202",
+                ConceptKind::Occupation,
+                &[("fr", &many, true)],
+            ),
+        ]);
+        assert_eq!(codes(&idx.search(&Query::new("bucheron", "fr"))), ["A1201"]);
+        assert!(idx.search(&Query::new(&"a".repeat(300), "fr")).is_empty());
+        assert_eq!(codes(&idx.search(&Query::new("w63", "fr"))), ["A1202"]);
+        assert!(idx.search(&Query::new("w9999", "fr")).is_empty());
     }
 
     #[test]

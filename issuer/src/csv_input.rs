@@ -26,7 +26,6 @@
 
 use serde_json::{json, Map, Value};
 
-
 /// Most columns in a file.
 pub const MAX_COLUMNS: usize = 200;
 /// Most characters in one cell.

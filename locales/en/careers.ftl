@@ -67,11 +67,10 @@ pl-title = My career plans
 pl-lead = A plan starts from the job or jobs you aim at: Atout shows the skills they need, those you can already prove, the trainings that close the gap and the steps you set yourself.
 pl-empty = No plan yet.
 pl-list-targets = Jobs aimed at: { $targets }
-pl-list-held = { $held } of { $needed } skills
+pl-list-held = skills held: { $held } of { $needed }
 pl-list-steps = { $count ->
     [0] no steps
-    [one] { $done } of 1 step done
-   *[other] { $done } of { $count } steps done
+   *[other] steps done: { $done } of { $count }
 }
 pl-coverage-of = Coverage of the plan “{ $title }”
 pl-status-active = Active
@@ -113,6 +112,10 @@ pl-no-relations-related = also aim at a related job of the European ESCO framewo
 pl-coverage-title = Where you stand
 pl-coverage-percent = { $percent }% covered
 pl-coverage-counts = You have { $held } of the { $needed } skills needed (certified: { $certified }, endorsed: { $endorsed }, declared: { $declared }).
+pl-coverage-title-invited = Skills held
+pl-coverage-label = Share of the skills needed that is covered
+pl-coverage-counts-invited = { $held } of the { $needed } skills needed are held (certified: { $certified }, endorsed: { $endorsed }, declared: { $declared }).
+pl-needed-listed-invited = added by hand
 pl-coverage-rule = How this percentage is worked out:
 pl-coverage-none = No skill known for this plan: list some, or aim at a job whose skills are known.
 pl-coverage-none-short = skills to list
@@ -139,6 +142,7 @@ pl-field-skill = Type a few words to find the skill, then choose it.
 pl-trainings-title = Trainings to close the gap
 pl-trainings-lead = Published trainings that teach skills you are missing: those covering the most first, then those in your département, then at a distance.
 pl-trainings-none = No published training teaches the skills you are missing yet.
+pl-trainings-no-skills = Useful trainings will show here as soon as the skills needed are known.
 pl-trainings-none-needed = You are missing no known skill for this plan.
 pl-training-distance = at a distance
 pl-training-department = département { $department }

@@ -40,6 +40,7 @@ refs-results = { $count ->
     [one] One result
    *[other] { $n } results
 }
+refs-results-first = The first { $n } results
 refs-no-result = Nothing matches. Try another word, fewer words, or a code.
 refs-via = found through “{ $m }”
 refs-versions-heading = Versions loaded
@@ -75,6 +76,7 @@ refs-gone-first = { $count ->
     [one] The code gone
    *[other] The first { $count } codes gone
 }
+refs-gone-all = The codes gone
 refs-attribution = Source and licence:
 refs-count-line = { $framework }: { $what }
 refs-count-occupation = { $count ->
@@ -171,11 +173,13 @@ trn-results = { $count ->
     [one] One training
    *[other] { $n } trainings
 }
+trn-none-yet = No training is published yet.
 trn-none = No training matches. Try with fewer criteria.
 trn-page-of = Page { $page } of { $pages }
 trn-pages = Result pages
 trn-distance = At a distance
-trn-or = or in
+trn-in-department = département { $d }
+trn-or = or on site:
 trn-from-to = from { $start } to { $end }
 trn-from = from { $start }
 trn-until = until { $end }
@@ -304,7 +308,7 @@ co-trn-import-file-hint = 8 MiB and 5,000 rows at most.
 co-trn-import-submit = Import
 co-trn-import-refused = The file was refused: nothing was imported.
 co-trn-import-refused-heading = What stops the import
-co-trn-import-nothing = Correct this row in the file and send it again: no training was added or changed.
+co-trn-import-nothing = Correct the file and send it again: no training was added or changed.
 co-trn-import-at-cell = Line { $line }, column “{ $column }”: { $message }
 co-trn-import-at-line = Line { $line }: { $message }
 co-trn-import-file-unreadable = This file does not read as a list of trainings: its first line must name the columns, “Intitulé” (or “Title”) among them, and at least one training must follow.

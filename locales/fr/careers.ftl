@@ -67,11 +67,10 @@ pl-title = Mes projets professionnels
 pl-lead = Un projet part du ou des métiers que vous visez : Atout indique les compétences qu’ils demandent, celles que vous pouvez déjà prouver, les formations qui comblent l’écart et les étapes que vous vous fixez.
 pl-empty = Aucun projet pour l’instant.
 pl-list-targets = Métiers visés : { $targets }
-pl-list-held = { $held } compétences sur { $needed }
+pl-list-held = compétences acquises : { $held } sur { $needed }
 pl-list-steps = { $count ->
     [0] aucune étape
-    [one] { $done } étape faite sur 1
-   *[other] { $done } étapes faites sur { $count }
+   *[other] étapes faites : { $done } sur { $count }
 }
 pl-coverage-of = Couverture du projet « { $title } »
 pl-status-active = En cours
@@ -113,6 +112,10 @@ pl-no-relations-related = viser aussi un métier proche du référentiel europé
 pl-coverage-title = Où vous en êtes
 pl-coverage-percent = { $percent } % couvert
 pl-coverage-counts = Vous avez { $held } des { $needed } compétences demandées (certifiées : { $certified }, recommandées : { $endorsed }, déclarées : { $declared }).
+pl-coverage-title-invited = Compétences acquises
+pl-coverage-label = Part des compétences demandées qui est couverte
+pl-coverage-counts-invited = { $held } des { $needed } compétences demandées sont acquises (certifiées : { $certified }, recommandées : { $endorsed }, déclarées : { $declared }).
+pl-needed-listed-invited = ajoutée à la main
 pl-coverage-rule = Comment ce pourcentage est calculé :
 pl-coverage-none = Aucune compétence connue pour ce projet : indiquez-en ou visez un métier dont les compétences sont connues.
 pl-coverage-none-short = compétences à indiquer
@@ -139,6 +142,7 @@ pl-field-skill = Tapez quelques mots pour trouver la compétence, puis choisisse
 pl-trainings-title = Formations pour combler l’écart
 pl-trainings-lead = Les formations publiées qui préparent à des compétences qui vous manquent : celles qui en couvrent le plus d’abord, puis celles de votre département, puis à distance.
 pl-trainings-none = Aucune formation publiée ne prépare pour l’instant aux compétences qui vous manquent.
+pl-trainings-no-skills = Les formations utiles apparaîtront ici dès que les compétences demandées seront connues.
 pl-trainings-none-needed = Il ne vous manque aucune compétence connue pour ce projet.
 pl-training-distance = à distance
 pl-training-department = département { $department }

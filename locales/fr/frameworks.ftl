@@ -40,6 +40,7 @@ refs-results = { $count ->
     [one] Un résultat
    *[other] { $n } résultats
 }
+refs-results-first = Les { $n } premiers résultats
 refs-no-result = Rien ne correspond. Essayez un autre mot, moins de mots, ou un code.
 refs-via = trouvé par « { $m } »
 refs-versions-heading = Versions chargées
@@ -75,6 +76,7 @@ refs-gone-first = { $count ->
     [one] Le code disparu
    *[other] Les { $count } premiers codes disparus
 }
+refs-gone-all = Les codes disparus
 refs-attribution = Source et licence :
 refs-count-line = { $framework } : { $what }
 refs-count-occupation = { $count ->
@@ -171,11 +173,13 @@ trn-results = { $count ->
     [one] Une formation
    *[other] { $n } formations
 }
+trn-none-yet = Aucune formation n’est publiée pour l’instant.
 trn-none = Aucune formation ne correspond. Essayez avec moins de critères.
 trn-page-of = Page { $page } sur { $pages }
 trn-pages = Pages de résultats
 trn-distance = À distance
-trn-or = ou à
+trn-in-department = département { $d }
+trn-or = ou sur place :
 trn-from-to = du { $start } au { $end }
 trn-from = à partir du { $start }
 trn-until = jusqu’au { $end }
@@ -304,7 +308,7 @@ co-trn-import-file-hint = 8 Mio et 5 000 lignes au plus.
 co-trn-import-submit = Importer
 co-trn-import-refused = Le fichier a été refusé : rien n’a été importé.
 co-trn-import-refused-heading = Ce qui arrête l’import
-co-trn-import-nothing = Corrigez cette ligne dans le fichier et envoyez-le de nouveau : aucune formation n’a été ajoutée ni modifiée.
+co-trn-import-nothing = Corrigez le fichier et envoyez-le de nouveau : aucune formation n’a été ajoutée ni modifiée.
 co-trn-import-at-cell = Ligne { $line }, colonne « { $column } » : { $message }
 co-trn-import-at-line = Ligne { $line } : { $message }
 co-trn-import-file-unreadable = Ce fichier ne se lit pas comme une liste de formations : sa première ligne doit nommer les colonnes, dont « Intitulé », et au moins une formation doit suivre.

@@ -267,7 +267,11 @@ pub struct FrameworksView {
 
 /// The versions loaded, through the API.
 pub async fn load_versions(state: &PortalState, ctx: &Ctx) -> Result<FrameworksView, PageError> {
-    state.get(ctx, &As::Nobody, "/frameworks").await?.json().await
+    state
+        .get(ctx, &As::Nobody, "/frameworks")
+        .await?
+        .json()
+        .await
 }
 
 /// The families, in the order the pages show them.
@@ -298,8 +302,9 @@ pub struct VersionShown {
     /// "12 codes of the previous version are gone…".
     pub gone_text: String,
     pub gone_count: i64,
-    /// The first codes gone, labelled.
+    /// The first codes gone, labelled, and what heads their list.
     pub gone: Vec<Coded>,
+    pub gone_heading: String,
     /// "3 lines were skipped" (or none).
     pub skipped_text: String,
     pub skipped: Vec<Skipped>,
@@ -348,7 +353,11 @@ pub fn shown(
         };
         let parts: Vec<String> = KINDS
             .iter()
-            .filter_map(|k| kinds.get(*k).map(|n| counted(tr, &format!("refs-count-{k}"), int(n))))
+            .filter_map(|k| {
+                kinds
+                    .get(*k)
+                    .map(|n| counted(tr, &format!("refs-count-{k}"), int(n)))
+            })
             .collect();
         if !parts.is_empty() {
             concepts.push(tr.with(
@@ -393,7 +402,7 @@ pub fn shown(
         .and_then(Value::as_str)
         .map(str::to_owned);
     let gone_count = report.get("goneCount").map(int).unwrap_or(0);
-    let gone = report
+    let gone: Vec<Coded> = report
         .get("gone")
         .and_then(Value::as_array)
         .into_iter()
@@ -440,6 +449,11 @@ pub fn shown(
             ],
         ),
     };
+    let gone_heading = if gone.len() as i64 >= gone_count {
+        tr.get("refs-gone-all")
+    } else {
+        counted(tr, "refs-gone-first", gone.len() as i64)
+    };
     VersionShown {
         version: v.version.clone(),
         active: v.status == "active",
@@ -458,6 +472,7 @@ pub fn shown(
         gone_text,
         gone_count,
         gone,
+        gone_heading,
         skipped_text: match report.get("skippedCount").map(int).unwrap_or(0) {
             0 => tr.get("co-refs-skipped-none"),
             n => counted(tr, "co-refs-skipped", n),
@@ -478,8 +493,7 @@ pub fn families(
     FAMILIES
         .iter()
         .map(|family| {
-            let mine: Vec<&VersionView> =
-                versions.iter().filter(|v| v.family == *family).collect();
+            let mine: Vec<&VersionView> = versions.iter().filter(|v| v.family == *family).collect();
             let attribution = mine
                 .first()
                 .map(|v| {
@@ -534,7 +548,12 @@ struct AboutPage {
 impl AboutPage {
     fn results_heading(&self) -> String {
         let n = self.results.as_ref().map_or(0, Vec::len);
-        counted(self.c.tr, "refs-results", n as i64)
+        let key = if n >= RESULTS {
+            "refs-results-first"
+        } else {
+            "refs-results"
+        };
+        counted(self.c.tr, key, n as i64)
     }
 }
 
@@ -766,10 +785,7 @@ async fn concept(State(state): State<PortalState>, ctx: Ctx) -> Result<Response,
     } else {
         String::new()
     };
-    let description_other_lang = k
-        .description_lang
-        .clone()
-        .filter(|l| l != ctx.lang.code());
+    let description_other_lang = k.description_lang.clone().filter(|l| l != ctx.lang.code());
     let trainings_href = format!(
         "/formations?{}",
         serde_urlencoded::to_string([("code", k.code.as_str())]).unwrap_or_default()

@@ -1188,7 +1188,11 @@ async fn plan_comment(
     let t = ctx.t();
     let d = PlanDraft {
         plan: id.clone(),
-        text: form.get("comment").unwrap_or_default().to_owned(),
+        // Browsers end a textarea's lines with CR LF; the API takes LF.
+        text: form
+            .get("comment")
+            .unwrap_or_default()
+            .replace("\r\n", "\n"),
     };
     let field = format!("comment-{id}");
     let mut errors = Errors::default();
@@ -1298,8 +1302,27 @@ pub mod plan_wire {
     /// page's).
     pub fn lang_attr(fallback: bool, label_lang: Option<&str>) -> &str {
         match label_lang {
-            Some(l) if fallback && l.len() <= 8 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => l,
+            Some(l)
+                if fallback
+                    && l.len() <= 8
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+            {
+                l
+            }
             _ => "",
+        }
+    }
+
+    /// A framework code for people: `ROME M1805`, `RNCP35340` (not
+    /// `RNCP RNCP35340`), `ESCO http://…`.
+    pub fn code_words(framework: &str, code: &str) -> String {
+        if code
+            .to_ascii_uppercase()
+            .starts_with(&framework.to_ascii_uppercase())
+        {
+            code.to_owned()
+        } else {
+            format!("{framework} {code}")
         }
     }
 
@@ -1330,6 +1353,10 @@ pub mod plan_wire {
     }
 
     impl Skill {
+        pub fn code_words(&self) -> String {
+            code_words(&self.framework, &self.code)
+        }
+
         pub fn in_lang(&self, c: &Chrome) -> String {
             lang_note(c, self.fallback, self.label_lang.as_deref())
         }
@@ -1356,6 +1383,10 @@ pub mod plan_wire {
     }
 
     impl Target {
+        pub fn code_words(&self) -> String {
+            code_words(&self.framework, &self.code)
+        }
+
         pub fn in_lang(&self, c: &Chrome) -> String {
             lang_note(c, self.fallback, self.label_lang.as_deref())
         }
@@ -1398,6 +1429,10 @@ pub mod plan_wire {
     }
 
     impl Needed {
+        pub fn code_words(&self) -> String {
+            code_words(&self.framework, &self.code)
+        }
+
         pub fn in_lang(&self, c: &Chrome) -> String {
             lang_note(c, self.fallback, self.label_lang.as_deref())
         }
@@ -1651,7 +1686,7 @@ pub mod plan_wire {
                     .iter()
                     .find(|n| n.framework == f && n.code == code)
                     .map(|n| n.label.clone())
-                    .unwrap_or_else(|| format!("{f} {code}")),
+                    .unwrap_or_else(|| code_words(f, code)),
             )
         }
 
@@ -1662,11 +1697,12 @@ pub mod plan_wire {
                 .any(|s| s.training_id.as_deref() == Some(training))
         }
 
-        /// The coverage in words: how many needed skills are held, and how.
-        pub fn coverage_words(&self, c: &Chrome) -> String {
+        /// The coverage in words (message `key`): how many needed skills
+        /// are held, and how.
+        pub fn coverage_words(&self, c: &Chrome, key: &str) -> String {
             let k = &self.coverage;
             c.tr.with(
-                "pl-coverage-counts",
+                key,
                 &[
                     ("held", k.held.into()),
                     ("needed", k.needed.into()),
@@ -1678,7 +1714,11 @@ pub mod plan_wire {
         }
 
         pub fn percent_words(&self, c: &Chrome) -> String {
-            c.ta("pl-coverage-percent", "percent", i64::from(self.coverage.percent))
+            c.ta(
+                "pl-coverage-percent",
+                "percent",
+                i64::from(self.coverage.percent),
+            )
         }
     }
 }

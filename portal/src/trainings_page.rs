@@ -106,12 +106,12 @@ pub fn fmt_price(lang: Lang, euros: f64) -> String {
 }
 
 impl Training {
-    /// "Tours (37)", "Indre-et-Loire (37)"; `None` when nothing is said.
-    pub fn place(&self) -> Option<String> {
+    /// "Tours (37)", "département 45"; `None` when nothing is said.
+    pub fn place(&self, c: &Chrome) -> Option<String> {
         match (&self.commune, &self.department) {
-            (Some(c), Some(d)) => Some(format!("{c} ({d})")),
-            (Some(c), None) => Some(c.clone()),
-            (None, Some(d)) => Some(d.clone()),
+            (Some(town), Some(d)) => Some(format!("{town} ({d})")),
+            (Some(town), None) => Some(town.clone()),
+            (None, Some(d)) => Some(c.ta("trn-in-department", "d", d.as_str())),
             (None, None) => None,
         }
     }
@@ -170,6 +170,11 @@ impl Training {
             .collect()
     }
 
+    /// The day of its last change ("7 décembre 2026").
+    pub fn updated_on(&self, c: &Chrome) -> String {
+        fmt_day(c.tr.lang(), &self.updated_at.date_naive().to_string())
+    }
+
     pub fn published(&self) -> bool {
         self.status == "published"
     }
@@ -214,6 +219,11 @@ impl Search {
                 .filter(|p| *p >= 1 && (p - 1) * PER_PAGE < MAX_OFFSET)
                 .unwrap_or(1),
         }
+    }
+
+    /// No criterion at all: the whole catalogue.
+    fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
     }
 
     /// The form's values as a query (`page` apart).

@@ -459,7 +459,11 @@ async fn frameworks_command(
                 v.family,
                 v.version,
                 v.published_on.as_deref().unwrap_or("no date"),
-                if outcome.created { "new" } else { "merged into the" },
+                if outcome.created {
+                    "new"
+                } else {
+                    "merged into the"
+                },
                 v.languages,
                 v.status
             );
@@ -474,7 +478,10 @@ async fn frameworks_command(
                 println!(
                     "replaces {old} as the active version; {} codes of {old} are gone from {} \
                      (they still resolve through {old})",
-                    report.get("goneCount").and_then(|n| n.as_u64()).unwrap_or(0),
+                    report
+                        .get("goneCount")
+                        .and_then(|n| n.as_u64())
+                        .unwrap_or(0),
                     v.version
                 );
             }

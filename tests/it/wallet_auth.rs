@@ -169,7 +169,9 @@ fn routes() -> Vec<Row> {
         row(
             "PUT",
             "/wallet/plans/{plan}",
-            Some(json!({"title": "Plan", "status": "active", "targets": [{"framework": "ROME", "code": "M1805"}]})),
+            Some(
+                json!({"title": "Plan", "status": "active", "targets": [{"framework": "ROME", "code": "M1805"}]}),
+            ),
             true,
         ),
         row(
@@ -184,7 +186,12 @@ fn routes() -> Vec<Row> {
             Some(json!({"status": "done"})),
             true,
         ),
-        row("DELETE", "/wallet/plans/{plan}/steps/{step_del}", None, true),
+        row(
+            "DELETE",
+            "/wallet/plans/{plan}/steps/{step_del}",
+            None,
+            true,
+        ),
         row(
             "POST",
             "/wallet/plans/{plan}/comments",

@@ -518,14 +518,20 @@ async fn export_wallet(
     for full in state.store.list_plans(citizen.id()).await? {
         plans.push(crate::plans::plan_view(&state, full, &skills, lang, true).await?);
     }
-    files.push((
-        "careers/plans.json".to_owned(),
-        serde_json::to_vec_pretty(&serde_json::json!({ "plans": plans })).map_err(export_failed)?,
-    ));
-    files.push((
-        "careers/skills.json".to_owned(),
-        serde_json::to_vec_pretty(&serde_json::json!({ "skills": skills })).map_err(export_failed)?,
-    ));
+    if !plans.is_empty() {
+        files.push((
+            "careers/plans.json".to_owned(),
+            serde_json::to_vec_pretty(&serde_json::json!({ "plans": plans }))
+                .map_err(export_failed)?,
+        ));
+    }
+    if !skills.is_empty() {
+        files.push((
+            "careers/skills.json".to_owned(),
+            serde_json::to_vec_pretty(&serde_json::json!({ "skills": skills }))
+                .map_err(export_failed)?,
+        ));
+    }
     // The CVs: each one's settings, lines and JSON Resume, and its PDF.
     let mut cv_taken = HashSet::new();
     for (cv, items, resume) in crate::cvs::export_all(&state, record).await? {

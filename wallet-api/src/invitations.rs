@@ -1051,7 +1051,12 @@ fn gone(kind: &'static str, title: &str, detail: &str) -> ApiError {
     ApiError::new(StatusCode::GONE, kind, title).detail(detail)
 }
 
-pub(crate) async fn log(state: &AppState, invitation_id: &str, action: &str, detail: Option<String>) {
+pub(crate) async fn log(
+    state: &AppState,
+    invitation_id: &str,
+    action: &str,
+    detail: Option<String>,
+) {
     let access = InvitationAccessRecord {
         id: new_id(),
         invitation_id: invitation_id.to_owned(),

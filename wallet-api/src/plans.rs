@@ -263,7 +263,9 @@ fn department(value: Option<&str>) -> Result<Option<String>, ApiError> {
     let ok = match d.as_str() {
         "2A" | "2B" => true,
         _ if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => d != "00" && d != "20",
-        _ if d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()) => ("971"..="976").contains(&d.as_str()),
+        _ if d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()) => {
+            ("971"..="976").contains(&d.as_str())
+        }
         _ => false,
     };
     if ok {
@@ -285,8 +287,8 @@ fn targets_of(state: &AppState, inputs: &[CodeInput]) -> Result<Vec<PlanCode>, A
     }
     let mut out: Vec<PlanCode> = Vec::new();
     for t in inputs {
-        let (f, code, label, version) = known_code(state, &t.framework, &t.code)
-            .map_err(|e| e.with("field", "targets"))?;
+        let (f, code, label, version) =
+            known_code(state, &t.framework, &t.code).map_err(|e| e.with("field", "targets"))?;
         let kind = state.frameworks.index().get(f, &code).map(|c| c.kind);
         if !matches!(f, Framework::Rome | Framework::Esco)
             || kind != Some(atout_frameworks::ConceptKind::Occupation)
@@ -296,7 +298,10 @@ fn targets_of(state: &AppState, inputs: &[CodeInput]) -> Result<Vec<PlanCode>, A
                 format!("{code} is not an occupation: a target is a ROME or ESCO occupation."),
             ));
         }
-        if !out.iter().any(|o| o.framework == f.as_str() && o.code == code) {
+        if !out
+            .iter()
+            .any(|o| o.framework == f.as_str() && o.code == code)
+        {
             out.push(PlanCode {
                 framework: f.as_str().to_owned(),
                 code,
@@ -311,13 +316,19 @@ fn targets_of(state: &AppState, inputs: &[CodeInput]) -> Result<Vec<PlanCode>, A
 
 fn skills_listed(state: &AppState, inputs: &[CodeInput]) -> Result<Vec<PlanCode>, ApiError> {
     if inputs.len() > MAX_LISTED {
-        return Err(field_error("skills", format!("At most {MAX_LISTED} skills.")));
+        return Err(field_error(
+            "skills",
+            format!("At most {MAX_LISTED} skills."),
+        ));
     }
     let mut out: Vec<PlanCode> = Vec::new();
     for s in inputs {
         let (f, code, label, version) =
             known_code(state, &s.framework, &s.code).map_err(|e| e.with("field", "skills"))?;
-        if !out.iter().any(|o| o.framework == f.as_str() && o.code == code) {
+        if !out
+            .iter()
+            .any(|o| o.framework == f.as_str() && o.code == code)
+        {
             out.push(PlanCode {
                 framework: f.as_str().to_owned(),
                 code,
@@ -343,7 +354,9 @@ pub async fn plan_view(
     let shown = |framework: &str, code: &str, written: &str| {
         let l = Framework::parse(framework).and_then(|f| index.label(f, code, lang));
         (
-            l.as_ref().map(|l| l.text.clone()).unwrap_or_else(|| written.to_owned()),
+            l.as_ref()
+                .map(|l| l.text.clone())
+                .unwrap_or_else(|| written.to_owned()),
             l.as_ref().map(|l| l.lang.clone()),
             l.as_ref().is_some_and(|l| l.fallback),
         )
@@ -396,10 +409,7 @@ pub async fn plan_view(
         .filter(|(k, _)| !held.contains_key(&(k.0.as_str(), k.1.as_str())))
         .map(|(k, _)| k.clone())
         .collect();
-    let trainings = state
-        .store
-        .published_trainings(None, &missing, 500)
-        .await?;
+    let trainings = state.store.published_trainings(None, &missing, 500).await?;
     let today = state.clock.now().date_naive().to_string();
     let trainings: Vec<Training> = trainings
         .into_iter()
@@ -421,7 +431,10 @@ pub async fn plan_view(
             let (label, label_lang, fallback) = shown(&framework, &code, &written);
             let h = held.get(&(framework.as_str(), code.as_str()));
             NeededView {
-                trainings: per_skill.get(&(framework.clone(), code.clone())).copied().unwrap_or(0),
+                trainings: per_skill
+                    .get(&(framework.clone(), code.clone()))
+                    .copied()
+                    .unwrap_or(0),
                 held: h.map(|s| s.evidence),
                 sources: if with_sources {
                     h.map(|s| s.sources.clone()).unwrap_or_default()
@@ -667,7 +680,12 @@ async fn create_plan(
     Json(body): Json<NewPlan>,
 ) -> Result<(StatusCode, Json<PlanView>), ApiError> {
     let targets = targets_of(&state, &body.targets)?;
-    let title = match body.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let title = match body
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         Some(t) => text("title", t, 200)?,
         None => targets[0].label.chars().take(200).collect(),
     };
@@ -697,7 +715,10 @@ async fn create_plan(
         .await?
         .ok_or_else(not_found)?;
     let lang = lang_of(q.lang.as_deref());
-    Ok((StatusCode::CREATED, Json(own_view(&state, &citizen, full, lang).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(own_view(&state, &citizen, full, lang).await?),
+    ))
 }
 
 /// A plan with its gap, suggested trainings, steps and comments. The
@@ -890,7 +911,10 @@ async fn add_step(
         ),
         None => None,
     };
-    let title = match (body.title.as_deref().filter(|t| !t.trim().is_empty()), &training) {
+    let title = match (
+        body.title.as_deref().filter(|t| !t.trim().is_empty()),
+        &training,
+    ) {
         (Some(t), _) => text("title", t, 200)?,
         (None, Some(t)) => t.record.title.clone(),
         (None, None) => return Err(field_error("title", "This is required.")),
@@ -901,7 +925,12 @@ async fn add_step(
             (Some(f.as_str().to_owned()), Some(c))
         }
         (None, None) => (None, None),
-        _ => return Err(field_error("code", "Give both framework and code, or neither.")),
+        _ => {
+            return Err(field_error(
+                "code",
+                "Give both framework and code, or neither.",
+            ))
+        }
     };
     let now = state.clock.now();
     let step = StepRecord {
@@ -1071,7 +1100,11 @@ async fn comment(
         body: text("body", body, 2000)?,
         created_at: state.clock.now(),
     };
-    match state.store.add_comment(citizen_id, &c, MAX_COMMENTS).await? {
+    match state
+        .store
+        .add_comment(citizen_id, &c, MAX_COMMENTS)
+        .await?
+    {
         Limited::Done => {}
         Limited::TooMany => {
             return Err(ApiError::conflict(format!(
@@ -1158,8 +1191,15 @@ async fn invited_comment(
     if !shared {
         return Err(ApiError::not_found("No plan shared with you has this id."));
     }
-    let out = comment(&state, &i.citizen_id, &id, Some(i.id.clone()), i.email.clone(), &body.body)
-        .await?;
+    let out = comment(
+        &state,
+        &i.citizen_id,
+        &id,
+        Some(i.id.clone()),
+        i.email.clone(),
+        &body.body,
+    )
+    .await?;
     log(&state, &i.id, "comment-plan", Some(id)).await;
     Ok(out)
 }

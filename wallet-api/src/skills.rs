@@ -114,7 +114,11 @@ pub fn classify(text: &str) -> Option<(Framework, String)> {
     }
     let upper = t.to_ascii_uppercase();
     let b = upper.as_bytes();
-    if b.len() == 5 && b[0].is_ascii_uppercase() && b[0] <= b'N' && b[1..].iter().all(u8::is_ascii_digit) {
+    if b.len() == 5
+        && b[0].is_ascii_uppercase()
+        && b[0] <= b'N'
+        && b[1..].iter().all(u8::is_ascii_digit)
+    {
         return Some((Framework::Rome, upper));
     }
     for (prefix, f) in [("RNCP", Framework::Rncp), ("RS", Framework::Rs)] {
@@ -126,7 +130,10 @@ pub fn classify(text: &str) -> Option<(Framework, String)> {
     }
     // https://www.francecompetences.fr/recherche/rncp/34126/
     let lower = t.to_ascii_lowercase();
-    for (seg, f, prefix) in [("/rncp/", Framework::Rncp, "RNCP"), ("/rs/", Framework::Rs, "RS")] {
+    for (seg, f, prefix) in [
+        ("/rncp/", Framework::Rncp, "RNCP"),
+        ("/rs/", Framework::Rs, "RS"),
+    ] {
         if lower.contains("francecompetences.fr") {
             if let Some(rest) = lower.split(seg).nth(1) {
                 let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -512,7 +519,10 @@ pub(crate) fn known_code(
         let shown: String = code.chars().take(80).collect();
         field_error(
             "code",
-            format!("{shown:?} is not a {} code of the frameworks loaded.", f.as_str()),
+            format!(
+                "{shown:?} is not a {} code of the frameworks loaded.",
+                f.as_str()
+            ),
         )
     })?;
     let label = index
@@ -543,7 +553,9 @@ async fn delete_skill(
     if state.store.delete_citizen_skill(citizen.id(), &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found("No declared skill of yours has this id."))
+        Err(ApiError::not_found(
+            "No declared skill of yours has this id.",
+        ))
     }
 }
 
@@ -556,7 +568,10 @@ mod tests {
     fn classifies_codes_by_shape() {
         assert_eq!(classify("m1805"), Some((Framework::Rome, "M1805".into())));
         assert_eq!(classify("Z1805"), None);
-        assert_eq!(classify("RNCP34126"), Some((Framework::Rncp, "RNCP34126".into())));
+        assert_eq!(
+            classify("RNCP34126"),
+            Some((Framework::Rncp, "RNCP34126".into()))
+        );
         assert_eq!(classify("rs5476"), Some((Framework::Rs, "RS5476".into())));
         assert_eq!(
             classify("https://www.francecompetences.fr/recherche/rncp/37873/"),
@@ -578,7 +593,10 @@ mod tests {
             credential_codes(&vc),
             vec![
                 (Framework::Rncp, "RNCP37873".to_owned()),
-                (Framework::Esco, "http://data.europa.eu/esco/skill/abc".to_owned())
+                (
+                    Framework::Esco,
+                    "http://data.europa.eu/esco/skill/abc".to_owned()
+                )
             ]
         );
         assert!(credential_codes(&json!({"credentialSubject": "x"})).is_empty());

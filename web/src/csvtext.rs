@@ -94,4 +94,3 @@ pub fn parse_number(text: &str) -> Option<f64> {
     }
     normal.parse::<f64>().ok().filter(|n| n.is_finite())
 }
-

@@ -68,7 +68,12 @@ impl Frameworks {
     /// The code's label as a page shows it: the label, then the language
     /// it is in when it is not the page's (`« … » (en anglais)` is the
     /// page's business: this returns the parts).
-    pub fn describe(&self, framework: &str, code: &str, lang: &str) -> Option<(String, Option<String>)> {
+    pub fn describe(
+        &self,
+        framework: &str,
+        code: &str,
+        lang: &str,
+    ) -> Option<(String, Option<String>)> {
         self.label(framework, code, lang)
             .map(|l| (l.text, l.fallback.then_some(l.lang)))
     }

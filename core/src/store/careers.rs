@@ -204,7 +204,7 @@ macro_rules! career_sql {
         impl $name {
             async fn plan_parts(&self, plan: PlanRecord) -> StoreResult<PlanFull> {
                 let targets: Vec<PlanCode> = sqlx::query_as(
-                    "SELECT framework, code, version, label, 1 AS essential \
+                    "SELECT framework, code, version, label, CAST(1 AS BIGINT) AS essential \
                      FROM career_plan_targets WHERE plan_id = $1 ORDER BY position",
                 )
                 .bind(&plan.id)

@@ -35,7 +35,15 @@ pub(super) fn read(lang: &str, input: &Input, ctx: &mut Ctx<'_>) -> Result<Datas
         read_isco(name, bytes, lang, ctx, &mut data)?;
     }
     if let Some((name, bytes)) = occupations {
-        read_concepts(name, bytes, lang, Pillar::Occupation, &guesses, ctx, &mut data)?;
+        read_concepts(
+            name,
+            bytes,
+            lang,
+            Pillar::Occupation,
+            &guesses,
+            ctx,
+            &mut data,
+        )?;
     }
     if let Some((name, bytes)) = skills {
         read_concepts(name, bytes, lang, Pillar::Skill, &guesses, ctx, &mut data)?;
@@ -87,7 +95,12 @@ fn read_guesses(
     let mut out = HashMap::new();
     let mut seen = Seen::default();
     while let Some(row) = t.next_row(ctx)? {
-        let uri = table::code(name, row.line, "conceptUri", row.required(&t, "conceptUri")?)?;
+        let uri = table::code(
+            name,
+            row.line,
+            "conceptUri",
+            row.required(&t, "conceptUri")?,
+        )?;
         seen.check(name, row.line, uri)?;
         if let Some(guess) = table::label(ctx, name, row.line, "labelGuess", row.get(c_guess))? {
             out.insert(uri.to_owned(), guess);
@@ -180,7 +193,12 @@ fn read_concepts(
     let (c_isco, c_type) = (t.col("iscoGroup"), t.col("skillType"));
     let mut seen = Seen::default();
     while let Some(row) = t.next_row(ctx)? {
-        let uri = table::code(name, row.line, "conceptUri", row.required(&t, "conceptUri")?)?;
+        let uri = table::code(
+            name,
+            row.line,
+            "conceptUri",
+            row.required(&t, "conceptUri")?,
+        )?;
         if !(uri.starts_with("http://") || uri.starts_with("https://")) {
             return Err(ImportError::at(
                 name,
@@ -264,7 +282,11 @@ fn read_relations(
     )?;
     let mut occupations = HashSet::new();
     let mut skills = HashSet::new();
-    for c in data.concepts.iter().filter(|c| c.framework == Framework::Esco) {
+    for c in data
+        .concepts
+        .iter()
+        .filter(|c| c.framework == Framework::Esco)
+    {
         if c.kind == ConceptKind::Occupation {
             occupations.insert(c.code.clone());
         } else {
@@ -273,7 +295,12 @@ fn read_relations(
     }
     let mut seen = Seen::default();
     while let Some(row) = t.next_row(ctx)? {
-        let occ = table::code(name, row.line, "occupationUri", row.required(&t, "occupationUri")?)?;
+        let occ = table::code(
+            name,
+            row.line,
+            "occupationUri",
+            row.required(&t, "occupationUri")?,
+        )?;
         let skill = table::code(name, row.line, "skillUri", row.required(&t, "skillUri")?)?;
         let kind = row.required(&t, "relationType")?;
         let relation = if kind.eq_ignore_ascii_case("essential") {
@@ -382,7 +409,11 @@ fn is_released(status: &str) -> bool {
 /// The 4-digit ISCO group of an occupation: `2512`, or the end of
 /// `http://data.europa.eu/esco/isco/C2512`.
 fn isco_parent(raw: &str) -> Option<String> {
-    let tail = raw.rsplit('/').next().unwrap_or("").trim_start_matches(['C', 'c']);
+    let tail = raw
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(['C', 'c']);
     (!tail.is_empty() && tail.len() <= 4 && tail.bytes().all(|b| b.is_ascii_digit()))
         .then(|| tail.to_owned())
 }
@@ -472,7 +503,9 @@ mod tests {
             ("skills_fr.csv".to_owned(), vec![]),
         ];
         assert_eq!(
-            role_file(&files, "occupations", "en").unwrap().map(|f| f.0.as_str()),
+            role_file(&files, "occupations", "en")
+                .unwrap()
+                .map(|f| f.0.as_str()),
             Some("occupations_en.csv")
         );
         assert!(role_file(&files, "skills", "en").unwrap().is_none());

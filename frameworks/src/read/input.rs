@@ -64,7 +64,8 @@ fn list_folder(dir: &Path) -> Result<Vec<std::path::PathBuf>, ImportError> {
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((folder, depth)) = stack.pop() {
         let shown = folder.display().to_string();
-        let cannot = |e: std::io::Error| ImportError::in_file(&shown, format!("cannot be listed ({e})"));
+        let cannot =
+            |e: std::io::Error| ImportError::in_file(&shown, format!("cannot be listed ({e})"));
         for entry in fs::read_dir(&folder).map_err(cannot)? {
             let entry = entry.map_err(cannot)?;
             let path = entry.path();
@@ -171,9 +172,8 @@ impl<'a> Acc<'a> {
     }
 
     fn add_zip(&mut self, name: &str, bytes: &[u8]) -> Result<(), ImportError> {
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            ImportError::in_file(name, format!("is not a readable zip file ({e})"))
-        })?;
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ImportError::in_file(name, format!("is not a readable zip file ({e})")))?;
         if zip.len() > MAX_ZIP_MEMBERS {
             return Err(ImportError::in_file(
                 name,

@@ -54,7 +54,10 @@ pub(super) fn read(input: &Input, ctx: &mut Ctx<'_>) -> Result<Dataset, ImportEr
             list_or_none(&input.names())
         )));
     };
-    let blocks = pick(Topic::Blocks, "export_fiches_CSV_Blocs_De_Compétences_….csv")?;
+    let blocks = pick(
+        Topic::Blocks,
+        "export_fiches_CSV_Blocs_De_Compétences_….csv",
+    )?;
     let certifiers = pick(Topic::Certifiers, "export_fiches_CSV_Certificateurs_….csv")?;
     let rome = pick(Topic::Rome, "export_fiches_CSV_Rome_….csv")?;
 
@@ -155,8 +158,14 @@ fn read_standard(
             ));
         };
         seen.check(name, row.line, &code)?;
-        let label = table::label(ctx, name, row.line, "Intitule", row.required(&t, "Intitule")?)?
-            .unwrap_or_default();
+        let label = table::label(
+            ctx,
+            name,
+            row.line,
+            "Intitule",
+            row.required(&t, "Intitule")?,
+        )?
+        .unwrap_or_default();
         // No `Actif` column: every record counts as active.
         let active = match c_active {
             Some(_) => row.get(c_active).eq_ignore_ascii_case("ACTIVE"),
@@ -205,8 +214,14 @@ fn read_blocks(
         let raw = row.required(&t, "Bloc_Competences_Code")?;
         let code = table::code(name, row.line, "Bloc_Competences_Code", raw)?.to_ascii_uppercase();
         // The libellé may be empty in the export.
-        let label = table::label(ctx, name, row.line, "Bloc_Competences_Libelle", row.get(c_label))?
-            .unwrap_or_default();
+        let label = table::label(
+            ctx,
+            name,
+            row.line,
+            "Bloc_Competences_Libelle",
+            row.get(c_label),
+        )?
+        .unwrap_or_default();
         if let Some(first) = seen.first(&code, row.line) {
             ctx.note(
                 name,
@@ -238,16 +253,21 @@ fn read_certifiers(
     let c_siret = t.col("Siret_Certificateur");
     while let Some(row) = t.next_row(ctx)? {
         let fiche = row.required(&t, "Numero_Fiche")?;
-        let certifier_name =
-            table::label(ctx, name, row.line, "Nom_Certificateur", row.required(&t, "Nom_Certificateur")?)?
-                .unwrap_or_default();
+        let certifier_name = table::label(
+            ctx,
+            name,
+            row.line,
+            "Nom_Certificateur",
+            row.required(&t, "Nom_Certificateur")?,
+        )?
+        .unwrap_or_default();
         let digits: String = row
             .get(c_siret)
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let siret = (digits.len() == 14 && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then_some(digits);
+        let siret =
+            (digits.len() == 14 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits);
         if let Some(concept) = record(ctx, name, row.line, fiche, index, data) {
             let certifier = Certifier {
                 siret,
@@ -282,15 +302,12 @@ fn read_rome(
             ctx.note(
                 name,
                 row.line,
-                format!(
-                    "“{}” is not a ROME code; line skipped",
-                    table::shorten(raw)
-                ),
+                format!("“{}” is not a ROME code; line skipped", table::shorten(raw)),
             );
             continue;
         };
-        let Some((framework, code)) = record(ctx, name, row.line, fiche, index, data)
-            .map(|c| (c.framework, c.code.clone()))
+        let Some((framework, code)) =
+            record(ctx, name, row.line, fiche, index, data).map(|c| (c.framework, c.code.clone()))
         else {
             continue;
         };

@@ -71,7 +71,10 @@ pub(crate) fn header_names(bytes: &[u8], delimiter: u8) -> Option<Vec<String>> {
 /// `,` unless the header line has more `;` than `,` (France Travail and
 /// France compétences files use `;`).
 pub(crate) fn sniff_delimiter(bytes: &[u8]) -> u8 {
-    let first_line = strip_bom(bytes).split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let first_line = strip_bom(bytes)
+        .split(|&b| b == b'\n')
+        .next()
+        .unwrap_or(&[]);
     let count = |d: u8| first_line.iter().filter(|&&b| b == d).count();
     if count(b';') > count(b',') {
         b';'
@@ -81,7 +84,10 @@ pub(crate) fn sniff_delimiter(bytes: &[u8]) -> u8 {
 }
 
 fn clean_header(h: &str) -> String {
-    h.trim().trim_start_matches('\u{feff}').trim().to_lowercase()
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
 }
 
 impl<'a> Table<'a> {
@@ -108,8 +114,8 @@ impl<'a> Table<'a> {
             .clone();
         let mut names = Vec::with_capacity(header.len());
         for cell in header.iter() {
-            let cell = std::str::from_utf8(cell)
-                .map_err(|_| ImportError::at(file, 1, not_utf8()))?;
+            let cell =
+                std::str::from_utf8(cell).map_err(|_| ImportError::at(file, 1, not_utf8()))?;
             names.push(cell.trim().trim_start_matches('\u{feff}').trim().to_owned());
         }
         let mut columns = HashMap::new();
@@ -368,7 +374,10 @@ pub(crate) fn code<'r>(
         return Err(ImportError::at(
             file,
             line,
-            format!("the {what} “{}” contains spaces or control characters", shorten(v)),
+            format!(
+                "the {what} “{}” contains spaces or control characters",
+                shorten(v)
+            ),
         ));
     }
     Ok(v)

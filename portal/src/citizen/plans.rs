@@ -102,6 +102,8 @@ impl Settings {
 
 /// A framework code of a plan: (framework, code).
 type Code = (String, String);
+/// A skill the citizen listed: (framework, code, essential).
+type Listed = (String, String, bool);
 
 /// The plan's targets.
 fn targets_of(p: &Plan) -> Vec<Code> {
@@ -113,7 +115,7 @@ fn targets_of(p: &Plan) -> Vec<Code> {
 
 /// The skills the citizen listed in the plan, with whether each is
 /// essential.
-fn listed_of(p: &Plan) -> Vec<(String, String, bool)> {
+fn listed_of(p: &Plan) -> Vec<Listed> {
     p.needed
         .iter()
         .filter(|n| n.listed())
@@ -123,10 +125,10 @@ fn listed_of(p: &Plan) -> Vec<(String, String, bool)> {
 
 /// `list` with `code` in it (once), essential or not.
 fn with_listed(
-    mut list: Vec<(String, String, bool)>,
+    mut list: Vec<Listed>,
     (framework, code): (&str, &str),
     essential: bool,
-) -> Vec<(String, String, bool)> {
+) -> Vec<Listed> {
     match list
         .iter_mut()
         .find(|(f, c, _)| f == framework && c == code)
@@ -138,7 +140,7 @@ fn with_listed(
 }
 
 /// The whole plan as `PUT /wallet/plans/{id}` takes it.
-fn put_body(s: &Settings, targets: &[Code], listed: &[(String, String, bool)]) -> Value {
+fn put_body(s: &Settings, targets: &[Code], listed: &[Listed]) -> Value {
     let department = if s.department.is_empty() {
         Value::Null
     } else {
@@ -158,6 +160,23 @@ fn put_body(s: &Settings, targets: &[Code], listed: &[(String, String, bool)]) -
             .map(|(f, c, e)| json!({"framework": f, "code": c, "essential": e}))
             .collect::<Vec<_>>(),
     })
+}
+
+/// Words to search for an occupation like one of ROME's, whose labels
+/// name both genders: "Développeur / Développeuse web" gives "Développeur
+/// web", "Aide-soignant / Aide-soignante" gives "Aide-soignant".
+fn search_words(label: &str) -> String {
+    match label.split_once(" / ") {
+        Some((first, second)) => {
+            let rest: Vec<&str> = second.split_whitespace().skip(1).collect();
+            if rest.is_empty() {
+                first.trim().to_owned()
+            } else {
+                format!("{} {}", first.trim(), rest.join(" "))
+            }
+        }
+        None => label.trim().to_owned(),
+    }
 }
 
 /// The framework and code a form's value names (`ESCO http://…`).
@@ -457,10 +476,12 @@ impl PlanPage {
             .or(self.p.targets.first())
             .map(|t| t.label.as_str())
             .unwrap_or("");
+        let words = search_words(label);
         format!(
             "/me/plans/{}/targets?{}",
             seg(&self.p.id),
-            serde_urlencoded::to_string([("q", label), ("related", "1")]).unwrap_or_default()
+            serde_urlencoded::to_string([("q", words.as_str()), ("related", "1")])
+                .unwrap_or_default()
         )
     }
 
@@ -538,7 +559,7 @@ async fn put(
     ctx: &Ctx,
     me: &Me,
     id: &str,
-    (settings, targets, listed): (&Settings, &[Code], &[(String, String, bool)]),
+    (settings, targets, listed): (&Settings, &[Code], &[Listed]),
     fields: &[(&str, &str)],
 ) -> Result<Option<Errors>, PageError> {
     let reply = state
@@ -637,7 +658,11 @@ async fn add_skill(
                 &me,
                 &id,
                 (&Settings::of(&p), &targets_of(&p), &listed),
-                &[("skills", "skill"), ("code", "skill"), ("framework", "skill")],
+                &[
+                    ("skills", "skill"),
+                    ("code", "skill"),
+                    ("framework", "skill"),
+                ],
             )
             .await?;
             match saved {
@@ -1157,7 +1182,8 @@ async fn comment(
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
     let t = ctx.t();
-    let text = form.raw("comment").trim().to_owned();
+    // Browsers end a textarea's lines with CR LF; the API takes LF.
+    let text = form.raw("comment").replace("\r\n", "\n").trim().to_owned();
     let mut errors = Errors::default();
     if text.is_empty() || text.chars().count() > 2000 {
         errors.add("comment", t.get("pl-field-comment"));
@@ -1347,7 +1373,10 @@ mod tests {
             has_relations: true,
         }];
         assert!(!p.lacks_relations());
-        p.needed = vec![needed("a", false, &["http://occ/1"]), needed("b", true, &["listed"])];
+        p.needed = vec![
+            needed("a", false, &["http://occ/1"]),
+            needed("b", true, &["listed"]),
+        ];
         let groups: Vec<(&str, usize)> = p.groups().iter().map(|(g, n)| (*g, n.len())).collect();
         assert_eq!(groups, vec![("essential", 1), ("optional", 1)]);
     }
@@ -1370,6 +1399,23 @@ mod tests {
             page.related_href(),
             "/me/plans/p1/targets?q=%C3%89tudes+et+d%C3%A9veloppement+informatique&related=1"
         );
+    }
+
+    #[test]
+    fn both_genders_of_a_label_make_one_search() {
+        assert_eq!(
+            search_words("Développeur / Développeuse web"),
+            "Développeur web"
+        );
+        assert_eq!(
+            search_words("Infirmier / Infirmière de bloc opératoire"),
+            "Infirmier de bloc opératoire"
+        );
+        assert_eq!(
+            search_words("Aide-soignant / Aide-soignante"),
+            "Aide-soignant"
+        );
+        assert_eq!(search_words(" web developer "), "web developer");
     }
 
     fn test_chrome() -> Chrome {

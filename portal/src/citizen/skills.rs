@@ -14,7 +14,7 @@ use crate::{
     api::{seg, As, Problem},
     ctx::Ctx,
     forms::{Errors, PostForm},
-    invited::plan_wire::{lang_attr, lang_note, Skill, EVIDENCE},
+    invited::plan_wire::{code_words, lang_attr, lang_note, Skill, EVIDENCE},
     page::{render, see_other, Chrome, PageError},
     PortalState,
 };
@@ -78,6 +78,10 @@ impl Hit {
     /// The radio button's value.
     pub fn value(&self) -> String {
         choice_value(&self.framework, &self.code)
+    }
+
+    pub fn code_words(&self) -> String {
+        code_words(&self.framework, &self.code)
     }
 
     pub fn in_lang(&self, c: &Chrome) -> String {
@@ -207,7 +211,11 @@ impl Pick {
         if self.code.is_empty() {
             String::new()
         } else {
-            format!("{} ({} {})", self.text, self.framework, self.code)
+            format!(
+                "{} ({})",
+                self.text,
+                code_words(&self.framework, &self.code)
+            )
         }
     }
 
@@ -625,6 +633,9 @@ mod tests {
             ..Default::default()
         };
         let (_, errors) = matches_or_error(tr, "skill", "zzz", Err(limited));
-        assert_eq!(errors.get("skill"), Some(tr.get("error-rate-limited").as_str()));
+        assert_eq!(
+            errors.get("skill"),
+            Some(tr.get("error-rate-limited").as_str())
+        );
     }
 }

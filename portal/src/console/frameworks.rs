@@ -53,6 +53,7 @@ struct Refusal {
 struct Outcome {
     lines: Vec<String>,
     gone: Vec<Coded>,
+    gone_heading: String,
 }
 
 #[derive(Template)]
@@ -290,6 +291,7 @@ fn outcome(state: &PortalState, ctx: &Ctx, done: &ImportView) -> Outcome {
     Outcome {
         lines,
         gone: shown.gone,
+        gone_heading: shown.gone_heading,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::{
     PortalState,
 };
 use askama::Template;
-use atout_web::i18n::{Arg, Tr};
+use atout_web::i18n::{Arg, Lang, Tr};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -163,16 +163,19 @@ impl Form {
     /// [`MIN_ROWS`] in all, never past [`MAX_CODES`].
     fn pad(&mut self, more: usize) {
         let filled = self.codes.len();
-        let rows = (filled + EMPTY_ROWS + more).max(MIN_ROWS).min(MAX_CODES);
+        let rows = (filled + EMPTY_ROWS + more).clamp(MIN_ROWS, MAX_CODES);
         while self.codes.len() < rows {
             self.codes.push(CodeRow::default());
         }
     }
 
-    fn from_training(t: &Training) -> Self {
+    fn from_training(t: &Training, lang: Lang) -> Self {
+        // As the visitor writes it (the page reads both).
         let decimal = |p: f64| {
             if p.fract() == 0.0 {
                 format!("{p:.0}")
+            } else if lang == Lang::Fr {
+                format!("{p:.2}").replace('.', ",")
             } else {
                 format!("{p:.2}")
             }
@@ -423,7 +426,7 @@ async fn edit_page(
         &ctx,
         &page,
         Some(id),
-        Form::from_training(&t),
+        Form::from_training(&t, ctx.lang),
         Errors::default(),
     );
     Ok(render(ctx.lang, &view))
@@ -470,10 +473,7 @@ async fn save(
         Err(errors) => errors,
         Ok(body) => {
             let (method, path) = match &id {
-                Some(id) => (
-                    Method::PUT,
-                    format!("{}/trainings/{}", page.api(), seg(id)),
-                ),
+                Some(id) => (Method::PUT, format!("{}/trainings/{}", page.api(), seg(id))),
                 None => (Method::POST, format!("{}/trainings", page.api())),
             };
             let reply = state
@@ -485,10 +485,7 @@ async fn save(
                 } else {
                     "done-co-trn-created"
                 };
-                return Ok(see_other(&format!(
-                    "{}/trainings?done={done}",
-                    page.base()
-                )));
+                return Ok(see_other(&format!("{}/trainings?done={done}", page.base())));
             }
             let problem = reply.problem().await;
             match problem.status {
@@ -504,12 +501,8 @@ async fn save(
                     e
                 }
                 _ => {
-                    let mut e = Errors::from_problem_mapped(
-                        tr,
-                        &problem,
-                        &FIELDS,
-                        &["co-trn-field-"],
-                    );
+                    let mut e =
+                        Errors::from_problem_mapped(tr, &problem, &FIELDS, &["co-trn-field-"]);
                     // Which row of codes: the ones the frameworks do not know.
                     if e.0.first().is_some_and(|(field, _)| field == "codes") {
                         if let Some(i) = f.mark_unknown_codes(tr) {
@@ -790,7 +783,6 @@ async fn example_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atout_web::i18n::Lang;
 
     #[test]
     fn the_example_has_the_columns_a_french_office_writes() {
@@ -820,7 +812,10 @@ mod tests {
             ..Default::default()
         };
         let text = refusal(tr, &problem);
-        assert!(text.starts_with("Ligne 12, colonne « Département »"), "{text}");
+        assert!(
+            text.starts_with("Ligne 12, colonne « Département »"),
+            "{text}"
+        );
         let problem = crate::api::Problem {
             status: 422,
             field: Some("file".into()),
