@@ -207,6 +207,18 @@ fn code_key(framework: Framework, code: &str) -> String {
     }
 }
 
+/// The primary language of a tag, lower case: `fr-FR` → `fr`.
+fn primary_lang(tag: &str) -> String {
+    tag.trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(8)
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
@@ -479,7 +491,7 @@ impl Index {
     /// English, then any language).
     pub fn label(&self, framework: Framework, code: &str, lang: &str) -> Option<ShownLabel> {
         let c = self.get(framework, code)?;
-        let lang = lang.trim().to_ascii_lowercase();
+        let lang = primary_lang(lang);
         let l = &c.labels[pick_label(&c.labels, &lang)?];
         Some(ShownLabel {
             text: l.text.clone(),
@@ -503,13 +515,7 @@ impl Index {
             return Vec::new();
         }
         let text: String = q.text.chars().take(MAX_QUERY_CHARS).collect();
-        let lang: String = q
-            .lang
-            .trim()
-            .chars()
-            .take(16)
-            .collect::<String>()
-            .to_lowercase();
+        let lang = primary_lang(q.lang);
         let allowed = |c: &IndexedConcept| {
             (q.kinds.is_empty() || q.kinds.contains(&c.kind))
                 && (q.frameworks.is_empty() || q.frameworks.contains(&c.framework))
@@ -547,11 +553,11 @@ impl Index {
             .collect();
 
         let mut best = Best::new(self.concepts.len());
-        let want = limit - hits.len();
+        let want = limit;
         // First without typos: typo matches rank after every other match,
         // so when enough concepts match without them they cannot show.
         if qw.iter().all(|w| w.range.0 < w.range.1) {
-            self.collect(&qw, false, &whole, lang_id, &allowed, &code_hits, &mut best);
+            self.collect(&qw, false, &whole, lang_id, &allowed, &mut best);
         }
         if best.found < want {
             // Longest words first: a word that matches nothing at all ends
@@ -579,7 +585,7 @@ impl Index {
                 }
             }
             if any_typo && all_match {
-                self.collect(&qw, true, &whole, lang_id, &allowed, &code_hits, &mut best);
+                self.collect(&qw, true, &whole, lang_id, &allowed, &mut best);
             }
         }
 
@@ -692,7 +698,6 @@ impl Index {
         whole: &str,
         lang_id: Option<usize>,
         allowed: &dyn Fn(&IndexedConcept) -> bool,
-        code_hits: &[u32],
         best: &mut Best,
     ) {
         let postings_of = |w: u32| {
@@ -733,7 +738,7 @@ impl Index {
             }
             let entry = &self.entries[e as usize];
             let concept = &self.concepts[entry.concept as usize];
-            if !allowed(concept) || code_hits.contains(&entry.concept) {
+            if !allowed(concept) {
                 continue;
             }
             let Some(key) = self.evaluate(e, entry, concept, qw, with_typos, whole, lang_id) else {

@@ -1190,6 +1190,13 @@ fn search_french_and_english_with_fallback() {
     assert_eq!(h[0].label_lang, "en");
     let l = index.label(Framework::Esco, U1, "de").unwrap();
     assert_eq!((l.text.as_str(), l.fallback), ("développeur web", true));
+    let l = index.label(Framework::Esco, U1, "fr-FR").unwrap();
+    assert_eq!((l.text.as_str(), l.fallback), ("développeur web", false));
+    let h = index.search(&Query::new("web developer", "en_GB"));
+    assert_eq!(
+        (h[0].label.as_str(), h[0].fallback),
+        ("web developer", false)
+    );
     let l = index.label(Framework::Esco, U1, "en").unwrap();
     assert_eq!((l.text.as_str(), l.fallback), ("web developer", false));
     let h = index.search(&Query::new("coding", "en"));

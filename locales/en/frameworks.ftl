@@ -176,6 +176,7 @@ trn-results = { $count ->
 trn-none-yet = No training is published yet.
 trn-none = No training matches. Try with fewer criteria.
 trn-page-of = Page { $page } of { $pages }
+trn-page-beyond = This page is past the results: go back to the last one.
 trn-pages = Result pages
 trn-distance = At a distance
 trn-in-department = département { $d }

@@ -176,6 +176,7 @@ trn-results = { $count ->
 trn-none-yet = Aucune formation n’est publiée pour l’instant.
 trn-none = Aucune formation ne correspond. Essayez avec moins de critères.
 trn-page-of = Page { $page } sur { $pages }
+trn-page-beyond = Cette page va au-delà des résultats : revenez à la dernière.
 trn-pages = Pages de résultats
 trn-distance = À distance
 trn-in-department = département { $d }

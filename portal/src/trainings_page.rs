@@ -339,7 +339,8 @@ async fn list(State(state): State<PortalState>, ctx: Ctx) -> Result<Response, Pa
         .unwrap_or(1);
     let (prev_href, next_href) = match &results {
         Some(_) => (
-            (s.page > 1).then(|| s.page_href(s.page - 1, c.lang)),
+            // Past the end (an old link): back to the last page.
+            (s.page > 1).then(|| s.page_href((s.page - 1).min(pages), c.lang)),
             (s.page < pages).then(|| s.page_href(s.page + 1, c.lang)),
         ),
         None => (None, None),

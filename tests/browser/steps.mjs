@@ -181,6 +181,8 @@ try {
         await navigating(step, () => page.keyboard.press(step.key));
       } else if (step.type) await page.keyboard.type(sub(step.type));
       else if (step.reload) await page.reload({waitUntil: 'load'});
+      // Waits for something a script shows (an autocomplete's options).
+      else if (step.waitFor) await page.getByRole(step.waitFor.role, {name: sub(step.waitFor.name), exact: step.waitFor.exact ?? false}).first().waitFor({timeout: 10000});
       else throw new Error('unknown step');
     } catch (e) {
       out.ok = false;

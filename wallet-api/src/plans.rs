@@ -29,7 +29,7 @@ use atout_web::{
     auth::Citizen, extract::ClientIp, problem::ProblemBody, ApiError, AppState, Json, Path, Query,
 };
 use axum::{
-    extract::State,
+    extract::{FromRequest, State},
     http::{HeaderMap, StatusCode},
 };
 use serde::{Deserialize, Serialize};
@@ -1180,9 +1180,11 @@ async fn invited_comment(
     ClientIp(client): ClientIp,
     Path((token, id)): Path<(String, String)>,
     headers: HeaderMap,
-    Json(body): Json<NewComment>,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<CommentView>), ApiError> {
     let i = invited(&state, client, &token, &headers, Some(Role::Contributor)).await?;
+    // The body is read once the caller is known to be let in.
+    let Json(body) = Json::<NewComment>::from_request(request, &state).await?;
     let shared = state
         .store
         .get_plan(&i.citizen_id, &id)

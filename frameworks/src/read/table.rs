@@ -158,12 +158,10 @@ impl<'a> Table<'a> {
         self.columns.get(&name.to_lowercase()).copied()
     }
 
-    /// The index of a column the header is known to have (checked by
-    /// [`Table::open`]).
+    /// The index of a column [`Table::open`] was asked to require. Should a
+    /// caller ask for another one that is missing, the index points past
+    /// every record, so its cells read as empty instead of panicking.
     pub fn req(&self, name: &str) -> usize {
-        // `open` refused the file if a required column was missing; a
-        // caller asking for a column it did not require gets column 0's
-        // neighbour check below rather than a panic.
         self.col(name).unwrap_or(usize::MAX)
     }
 
