@@ -450,7 +450,7 @@ async fn detail_view(
             .filter(|l| l.relation == rel)
             .map(|l| linked(fw, &l.to_framework, &l.to_code, lang))
             .collect();
-        v.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+        v.sort_by_key(|a| a.label.to_lowercase());
         v
     };
     let mut needed_by: Vec<LinkedView> = into
@@ -532,6 +532,9 @@ pub struct ImportParams {
     pub published_on: Option<String>,
     /// The file's name (helps recognise a CSV sent alone).
     pub filename: Option<String>,
+    /// Accept a new version with less than half the concepts of the active
+    /// one (refused otherwise, as a likely truncated file).
+    pub allow_shrink: Option<bool>,
 }
 
 /// Why an import was refused, with the file and line when known.
@@ -586,6 +589,9 @@ pub struct ImportRequest {
     pub lang: Option<String>,
     pub published_on: Option<String>,
     pub imported_by: Option<String>,
+    /// Accept a new version with less than half the concepts of the one
+    /// it replaces (a truncated or wrong file is refused otherwise).
+    pub allow_shrink: bool,
 }
 
 impl ImportRequest {
@@ -652,6 +658,7 @@ impl ImportRequest {
             lang,
             published_on,
             imported_by,
+            allow_shrink: false,
         })
     }
 
@@ -701,6 +708,9 @@ pub async fn import(
             ),
         }));
     }
+    if !request.allow_shrink {
+        shrink_check(store, request, &dataset).await?;
+    }
     let outcome = store
         .import_framework(&atout_core::store::FrameworkImport {
             id: uuid::Uuid::now_v7().to_string(),
@@ -719,6 +729,57 @@ pub async fn import(
         .await
         .map_err(ImportFailure::Store)?;
     Ok(outcome)
+}
+
+/// A new version with less than half the concepts of a framework the
+/// active version has (at least 100 of them) is more likely a truncated or
+/// wrong file than a new edition: refused, unless asked for.
+async fn shrink_check(
+    store: &Arc<dyn Store>,
+    request: &ImportRequest,
+    dataset: &atout_frameworks::Dataset,
+) -> Result<(), ImportFailure> {
+    let versions = store
+        .framework_versions()
+        .await
+        .map_err(ImportFailure::Store)?;
+    if versions
+        .iter()
+        .any(|v| v.family == request.family() && v.version == request.version)
+    {
+        return Ok(()); // a merge into a version: other files, other languages
+    }
+    let Some(active) = versions
+        .iter()
+        .find(|v| v.family == request.family() && v.status == "active")
+    else {
+        return Ok(());
+    };
+    let counts: Value = serde_json::from_str(&active.counts).unwrap_or(Value::Null);
+    for framework in Framework::ALL {
+        let before: u64 = counts["concepts"][framework.as_str()]
+            .as_object()
+            .map(|kinds| kinds.values().filter_map(Value::as_u64).sum())
+            .unwrap_or(0);
+        let now = dataset
+            .concepts
+            .iter()
+            .filter(|c| c.framework == framework)
+            .count() as u64;
+        if before >= 100 && now * 2 < before {
+            return Err(ImportFailure::File(ImportError {
+                file: None,
+                line: None,
+                reason: format!(
+                    "the files hold {now} {framework} concepts where version {} has {before}: \
+                     a truncated or wrong file? To import it anyway, ask for it \
+                     (allowShrink=true, or --allow-shrink)",
+                    active.version
+                ),
+            }));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -784,13 +845,14 @@ async fn import_framework(
     Query(p): Query<ImportParams>,
     body: Bytes,
 ) -> Result<Json<ImportView>, ApiError> {
-    let request = ImportRequest::new(
+    let mut request = ImportRequest::new(
         &p.format,
         &p.version,
         p.lang.as_deref(),
         p.published_on.as_deref(),
         Some(admin.actor().label),
     )?;
+    request.allow_shrink = p.allow_shrink.unwrap_or(false);
     if body.is_empty() {
         return Err(
             ApiError::unprocessable("The request has no file: send the file as the body.")

@@ -696,10 +696,11 @@ async fn import_csv(
 pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, TrainingInput)>, ApiError> {
     let text = decode(data);
     let separator = detect_separator(&text);
+    let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(bytes);
     let headers = reader
         .headers()
         .map_err(|_| bad("file", "The first line (the column names) cannot be read."))?
@@ -716,11 +717,18 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, TrainingInput)>, ApiError> {
     }
     let mut out = Vec::new();
     for record in reader.records() {
+        // Lines counted from the byte offset (the reader's own count is
+        // off by one on Windows line ends, where a record's offset is that
+        // of the `\n` after the `\r` that ended the line before).
+        let line_at = |byte: u64| {
+            let end = (byte as usize + 1).min(bytes.len());
+            bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+        };
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| line_at(p.byte()));
             bad("file", format!("Line {line} cannot be read.")).with("line", line)
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -89,6 +89,10 @@ pub enum FrameworksCommand {
         /// The publisher's date of this version (YYYY-MM-DD).
         #[arg(long)]
         published_on: Option<String>,
+        /// Accept a new version with less than half the concepts of the
+        /// active one (refused otherwise, as a likely truncated file).
+        #[arg(long)]
+        allow_shrink: bool,
         /// Folders, ZIP files, CSV or CSV.GZ files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -424,9 +428,10 @@ async fn frameworks_command(
             version,
             lang,
             published_on,
+            allow_shrink,
             paths,
         } => {
-            let request = ImportRequest::new(
+            let mut request = ImportRequest::new(
                 &format,
                 &version,
                 lang.as_deref(),
@@ -434,6 +439,7 @@ async fn frameworks_command(
                 Some("cli".to_owned()),
             )
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+            request.allow_shrink = allow_shrink;
             let input = tokio::task::spawn_blocking(move || -> anyhow::Result<Input> {
                 let mut all = Input { files: Vec::new() };
                 for path in &paths {

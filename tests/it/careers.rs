@@ -289,6 +289,17 @@ async fn a_new_version_goes_beside_the_old_one_and_reports_the_codes_gone() {
     assert_eq!(second["replaced"], "2025-09");
     assert_eq!(second["goneCount"], 1);
     assert_eq!(second["gone"][0]["code"], "A1201");
+    // The same files again: merged, still compared with the version before.
+    let (status, again) = import_file(
+        &app,
+        "format=rome&version=2026-03&filename=referentiel_code_rome.csv",
+        v2.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(again["created"], false);
+    assert_eq!(again["version"]["report"]["previousVersion"], "2025-09");
+    assert_eq!(again["goneCount"], 1);
     // Both versions stay; the old one resolves the code it alone has.
     let body: Value = app.get("/frameworks", None).await.json().await.unwrap();
     let statuses: Vec<(String, String)> = body["versions"]
@@ -958,5 +969,47 @@ async fn a_french_office_csv_of_trainings_imports_and_the_catalogue_searches() {
         .get("/orgs/cfa-centre/trainings", Some(ADMIN_TOKEN))
         .await;
     assert_eq!(res.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_new_version_much_smaller_than_the_active_one_is_refused_unless_asked_for() {
+    let app = TestApp::spawn().await;
+    let mut full = String::from("code_rome,libelle_rome\n");
+    for i in 0..150 {
+        full.push_str(&format!("M{:04},Métier {i}\n", 1000 + i));
+    }
+    let (status, _) = import_file(
+        &app,
+        "format=rome&version=v1&filename=referentiel_code_rome.csv",
+        full.into_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // A file cut short (an unclosed quote swallows the rest, say).
+    let cut = "code_rome,libelle_rome\nM1000,Métier 0\nM1001,\"Métier 1\n";
+    let (status, problem) = import_file(
+        &app,
+        "format=rome&version=v2&filename=referentiel_code_rome.csv",
+        cut.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("allowShrink"),
+        "{problem}"
+    );
+    let body: Value = app.get("/frameworks", None).await.json().await.unwrap();
+    assert_eq!(body["versions"].as_array().unwrap().len(), 1);
+    let (status, done) = import_file(
+        &app,
+        "format=rome&version=v2&filename=referentiel_code_rome.csv&allowShrink=true",
+        "code_rome,libelle_rome\nM1000,Métier 0\n"
+            .as_bytes()
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["goneCount"], 149);
     app.stop().await;
 }

@@ -352,7 +352,7 @@ fn assemble(
     }
     let mut out: Vec<SkillView> = by_code.into_values().collect();
     for v in &mut out {
-        v.sources.sort_by(|a, b| b.evidence.cmp(&a.evidence));
+        v.sources.sort_by_key(|s| std::cmp::Reverse(s.evidence));
     }
     out.sort_by(|a, b| {
         b.evidence

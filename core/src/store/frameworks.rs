@@ -194,14 +194,39 @@ macro_rules! framework_sql {
                 .bind(import.version)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let previous: Option<FrameworkVersion> = sqlx::query_as(&format!(
-                    "SELECT {VERSION_COLUMNS} FROM framework_versions \
-                     WHERE family = $1 AND status = 'active' AND version <> $2"
-                ))
-                .bind(import.family)
-                .bind(import.version)
-                .fetch_optional(&mut *tx)
-                .await?;
+                // The version this one is compared with: for a new one, the
+                // active one; for a merge, the one it was compared with
+                // when it was new.
+                let compared_with: Option<String> = existing.as_ref().and_then(|v| {
+                    serde_json::from_str::<serde_json::Value>(&v.report)
+                        .ok()?
+                        .get("previousVersion")?
+                        .as_str()
+                        .map(str::to_owned)
+                });
+                let previous: Option<FrameworkVersion> = match (&existing, compared_with) {
+                    (None, _) => {
+                        sqlx::query_as(&format!(
+                            "SELECT {VERSION_COLUMNS} FROM framework_versions \
+                             WHERE family = $1 AND status = 'active' AND version <> $2"
+                        ))
+                        .bind(import.family)
+                        .bind(import.version)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                    }
+                    (Some(_), Some(name)) => {
+                        sqlx::query_as(&format!(
+                            "SELECT {VERSION_COLUMNS} FROM framework_versions \
+                             WHERE family = $1 AND version = $2"
+                        ))
+                        .bind(import.family)
+                        .bind(name)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                    }
+                    (Some(_), None) => None,
+                };
                 let created = existing.is_none();
                 let (version_id, mut languages) = match &existing {
                     Some(v) => (

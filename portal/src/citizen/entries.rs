@@ -353,7 +353,7 @@ impl EditPage {
         match self.frameworks.describe(framework, code, self.c.lang) {
             Some((label, None)) => label,
             Some((label, Some(lang))) => {
-                format!("{label} ({})", self.c.t(&format!("lang-name-{lang}")))
+                format!("{label} ({})", self.c.t(format!("lang-name-{lang}")))
             }
             None => String::new(),
         }
