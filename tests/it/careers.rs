@@ -123,15 +123,15 @@ fn codes(results: &[Value]) -> Vec<String> {
         .collect()
 }
 
-const WEB_DEVELOPER: &str =
+pub const WEB_DEVELOPER: &str =
     "http://data.europa.eu/esco/occupation/c40a2919-48a9-40ea-b506-1f34f693496d";
-const WEB_PROGRAMMING: &str =
+pub const WEB_PROGRAMMING: &str =
     "http://data.europa.eu/esco/skill/69bbd53f-fbb0-4476-b4b2-ef7844464e28";
-const MARKUP: &str = "http://data.europa.eu/esco/skill/0af062de-eb43-41e9-9b96-249e2cd22d26";
-const PROGRAMMING: &str = "http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97";
-const DEBUG: &str = "http://data.europa.eu/esco/skill/2522a6ce-3202-4ac8-9f5b-b9cb5a3a83a1";
-const PATTERNS: &str = "http://data.europa.eu/esco/skill/2b7a79e5-84d8-4880-be66-3d9bb05bea17";
-const PROTOTYPE: &str = "http://data.europa.eu/esco/skill/797a4416-0b8d-44f3-8fcd-eb10bd0be6b4";
+pub const MARKUP: &str = "http://data.europa.eu/esco/skill/0af062de-eb43-41e9-9b96-249e2cd22d26";
+pub const PROGRAMMING: &str = "http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97";
+pub const DEBUG: &str = "http://data.europa.eu/esco/skill/2522a6ce-3202-4ac8-9f5b-b9cb5a3a83a1";
+pub const PATTERNS: &str = "http://data.europa.eu/esco/skill/2b7a79e5-84d8-4880-be66-3d9bb05bea17";
+pub const PROTOTYPE: &str = "http://data.europa.eu/esco/skill/797a4416-0b8d-44f3-8fcd-eb10bd0be6b4";
 
 #[tokio::test]
 async fn the_shipped_files_import_with_their_counts_and_search_finds_with_accents_and_typos() {

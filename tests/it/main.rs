@@ -14,6 +14,7 @@ mod archive;
 mod batches;
 mod browser;
 mod careers;
+mod careers_browser;
 mod clean_start;
 mod cli;
 mod console_pages;
