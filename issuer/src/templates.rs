@@ -222,6 +222,27 @@ pub async fn new_template(
     if !body.subject_schema.is_object() {
         return Err(bad("subject_schema", "must be a JSON Schema object"));
     }
+    // The template's code keeps the version of the framework it was
+    // written against (when the code is in a framework loaded), as an
+    // annotation validators ignore.
+    let code = body
+        .subject_schema
+        .get("x-atout-framework")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(code) = code {
+        let index = state.frameworks.index();
+        let known = atout_frameworks::Framework::ALL
+            .into_iter()
+            .find_map(|f| index.get(f, &code));
+        if let (Some(c), Some(schema)) = (known, body.subject_schema.as_object_mut()) {
+            schema.insert("x-atout-framework".into(), Value::String(c.code.clone()));
+            schema.insert(
+                "x-atout-framework-version".into(),
+                Value::String(c.version.clone()),
+            );
+        }
+    }
     if let Err(e) = jsonschema::validator_for(&body.subject_schema) {
         return Err(bad(
             "subject_schema",

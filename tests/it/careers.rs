@@ -128,7 +128,8 @@ pub const WEB_DEVELOPER: &str =
 pub const WEB_PROGRAMMING: &str =
     "http://data.europa.eu/esco/skill/69bbd53f-fbb0-4476-b4b2-ef7844464e28";
 pub const MARKUP: &str = "http://data.europa.eu/esco/skill/0af062de-eb43-41e9-9b96-249e2cd22d26";
-pub const PROGRAMMING: &str = "http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97";
+pub const PROGRAMMING: &str =
+    "http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97";
 pub const DEBUG: &str = "http://data.europa.eu/esco/skill/2522a6ce-3202-4ac8-9f5b-b9cb5a3a83a1";
 pub const PATTERNS: &str = "http://data.europa.eu/esco/skill/2b7a79e5-84d8-4880-be66-3d9bb05bea17";
 pub const PROTOTYPE: &str = "http://data.europa.eu/esco/skill/797a4416-0b8d-44f3-8fcd-eb10bd0be6b4";
@@ -347,6 +348,25 @@ async fn a_new_version_goes_beside_the_old_one_and_reports_the_codes_gone() {
     assert_eq!(code["code"], "M1805");
     assert_eq!(code["version"], "2026-03");
     assert_eq!(code["label"], "Études et développement informatique");
+    // So does a template's code.
+    app.create_org("cfa").await;
+    let (_, key) = app.create_api_key("cfa").await;
+    let res = app
+        .post_json(
+            "/orgs/cfa/templates",
+            Some(&key),
+            &json!({"name_fr": "Attestation", "name_en": "Certificate", "type": "CertificateCredential",
+                    "framework_code": "m1805",
+                    "fields": [{"labelFr": "Nom", "labelEn": "Name", "key": "name", "type": "text", "required": true}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let template: Value = res.json().await.unwrap();
+    assert_eq!(template["subject_schema"]["x-atout-framework"], "M1805");
+    assert_eq!(
+        template["subject_schema"]["x-atout-framework-version"],
+        "2026-03"
+    );
     app.stop().await;
 }
 

@@ -190,9 +190,11 @@ async fn a_graduate_plans_for_web_developer_finds_a_training_and_a_counsellor_co
             .client
             .put(app.url(&format!("/wallet/plans/{id}")))
             .bearer_auth(&token)
-            .json(&json!({"title": plan["title"], "department": "37", "status": "active",
+            .json(
+                &json!({"title": plan["title"], "department": "37", "status": "active",
                           "targets": [{"framework": "ESCO", "code": plan["targets"][0]["code"]}],
-                          "shared": true}))
+                          "shared": true}),
+            )
             .send()
             .await
             .unwrap();
