@@ -201,12 +201,9 @@ fn list<T>(
         .collect()
 }
 
-/// The page language asked for: `fr` unless `en`.
-fn lang_of(lang: Option<&str>) -> &'static str {
-    match lang {
-        Some(l) if l.eq_ignore_ascii_case("en") => "en",
-        _ => "fr",
-    }
+/// `?lang=`: `en` or `fr` (the default), as pages choose.
+pub(crate) fn lang_of(lang: Option<&str>) -> &'static str {
+    atout_web::i18n::choose(lang, None).code()
 }
 
 /// Search occupations, skills and certifications of every framework

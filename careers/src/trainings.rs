@@ -8,7 +8,7 @@
 //! | `POST /orgs/{slug}/trainings/import` | the organisation (API key) or the admin: a CSV file |
 //! | `GET /trainings`, `GET /trainings/{id}` | anyone (rate-limited per address): published trainings |
 
-use crate::frameworks::linked;
+use crate::frameworks::{lang_of, linked};
 use atout_core::{
     ids::new_id,
     store::{Training, TrainingRecord},
@@ -159,27 +159,11 @@ fn clean(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>,
 }
 
 fn department(value: Option<&str>) -> Result<Option<String>, ApiError> {
-    let Some(d) = value.map(str::trim).filter(|d| !d.is_empty()) else {
-        return Ok(None);
-    };
-    let d = d.to_ascii_uppercase();
-    let d = if d.len() == 1 && d.bytes().all(|b| b.is_ascii_digit()) {
-        format!("0{d}")
-    } else {
-        d
-    };
-    let ok = match d.as_str() {
-        "2A" | "2B" => true,
-        _ if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => d != "00" && d != "20",
-        _ if d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()) => {
-            ("971"..="976").contains(&d.as_str())
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(Some(d))
-    } else {
-        Err(bad("department", "A département number: 37, 45, 2A, 971…"))
+    match value.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => atout_web::places::department(d)
+            .map(Some)
+            .ok_or_else(|| bad("department", "A département number: 37, 45, 2A, 971…")),
     }
 }
 
@@ -427,13 +411,6 @@ async fn views(
 pub struct LangQuery {
     /// `fr` (default) or `en`.
     pub lang: Option<String>,
-}
-
-fn lang_of(lang: Option<&str>) -> &'static str {
-    match lang {
-        Some(l) if l.eq_ignore_ascii_case("en") => "en",
-        _ => "fr",
-    }
 }
 
 /// The organisation's trainings, drafts included. The organisation's API

@@ -256,25 +256,11 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
 
 /// A French département code (01–95, 2A, 2B, 971–976), if any.
 fn department(value: Option<&str>) -> Result<Option<String>, ApiError> {
-    let Some(d) = value.map(str::trim).filter(|d| !d.is_empty()) else {
-        return Ok(None);
-    };
-    let d = d.to_ascii_uppercase();
-    let ok = match d.as_str() {
-        "2A" | "2B" => true,
-        _ if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => d != "00" && d != "20",
-        _ if d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()) => {
-            ("971"..="976").contains(&d.as_str())
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(Some(d))
-    } else {
-        Err(field_error(
-            "department",
-            "A département number: 37, 45, 2A, 971…",
-        ))
+    match value.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => atout_web::places::department(d)
+            .map(Some)
+            .ok_or_else(|| field_error("department", "A département number: 37, 45, 2A, 971…")),
     }
 }
 

@@ -389,11 +389,9 @@ pub struct LangParam {
     pub lang: Option<String>,
 }
 
+/// `?lang=`: `en` or `fr` (the default), as pages choose.
 pub(crate) fn lang_of(lang: Option<&str>) -> &'static str {
-    match lang {
-        Some(l) if l.eq_ignore_ascii_case("en") => "en",
-        _ => "fr",
-    }
+    atout_web::i18n::choose(lang, None).code()
 }
 
 /// The citizen's skills with their strongest evidence and where each comes
