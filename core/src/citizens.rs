@@ -351,6 +351,8 @@ impl Citizens {
             attempts: 0,
             sent_at: None,
             last_error: None,
+            html: None,
+            unsubscribe_url: None,
         }
     }
 

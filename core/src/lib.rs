@@ -17,6 +17,7 @@ pub mod did;
 pub mod directory;
 pub mod ids;
 pub mod mail;
+pub mod notify;
 pub mod orgs;
 pub mod passkeys;
 pub mod passwords;

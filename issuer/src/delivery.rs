@@ -278,6 +278,8 @@ pub fn new_offer(
         attempts: 0,
         sent_at: None,
         last_error: None,
+        html: None,
+        unsubscribe_url: None,
     };
     (offer, mail)
 }
@@ -333,6 +335,8 @@ async fn mail_again(
             attempts: 0,
             sent_at: None,
             last_error: None,
+            html: None,
+            unsubscribe_url: None,
         },
     }))
 }

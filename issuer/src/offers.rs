@@ -423,6 +423,8 @@ async fn create_offer(
                 attempts: 0,
                 sent_at: None,
                 last_error: None,
+                html: None,
+                unsubscribe_url: None,
             })
         }
         None => None,

@@ -31,7 +31,8 @@ pub mod invited;
 pub mod page;
 pub mod problems;
 pub mod profile_page;
-pub mod trainings_page;
+mod events_page;
+mod trainings_page;
 pub mod uploads;
 
 use atout_web::AppState;
@@ -57,6 +58,7 @@ pub fn router(app: AppState, api: Router) -> Router {
         .merge(profile_page::router())
         .merge(frameworks_page::router())
         .merge(trainings_page::router())
+        .merge(events_page::router())
         // Unknown pages of the people's areas are pages too, in the
         // visitor's language with a way back, never the API's JSON 404.
         .route("/me/{*rest}", get(page::not_found).post(page::not_found))

@@ -139,6 +139,9 @@ const TOKEN_KEY_PURPOSE: &str = "atout/short-lived-tokens/v1";
         (name = "skills", description = "A citizen's skills with their evidence: certified, endorsed, declared (the citizen only)"),
         (name = "plans", description = "Career plans: targets, the skills gap, trainings, steps, comments (the citizen; invited people for shared plans)"),
         (name = "trainings", description = "The training catalogue (organisations publish; anyone searches)"),
+        (name = "events", description = "Events: organisations and the platform publish, cancel and import; anyone lists them, as iCalendar and Atom too"),
+        (name = "news", description = "A citizen's news feed, follows, registrations, stars and personal calendar feed"),
+        (name = "notifications", description = "Notifications of citizens and organisations, mail preferences, one-click unsubscribe"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]
@@ -280,7 +283,8 @@ pub fn routes(state: AppState, verifier: VerifierState) -> (Router, utoipa::open
         .merge(atout_verifier::registry_api::router())
         .merge(atout_verifier::router(verifier))
         .merge(atout_wallet_api::router())
-        .merge(atout_careers::router());
+        .merge(atout_careers::router())
+        .merge(atout_news::router());
     let (router, openapi) = {
         // The OpenAPI document itself is served from the router.
         let (_, doc) = api.clone().split_for_parts();

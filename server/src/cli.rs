@@ -907,6 +907,8 @@ async fn serve(
     let limits = resume.address_limits.clone();
     // Reminders of batch offers about to expire (once each).
     tokio::spawn(atout_issuer::delivery::reminders_forever(resume.clone()));
+    // Notification mails, event reminders, the weekly digest.
+    atout_news::spawn_workers(resume.clone());
     tokio::spawn(atout_issuer::batches::resume_forever(resume));
     // Per-address limits forget addresses back to a whole quota; attempt
     // counters of windows long gone are removed.

@@ -354,6 +354,8 @@ fn mail(to: &str, kind: &str, subject: String, body: String, now: DateTime<Utc>)
         attempts: 0,
         sent_at: None,
         last_error: None,
+        html: None,
+        unsubscribe_url: None,
     }
 }
 

@@ -227,7 +227,7 @@ pub fn file_size(lang: Lang, bytes: i64) -> String {
 }
 
 /// The translation files, by language: (file name, text).
-pub const FILES: [(&str, [&str; 2]); 7] = [
+pub const FILES: [(&str, [&str; 2]); 10] = [
     (
         "common.ftl",
         [
@@ -275,6 +275,27 @@ pub const FILES: [(&str, [&str; 2]); 7] = [
         [
             include_str!("../../locales/fr/console.ftl"),
             include_str!("../../locales/en/console.ftl"),
+        ],
+    ),
+    (
+        "events.ftl",
+        [
+            include_str!("../../locales/fr/events.ftl"),
+            include_str!("../../locales/en/events.ftl"),
+        ],
+    ),
+    (
+        "news.ftl",
+        [
+            include_str!("../../locales/fr/news.ftl"),
+            include_str!("../../locales/en/news.ftl"),
+        ],
+    ),
+    (
+        "notifications.ftl",
+        [
+            include_str!("../../locales/fr/notifications.ftl"),
+            include_str!("../../locales/en/notifications.ftl"),
         ],
     ),
 ];

@@ -146,6 +146,12 @@ pub struct OutboxMessage {
     pub attempts: i64,
     pub sent_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// The HTML part, when the message has one (the body is then its
+    /// plain-text part).
+    pub html: Option<String>,
+    /// The one-click unsubscribe URL (RFC 8058): sent as `List-Unsubscribe`
+    /// with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+    pub unsubscribe_url: Option<String>,
 }
 
 /// A registered passkey.
@@ -214,7 +220,7 @@ pub(super) const CITIZEN_COLUMNS: &str = "id, email, display_name, password_hash
 const SESSION_COLUMNS: &str =
     "token_hash, citizen_id, kind, label, created_at, expires_at, last_seen_at";
 const OUTBOX_COLUMNS: &str = "id, recipient, subject, body, kind, citizen_id, created_at, \
-     next_attempt_at, attempts, sent_at, last_error";
+     next_attempt_at, attempts, sent_at, last_error, html, unsubscribe_url";
 const PASSKEY_COLUMNS: &str = "id, citizen_id, name, passkey, created_at, last_used_at";
 pub(super) const HOLDING_COLUMNS: &str = "id, citizen_id, format, body, credential_id, issuer, \
      types, title, valid_from, valid_until, source, tags, import_report, received_at";
@@ -418,7 +424,9 @@ macro_rules! citizen_sql {
                             .push_bind(m.next_attempt_at)
                             .push_bind(m.attempts)
                             .push_bind(m.sent_at)
-                            .push_bind(&m.last_error);
+                            .push_bind(&m.last_error)
+                            .push_bind(&m.html)
+                            .push_bind(&m.unsubscribe_url);
                     });
                     q.build().execute(&mut **tx).await?;
                 }
@@ -430,7 +438,7 @@ macro_rules! citizen_sql {
                 m: &OutboxMessage,
             ) -> StoreResult<()> {
                 sqlx::query(&format!(
-                    "INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                    "INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
                 ))
                 .bind(m.id.clone())
                 .bind(m.recipient.clone())
@@ -443,6 +451,8 @@ macro_rules! citizen_sql {
                 .bind(m.attempts)
                 .bind(m.sent_at)
                 .bind(m.last_error.clone())
+                .bind(m.html.clone())
+                .bind(m.unsubscribe_url.clone())
                 .execute(&mut **tx)
                 .await?;
                 Ok(())

@@ -15,6 +15,9 @@
 mod archive;
 mod attempts;
 mod careers;
+mod events;
+mod feed;
+mod notifications;
 mod citizens;
 mod cvs;
 mod delivery;
@@ -36,6 +39,9 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 pub use archive::*;
 pub use attempts::*;
 pub use careers::*;
+pub use events::*;
+pub use feed::*;
+pub use notifications::*;
 pub use citizens::*;
 pub use cvs::*;
 pub use delivery::*;
@@ -495,6 +501,9 @@ pub trait Store:
     ArchiveStore
     + AttemptStore
     + CareerStore
+    + EventStore
+    + FeedStore
+    + NotificationStore
     + DirectoryStore
     + CitizenStore
     + CvStore

@@ -7,6 +7,8 @@ mod auth;
 mod credentials;
 mod cvs;
 mod dashboard;
+mod news;
+mod notifications;
 mod documents;
 mod entries;
 mod offers;
@@ -42,6 +44,8 @@ pub fn router() -> Router<PortalState> {
         .merge(profile::router())
         .merge(skills::router())
         .merge(plans::router())
+        .merge(news::router())
+        .merge(notifications::router())
         .merge(social::router())
 }
 
@@ -92,6 +96,8 @@ impl Me {
             ("/me/invitations", "nav-invitations"),
             ("/me/endorsements", "nav-endorsements"),
             ("/me/requests", "nav-requests"),
+            ("/me/news", "nav-news"),
+            ("/me/notifications", "nav-notifications"),
             ("/me/account", "nav-account"),
         ] {
             c.nav_item(href, key, &ctx.path);

@@ -13,7 +13,9 @@ mod auth;
 mod batches;
 mod builder;
 mod credentials;
+mod events;
 mod frameworks;
+mod notices;
 mod offers;
 mod org;
 mod registry;
@@ -50,6 +52,8 @@ pub fn router() -> Router<PortalState> {
         .merge(registry::router())
         .merge(trainings::router())
         .merge(frameworks::router())
+        .merge(events::router())
+        .merge(notices::router())
 }
 
 /// How long a console session lasts.
@@ -226,6 +230,7 @@ impl Staff {
             c.nav_item("/console", "co-nav-orgs", &ctx.path);
             c.nav_item("/console/registry", "co-nav-registry", &ctx.path);
             c.nav_item("/console/frameworks", "co-nav-frameworks", &ctx.path);
+            c.nav_item("/console/events", "co-nav-events", &ctx.path);
         }
         if let Some((slug, name)) = org {
             c.org = Some(name.to_owned());
@@ -237,6 +242,8 @@ impl Staff {
                 ("/credentials", "co-nav-credentials"),
                 ("/offers", "co-nav-offers"),
                 ("/trainings", "co-nav-trainings"),
+                ("/events", "co-nav-events"),
+                ("/notices", "co-nav-notices"),
                 ("/batches/new", "co-nav-batches"),
                 ("/requests", "co-nav-requests"),
                 ("/api-keys", "co-nav-api-keys"),

@@ -1,0 +1,2 @@
+# Events (issue 19): console, public pages, iCalendar, Atom.
+co-nav-events = Events

@@ -1,0 +1,2 @@
+# The citizen's news feed (issue 19).
+nav-news = News

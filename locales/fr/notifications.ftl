@@ -1,0 +1,3 @@
+# Notifications (issue 19).
+nav-notifications = Notifications
+co-nav-notices = Notifications
