@@ -227,7 +227,7 @@ pub fn file_size(lang: Lang, bytes: i64) -> String {
 }
 
 /// The translation files, by language: (file name, text).
-pub const FILES: [(&str, [&str; 2]); 10] = [
+pub const FILES: [(&str, [&str; 2]); 11] = [
     (
         "common.ftl",
         [
@@ -296,6 +296,13 @@ pub const FILES: [(&str, [&str; 2]); 10] = [
         [
             include_str!("../../locales/fr/notifications.ftl"),
             include_str!("../../locales/en/notifications.ftl"),
+        ],
+    ),
+    (
+        "agenda.ftl",
+        [
+            include_str!("../../locales/fr/agenda.ftl"),
+            include_str!("../../locales/en/agenda.ftl"),
         ],
     ),
 ];

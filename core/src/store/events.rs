@@ -2,7 +2,7 @@
 //! writing, listing, tags, cancellation. Written once for both backends.
 //! Times are UTC; pages show and read them in Europe/Paris.
 
-use super::{PgStore, SqliteStore};
+use super::{PgStore, SqliteStore, StoreResult};
 use chrono::{DateTime, Utc};
 
 /// The columns of `events`, in [`EventRecord`]'s order.
@@ -73,13 +73,102 @@ pub fn free_tag(folded: &str) -> String {
     format!("free:{folded}")
 }
 
+/// A search of events (the public listing, an organisation's list).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    /// Words, folded (see `atout_frameworks::normalize::fold`); each must
+    /// occur in `search_folded`.
+    pub words: Vec<String>,
+    pub kind: Option<String>,
+    pub department: Option<String>,
+    /// `Some(None)`: the platform's region-wide events only.
+    pub org_id: Option<Option<String>>,
+    /// A tag key (`rome:M1805`, `free:numerique`).
+    pub tag: Option<String>,
+    /// Events that end after this instant (default: all).
+    pub ends_after: Option<DateTime<Utc>>,
+    /// Events that start before this instant.
+    pub starts_before: Option<DateTime<Utc>>,
+    /// Online events only (an online link).
+    pub online_only: bool,
+    /// The statuses listed (the public listing: published and cancelled).
+    pub statuses: Vec<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// An event with its tags and how many citizens registered in Atout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFull {
+    pub event: EventRecord,
+    pub tags: Vec<EventTag>,
+    pub registered: i64,
+}
+
 #[async_trait::async_trait]
-pub trait EventStore: Send + Sync {}
+pub trait EventStore: Send + Sync {
+    /// Writes a new event and its tags, in one transaction.
+    async fn create_event(&self, event: &EventRecord, tags: &[EventTag]) -> StoreResult<()>;
+    /// Replaces an event's fields and tags (`sequence`, `updated_at` as
+    /// given). False when there is no such event.
+    async fn update_event(&self, event: &EventRecord, tags: &[EventTag]) -> StoreResult<bool>;
+    async fn event(&self, id: &str) -> StoreResult<Option<EventFull>>;
+    /// Events matching, soonest first, with tags and registration counts;
+    /// and how many match in all.
+    async fn list_events(&self, query: &EventQuery) -> StoreResult<(Vec<EventFull>, i64)>;
+    /// Cancels a published event (status `cancelled`, the reason, sequence
+    /// raised) and returns the citizens who registered or starred it, in
+    /// the same transaction; `None` when it is not a published event.
+    async fn cancel_event(
+        &self,
+        id: &str,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<String>>>;
+    /// Deletes a draft. False when there is no such draft.
+    async fn delete_draft_event(&self, id: &str) -> StoreResult<bool>;
+    /// The citizens registered in Atout for an event: (citizen id, display
+    /// name, email, registered at), in registration order.
+    async fn event_registrations(
+        &self,
+        id: &str,
+    ) -> StoreResult<Vec<(String, String, String, DateTime<Utc>)>>;
+}
 
 macro_rules! events_sql {
     ($name:ident, $db:ty) => {
         #[async_trait::async_trait]
-        impl EventStore for $name {}
+        impl EventStore for $name {
+            async fn create_event(&self, _event: &EventRecord, _tags: &[EventTag]) -> StoreResult<()> {
+                Err(super::StoreError::Config("events are not written yet".into()))
+            }
+            async fn update_event(&self, _event: &EventRecord, _tags: &[EventTag]) -> StoreResult<bool> {
+                Ok(false)
+            }
+            async fn event(&self, _id: &str) -> StoreResult<Option<EventFull>> {
+                Ok(None)
+            }
+            async fn list_events(&self, _query: &EventQuery) -> StoreResult<(Vec<EventFull>, i64)> {
+                Ok((Vec::new(), 0))
+            }
+            async fn cancel_event(
+                &self,
+                _id: &str,
+                _reason: Option<&str>,
+                _now: DateTime<Utc>,
+            ) -> StoreResult<Option<Vec<String>>> {
+                Ok(None)
+            }
+            async fn delete_draft_event(&self, _id: &str) -> StoreResult<bool> {
+                Ok(false)
+            }
+            async fn event_registrations(
+                &self,
+                _id: &str,
+            ) -> StoreResult<Vec<(String, String, String, DateTime<Utc>)>> {
+                Ok(Vec::new())
+            }
+        }
     };
 }
 

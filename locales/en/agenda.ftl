@@ -1,0 +1,1 @@
+# Public events: /evenements, iCalendar, Atom (issue 19).

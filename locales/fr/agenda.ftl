@@ -1,0 +1,1 @@
+# Les événements publics : /evenements, iCalendar, Atom (issue 19).
