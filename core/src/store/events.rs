@@ -61,9 +61,10 @@ pub struct EventTag {
     pub label: String,
 }
 
-/// The tag key of a framework code (`rome:M1805`).
+/// The tag key of a framework code (`rome:M1805`): the framework's name
+/// in lower case (`ROME` and `rome` are one), a colon, the code.
 pub fn code_tag(framework: &str, code: &str) -> String {
-    format!("{framework}:{code}")
+    format!("{}:{code}", framework.trim().to_ascii_lowercase())
 }
 
 /// The tag key of a free tag: `free:` and the text folded (lower case,
