@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;
+pub mod paris;
 pub mod places;
 pub mod problem;
 pub mod qr;
