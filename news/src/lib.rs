@@ -3,8 +3,10 @@
 //! calendars (iCalendar, RFC 5545) and feeds (Atom, RFC 4287) people
 //! already use, and notifications that reach people in the app and by mail.
 
+pub mod atom;
 pub mod events;
 pub mod feed;
+pub mod ical;
 pub mod notifications;
 pub mod public;
 

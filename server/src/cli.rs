@@ -64,9 +64,21 @@ pub enum Command {
     /// files, list what is loaded.
     #[command(subcommand)]
     Frameworks(FrameworksCommand),
+    /// Events and news: the weekly digest.
+    #[command(subcommand)]
+    News(NewsCommand),
     /// Development and benchmarking tools.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewsCommand {
+    /// Compute this week's digest now (the server does it on Mondays from
+    /// 08:00, Paris time): each citizen who opted in gets the new events
+    /// of the last seven days that match them, mailed by the server's
+    /// notification worker. Once per week, whichever process runs it.
+    Digest,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +136,16 @@ pub enum DevCommand {
         /// No progress bars.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Give every citizen a département, a career plan aiming at one or two
+    /// ROME occupations, two follows and the weekly digest, and publish
+    /// synthetic events of organisations across the région and beyond
+    /// (benchmarks of the news feed and the digest only).
+    SeedNews {
+        #[arg(long, default_value_t = 10_000)]
+        events: usize,
+        #[arg(long, default_value_t = 30)]
+        orgs: usize,
     },
 }
 
@@ -778,6 +800,31 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             app.state.store.close().await;
             print_json(&serde_json::to_value(&report)?)
         }
+        Command::Dev(DevCommand::SeedNews { events, orgs }) => {
+            let app = crate::build(config, clock).await?;
+            let report = crate::seed::seed_news(&app.state, events, orgs).await;
+            app.state.store.close().await;
+            print_json(&serde_json::to_value(&report?)?)
+        }
+        Command::News(NewsCommand::Digest) => {
+            let app = crate::build(config, clock).await?;
+            let started = std::time::Instant::now();
+            let report = atout_news::feed::digest_once(&app.state, true).await;
+            app.state.store.close().await;
+            match report? {
+                Some(r) => print_json(&serde_json::json!({
+                    "week": atout_news::feed::week_of(app.state.clock.now()),
+                    "citizens": r.citizens,
+                    "digests": r.queued,
+                    "newEvents": r.events,
+                    "seconds": started.elapsed().as_secs_f64(),
+                })),
+                None => {
+                    println!("this week's digest is done already (or running in another process)");
+                    Ok(())
+                }
+            }
+        }
         Command::Template(cmd) => {
             let app = crate::build(config, clock).await?;
             let state = app.state.clone();
@@ -1190,7 +1237,26 @@ async fn credential_status(ctx: &Context, cmd: CredentialCommand) -> anyhow::Res
         .set_status(&record.id, purpose, value, now, &audit)
         .await?
     {
-        StatusUpdate::Changed => println!("{}: {verb}", record.credential_id),
+        StatusUpdate::Changed => {
+            println!("{}: {verb}", record.credential_id);
+            // The holders in Atout are told (issue 19).
+            let kind = match (purpose, value) {
+                (StatusPurpose::Revocation, _) => atout_core::notify::Kind::CredentialRevoked,
+                (StatusPurpose::Suspension, true) => atout_core::notify::Kind::CredentialSuspended,
+                (StatusPurpose::Suspension, false) => {
+                    atout_core::notify::Kind::CredentialReinstated
+                }
+            };
+            atout_core::notify::credential_status_changed(
+                ctx.store.as_ref(),
+                ctx.clock.now(),
+                &record.credential_id,
+                kind,
+                &org,
+                None,
+            )
+            .await;
+        }
         StatusUpdate::Unchanged => println!("{}: unchanged", record.credential_id),
         StatusUpdate::NotFound => {
             anyhow::bail!("this credential has no {} entry", purpose.as_str())

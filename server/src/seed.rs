@@ -346,3 +346,211 @@ fn progress(options: &SeedOptions, len: u64, what: &'static str) -> indicatif::P
     );
     bar
 }
+
+/// What `atout dev seed-news` made.
+#[derive(Debug, serde::Serialize)]
+pub struct NewsSeedReport {
+    pub citizens: usize,
+    pub organisations: usize,
+    pub events: usize,
+    /// Events published in the last seven days (the digest's).
+    pub new_this_week: usize,
+    pub seconds: f64,
+}
+
+/// A deterministic pseudo-random sequence (xorshift): the same seed makes
+/// the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// The département of a synthetic citizen or event: seven in ten in the
+/// Centre-Val de Loire, the others anywhere.
+fn seeded_department(rng: &mut Rng) -> String {
+    use atout_web::places::DEPARTEMENTS;
+    const CENTRE: [&str; 6] = ["18", "28", "36", "37", "41", "45"];
+    if rng.below(10) < 7 {
+        CENTRE[rng.below(CENTRE.len())].to_owned()
+    } else {
+        DEPARTEMENTS[rng.below(DEPARTEMENTS.len())].code.to_owned()
+    }
+}
+
+/// Gives every citizen a département, a plan aiming at one or two of 200
+/// ROME-shaped codes, two follows (an organisation, a code) and the
+/// weekly digest; publishes `events` events of `orgs` organisations over
+/// the next six months, published over the last thirty days.
+pub async fn seed_news(
+    state: &AppState,
+    events: usize,
+    orgs: usize,
+) -> anyhow::Result<NewsSeedReport> {
+    use atout_core::store::{code_tag, EventRecord, EventTag, SeedInterest};
+    use chrono::Duration;
+    let started = std::time::Instant::now();
+    let now = state.clock.now();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // Codes shaped like ROME's (a letter, four digits), with labels.
+    let codes: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            let code = format!("{}{:04}", (b'A' + (i % 14) as u8) as char, 1101 + i * 7 % 800);
+            let label = format!("Métier {code}");
+            (code, label)
+        })
+        .collect();
+    let mut org_ids = Vec::new();
+    for i in 0..orgs.max(1) {
+        let slug = format!("news-org-{i}");
+        let org = match state.orgs.find(&slug).await {
+            Ok(org) => org,
+            Err(_) => {
+                state
+                    .orgs
+                    .create(
+                        NewOrg {
+                            slug: slug.clone(),
+                            name_fr: Some(format!("Organisme {i}")),
+                            name_en: Some(format!("Organisation {i}")),
+                            ..Default::default()
+                        },
+                        &Actor::cli(),
+                    )
+                    .await?;
+                state.orgs.find(&slug).await?
+            }
+        };
+        org_ids.push((org.id, org.name_fr));
+    }
+    let mut citizens = 0;
+    let mut after = String::new();
+    loop {
+        let ids = state.store.citizen_ids(&after, 2000).await?;
+        let Some(last) = ids.last() else { break };
+        after = last.clone();
+        let rows: Vec<SeedInterest> = ids
+            .iter()
+            .map(|id| {
+                let n = 1 + rng.below(2);
+                // Distinct codes.
+                let targets: std::collections::BTreeMap<String, String> = (0..n)
+                    .map(|_| codes[rng.below(codes.len())].clone())
+                    .collect();
+                let (org, org_name) = &org_ids[rng.below(org_ids.len())];
+                let (c, l) = &codes[rng.below(codes.len())];
+                SeedInterest {
+                    citizen_id: id.clone(),
+                    department: Some(seeded_department(&mut rng)),
+                    lang: Some(if rng.below(5) == 0 { "en" } else { "fr" }.to_owned()),
+                    plan_id: new_id(),
+                    plan_title: "Mon projet".to_owned(),
+                    targets: targets
+                        .into_iter()
+                        .map(|(c, l)| ("ROME".to_owned(), c, l))
+                        .collect(),
+                    follows: vec![
+                        (format!("org:{org}"), org_name.clone()),
+                        (code_tag("ROME", c), l.clone()),
+                    ],
+                    digest: true,
+                }
+            })
+            .collect();
+        state.store.seed_interests(&rows, now).await?;
+        citizens += rows.len();
+    }
+    const KINDS: [&str; 7] = [
+        "job-fair",
+        "open-day",
+        "info-session",
+        "training-session",
+        "recruitment",
+        "workshop",
+        "other",
+    ];
+    let mut new_this_week = 0;
+    let mut made = Vec::with_capacity(1000);
+    for i in 0..events {
+        let id = new_id();
+        let online = rng.below(5) == 0;
+        let department = (!online || rng.below(2) == 0).then(|| seeded_department(&mut rng));
+        let starts_at = now + Duration::hours(2 + rng.below(180 * 24) as i64);
+        let published_at = now - Duration::minutes(rng.below(30 * 24 * 60) as i64);
+        if published_at > now - Duration::days(7) {
+            new_this_week += 1;
+        }
+        let (org, _) = &org_ids[rng.below(org_ids.len())];
+        let atout = rng.below(3) == 0;
+        let title = format!("Événement {i}");
+        // Distinct codes.
+        let picked: std::collections::BTreeMap<String, String> = (0..1 + rng.below(3))
+            .map(|_| codes[rng.below(codes.len())].clone())
+            .collect();
+        let tags: Vec<EventTag> = picked
+            .into_iter()
+            .map(|(c, l)| EventTag {
+                event_id: id.clone(),
+                tag: code_tag("ROME", &c),
+                framework: Some("ROME".into()),
+                code: Some(c),
+                version: None,
+                label: l,
+            })
+            .collect();
+        made.push((
+            EventRecord {
+                id: id.clone(),
+                org_id: Some(org.clone()),
+                kind: KINDS[rng.below(KINDS.len())].into(),
+                title_fr: Some(title.clone()),
+                title_en: None,
+                description_fr: Some(format!("Description de l'événement {i}.")),
+                description_en: None,
+                starts_at,
+                ends_at: starts_at + Duration::hours(3),
+                online_url: online.then(|| "https://visio.example.org/salle".to_owned()),
+                commune: department.as_ref().map(|_| "Commune".to_owned()),
+                address: None,
+                department,
+                audience: "all".into(),
+                capacity: atout.then_some(100),
+                registration: if atout { "atout" } else { "none" }.into(),
+                registration_url: None,
+                status: "published".into(),
+                cancel_reason: None,
+                sequence: 0,
+                search_folded: title.to_lowercase(),
+                created_by: Some("seed".into()),
+                created_at: published_at,
+                updated_at: published_at,
+                published_at: Some(published_at),
+                cancelled_at: None,
+            },
+            tags,
+        ));
+        if made.len() == 1000 {
+            state.store.create_events(&made).await?;
+            made.clear();
+        }
+    }
+    if !made.is_empty() {
+        state.store.create_events(&made).await?;
+    }
+    Ok(NewsSeedReport {
+        citizens,
+        organisations: org_ids.len(),
+        events,
+        new_this_week,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -208,6 +208,53 @@ pub fn format_date_time(lang: Lang, at: DateTime<Utc>) -> String {
     }
 }
 
+/// A Paris local date and time for people: "15 mars 2027 à 14:00" /
+/// "15 March 2027 at 14:00" (events: people read the region's time).
+pub fn format_paris(lang: Lang, at: DateTime<Utc>) -> String {
+    let local = crate::paris::local(at);
+    let month = (local.month0() as usize).min(11);
+    match lang {
+        Lang::Fr => {
+            let day = if local.day() == 1 {
+                "1er".to_owned()
+            } else {
+                local.day().to_string()
+            };
+            format!(
+                "{day} {} {} à {:02}:{:02}",
+                MONTHS_FR[month],
+                local.year(),
+                local.hour(),
+                local.minute()
+            )
+        }
+        Lang::En => format!(
+            "{} {} {} at {:02}:{:02}",
+            local.day(),
+            MONTHS_EN[month],
+            local.year(),
+            local.hour(),
+            local.minute()
+        ),
+    }
+}
+
+/// An event's span in Paris time: "15 mars 2027 à 14:00 – 17:00" on one
+/// day, else both ends in full.
+pub fn format_paris_span(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    let (s, e) = (crate::paris::local(start), crate::paris::local(end));
+    if s.date() == e.date() {
+        format!(
+            "{} – {:02}:{:02}",
+            format_paris(lang, start),
+            e.hour(),
+            e.minute()
+        )
+    } else {
+        format!("{} – {}", format_paris(lang, start), format_paris(lang, end))
+    }
+}
+
 /// A file's size for people: "12 KiB" / "12 Kio", "1.5 MiB" / "1,5 Mio".
 pub fn file_size(lang: Lang, bytes: i64) -> String {
     const MIB: f64 = 1024.0 * 1024.0;

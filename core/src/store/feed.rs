@@ -14,6 +14,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InterestRows {
     pub department: Option<String>,
+    /// The language of their mails (`fr`, `en`; `None`: French).
+    pub lang: Option<String>,
     /// The départements of their active plans.
     pub plan_departments: Vec<String>,
     /// (plan title, framework, code, label) of active plans' targets.
@@ -67,6 +69,21 @@ pub struct Attendance {
     pub event: EventFull,
     pub registered_at: Option<DateTime<Utc>>,
     pub starred_at: Option<DateTime<Utc>>,
+}
+
+/// What `atout dev seed-news` gives a seeded citizen (benchmarks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedInterest {
+    pub citizen_id: String,
+    pub department: Option<String>,
+    pub lang: Option<String>,
+    pub plan_id: String,
+    pub plan_title: String,
+    /// (framework, code, label)
+    pub targets: Vec<(String, String, String)>,
+    /// (target, label)
+    pub follows: Vec<(String, String)>,
+    pub digest: bool,
 }
 
 /// A reminder due: (event, citizen).
@@ -170,6 +187,11 @@ pub trait FeedStore: Send + Sync {
     /// Citizens who opted in to the weekly digest, after `after` in id
     /// order (paging).
     async fn digest_citizens(&self, after: &str, limit: i64) -> StoreResult<Vec<String>>;
+    /// Citizens' ids after `after`, in order (paging through everyone).
+    async fn citizen_ids(&self, after: &str, limit: i64) -> StoreResult<Vec<String>>;
+    /// Benchmarks only (`atout dev seed-news`): gives seeded citizens a
+    /// département, a plan with targets, follows and the digest, in bulk.
+    async fn seed_interests(&self, rows: &[SeedInterest], now: DateTime<Utc>) -> StoreResult<()>;
 }
 
 macro_rules! feed_sql {
@@ -279,13 +301,15 @@ macro_rules! feed_sql {
                         q.push(")");
                         q
                     };
-                    let rows: Vec<(String, Option<String>)> =
-                        ids("SELECT id, department FROM citizens WHERE id IN (")
+                    let rows: Vec<(String, Option<String>, Option<String>)> =
+                        ids("SELECT id, department, lang FROM citizens WHERE id IN (")
                             .build_query_as()
                             .fetch_all(self.pool())
                             .await?;
-                    for (id, department) in rows {
-                        out.entry(id).or_default().department = department;
+                    for (id, department, lang) in rows {
+                        let i = out.entry(id).or_default();
+                        i.department = department;
+                        i.lang = lang;
                     }
                     let rows: Vec<(String, String, String, String, String)> = ids(
                         "SELECT p.citizen_id, p.title, t.framework, t.code, t.label \
@@ -527,7 +551,7 @@ macro_rules! feed_sql {
                 // taken one at a time (PostgreSQL; SQLite writes one at a
                 // time anyway).
                 let found = sqlx::query(
-                    "UPDATE events SET sequence = sequence WHERE id = $1 AND status = 'published'",
+                    "UPDATE events SET sequence = sequence WHERE id = $1 AND status <> 'draft'",
                 )
                 .bind(event_id)
                 .execute(&mut *tx)
@@ -536,13 +560,23 @@ macro_rules! feed_sql {
                 if found == 0 {
                     return Ok(Attend::NotOpen);
                 }
-                let (registration, capacity, starts_at): (String, Option<i64>, DateTime<Utc>) =
-                    sqlx::query_as(
-                        "SELECT registration, capacity, starts_at FROM events WHERE id = $1",
-                    )
-                    .bind(event_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let (status, registration, capacity, starts_at): (
+                    String,
+                    String,
+                    Option<i64>,
+                    DateTime<Utc>,
+                ) = sqlx::query_as(
+                    "SELECT status, registration, capacity, starts_at FROM events WHERE id = $1",
+                )
+                .bind(event_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                // Only a published event takes new registrations and stars;
+                // leaving one is always possible.
+                let adding = register == Some(true) || star == Some(true);
+                if adding && status != "published" {
+                    return Ok(Attend::NotOpen);
+                }
                 let current: Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
                     sqlx::query_as(
                         "SELECT registered_at, starred_at FROM event_attendees \
@@ -851,6 +885,98 @@ macro_rules! feed_sql {
                 .execute(self.pool())
                 .await?;
                 Ok(())
+            }
+
+            async fn seed_interests(
+                &self,
+                rows: &[SeedInterest],
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                for chunk in rows.chunks(500) {
+                    let mut tx = self.write().await?;
+                    for r in chunk {
+                        sqlx::query("UPDATE citizens SET department = $1, lang = $2 WHERE id = $3")
+                            .bind(&r.department)
+                            .bind(&r.lang)
+                            .bind(&r.citizen_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO career_plans (id, citizen_id, title, department, status, \
+                         shared, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.plan_id.clone())
+                            .push_bind(r.citizen_id.clone())
+                            .push_bind(r.plan_title.clone())
+                            .push_bind(r.department.clone())
+                            .push_bind("active")
+                            .push_bind(0i64)
+                            .push_bind(now)
+                            .push_bind(now);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                    let targets: Vec<(&SeedInterest, usize, &(String, String, String))> = chunk
+                        .iter()
+                        .flat_map(|r| r.targets.iter().enumerate().map(move |(i, t)| (r, i, t)))
+                        .collect();
+                    if !targets.is_empty() {
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO career_plan_targets (plan_id, position, framework, code, \
+                             version, label) ",
+                        );
+                        q.push_values(targets, |mut b, (r, i, t)| {
+                            b.push_bind(r.plan_id.clone())
+                                .push_bind(i as i64)
+                                .push_bind(t.0.clone())
+                                .push_bind(t.1.clone())
+                                .push_bind(None::<String>)
+                                .push_bind(t.2.clone());
+                        });
+                        q.build().execute(&mut *tx).await?;
+                    }
+                    let follows: Vec<(&SeedInterest, &(String, String))> = chunk
+                        .iter()
+                        .flat_map(|r| r.follows.iter().map(move |f| (r, f)))
+                        .collect();
+                    if !follows.is_empty() {
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO follows (citizen_id, target, label, created_at) ",
+                        );
+                        q.push_values(follows, |mut b, (r, f)| {
+                            b.push_bind(r.citizen_id.clone())
+                                .push_bind(f.0.clone())
+                                .push_bind(f.1.clone())
+                                .push_bind(now);
+                        });
+                        q.build().execute(&mut *tx).await?;
+                    }
+                    let digest: Vec<&SeedInterest> = chunk.iter().filter(|r| r.digest).collect();
+                    if !digest.is_empty() {
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO notification_prefs (citizen_id, kind, mail) ",
+                        );
+                        q.push_values(digest, |mut b, r| {
+                            b.push_bind(r.citizen_id.clone())
+                                .push_bind("digest")
+                                .push_bind(1i64);
+                        });
+                        q.build().execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(())
+            }
+
+            async fn citizen_ids(&self, after: &str, limit: i64) -> StoreResult<Vec<String>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM citizens WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?)
             }
 
             async fn digest_citizens(&self, after: &str, limit: i64) -> StoreResult<Vec<String>> {
