@@ -30,6 +30,7 @@ mod documents;
 mod email_confirmation;
 mod export_names;
 mod events;
+mod events_public;
 mod headline;
 mod http;
 mod interop;
