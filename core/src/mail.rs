@@ -120,16 +120,7 @@ impl Mailer {
             }
             Self::Smtp { transport, from } => {
                 use lettre::AsyncTransport;
-                let message =
-                    lettre::Message::builder()
-                        .from(from.as_ref().clone())
-                        .to(mail.recipient.parse().map_err(
-                            |e: lettre::address::AddressError| MailError::Address(e.to_string()),
-                        )?)
-                        .subject(&mail.subject)
-                        .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                        .body(mail.body.clone())
-                        .map_err(|e| MailError::Send(e.to_string()))?;
+                let message = build_message(from, mail)?;
                 transport.send(message).await.map_err(|e| {
                     if e.is_permanent() {
                         MailError::Rejected(e.to_string())
@@ -141,6 +132,98 @@ impl Mailer {
             }
         }
     }
+}
+
+/// `List-Unsubscribe: <https://...>` (RFC 2369): where a mail client
+/// unsubscribes its reader.
+#[derive(Debug, Clone)]
+pub struct ListUnsubscribe(pub String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let url = s
+            .trim()
+            .strip_prefix('<')
+            .and_then(|s| s.strip_suffix('>'))
+            .ok_or("List-Unsubscribe is <URL>")?;
+        Ok(Self(url.to_owned()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the
+/// unsubscribe URL is one POST, without a page to go through.
+#[derive(Debug, Clone)]
+pub struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        if s.trim() == ONE_CLICK {
+            Ok(Self)
+        } else {
+            Err("List-Unsubscribe-Post is List-Unsubscribe=One-Click".into())
+        }
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), ONE_CLICK.to_owned())
+    }
+}
+
+/// The body of a one-click unsubscribe POST, and the value of
+/// `List-Unsubscribe-Post` (RFC 8058).
+pub const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
+
+/// The message as it is sent: plain text, or `multipart/alternative` with
+/// the plain text first and the HTML part when there is one; the
+/// unsubscribe headers when the message has an unsubscribe URL.
+pub fn build_message(
+    from: &lettre::message::Mailbox,
+    mail: &OutboxMessage,
+) -> Result<lettre::Message, MailError> {
+    use lettre::message::{header::ContentType, MultiPart, SinglePart};
+    let mut builder = lettre::Message::builder()
+        .from(from.clone())
+        .to(mail
+            .recipient
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MailError::Address(e.to_string()))?)
+        .subject(&mail.subject);
+    if let Some(url) = &mail.unsubscribe_url {
+        builder = builder
+            .header(ListUnsubscribe(url.clone()))
+            .header(ListUnsubscribePost);
+    }
+    let message = match &mail.html {
+        Some(html) => builder.multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(mail.body.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html.clone()),
+                ),
+        ),
+        None => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body.clone()),
+    };
+    message.map_err(|e| MailError::Send(e.to_string()))
 }
 
 /// An address as logs and pages may show it: the first character of the
@@ -176,10 +259,23 @@ async fn write_to_folder(
         "{}-{kind}-{id}.txt",
         mail.created_at.format("%Y%m%dT%H%M%S")
     ));
-    let text = format!(
-        "To: {}\nSubject: {}\nKind: {}\nId: {}\n\n{}",
-        mail.recipient, mail.subject, mail.kind, mail.id, mail.body
+    let mut text = format!(
+        "To: {}\nSubject: {}\nKind: {}\nId: {}\n",
+        mail.recipient, mail.subject, mail.kind, mail.id
     );
+    // The headers a mail client would read, as the SMTP sender writes them.
+    if let Some(url) = &mail.unsubscribe_url {
+        text.push_str(&format!(
+            "List-Unsubscribe: <{url}>\nList-Unsubscribe-Post: {ONE_CLICK}\n"
+        ));
+    }
+    if mail.html.is_some() {
+        text.push_str("Content-Type: multipart/alternative (text/plain, text/html)\n");
+    }
+    text.push('\n');
+    text.push_str(&mail.body);
+    // The HTML part beside it, to open in a browser.
+    let html = mail.html.clone().map(|h| (path.with_extension("html"), h));
     let folder = folder.to_owned();
     let target = path.clone();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
@@ -191,6 +287,9 @@ async fn write_to_folder(
         {
             use std::os::unix::fs::OpenOptionsExt as _;
             options.mode(0o600);
+        }
+        if let Some((html_path, html)) = html {
+            options.open(&html_path)?.write_all(html.as_bytes())?;
         }
         options.open(&target)?.write_all(text.as_bytes())
     })

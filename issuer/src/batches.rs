@@ -656,6 +656,7 @@ pub async fn run_batch(
             }
             return Err(e.into());
         }
+        crate::delivery::notify_offered(&state, &org, &template, &outcome.offered).await;
         let now = state.clock.now();
         if !state
             .store

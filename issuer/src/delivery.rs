@@ -284,6 +284,37 @@ pub fn new_offer(
     (offer, mail)
 }
 
+/// Tells the Atout accounts among a chunk's offers (issue 19), once the
+/// chunk is written.
+pub async fn notify_offered(
+    state: &AppState,
+    org: &Organisation,
+    template: &Template,
+    offered: &[(
+        i64,
+        OfferRecord,
+        OutboxMessage,
+        atout_core::store::NewAuditEntry,
+    )],
+) {
+    let offers: Vec<(String, String, DateTime<Utc>)> = offered
+        .iter()
+        .filter_map(|(_, o, m, _)| {
+            m.citizen_id
+                .clone()
+                .map(|c| (c, o.id.clone(), o.expires_at))
+        })
+        .collect();
+    atout_core::notify::credential_offered(
+        state.store.as_ref(),
+        state.clock.now(),
+        org,
+        template,
+        &offers,
+    )
+    .await;
+}
+
 /// The mail of an existing batch offer (resent, or its reminder).
 async fn mail_again(
     state: &AppState,

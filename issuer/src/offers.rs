@@ -446,6 +446,17 @@ async fn create_offer(
         .create_offer(&offer, mail.as_ref(), &audit)
         .await?;
     tracing::info!(offer = %offer.id, by_email = email.is_some(), "offer created");
+    // A citizen with an account at that address sees it in Atout too.
+    if let Some(citizen) = mail.as_ref().and_then(|m| m.citizen_id.clone()) {
+        atout_core::notify::credential_offered(
+            state.store.as_ref(),
+            now,
+            org,
+            &template,
+            &[(citizen, offer.id.clone(), offer.expires_at)],
+        )
+        .await;
+    }
     let config_id = oid4vci::configuration_id(format);
     let openid4vci = oid4vci::offer_uris(&state, config_id, &code, tx_code.is_some());
     let created = CreatedOffer {
@@ -1291,6 +1302,26 @@ async fn decline_offer(
         .await?
     {
         return Err(lost_race(&state, &offer.id).await);
+    }
+    // The organisation is told (the address it offered to, if any: a link
+    // offer's decliner stays unnamed).
+    if let (Ok(Some(org)), Ok(Some(template))) = (
+        state.store.get_org(&offer.org_id).await,
+        state
+            .store
+            .get_template(&offer.org_id, &offer.template_id)
+            .await,
+    ) {
+        let notice = atout_core::notify::Notice::org(
+            &org.id,
+            atout_core::notify::Kind::OfferDeclined,
+            json!({"titleFr": template.name_fr, "titleEn": template.name_en, "email": offer.email}),
+        )
+        .link(match &offer.batch_id {
+            Some(batch) => format!("/console/orgs/{}/batches/{batch}", org.slug),
+            None => format!("/console/orgs/{}/offers", org.slug),
+        });
+        atout_core::notify::notify(state.store.as_ref(), now, vec![notice]).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }

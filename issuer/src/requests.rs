@@ -392,12 +392,40 @@ async fn approve(
         }
     }
     tracing::info!(request = %r.id, credential = %signed.record.id, "certification request approved");
+    decided(&state, &org, &r, None).await;
     let r = state
         .store
         .org_cert_request(&org.id, &id)
         .await?
         .ok_or_else(not_found)?;
     Ok(Json(view(&state, &slug, r).await?))
+}
+
+/// Tells the citizen their request was decided (issue 19): approved
+/// (`reason` `None`), or rejected with the reason.
+async fn decided(
+    state: &AppState,
+    org: &atout_core::store::Organisation,
+    r: &CertRequestRecord,
+    reason: Option<&str>,
+) {
+    let entry = serde_json::from_str::<Value>(&r.entry_snapshot)
+        .ok()
+        .and_then(|e| e.get("title").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_default();
+    let notice = atout_core::notify::Notice::citizen(
+        &r.citizen_id,
+        atout_core::notify::Kind::RequestDecided,
+        json!({
+            "decision": if reason.is_some() { "rejected" } else { "approved" },
+            "orgFr": org.name_fr,
+            "orgEn": org.name_en,
+            "entry": entry,
+            "reason": reason,
+        }),
+    )
+    .link(format!("/me/requests/{}", r.id));
+    atout_core::notify::notify(state.store.as_ref(), state.clock.now(), vec![notice]).await;
 }
 
 fn not_pending(state: &str) -> ApiError {
@@ -472,5 +500,6 @@ async fn reject(
         .org_cert_request(&org.id, &id)
         .await?
         .ok_or_else(not_found)?;
+    decided(&state, &org, &r, Some(&reason)).await;
     Ok(Json(view(&state, &slug, r).await?))
 }

@@ -258,6 +258,8 @@ pub struct UpdateStatus {
     /// The credential's `id`.
     pub credential_id: String,
     pub credential_status: Vec<StatusChange>,
+    /// Why (up to 500 characters): the holder in Atout is told, with it.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -317,6 +319,22 @@ async fn update_status(
             )));
         }
     }
+    let reason = body
+        .reason
+        .as_deref()
+        .map(|r| {
+            r.chars()
+                .filter(|c| !c.is_control() || *c == '\n')
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        })
+        .filter(|r| !r.is_empty());
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(
+            ApiError::unprocessable("reason: at most 500 characters.").with("field", "reason")
+        );
+    }
     let mut purposes = std::collections::HashSet::new();
     if !body
         .credential_status
@@ -353,6 +371,7 @@ async fn update_status(
             Some(_) => {}
         }
     }
+    let mut changed = Vec::new();
     for change in &body.credential_status {
         let now = state.clock.now();
         let verb = match (change.status_purpose, change.status) {
@@ -379,7 +398,8 @@ async fn update_status(
             )
             .await?
         {
-            StatusUpdate::Changed | StatusUpdate::Unchanged => {}
+            StatusUpdate::Changed => changed.push((change.status_purpose, change.status)),
+            StatusUpdate::Unchanged => {}
             StatusUpdate::NotFound => {
                 return Err(ApiError::unprocessable(format!(
                     "This credential has no {} status entry.",
@@ -392,6 +412,23 @@ async fn update_status(
                 ))
             }
         }
+    }
+    // The holders in Atout are told, once the change is made.
+    for (purpose, on) in changed {
+        let kind = match (purpose, on) {
+            (StatusPurpose::Revocation, _) => atout_core::notify::Kind::CredentialRevoked,
+            (StatusPurpose::Suspension, true) => atout_core::notify::Kind::CredentialSuspended,
+            (StatusPurpose::Suspension, false) => atout_core::notify::Kind::CredentialReinstated,
+        };
+        atout_core::notify::credential_status_changed(
+            state.store.as_ref(),
+            state.clock.now(),
+            &record.credential_id,
+            kind,
+            org,
+            reason.as_deref(),
+        )
+        .await;
     }
     let entries = state.store.status_entries(&record.id).await?;
     Ok(Json(StatusResult {

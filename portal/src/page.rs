@@ -24,6 +24,16 @@ pub struct NavItem {
     pub current: bool,
 }
 
+/// A count beside a navigation item (unread notifications): what it
+/// shows, and what it says to a screen reader.
+#[derive(Debug, Clone)]
+pub struct NavBadge {
+    /// `3`, `99+`.
+    pub text: String,
+    /// "3 unread".
+    pub label: String,
+}
+
 /// What the layout shows around a page's content.
 #[derive(Debug, Clone)]
 pub struct Chrome {
@@ -35,6 +45,8 @@ pub struct Chrome {
     pub csrf: String,
     pub area: Area,
     pub nav: Vec<NavItem>,
+    /// Counts beside navigation items, by their `href`.
+    pub badges: Vec<(String, NavBadge)>,
     /// Who is logged in (name or address), with the logout form.
     pub user: Option<String>,
     /// What the last action did (a `done-...` message).
@@ -72,6 +84,7 @@ impl Chrome {
             csrf: ctx.csrf_token(state),
             area,
             nav: Vec::new(),
+            badges: Vec::new(),
             user: None,
             flash,
             org: None,
@@ -143,6 +156,31 @@ impl Chrome {
             label: self.tr.get(key),
             current,
         });
+    }
+
+    /// Puts a count beside the navigation item `href` (none when 0).
+    pub fn nav_badge(&mut self, href: &str, count: i64, label_key: &str, many_key: &str) {
+        if count <= 0 {
+            return;
+        }
+        let badge = if count > 99 {
+            NavBadge {
+                text: "99+".into(),
+                label: self.tr.get(many_key),
+            }
+        } else {
+            NavBadge {
+                text: count.to_string(),
+                label: self.tr.arg(label_key, "count", count),
+            }
+        };
+        self.badges.retain(|(h, _)| h != href);
+        self.badges.push((href.to_owned(), badge));
+    }
+
+    /// The count beside the navigation item `href`, if any.
+    pub fn badge_for(&self, href: &str) -> Option<&NavBadge> {
+        self.badges.iter().find(|(h, _)| h == href).map(|(_, b)| b)
     }
 }
 

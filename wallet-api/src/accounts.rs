@@ -99,6 +99,9 @@ pub struct Me {
     /// (`null`: none).
     pub headline: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Unread notifications, counted up to 100 (`GET /wallet/me` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_notifications: Option<i64>,
 }
 
 impl From<&CitizenRecord> for Me {
@@ -111,6 +114,7 @@ impl From<&CitizenRecord> for Me {
             holder_did: c.holder_did.clone(),
             headline: c.headline.clone(),
             created_at: c.created_at,
+            unread_notifications: None,
         }
     }
 }
@@ -460,8 +464,10 @@ async fn reset_password(
         (status = 403, body = ProblemBody, description = "An organisation or admin token", content_type = "application/problem+json"),
     )
 )]
-async fn me(citizen: Citizen) -> Json<Me> {
-    Json(Me::from(&citizen.record))
+async fn me(State(state): State<AppState>, citizen: Citizen) -> Result<Json<Me>, ApiError> {
+    let mut me = Me::from(&citizen.record);
+    me.unread_notifications = Some(state.store.unread_notifications(citizen.id(), 100).await?);
+    Ok(Json(me))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1451,6 +1451,17 @@ async fn open_session(
             expires_at,
         )
         .await?;
+    if i.confirmed_at.is_none() {
+        // The first confirmation: the owner is told (issue 19).
+        let notice = atout_core::notify::Notice::citizen(
+            &i.citizen_id,
+            atout_core::notify::Kind::InvitationAccepted,
+            json!({"name": name, "role": i.role}),
+        )
+        .link(format!("/me/invitations/{}", i.id))
+        .dedupe(format!("invitation-accepted:{}", i.id));
+        atout_core::notify::notify(state.store.as_ref(), now, vec![notice]).await;
+    }
     log(&state, &i.id, "confirmed", Some(name)).await;
     let signer_did = signer.map(|(did, _)| did).or(i.signer_did);
     Ok((
@@ -1709,6 +1720,13 @@ async fn suggest(
         created_entry_id: None,
     };
     state.store.insert_suggestion(&record).await?;
+    let notice = atout_core::notify::Notice::citizen(
+        &i.citizen_id,
+        atout_core::notify::Kind::SuggestionReceived,
+        json!({"name": i.invitee_name, "suggestion": kind}),
+    )
+    .link("/me/invitations");
+    atout_core::notify::notify(state.store.as_ref(), now, vec![notice]).await;
     log(
         &state,
         &i.id,
@@ -1875,6 +1893,7 @@ async fn endorse(
         )
         .await?;
         state.store.append_audit(&audit).await?;
+        endorsed(&state, &i, &entry, &org.name_fr, now).await;
         return Ok((StatusCode::CREATED, Json(endorsement_view(record))).into_response());
     }
     // Confirmed from an account: its holder key (one DID for all its
@@ -1913,7 +1932,32 @@ async fn endorse(
         now,
     )
     .await?;
+    endorsed(
+        &state,
+        &i,
+        &entry,
+        i.invitee_name.as_deref().unwrap_or_default(),
+        now,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(endorsement_view(record))).into_response())
+}
+
+/// Tells the owner of an entry that it was endorsed (issue 19).
+async fn endorsed(
+    state: &AppState,
+    i: &InvitationRecord,
+    entry: &atout_core::store::EntryRecord,
+    by: &str,
+    now: DateTime<Utc>,
+) {
+    let notice = atout_core::notify::Notice::citizen(
+        &i.citizen_id,
+        atout_core::notify::Kind::EndorsementReceived,
+        json!({"name": by, "entry": entry.title}),
+    )
+    .link(format!("/me/entries/{}", entry.id));
+    atout_core::notify::notify(state.store.as_ref(), now, vec![notice]).await;
 }
 
 /// Who signs an endorsement.

@@ -186,6 +186,14 @@ async fn create_request(
         }
     }
     tracing::info!(citizen = %citizen.id(), request = %record.id, org = %org.slug, "certification requested");
+    // The organisation is told (issue 19).
+    let notice = atout_core::notify::Notice::org(
+        &org.id,
+        atout_core::notify::Kind::RequestReceived,
+        serde_json::json!({"name": citizen.record.display_name, "entry": entry.title}),
+    )
+    .link(format!("/console/orgs/{}/requests/{}", org.slug, record.id));
+    atout_core::notify::notify(state.store.as_ref(), now, vec![notice]).await;
     let location = HeaderValue::from_str(&format!("/wallet/certification-requests/{}", record.id))
         .map_err(ApiError::internal)?;
     let mut response = (StatusCode::CREATED, Json(view(&state, record).await?)).into_response();

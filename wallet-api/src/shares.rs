@@ -1176,6 +1176,13 @@ impl SharedPortfolios for Shares {
             "opened"
         };
         self.log(&share, outcome, &request, request.machine).await;
+        // Its owner is told (issue 19; grouped, one mail a day at most).
+        atout_core::notify::share_opened(
+            self.state.store.as_ref(),
+            self.state.clock.now(),
+            &share.id,
+        )
+        .await;
         let id = share.id.clone();
         self.build_view(token, share, pass, &request)
             .await

@@ -7,10 +7,10 @@ mod auth;
 mod credentials;
 mod cvs;
 mod dashboard;
-mod news;
-mod notifications;
 mod documents;
 mod entries;
+mod news;
+mod notifications;
 mod offers;
 mod plans;
 mod profile;
@@ -62,6 +62,9 @@ pub struct Account {
     pub holder_did: String,
     #[serde(default)]
     pub headline: Option<String>,
+    /// Unread notifications (up to 100), for the menu's badge.
+    #[serde(default)]
+    pub unread_notifications: Option<i64>,
 }
 
 /// A page's caller: a citizen with a live session (else the login page).
@@ -102,6 +105,12 @@ impl Me {
         ] {
             c.nav_item(href, key, &ctx.path);
         }
+        c.nav_badge(
+            "/me/notifications",
+            self.account.unread_notifications.unwrap_or(0),
+            "ntf-badge-unread",
+            "ntf-badge-many",
+        );
         c
     }
 }

@@ -1429,6 +1429,7 @@ mod tests {
             csrf: String::new(),
             area: crate::page::Area::Citizen,
             nav: Vec::new(),
+            badges: Vec::new(),
             user: None,
             flash: None,
             org: None,
