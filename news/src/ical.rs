@@ -11,10 +11,8 @@
 //! a cancelled event says `STATUS:CANCELLED`.
 
 use crate::public::{kind_label, plain, Listed};
-use atout_core::store::{EventFull, Organisation};
 use atout_web::i18n::Lang;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
-use std::collections::HashMap;
 
 /// The product that writes the calendars (`PRODID`).
 pub const PRODID: &str = "-//Atout//Evenements 1.0//FR";
@@ -33,21 +31,17 @@ pub fn uid(id: &str, base: &str) -> String {
 }
 
 /// A `VCALENDAR` of these events (possibly none), each one `VEVENT`, named
-/// for people in `lang` ("Événements Atout"); `orgs` by id give the
-/// organisers' names, `base` is the site's base URL
-/// (`state.config.base()`). Tags are shown with the labels stored with
-/// the events.
-pub fn calendar(
-    events: &[EventFull],
-    orgs: &HashMap<String, Organisation>,
-    base: &str,
-    lang: Lang,
-) -> String {
-    let listed: Vec<Listed> = events
-        .iter()
-        .map(|e| Listed::with_orgs(e.clone(), orgs))
-        .collect();
-    calendar_named(&listed, base, lang, &lang.tr().get("agenda-ics-name"))
+/// for people in `lang` ("Événements Atout"); `base` is the site's base
+/// URL (`state.config.base_url`). Events come with their organisers
+/// ([`Listed::with_orgs`], or `public::listed` for the tags' labels in
+/// both languages).
+pub fn calendar(events: &[Listed], base: &url::Url, lang: Lang) -> String {
+    calendar_named(
+        events,
+        base.as_str(),
+        lang,
+        &lang.tr().get("agenda-ics-name"),
+    )
 }
 
 /// A `VCALENDAR` of events as the public routes have them, with a name of

@@ -205,8 +205,16 @@ pub struct Listed {
 impl Listed {
     /// An event with its organiser from `orgs` (by id) and its tags'
     /// labels as stored with it.
-    pub fn with_orgs(full: EventFull, orgs: &std::collections::HashMap<String, Organisation>) -> Self {
-        let org = full.event.org_id.as_ref().and_then(|id| orgs.get(id)).cloned();
+    pub fn with_orgs(
+        full: EventFull,
+        orgs: &std::collections::HashMap<String, Organisation>,
+    ) -> Self {
+        let org = full
+            .event
+            .org_id
+            .as_ref()
+            .and_then(|id| orgs.get(id))
+            .cloned();
         let stored: Vec<String> = full.tags.iter().map(|t| t.label.clone()).collect();
         Self {
             full,
@@ -267,7 +275,10 @@ impl Listed {
         if let Some(a) = e.address.as_deref().filter(|a| !a.trim().is_empty()) {
             parts.push(a.trim().to_owned());
         }
-        match (e.commune.as_deref().filter(|c| !c.trim().is_empty()), &e.department) {
+        match (
+            e.commune.as_deref().filter(|c| !c.trim().is_empty()),
+            &e.department,
+        ) {
             (Some(c), Some(d)) => parts.push(format!("{} ({d})", c.trim())),
             (Some(c), None) => parts.push(c.trim().to_owned()),
             (None, Some(d)) => parts.push(lang.tr().arg("agenda-in-department", "d", d.as_str())),
@@ -331,8 +342,12 @@ pub async fn listed(state: &AppState, events: Vec<EventFull>) -> Result<Vec<List
             }
             None => None,
         };
-        let labels = [Lang::Fr, Lang::En]
-            .map(|lang| full.tags.iter().map(|t| tag_label(state, t, lang)).collect());
+        let labels = [Lang::Fr, Lang::En].map(|lang| {
+            full.tags
+                .iter()
+                .map(|t| tag_label(state, t, lang))
+                .collect()
+        });
         out.push(Listed { full, org, labels });
     }
     Ok(out)
@@ -475,8 +490,8 @@ pub fn view(state: &AppState, l: &Listed, lang: Lang) -> EventView {
     let tr = lang.tr();
     let root = state.config.base();
     let now = state.clock.now();
-    let place = (e.address.is_some() || e.commune.is_some() || e.department.is_some()).then(|| {
-        PlaceView {
+    let place =
+        (e.address.is_some() || e.commune.is_some() || e.department.is_some()).then(|| PlaceView {
             address: e.address.clone(),
             commune: e.commune.clone(),
             department: e.department.clone(),
@@ -485,8 +500,7 @@ pub fn view(state: &AppState, l: &Listed, lang: Lang) -> EventView {
                 .as_deref()
                 .and_then(atout_web::places::departement)
                 .map(|d| d.name.to_owned()),
-        }
-    });
+        });
     let places_left = e.capacity.map(|c| (c - l.full.registered).max(0));
     let full = places_left == Some(0);
     let audience_key = format!("agenda-audience-{}", e.audience);
@@ -645,28 +659,32 @@ pub async fn query_of(
     q: &ListQuery,
 ) -> Result<(EventQuery, Option<Organisation>), ApiError> {
     let now = state.clock.now();
-    let words: Vec<String> = q
-        .q
-        .as_deref()
-        .map(|t| {
-            if t.chars().count() > 200 {
-                Err(bad("q", "At most 200 characters."))
-            } else {
-                Ok(atout_frameworks::normalize::fold(t))
-            }
-        })
-        .transpose()?
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(8)
-        .map(str::to_owned)
-        .collect();
+    let words: Vec<String> =
+        q.q.as_deref()
+            .map(|t| {
+                if t.chars().count() > 200 {
+                    Err(bad("q", "At most 200 characters."))
+                } else {
+                    Ok(atout_frameworks::normalize::fold(t))
+                }
+            })
+            .transpose()?
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(8)
+            .map(str::to_owned)
+            .collect();
     let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         None => None,
         Some(k) if KINDS.contains(&k) => Some(k.to_owned()),
         Some(_) => return Err(bad("kind", format!("One of {}.", KINDS.join(", ")))),
     };
-    let department = match q.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let department = match q
+        .department
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         None => None,
         Some(d) => Some(
             atout_web::places::department(d)
@@ -934,10 +952,7 @@ async fn ics(
 }
 
 /// The upcoming events a feed holds.
-async fn feed_events(
-    state: &AppState,
-    mut query: EventQuery,
-) -> Result<Vec<Listed>, ApiError> {
+async fn feed_events(state: &AppState, mut query: EventQuery) -> Result<Vec<Listed>, ApiError> {
     query.ends_after = Some(state.clock.now());
     query.statuses = public_statuses();
     query.limit = FEED_ENTRIES;
@@ -958,7 +973,11 @@ fn atom_answer(
     if lang_asked {
         spec.self_url = format!("{}?lang={}", spec.self_url, lang.code());
     }
-    let sep = if spec.page_url.contains('?') { '&' } else { '?' };
+    let sep = if spec.page_url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     spec.page_url = format!("{}{sep}lang={}", spec.page_url, lang.code());
     let body = atom::feed(&spec, events, state.config.base(), lang);
     let last = events
@@ -1108,7 +1127,9 @@ async fn tag_feed(
 ) -> Result<Response, ApiError> {
     atout_web::limits::check_api(&state.address_limits, Action::Search, client)?;
     let lang = i18n::choose(q.lang.as_deref(), None);
-    let unknown = || ApiError::not_found("No event has this tag, and it is not a code of the frameworks loaded.");
+    let unknown = || {
+        ApiError::not_found("No event has this tag, and it is not a code of the frameworks loaded.")
+    };
     let key = tag_key(&state, &tag).ok_or_else(unknown)?;
     // A code of the frameworks loaded: its label; else a tag some shown
     // event has (past ones too): the label it was given.

@@ -82,11 +82,6 @@ impl Tag {
             url::form_urlencoded::byte_serialize(self.tag.as_bytes()).collect::<String>()
         )
     }
-
-    /// Its Atom feed.
-    pub fn feed_href(&self) -> String {
-        format!("/feeds/tags/{}/events.atom", seg(&self.tag))
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,15 +92,9 @@ pub struct Registration {
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
-    pub capacity: Option<i64>,
-    #[serde(default)]
-    pub registered: i64,
-    #[serde(default)]
     pub places_left: Option<i64>,
     #[serde(default)]
     pub full: bool,
-    #[serde(default)]
-    pub open: bool,
 }
 
 /// An event, as the API's `EventView` gives it.
@@ -138,8 +127,6 @@ pub struct Event {
     pub online_url: Option<String>,
     #[serde(default)]
     pub place: Option<Place>,
-    #[serde(default)]
-    pub audience: String,
     #[serde(default)]
     pub audience_label: String,
     #[serde(default)]
@@ -207,13 +194,6 @@ pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct DepartmentView {
-    pub code: String,
-    #[serde(default)]
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventList {
     pub items: Vec<Event>,
@@ -223,8 +203,6 @@ pub struct EventList {
     pub pages: i64,
     #[serde(default)]
     pub organiser: Option<Organiser>,
-    #[serde(default)]
-    pub department: Option<DepartmentView>,
     #[serde(default)]
     pub tag: Option<Tag>,
 }
@@ -593,7 +571,10 @@ async fn listing(state: &PortalState, ctx: &Ctx, scope: Scope) -> Result<Respons
     let (heading, lead) = match &s.scope {
         Scope::All => (c.t("agenda-title"), c.t("agenda-lead")),
         Scope::Org(_) => {
-            let name = organiser.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+            let name = organiser
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default();
             (
                 c.ta("agenda-org-title", "name", name.as_str()),
                 c.ta("agenda-org-lead", "name", name.as_str()),
@@ -621,7 +602,11 @@ async fn listing(state: &PortalState, ctx: &Ctx, scope: Scope) -> Result<Respons
         ),
         None => (None, None),
     };
-    let count = counted(tr, "agenda-results", results.as_ref().map_or(0, |r| r.total));
+    let count = counted(
+        tr,
+        "agenda-results",
+        results.as_ref().map_or(0, |r| r.total),
+    );
     let page_of = tr.with(
         "agenda-page-of",
         &[("page", Arg::Number(s.page)), ("pages", Arg::Number(pages))],
@@ -635,7 +620,9 @@ async fn listing(state: &PortalState, ctx: &Ctx, scope: Scope) -> Result<Respons
     let feed = results.as_ref().and(s.feed(c.lang)).map(|href| {
         let of = match (&s.scope, &organiser, &tag_label) {
             (Scope::Department(_), _, _) => heading.clone(),
-            (_, Some(o), _) if !s.org.is_empty() => c.ta("agenda-org-title", "name", o.name.as_str()),
+            (_, Some(o), _) if !s.org.is_empty() => {
+                c.ta("agenda-org-title", "name", o.name.as_str())
+            }
             (_, _, _) if !s.department.is_empty() => {
                 let d = &s.department;
                 let name = atout_web::places::departement(d)
@@ -841,7 +828,10 @@ mod tests {
     fn descriptions_keep_their_paragraphs() {
         assert_eq!(
             paragraphs("Un\r\ndeux\n\n\ntrois\n"),
-            vec![vec!["Un".to_owned(), "deux".to_owned()], vec!["trois".to_owned()]]
+            vec![
+                vec!["Un".to_owned(), "deux".to_owned()],
+                vec!["trois".to_owned()]
+            ]
         );
     }
 }

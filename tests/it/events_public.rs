@@ -207,8 +207,14 @@ async fn the_listing_filters_and_never_shows_drafts() {
         ids(app, "org=lycee-pro").await,
         vec![w.open_day.clone(), w.session.clone()]
     );
-    assert_eq!(ids(app, "tag=free:Num%C3%A9rique").await, vec![w.fair.clone()]);
-    assert_eq!(ids(app, "tag=free:alternance").await, vec![w.session.clone()]);
+    assert_eq!(
+        ids(app, "tag=free:Num%C3%A9rique").await,
+        vec![w.fair.clone()]
+    );
+    assert_eq!(
+        ids(app, "tag=free:alternance").await,
+        vec![w.session.clone()]
+    );
     assert_eq!(
         ids(app, "online=true").await,
         vec![w.open_day.clone(), w.session.clone()]
@@ -287,7 +293,10 @@ async fn the_listing_filters_and_never_shows_drafts() {
     assert_eq!(fr["when"], "dimanche 15 mars 2026, 14:00 – 17:30");
     // The listing names what it was asked for.
     let v: Value = app
-        .get("/events?org=cite-metiers&department=45&tag=free:numerique&lang=fr", None)
+        .get(
+            "/events?org=cite-metiers&department=45&tag=free:numerique&lang=fr",
+            None,
+        )
         .await
         .json()
         .await
@@ -298,7 +307,11 @@ async fn the_listing_filters_and_never_shows_drafts() {
 
     // A draft: nowhere.
     assert_problem(app.get(&format!("/events/{}", w.secret), None).await, 404).await;
-    assert_problem(app.get(&format!("/events/{}/ics", w.secret), None).await, 404).await;
+    assert_problem(
+        app.get(&format!("/events/{}/ics", w.secret), None).await,
+        404,
+    )
+    .await;
     for feed in [
         "/feeds/orgs/cite-metiers/events.atom",
         "/feeds/departments/45/events.atom",
@@ -321,8 +334,11 @@ async fn the_listing_filters_and_never_shows_drafts() {
     );
 
     // Once over, an event leaves the listing but keeps its page.
-    app.clock
-        .set(chrono::DateTime::parse_from_rfc3339("2026-03-15T17:00:00Z").unwrap().into());
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-03-15T17:00:00Z")
+            .unwrap()
+            .into(),
+    );
     assert_eq!(
         ids(app, "").await,
         vec![w.open_day.clone(), w.session.clone()]
@@ -455,7 +471,10 @@ async fn each_event_as_icalendar_read_back_by_ical_js() {
     let (_, ics_en) = get_ics(&app, &format!("/events/{id}/ics?lang=en")).await;
     ical_lines(&ics_en);
     let en = node(&["ical-check.mjs"], json!({ "ics": ics_en })).await;
-    assert_eq!(en["events"][0]["summary"], "Job fair, \"digital\"; all welcome");
+    assert_eq!(
+        en["events"][0]["summary"],
+        "Job fair, \"digital\"; all welcome"
+    );
     assert_eq!(en["events"][0]["summaryLanguage"], "en");
     assert_eq!(en["events"][0]["uid"], format!("{id}@{host}"));
     assert_eq!(en["events"][0]["organizerCn"], "Organisation cite-metiers");
@@ -496,7 +515,14 @@ async fn each_event_as_icalendar_read_back_by_ical_js() {
 
     // Cancelled: STATUS:CANCELLED, SEQUENCE raised again, the reason said.
     app.clock.advance(chrono::Duration::hours(1));
-    cancel(&app, "cite-metiers", &key, &id, "Salle indisponible; désolés, vraiment").await;
+    cancel(
+        &app,
+        "cite-metiers",
+        &key,
+        &id,
+        "Salle indisponible; désolés, vraiment",
+    )
+    .await;
     let (_, ics3) = get_ics(&app, &format!("/events/{id}/ics")).await;
     ical_lines(&ics3);
     assert!(ics3.contains("\r\nSTATUS:CANCELLED\r\n"), "{ics3}");
@@ -528,7 +554,10 @@ async fn each_event_as_icalendar_read_back_by_ical_js() {
 }
 
 /// Reads an Atom feed back with feed-rs.
-async fn atom(app: &TestApp, path: &str) -> (reqwest::header::HeaderMap, String, feed_rs::model::Feed) {
+async fn atom(
+    app: &TestApp,
+    path: &str,
+) -> (reqwest::header::HeaderMap, String, feed_rs::model::Feed) {
     let res = app.get(path, None).await;
     assert_eq!(res.status(), 200, "{path}");
     let headers = res.headers().clone();
@@ -537,8 +566,8 @@ async fn atom(app: &TestApp, path: &str) -> (reqwest::header::HeaderMap, String,
         "application/atom+xml; charset=utf-8"
     );
     let body = res.text().await.unwrap();
-    let feed = feed_rs::parser::parse(body.as_bytes())
-        .unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
+    let feed =
+        feed_rs::parser::parse(body.as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     (headers, body, feed)
 }
@@ -612,8 +641,11 @@ async fn atom_feeds_per_organisation_department_and_tag() {
         .links
         .iter()
         .any(|l| l.rel.as_deref() == Some("self") && l.href == app.url(path)));
-    assert!(feed.links.iter().any(|l| l.rel.as_deref() == Some("alternate")
-        && l.href == app.url("/evenements/organisations/cite-metiers?lang=fr")));
+    assert!(feed
+        .links
+        .iter()
+        .any(|l| l.rel.as_deref() == Some("alternate")
+            && l.href == app.url("/evenements/organisations/cite-metiers?lang=fr")));
     let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -658,7 +690,10 @@ async fn atom_feeds_per_organisation_department_and_tag() {
     let (_, body_en, feed_en) = atom(&app, &format!("{path}?lang=en")).await;
     assert!(body_en.contains("xml:lang=\"en\""));
     assert_eq!(feed_en.id, app.url(&format!("{path}?lang=en")));
-    assert_eq!(feed_en.entries[0].title.as_ref().unwrap().content, "Hiring day");
+    assert_eq!(
+        feed_en.entries[0].title.as_ref().unwrap().content,
+        "Hiring day"
+    );
     assert_eq!(
         feed_en.entries[0].authors[0].name.as_deref(),
         Some("Organisation cite-metiers")
@@ -670,7 +705,10 @@ async fn atom_feeds_per_organisation_department_and_tag() {
     let ids: Vec<String> = feed.entries.iter().map(|e| e.id.clone()).collect();
     assert_eq!(
         ids,
-        vec![format!("urn:uuid:{hostile}"), format!("urn:uuid:{elsewhere}")]
+        vec![
+            format!("urn:uuid:{hostile}"),
+            format!("urn:uuid:{elsewhere}")
+        ]
     );
     assert_eq!(
         feed.title.as_ref().unwrap().content,
@@ -699,7 +737,14 @@ async fn atom_feeds_per_organisation_department_and_tag() {
 
     // A cancellation updates the entry, which says so.
     app.clock.advance(chrono::Duration::hours(2));
-    cancel(&app, "cite-metiers", &key, &hostile, "Grève & <intempéries>").await;
+    cancel(
+        &app,
+        "cite-metiers",
+        &key,
+        &hostile,
+        "Grève & <intempéries>",
+    )
+    .await;
     let (headers2, _, feed) = atom(&app, path).await;
     assert_ne!(headers2["etag"].to_str().unwrap(), etag);
     let entry = &feed.entries[0];
@@ -707,7 +752,13 @@ async fn atom_feeds_per_organisation_department_and_tag() {
         entry.title.as_ref().unwrap().content,
         format!("Annulé : {HOSTILE_TITLE}")
     );
-    assert!(entry.content.as_ref().unwrap().body.as_deref().unwrap()
+    assert!(entry
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .as_deref()
+        .unwrap()
         .starts_with("ANNULÉ. Grève & <intempéries>"));
     assert_eq!(feed.updated, entry.updated);
     app.stop().await;
@@ -750,7 +801,10 @@ async fn a_framework_code_tag_has_its_feed_and_its_listing() {
         .unwrap();
     assert_eq!(e["tags"][0]["tag"], "rome:M1805");
     assert_eq!(e["tags"][0]["framework"], "ROME");
-    assert_eq!(e["tags"][0]["label"], "Études et développement informatique");
+    assert_eq!(
+        e["tags"][0]["label"],
+        "Études et développement informatique"
+    );
     let (_, _, feed) = atom(&app, "/feeds/tags/rome:M1805/events.atom").await;
     assert_eq!(feed.entries.len(), 1);
     assert_eq!(
@@ -787,7 +841,14 @@ async fn the_pages_in_french_and_english_escape_hostile_text() {
         }),
     )
     .await;
-    cancel(app, "lycee-pro", &w.key_b, &w.session, "Formateur <b>absent</b>").await;
+    cancel(
+        app,
+        "lycee-pro",
+        &w.key_b,
+        &w.session,
+        "Formateur <b>absent</b>",
+    )
+    .await;
 
     // The listing in both languages.
     let mut v = Visitor::new(app);
@@ -818,7 +879,8 @@ async fn the_pages_in_french_and_english_escape_hostile_text() {
 
     // Filters through the form.
     let page = v.get("/evenements?kind=open-day").await;
-    page.expect("1 événement").expect("Portes ouvertes en ligne");
+    page.expect("1 événement")
+        .expect("Portes ouvertes en ligne");
     assert!(!page.has("Salon de l&#39;emploi"));
     let page = v.get("/evenements?online=1").await;
     page.expect("2 événements");
@@ -828,7 +890,8 @@ async fn the_pages_in_french_and_english_escape_hostile_text() {
     let page = v.get("/evenements?org=lycee-pro&q=portes").await;
     page.expect("1 événement");
     let page = v.get("/evenements?from=2026-04-01&to=2026-04-30").await;
-    page.expect("1 événement").expect("Portes ouvertes en ligne");
+    page.expect("1 événement")
+        .expect("Portes ouvertes en ligne");
     let page = v.get("/evenements?tag=free:numerique").await;
     page.expect("Événements sur le thème « Numérique ».");
     let page = v.get("/evenements?from=2026-05-01&to=2026-04-01").await;
@@ -863,7 +926,10 @@ async fn the_pages_in_french_and_english_escape_hostile_text() {
     let page = v.get("/evenements/departements/45").await;
     page.expect("Events – Loiret (45)");
     v.lang = "fr";
-    assert_eq!(v.get("/evenements/organisations/nobody-here").await.status, 404);
+    assert_eq!(
+        v.get("/evenements/organisations/nobody-here").await.status,
+        404
+    );
     assert_eq!(v.get("/evenements/departements/99").await.status, 404);
     assert_eq!(v.get("/evenements/nothing-here").await.status, 404);
 
@@ -925,7 +991,10 @@ async fn the_pages_in_french_and_english_escape_hostile_text() {
         .expect(&format!("action=\"/me/events/{}/unregister\"", w.fair))
         .expect("Encore 49 places");
     citizen
-        .post(&format!("/me/events/{}/star", w.fair), &[("next", here.as_str())])
+        .post(
+            &format!("/me/events/{}/star", w.fair),
+            &[("next", here.as_str())],
+        )
         .await;
     let page = citizen.get(&here).await;
     page.expect("Événement gardé")
@@ -936,7 +1005,10 @@ async fn the_pages_in_french_and_english_escape_hostile_text() {
     let page = citizen.get(&format!("/evenements/{hostile}")).await;
     let here2 = format!("/evenements/{hostile}");
     citizen
-        .post(&format!("/me/events/{hostile}/register"), &[("next", here2.as_str())])
+        .post(
+            &format!("/me/events/{hostile}/register"),
+            &[("next", here2.as_str())],
+        )
         .await;
     let _ = page;
     let page = other.get(&here2).await;
