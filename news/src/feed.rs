@@ -21,13 +21,11 @@
 //! exact on framework codes, and "near" within a family (a ROME code's
 //! domain, `M18`; an ESCO occupation's ISCO group), weighed less.
 
-use atout_core::store::{
-    Attend, CandidateQuery, EventFull, InterestRows, Limited, Organisation,
-};
+use atout_core::store::{Attend, CandidateQuery, EventFull, InterestRows, Limited, Organisation};
 use atout_frameworks::{Framework, Index};
 use atout_web::{
-    auth::Citizen, i18n::Lang, paris, places, problem::ProblemBody, ApiError, AppState, Json,
-    Path, Query,
+    auth::Citizen, i18n::Lang, paris, places, problem::ProblemBody, ApiError, AppState, Json, Path,
+    Query,
 };
 use axum::{
     extract::State,
@@ -104,7 +102,7 @@ fn reason(kind: &str, label: &str, detail: Option<&str>) -> Reason {
 }
 
 /// A citizen's interests, ready to weigh events.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Profile {
     /// Tag key → what it comes from.
     exact: HashMap<String, Vec<(f64, Reason)>>,
@@ -142,13 +140,16 @@ fn tag_key(framework: &str, code: &str) -> String {
 impl Profile {
     pub fn build(rows: &InterestRows, index: &Index, lang: Lang) -> Profile {
         let mut p = Profile {
+            exact: HashMap::new(),
+            near: HashMap::new(),
+            orgs: HashMap::new(),
+            tags: HashMap::new(),
             department: rows.department.clone(),
             plan_departments: rows.plan_departments.clone(),
             region: rows.department.as_deref().and_then(places::region_of),
             lang,
-            ..Profile::default()
         };
-        let mut add = |p: &mut Profile, f: &str, c: &str, w: f64, r: Reason, near_w: f64| {
+        let add = |p: &mut Profile, f: &str, c: &str, w: f64, r: Reason, near_w: f64| {
             p.exact
                 .entry(tag_key(f, c))
                 .or_default()
@@ -187,8 +188,7 @@ impl Profile {
             };
             let codes = v["frameworks"].as_array().cloned().unwrap_or_default();
             for code in codes.iter().take(10) {
-                let (Some(f), Some(c)) = (code["framework"].as_str(), code["code"].as_str())
-                else {
+                let (Some(f), Some(c)) = (code["framework"].as_str(), code["code"].as_str()) else {
                     continue;
                 };
                 let label = code["label"]
@@ -231,12 +231,7 @@ impl Profile {
 
     /// The tag keys that bring events: codes of the path, followed tags.
     pub fn tag_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .exact
-            .keys()
-            .chain(self.tags.keys())
-            .cloned()
-            .collect();
+        let mut keys: Vec<String> = self.exact.keys().chain(self.tags.keys()).cloned().collect();
         keys.sort();
         keys.dedup();
         keys
@@ -279,8 +274,7 @@ impl Profile {
             }
             if let (Some(f), Some(c)) = (&t.framework, &t.code) {
                 if !self.exact.contains_key(&t.tag) {
-                    if let Some((w, r)) = family(index, f, c).and_then(|fam| self.near.get(&fam))
-                    {
+                    if let Some((w, r)) = family(index, f, c).and_then(|fam| self.near.get(&fam)) {
                         // What the event is about, near what the citizen has.
                         let mut r = r.clone();
                         r.label = t.label.clone();
@@ -299,8 +293,7 @@ impl Profile {
         }
         if let Some(d) = &ev.department {
             let name = places::departement(d).map_or(d.as_str(), |x| x.name);
-            if self.department.as_deref() == Some(d.as_str()) || self.plan_departments.contains(d)
-            {
+            if self.department.as_deref() == Some(d.as_str()) || self.plan_departments.contains(d) {
                 keep(W_DEPARTMENT, &reason("department", name, None));
             } else if self.region.is_some() && places::region_of(d) == self.region {
                 keep(W_REGION, &reason("region", name, None));
@@ -322,7 +315,10 @@ pub fn say(lang: Lang, r: &Reason) -> String {
     let detail = r.detail.as_deref().unwrap_or("");
     tr.with(
         &format!("news-why-{}", r.kind),
-        &[("label", r.label.as_str().into()), ("detail", detail.into())],
+        &[
+            ("label", r.label.as_str().into()),
+            ("detail", detail.into()),
+        ],
     )
 }
 
@@ -412,10 +408,16 @@ pub fn feed_event(e: &EventFull, orgs: &HashMap<String, Organisation>, lang: Lan
             .and_then(places::departement)
             .map(|d| d.name.to_owned()),
         online: ev.online_url.is_some(),
-        organiser: ev.org_id.as_ref().and_then(|id| orgs.get(id)).map(|o| Organiser {
-            slug: o.slug.clone(),
-            name: lang.pick([o.name_fr.as_str(), o.name_en.as_str()]).to_owned(),
-        }),
+        organiser: ev
+            .org_id
+            .as_ref()
+            .and_then(|id| orgs.get(id))
+            .map(|o| Organiser {
+                slug: o.slug.clone(),
+                name: lang
+                    .pick([o.name_fr.as_str(), o.name_en.as_str()])
+                    .to_owned(),
+            }),
         registration: ev.registration.clone(),
         places_left: ev
             .capacity
@@ -500,10 +502,12 @@ pub const KINDS: [&str; 7] = [
 fn day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| {
-            ApiError::unprocessable(format!("{field}: a day as YYYY-MM-DD, e.g. 2027-03-15."))
-                .with("field", field)
-        }),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                ApiError::unprocessable(format!("{field}: a day as YYYY-MM-DD, e.g. 2027-03-15."))
+                    .with("field", field)
+            }),
     }
 }
 
@@ -532,11 +536,10 @@ async fn news(
     let lang = atout_web::i18n::choose(p.lang.as_deref(), None);
     if let Some(k) = &p.kind {
         if !KINDS.contains(&k.as_str()) {
-            return Err(ApiError::unprocessable(format!(
-                "kind: one of {}.",
-                KINDS.join(", ")
-            ))
-            .with("field", "kind"));
+            return Err(
+                ApiError::unprocessable(format!("kind: one of {}.", KINDS.join(", ")))
+                    .with("field", "kind"),
+            );
         }
     }
     let from = day("from", p.from.as_deref())?;
@@ -551,9 +554,8 @@ async fn news(
         Some("only") => Some(true),
         Some("exclude") => Some(false),
         Some(_) => {
-            return Err(
-                ApiError::unprocessable("online: include, only or exclude.").with("field", "online")
-            )
+            return Err(ApiError::unprocessable("online: include, only or exclude.")
+                .with("field", "online"))
         }
     };
     let within = match p.within.as_deref() {
@@ -595,12 +597,8 @@ async fn news(
         departments: departments.clone(),
         general: true,
         kind: p.kind.clone(),
-        ends_after: from
-            .and_then(paris_midnight)
-            .map_or(now, |f| f.max(now)),
-        starts_before: to
-            .and_then(|t| t.succ_opt())
-            .and_then(paris_midnight),
+        ends_after: from.and_then(paris_midnight).map_or(now, |f| f.max(now)),
+        starts_before: to.and_then(|t| t.succ_opt()).and_then(paris_midnight),
         online,
         published_after: None,
         per_source: PER_SOURCE,
@@ -614,7 +612,10 @@ async fn news(
             // Online events are near everyone (unless excluded above).
             _ => {
                 e.event.online_url.is_some()
-                    || e.event.department.as_deref().is_some_and(|d| near.contains(d))
+                    || e.event
+                        .department
+                        .as_deref()
+                        .is_some_and(|d| near.contains(d))
             }
         })
         .map(|e| {
@@ -793,10 +794,8 @@ async fn put_settings(
     let department = match body.department.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => Some(places::department(d).ok_or_else(|| {
-            ApiError::unprocessable(
-                "department: a French département code (45, 37, 2A, 971).",
-            )
-            .with("field", "department")
+            ApiError::unprocessable("department: a French département code (45, 37, 2A, 971).")
+                .with("field", "department")
         })?),
     };
     state
@@ -892,10 +891,10 @@ async fn follow(
             let t = t.trim();
             let folded = atout_frameworks::normalize::fold(t);
             if folded.is_empty() || t.chars().count() > 60 || t.chars().any(char::is_control) {
-                return Err(ApiError::unprocessable(
-                    "tag: one to 60 characters, on one line.",
-                )
-                .with("field", "tag"));
+                return Err(
+                    ApiError::unprocessable("tag: one to 60 characters, on one line.")
+                        .with("field", "tag"),
+                );
             }
             FollowView {
                 target: atout_core::store::free_tag(&folded),
@@ -1272,7 +1271,11 @@ async fn calendar(
         .map(|a| a.event)
         .collect();
     let orgs = org_map(&state).await?;
-    let body = crate::ical::calendar(&events, &orgs, state.config.base(), lang);
+    let listed: Vec<crate::public::Listed> = events
+        .into_iter()
+        .map(|e| crate::public::Listed::with_orgs(e, &orgs))
+        .collect();
+    let body = crate::ical::calendar(&listed, &state.config.base_url, lang);
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -1490,8 +1493,12 @@ pub async fn digest_once(
                 continue;
             }
             ranked.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| events[a.2].event.starts_at.cmp(&events[b.2].event.starts_at))
+                b.0.total_cmp(&a.0).then_with(|| {
+                    events[a.2]
+                        .event
+                        .starts_at
+                        .cmp(&events[b.2].event.starts_at)
+                })
             });
             let listed: Vec<serde_json::Value> = ranked
                 .iter()

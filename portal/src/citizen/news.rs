@@ -42,7 +42,10 @@ pub fn router() -> Router<PortalState> {
 }
 
 /// The codes one may follow: occupations, skills, certifications.
-const FOLLOW_SEARCH: (&str, &str) = ("occupation,skill,knowledge,certification", "ROME,ESCO,RNCP,RS");
+const FOLLOW_SEARCH: (&str, &str) = (
+    "occupation,skill,knowledge,certification",
+    "ROME,ESCO,RNCP,RS",
+);
 const FOLLOW_FRAMEWORKS: [&str; 4] = ["ROME", "ESCO", "RNCP", "RS"];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -276,8 +279,15 @@ impl NewsTemplate {
         let detail = r.detail.as_deref().unwrap_or("");
         self.c.tr.with(
             &format!("news-why-{}", r.kind),
-            &[("label", r.label.as_str().into()), ("detail", detail.into())],
+            &[
+                ("label", r.label.as_str().into()),
+                ("detail", detail.into()),
+            ],
         )
+    }
+
+    fn tag_query(&self, t: &TagView) -> String {
+        serde_urlencoded::to_string([("tag", t.tag.as_str())]).unwrap_or_default()
     }
 
     fn places(&self, e: &FeedEvent) -> String {
@@ -302,7 +312,11 @@ async fn view(
 ) -> Result<NewsTemplate, PageError> {
     let lang = ctx.lang;
     let reply = state
-        .get(ctx, &me.who, &format!("/wallet/news?{}", f.query(lang, f.page)))
+        .get(
+            ctx,
+            &me.who,
+            &format!("/wallet/news?{}", f.query(lang, f.page)),
+        )
         .await?;
     let news: NewsPage = if reply.ok() {
         reply.json().await?
@@ -314,7 +328,13 @@ async fn view(
         let found = Errors::from_problem_mapped(
             ctx.t(),
             &problem,
-            &[("kind", "kind"), ("from", "from"), ("to", "to"), ("where", "where"), ("online", "online")],
+            &[
+                ("kind", "kind"),
+                ("from", "from"),
+                ("to", "to"),
+                ("where", "where"),
+                ("online", "online"),
+            ],
             &["nw-field-", "field-"],
         );
         errors.0.extend(found.0);
@@ -326,7 +346,11 @@ async fn view(
         }
     };
     let mine: MyEvents = state
-        .get(ctx, &me.who, &format!("/wallet/events?lang={}", lang.code()))
+        .get(
+            ctx,
+            &me.who,
+            &format!("/wallet/events?lang={}", lang.code()),
+        )
         .await?
         .json()
         .await?;
@@ -424,7 +448,17 @@ async fn with_errors(
     choices: Vec<Hit>,
     errors: Errors,
 ) -> Result<Response, PageError> {
-    let page = view(state, ctx, me, Filters::default(), None, pick, choices, errors).await?;
+    let page = view(
+        state,
+        ctx,
+        me,
+        Filters::default(),
+        None,
+        pick,
+        choices,
+        errors,
+    )
+    .await?;
     let mut response = render(ctx.lang, &page);
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
@@ -575,12 +609,21 @@ async fn revoke_calendar(
 ) -> Result<Response, PageError> {
     let me = Me::load(&state, &ctx).await?;
     let reply = state
-        .call(&ctx, &me.who, Method::DELETE, "/wallet/calendar", axum::body::Body::empty(), None)
+        .call(
+            &ctx,
+            &me.who,
+            Method::DELETE,
+            "/wallet/calendar",
+            axum::body::Body::empty(),
+            None,
+        )
         .await?;
     if !reply.ok() && reply.status != StatusCode::NOT_FOUND {
         return Err(PageError::from_problem(reply.problem().await));
     }
-    Ok(see_other("/me/news?done=done-news-calendar-revoked#calendar"))
+    Ok(see_other(
+        "/me/news?done=done-news-calendar-revoked#calendar",
+    ))
 }
 
 /// Registers, unregisters, stars or unstars, then goes back to `next` (a
@@ -601,7 +644,11 @@ async fn attend(
         _ => return Err(PageError::NotFound),
     };
     let next = crate::citizen::auth::safe_next(Some(&form.text("next")));
-    let next = if next == "/me" { "/me/news".to_owned() } else { next };
+    let next = if next == "/me" {
+        "/me/news".to_owned()
+    } else {
+        next
+    };
     let reply = state
         .call(
             &ctx,
