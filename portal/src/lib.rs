@@ -25,13 +25,13 @@ pub mod console;
 pub mod csrf;
 pub mod ctx;
 pub mod directory;
+mod events_page;
 pub mod forms;
 pub mod frameworks_page;
 pub mod invited;
 pub mod page;
 pub mod problems;
 pub mod profile_page;
-mod events_page;
 mod trainings_page;
 pub mod uploads;
 

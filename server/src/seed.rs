@@ -404,7 +404,11 @@ pub async fn seed_news(
     // Codes shaped like ROME's (a letter, four digits), with labels.
     let codes: Vec<(String, String)> = (0..200)
         .map(|i| {
-            let code = format!("{}{:04}", (b'A' + (i % 14) as u8) as char, 1101 + i * 7 % 800);
+            let code = format!(
+                "{}{:04}",
+                (b'A' + (i % 14) as u8) as char,
+                1101 + i * 7 % 800
+            );
             let label = format!("Métier {code}");
             (code, label)
         })

@@ -67,7 +67,9 @@ pub async fn event(app: &TestApp, e: Ev<'_>) -> String {
         description_en: None,
         starts_at: now + Duration::days(e.days),
         ends_at: now + Duration::days(e.days) + Duration::hours(3),
-        online_url: e.online.then(|| "https://visio.example.org/salle".to_owned()),
+        online_url: e
+            .online
+            .then(|| "https://visio.example.org/salle".to_owned()),
         address: e.department.map(|_| "1 rue de la République".to_owned()),
         commune: e.department.map(|_| "Orléans".to_owned()),
         department: e.department.map(str::to_owned),
@@ -158,11 +160,26 @@ async fn the_feed_ranks_by_path_place_and_follows_and_says_why() {
 
     let token = app.sign_up("lea@example.org").await;
     // Unknown département, then Loiret.
-    let res = put(&app, "/wallet/news/settings", &token, Some(json!({"department": "99"}))).await;
+    let res = put(
+        &app,
+        "/wallet/news/settings",
+        &token,
+        Some(json!({"department": "99"})),
+    )
+    .await;
     assert_eq!(assert_problem(res, 422).await["field"], "department");
-    let res = put(&app, "/wallet/news/settings", &token, Some(json!({"department": "45"}))).await;
+    let res = put(
+        &app,
+        "/wallet/news/settings",
+        &token,
+        Some(json!({"department": "45"})),
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap()["departmentName"], "Loiret");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["departmentName"],
+        "Loiret"
+    );
     let res = app
         .post_json(
             "/wallet/plans",
@@ -172,24 +189,129 @@ async fn the_feed_ranks_by_path_place_and_follows_and_says_why() {
         .await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
 
-    let fair = event(&app, Ev { org: Some(org_id), title: "Forum du numérique", kind: "job-fair", department: Some("45"), codes: &[ICT], registration: "atout", capacity: Some(50), days: 20, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(far_id), title: "Salon lointain du numérique", department: Some("13"), codes: &[ICT], days: 5, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(far_id), title: "Portes ouvertes à Orléans", kind: "open-day", department: Some("45"), days: 3, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(far_id), title: "Atelier systèmes", department: Some("13"), codes: &[ICT_NEAR], days: 4, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(far_id), title: "Boulangerie à Marseille", department: Some("13"), codes: &[BAKER], days: 2, ..Ev::default() }).await;
-    event(&app, Ev { title: "Webinaire régional", online: true, days: 6, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(org_id), title: "Brouillon du numérique", department: Some("45"), codes: &[ICT], status: "draft", ..Ev::default() }).await;
-    event(&app, Ev { org: Some(org_id), title: "Passé du numérique", department: Some("45"), codes: &[ICT], days: -3, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(far_id), title: "Tours en Indre-et-Loire", department: Some("37"), days: 1, ..Ev::default() }).await;
+    let fair = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Forum du numérique",
+            kind: "job-fair",
+            department: Some("45"),
+            codes: &[ICT],
+            registration: "atout",
+            capacity: Some(50),
+            days: 20,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(far_id),
+            title: "Salon lointain du numérique",
+            department: Some("13"),
+            codes: &[ICT],
+            days: 5,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(far_id),
+            title: "Portes ouvertes à Orléans",
+            kind: "open-day",
+            department: Some("45"),
+            days: 3,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(far_id),
+            title: "Atelier systèmes",
+            department: Some("13"),
+            codes: &[ICT_NEAR],
+            days: 4,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(far_id),
+            title: "Boulangerie à Marseille",
+            department: Some("13"),
+            codes: &[BAKER],
+            days: 2,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            title: "Webinaire régional",
+            online: true,
+            days: 6,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Brouillon du numérique",
+            department: Some("45"),
+            codes: &[ICT],
+            status: "draft",
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Passé du numérique",
+            department: Some("45"),
+            codes: &[ICT],
+            days: -3,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(far_id),
+            title: "Tours en Indre-et-Loire",
+            department: Some("37"),
+            days: 1,
+            ..Ev::default()
+        },
+    )
+    .await;
 
     let page = news(&app, &token, "").await;
     let t = titles(&page);
     // The plan's target in the citizen's département first, with why.
     assert_eq!(t[0], "Forum du numérique", "{t:?}");
-    assert_eq!(reasons_of(&page, "Forum du numérique")[..2], ["plan-target", "department"]);
+    assert_eq!(
+        reasons_of(&page, "Forum du numérique")[..2],
+        ["plan-target", "department"]
+    );
     let first = &page["items"][0]["reasons"][0];
     assert_eq!(first["detail"], "Devenir développeuse");
-    assert!(first["label"].as_str().unwrap().contains("informatique"), "{first}");
+    assert!(
+        first["label"].as_str().unwrap().contains("informatique"),
+        "{first}"
+    );
     // The same target far away next, then the département, then the same
     // region; a near code (same ROME domain) above an unrelated event.
     assert_eq!(t[1], "Salon lointain du numérique", "{t:?}");
@@ -197,15 +319,32 @@ async fn the_feed_ranks_by_path_place_and_follows_and_says_why() {
     assert_eq!(reasons_of(&page, "Atelier systèmes"), ["near-plan-target"]);
     assert_eq!(reasons_of(&page, "Tours en Indre-et-Loire"), ["region"]);
     let pos = |x: &str| t.iter().position(|y| y == x).unwrap();
-    assert!(pos("Atelier systèmes") < pos("Boulangerie à Marseille"), "{t:?}");
-    assert!(pos("Tours en Indre-et-Loire") < pos("Boulangerie à Marseille"), "{t:?}");
+    assert!(
+        pos("Atelier systèmes") < pos("Boulangerie à Marseille"),
+        "{t:?}"
+    );
+    assert!(
+        pos("Tours en Indre-et-Loire") < pos("Boulangerie à Marseille"),
+        "{t:?}"
+    );
     // Drafts and past events never.
-    assert!(!t.iter().any(|x| x.contains("Brouillon") || x.contains("Passé")), "{t:?}");
+    assert!(
+        !t.iter()
+            .any(|x| x.contains("Brouillon") || x.contains("Passé")),
+        "{t:?}"
+    );
     assert_eq!(page["total"], 7);
 
     // Filters: département, online, kind, days.
     let t = titles(&news(&app, &token, "where=department").await);
-    assert_eq!(t, ["Forum du numérique", "Portes ouvertes à Orléans", "Webinaire régional"]);
+    assert_eq!(
+        t,
+        [
+            "Forum du numérique",
+            "Portes ouvertes à Orléans",
+            "Webinaire régional"
+        ]
+    );
     let t = titles(&news(&app, &token, "where=department&online=exclude").await);
     assert_eq!(t, ["Forum du numérique", "Portes ouvertes à Orléans"]);
     let t = titles(&news(&app, &token, "online=only").await);
@@ -226,34 +365,68 @@ async fn the_feed_ranks_by_path_place_and_follows_and_says_why() {
         assert_eq!(assert_problem(res, 422).await["field"], field, "{q}");
     }
     let res = app
-        .get(&format!("/wallet/news?from={}&to={}", day(6), day(4)), Some(&token))
+        .get(
+            &format!("/wallet/news?from={}&to={}", day(6), day(4)),
+            Some(&token),
+        )
         .await;
     assert_eq!(assert_problem(res, 422).await["field"], "to");
 
     // Following an organisation lifts its events; following a tag too.
     let res = app
-        .post_json("/wallet/follows", Some(&token), &json!({"organisation": "lycee-sud"}))
+        .post_json(
+            "/wallet/follows",
+            Some(&token),
+            &json!({"organisation": "lycee-sud"}),
+        )
         .await;
     assert_eq!(res.status(), 201);
     let page = news(&app, &token, "").await;
     assert!(reasons_of(&page, "Boulangerie à Marseille").contains(&"followed-org".to_owned()));
     let res = app
-        .post_json("/wallet/follows", Some(&token), &json!({"organisation": "lycee-sud"}))
+        .post_json(
+            "/wallet/follows",
+            Some(&token),
+            &json!({"organisation": "lycee-sud"}),
+        )
         .await;
     assert_eq!(res.status(), 200, "following twice is one follow");
     let res = app
-        .post_json("/wallet/follows", Some(&token), &json!({"framework": "ROME", "code": "Z9999"}))
+        .post_json(
+            "/wallet/follows",
+            Some(&token),
+            &json!({"framework": "ROME", "code": "Z9999"}),
+        )
         .await;
     assert_eq!(assert_problem(res, 422).await["field"], "code");
     let res = app
-        .post_json("/wallet/follows", Some(&token), &json!({"tag": "Numérique\nresponsable"}))
+        .post_json(
+            "/wallet/follows",
+            Some(&token),
+            &json!({"tag": "Numérique\nresponsable"}),
+        )
         .await;
     assert_eq!(assert_problem(res, 422).await["field"], "tag");
     let res = app
-        .post_json("/wallet/follows", Some(&token), &json!({"tag": "Numérique"}))
+        .post_json(
+            "/wallet/follows",
+            Some(&token),
+            &json!({"tag": "Numérique"}),
+        )
         .await;
     assert_eq!(res.status(), 201);
-    let tagged = event(&app, Ev { org: Some(far_id), title: "Café numérique", department: Some("13"), free: &["numerique"], days: 8, ..Ev::default() }).await;
+    let tagged = event(
+        &app,
+        Ev {
+            org: Some(far_id),
+            title: "Café numérique",
+            department: Some("13"),
+            free: &["numerique"],
+            days: 8,
+            ..Ev::default()
+        },
+    )
+    .await;
     let page = news(&app, &token, "").await;
     assert_eq!(reasons_of(&page, "Café numérique")[0], "followed-tag");
     let settings: Value = app
@@ -262,7 +435,11 @@ async fn the_feed_ranks_by_path_place_and_follows_and_says_why() {
         .json()
         .await
         .unwrap();
-    assert_eq!(settings["follows"].as_array().unwrap().len(), 2, "{settings}");
+    assert_eq!(
+        settings["follows"].as_array().unwrap().len(),
+        2,
+        "{settings}"
+    );
     let target = format!("org:{far_id}");
     let res = app
         .delete(
@@ -293,7 +470,18 @@ async fn registration_holds_its_capacity_under_a_hundred_simultaneous_requests()
     let app = TestApp::spawn().await;
     let org = app.create_org("forum").await;
     let org_id = org["id"].as_str().unwrap();
-    let id = event(&app, Ev { org: Some(org_id), title: "Cinq places", registration: "atout", capacity: Some(5), department: Some("45"), ..Ev::default() }).await;
+    let id = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Cinq places",
+            registration: "atout",
+            capacity: Some(5),
+            department: Some("45"),
+            ..Ev::default()
+        },
+    )
+    .await;
     let mut citizens = Vec::new();
     for i in 0..25 {
         citizens.push(app.sign_up(&format!("place{i}@example.org")).await);
@@ -356,25 +544,76 @@ async fn registration_holds_its_capacity_under_a_hundred_simultaneous_requests()
     let loser = citizens.iter().find(|c| !winners.contains(c)).unwrap();
     let res = put(&app, &format!("/wallet/events/{id}/star"), loser, None).await;
     assert_eq!(res.json::<Value>().await.unwrap()["starred"], true);
-    let res = put(&app, &format!("/wallet/events/{id}/registration"), loser, None).await;
+    let res = put(
+        &app,
+        &format!("/wallet/events/{id}/registration"),
+        loser,
+        None,
+    )
+    .await;
     assert_eq!(assert_problem(res, 409).await["reason"], "full");
     let res = app
-        .delete(&format!("/wallet/events/{id}/registration"), Some(winners[0]))
+        .delete(
+            &format!("/wallet/events/{id}/registration"),
+            Some(winners[0]),
+        )
         .await;
     assert_eq!(res.json::<Value>().await.unwrap()["registered"], false);
-    let res = put(&app, &format!("/wallet/events/{id}/registration"), loser, None).await;
+    let res = put(
+        &app,
+        &format!("/wallet/events/{id}/registration"),
+        loser,
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    let mine: Value = app.get("/wallet/events", Some(loser)).await.json().await.unwrap();
+    let mine: Value = app
+        .get("/wallet/events", Some(loser))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["items"][0]["registered"], true);
     assert_eq!(mine["items"][0]["starred"], true);
     assert_eq!(mine["items"][0]["event"]["placesLeft"], 0);
 
     // Events that take no registration here, drafts, unknown ids.
-    let elsewhere = event(&app, Ev { org: Some(org_id), title: "Ailleurs", registration: "external", ..Ev::default() }).await;
-    let res = put(&app, &format!("/wallet/events/{elsewhere}/registration"), loser, None).await;
+    let elsewhere = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Ailleurs",
+            registration: "external",
+            ..Ev::default()
+        },
+    )
+    .await;
+    let res = put(
+        &app,
+        &format!("/wallet/events/{elsewhere}/registration"),
+        loser,
+        None,
+    )
+    .await;
     assert_eq!(assert_problem(res, 409).await["reason"], "closed");
-    let draft = event(&app, Ev { org: Some(org_id), title: "Brouillon", registration: "atout", status: "draft", ..Ev::default() }).await;
-    let res = put(&app, &format!("/wallet/events/{draft}/registration"), loser, None).await;
+    let draft = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Brouillon",
+            registration: "atout",
+            status: "draft",
+            ..Ev::default()
+        },
+    )
+    .await;
+    let res = put(
+        &app,
+        &format!("/wallet/events/{draft}/registration"),
+        loser,
+        None,
+    )
+    .await;
     assert_problem(res, 404).await;
     let res = put(&app, "/wallet/events/nothing/star", loser, None).await;
     assert_problem(res, 404).await;
@@ -387,13 +626,58 @@ async fn the_calendar_feed_is_secret_read_only_and_revocable() {
     let org = app.create_org("agenda").await;
     let org_id = org["id"].as_str().unwrap();
     let token = app.sign_up("cal@example.org").await;
-    let a = event(&app, Ev { org: Some(org_id), title: "Inscrit, ça; et \\ ça", registration: "atout", department: Some("37"), ..Ev::default() }).await;
-    let b = event(&app, Ev { org: Some(org_id), title: "En favori", online: true, days: 12, ..Ev::default() }).await;
-    let c = event(&app, Ev { org: Some(org_id), title: "Ni l'un ni l'autre", ..Ev::default() }).await;
-    assert_eq!(put(&app, &format!("/wallet/events/{a}/registration"), &token, None).await.status(), 200);
-    assert_eq!(put(&app, &format!("/wallet/events/{b}/star"), &token, None).await.status(), 200);
+    let a = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Inscrit, ça; et \\ ça",
+            registration: "atout",
+            department: Some("37"),
+            ..Ev::default()
+        },
+    )
+    .await;
+    let b = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "En favori",
+            online: true,
+            days: 12,
+            ..Ev::default()
+        },
+    )
+    .await;
+    let c = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Ni l'un ni l'autre",
+            ..Ev::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        put(
+            &app,
+            &format!("/wallet/events/{a}/registration"),
+            &token,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        put(&app, &format!("/wallet/events/{b}/star"), &token, None)
+            .await
+            .status(),
+        200
+    );
 
-    let res = app.post_json("/wallet/calendar", Some(&token), &json!({})).await;
+    let res = app
+        .post_json("/wallet/calendar", Some(&token), &json!({}))
+        .await;
     assert_eq!(res.status(), 201);
     let made: Value = res.json().await.unwrap();
     let url = made["url"].as_str().unwrap().to_owned();
@@ -401,7 +685,10 @@ async fn the_calendar_feed_is_secret_read_only_and_revocable() {
     let path = url.strip_prefix(&app.base).unwrap().to_owned();
     let res = app.get(&path, None).await;
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
     assert_eq!(res.headers()["cache-control"], "private, no-store");
     let ics = res.text().await.unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
@@ -413,29 +700,57 @@ async fn the_calendar_feed_is_secret_read_only_and_revocable() {
     assert!(ics.contains("Inscrit\\, ça\\; et \\\\ ça"), "{ics}");
 
     // A cancelled event stays, marked so.
-    app.store().cancel_event(&a, Some("Salle indisponible"), app.state.clock.now()).await.unwrap();
+    app.store()
+        .cancel_event(&a, Some("Salle indisponible"), app.state.clock.now())
+        .await
+        .unwrap();
     let ics = app.get(&path, None).await.text().await.unwrap();
     assert!(ics.contains("STATUS:CANCELLED"), "{ics}");
 
     // The settings say it exists (and when it was last read), never the
     // address.
-    let settings: Value = app.get("/wallet/news/settings", Some(&token)).await.json().await.unwrap();
+    let settings: Value = app
+        .get("/wallet/news/settings", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(settings["calendar"]["active"], true);
     assert!(settings["calendar"]["lastReadAt"].is_string());
-    assert!(!settings.to_string().contains(path.rsplit('/').next().unwrap()));
+    assert!(!settings
+        .to_string()
+        .contains(path.rsplit('/').next().unwrap()));
 
     // A new address replaces the old one; revoking ends it: 404, nothing
     // said of whose it was.
-    let again: Value = app.post_json("/wallet/calendar", Some(&token), &json!({})).await.json().await.unwrap();
+    let again: Value = app
+        .post_json("/wallet/calendar", Some(&token), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let res = app.get(&path, None).await;
     let body = assert_problem(res, 404).await;
     assert!(!body.to_string().contains("cal@"), "{body}");
-    let path2 = again["url"].as_str().unwrap().strip_prefix(&app.base).unwrap().to_owned();
+    let path2 = again["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&app.base)
+        .unwrap()
+        .to_owned();
     assert_eq!(app.get(&path2, None).await.status(), 200);
-    assert_eq!(app.delete("/wallet/calendar", Some(&token)).await.status(), 204);
+    assert_eq!(
+        app.delete("/wallet/calendar", Some(&token)).await.status(),
+        204
+    );
     assert_problem(app.get(&path2, None).await, 404).await;
     assert_problem(app.delete("/wallet/calendar", Some(&token)).await, 404).await;
-    assert_problem(app.get(&format!("/calendar/{}", "x".repeat(500)), None).await, 404).await;
+    assert_problem(
+        app.get(&format!("/calendar/{}", "x".repeat(500)), None)
+            .await,
+        404,
+    )
+    .await;
     app.stop().await;
 }
 
@@ -445,11 +760,43 @@ async fn reminders_are_taken_once_and_the_digest_runs_once_a_week() {
     let org = app.create_org("rappels").await;
     let org_id = org["id"].as_str().unwrap();
     let token = app.sign_up("rappel@example.org").await;
-    let me: Value = app.get("/wallet/me", Some(&token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/wallet/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     let citizen_id = me["id"].as_str().unwrap().to_owned();
-    put(&app, "/wallet/news/settings", &token, Some(json!({"department": "18"}))).await;
-    let soon = event(&app, Ev { org: Some(org_id), title: "Demain à Bourges", registration: "atout", department: Some("18"), days: 2, ..Ev::default() }).await;
-    assert_eq!(put(&app, &format!("/wallet/events/{soon}/registration"), &token, None).await.status(), 200);
+    put(
+        &app,
+        "/wallet/news/settings",
+        &token,
+        Some(json!({"department": "18"})),
+    )
+    .await;
+    let soon = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Demain à Bourges",
+            registration: "atout",
+            department: Some("18"),
+            days: 2,
+            ..Ev::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        put(
+            &app,
+            &format!("/wallet/events/{soon}/registration"),
+            &token,
+            None
+        )
+        .await
+        .status(),
+        200
+    );
     let raw = RawDb::open(&app.db).await;
     let count = |kind: &str| {
         format!("SELECT COUNT(*) FROM notifications WHERE citizen_id = '{citizen_id}' AND kind = '{kind}'")
@@ -463,7 +810,10 @@ async fn reminders_are_taken_once_and_the_digest_runs_once_a_week() {
     assert_eq!(raw.count(&count("event-reminder")).await, 1);
 
     // The digest: only for those who opted in; once per week.
-    let report = atout_news::feed::digest_once(&app.state, true).await.unwrap().unwrap();
+    let report = atout_news::feed::digest_once(&app.state, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((report.citizens, report.queued), (0, 0));
     // Next week, opted in.
     app.clock.advance(Duration::days(7));
@@ -474,11 +824,37 @@ async fn reminders_are_taken_once_and_the_digest_runs_once_a_week() {
         app.state.clock.now(),
     )
     .await;
-    event(&app, Ev { org: Some(org_id), title: "Nouveau dans le Cher", department: Some("18"), days: 5, ..Ev::default() }).await;
-    event(&app, Ev { org: Some(org_id), title: "Nouveau ailleurs", department: Some("67"), days: 5, ..Ev::default() }).await;
-    let report = atout_news::feed::digest_once(&app.state, true).await.unwrap().unwrap();
+    event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Nouveau dans le Cher",
+            department: Some("18"),
+            days: 5,
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Nouveau ailleurs",
+            department: Some("67"),
+            days: 5,
+            ..Ev::default()
+        },
+    )
+    .await;
+    let report = atout_news::feed::digest_once(&app.state, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((report.citizens, report.queued), (1, 1), "{report:?}");
-    assert!(atout_news::feed::digest_once(&app.state, true).await.unwrap().is_none());
+    assert!(atout_news::feed::digest_once(&app.state, true)
+        .await
+        .unwrap()
+        .is_none());
     assert_eq!(raw.count(&count("digest")).await, 1);
     let params = raw
         .strings(&format!(

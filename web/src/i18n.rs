@@ -251,7 +251,11 @@ pub fn format_paris_span(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>) -
             e.minute()
         )
     } else {
-        format!("{} – {}", format_paris(lang, start), format_paris(lang, end))
+        format!(
+            "{} – {}",
+            format_paris(lang, start),
+            format_paris(lang, end)
+        )
     }
 }
 

@@ -130,8 +130,7 @@ pub trait FeedStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Attend>;
     /// (registered, starred) of one citizen for one event.
-    async fn attendance(&self, event_id: &str, citizen_id: &str)
-        -> StoreResult<(bool, bool)>;
+    async fn attendance(&self, event_id: &str, citizen_id: &str) -> StoreResult<(bool, bool)>;
     /// The events a citizen registered for or starred, that end after
     /// `ends_after`, soonest first.
     async fn my_events(
