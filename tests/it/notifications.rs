@@ -875,7 +875,7 @@ async fn the_pages_in_french_and_english_with_the_menu_badge() {
     page.expect("<h1>Mes notifications</h1>")
         .expect("aria-label=\"3 non lues\"")
         .expect("3 notifications non lues.")
-        .expect("Université a révoqué votre attestation « &lt;script&gt;alert(1)&lt;/script&gt; ». Motif : Erreur")
+        .expect("Université a révoqué votre attestation « &#60;script&#62;alert(1)&#60;/script&#62; ». Motif : Erreur")
         .expect("Rappel : « Salon de l’emploi » a lieu le 3 février 2026 à 14:30. Lieu : Orléans.")
         .expect("Votre sélection de la semaine : un nouvel événement pour vous.")
         .expect("href=\"/me/credentials/x\"");
@@ -884,7 +884,7 @@ async fn the_pages_in_french_and_english_with_the_menu_badge() {
     let page = v.get("/me/notifications?lang=en").await;
     page.expect("<h1>My notifications</h1>")
         .expect("aria-label=\"3 unread\"")
-        .expect("University revoked your credential “&lt;script&gt;alert(1)&lt;/script&gt;”. Reason: Erreur")
+        .expect("University revoked your credential “&#60;script&#62;alert(1)&#60;/script&#62;”. Reason: Erreur")
         .expect("Reminder: “Job fair” takes place on 3 February 2026 at 14:30. Place: Orléans.");
     // The badge is on every page of the portfolio.
     v.get("/me").await.expect("aria-label=\"3 unread\"");
