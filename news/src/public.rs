@@ -688,6 +688,7 @@ pub async fn query_of(
         None => None,
         Some(d) => Some(
             atout_web::places::department(d)
+                .filter(|c| atout_web::places::departement(c).is_some())
                 .ok_or_else(|| bad("department", "A département number: 37, 45, 2A, 971…"))?,
         ),
     };
