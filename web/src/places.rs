@@ -9,15 +9,7 @@ pub fn department(text: &str) -> Option<String> {
     } else {
         d
     };
-    let ok = match d.as_str() {
-        "2A" | "2B" => true,
-        _ if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => d != "00" && d != "20",
-        _ if d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()) => {
-            ("971"..="976").contains(&d.as_str())
-        }
-        _ => false,
-    };
-    ok.then_some(d)
+    departement(&d).map(|x| x.code.to_owned())
 }
 
 /// A département: its code, its name, and its region (INSEE code and name;
@@ -562,7 +554,7 @@ mod tests {
         assert_eq!(department("2a").as_deref(), Some("2A"));
         assert_eq!(department("7").as_deref(), Some("07"));
         assert_eq!(department("971").as_deref(), Some("971"));
-        for bad in ["00", "20", "977", "ABC", ""] {
+        for bad in ["00", "20", "96", "99", "977", "ABC", ""] {
             assert_eq!(department(bad), None, "{bad}");
         }
     }
