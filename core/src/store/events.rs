@@ -239,9 +239,10 @@ macro_rules! events_sql {
                     for e in chunk {
                         sep.push_bind(e.id.clone());
                     }
+                    // Codes, then free tags, by key (ASCII: the same order
+                    // on both databases whatever their collation).
                     q.push(
-                        ") ORDER BY event_id, CASE WHEN framework IS NULL THEN 1 ELSE 0 END, \
-                         label, tag",
+                        ") ORDER BY event_id, CASE WHEN framework IS NULL THEN 1 ELSE 0 END, tag",
                     );
                     let tags: Vec<EventTag> = q.build_query_as().fetch_all(self.pool()).await?;
                     let mut q = sqlx::QueryBuilder::<$db>::new(
