@@ -996,3 +996,206 @@ async fn notices_of(app: &TestApp, citizen_id: &str) -> Vec<String> {
         .map(|n| n.id)
         .collect()
 }
+
+/// The words of the browser scenario, per language.
+struct Words {
+    email: &'static str,
+    password: &'static str,
+    log_in: &'static str,
+    menu: &'static str,
+    revoked: &'static str,
+    reason: &'static str,
+    mark_all: &'static str,
+    marked: &'static str,
+    preferences: &'static str,
+    digest: &'static str,
+    save: &'static str,
+    saved: &'static str,
+    unsubscribe_question: &'static str,
+    unsubscribe: &'static str,
+    unsubscribed: &'static str,
+    console_key: &'static str,
+    console_open: &'static str,
+    request: &'static str,
+    org_email: &'static str,
+    org_save: &'static str,
+    org_saved: &'static str,
+}
+
+const FR: Words = Words {
+    email: "Adresse e-mail",
+    password: "Mot de passe",
+    log_in: "Se connecter",
+    menu: "Notifications 2 non lues",
+    revoked: "Université Exemple a révoqué votre attestation",
+    reason: "Motif : Fraude constatée",
+    mark_all: "Tout marquer comme lu",
+    marked: "Les notifications sont marquées comme lues.",
+    preferences: "Choisir ce que je reçois par courriel",
+    digest: "Recevoir chaque semaine les nouveaux événements",
+    save: "Enregistrer mes préférences",
+    saved: "Vos préférences sont enregistrées.",
+    unsubscribe_question: "Ne plus recevoir par courriel : Une de mes attestations est révoquée ?",
+    unsubscribe: "Me désabonner",
+    unsubscribed: "C’est fait : vous ne recevrez plus de courriels pour : Une de mes attestations est révoquée.",
+    console_key: "Clé d’API ou jeton d’administration",
+    console_open: "Ouvrir la console",
+    request: "vous demande de certifier « Menuiserie »",
+    org_email: "Adresse de réception",
+    org_save: "Enregistrer l’adresse",
+    org_saved: "Les notifications sont envoyées à scolarite@example.org.",
+};
+
+const EN: Words = Words {
+    email: "Email address",
+    password: "Password",
+    log_in: "Log in",
+    menu: "Notifications 2 unread",
+    revoked: "Example University revoked your credential",
+    reason: "Reason: Fraude constatée",
+    mark_all: "Mark all as read",
+    marked: "The notifications are marked as read.",
+    preferences: "Choose what I receive by mail",
+    digest: "Receive each week the new events",
+    save: "Save my preferences",
+    saved: "Your preferences are saved.",
+    unsubscribe_question: "Stop receiving by mail: One of my credentials is revoked?",
+    unsubscribe: "Unsubscribe me",
+    unsubscribed: "Done: you will no longer receive mails for: One of my credentials is revoked.",
+    console_key: "API key or admin token",
+    console_open: "Open the console",
+    request: "asks you to certify “Menuiserie”",
+    org_email: "Address",
+    org_save: "Save the address",
+    org_saved: "The notifications are mailed to scolarite@example.org.",
+};
+
+/// A revocation reaches its holder, in a real browser (Debian's chromium),
+/// in French and English: the menu's badge names the unread count, the
+/// list shows the reason, "mark all read", the preferences form, the
+/// unsubscribe page of the mail; the organisation's page and its address.
+/// Every page passes axe.
+#[tokio::test]
+async fn a_revocation_reaches_its_holder_in_a_real_browser() {
+    for (lang, w) in [("fr", FR), ("en", EN)] {
+        let s = Setup::new(&[]).await;
+        let app = &s.app;
+        let email = format!("holder-{lang}@example.org");
+        let token = verified(app, &email).await;
+        let res = app
+            .client
+            .put(app.url("/wallet/notifications/preferences"))
+            .bearer_auth(&token)
+            .json(&json!({"lang": lang}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let (_, credential) = held(&s, &email, &token).await;
+        set_status(
+            &s,
+            &credential,
+            "revocation",
+            true,
+            Some("Fraude constatée"),
+        )
+        .await;
+        let id = entry(app, &token, json!({"kind": "skill", "title": "Menuiserie"})).await;
+        let res = app
+            .post_json(
+                "/wallet/certification-requests",
+                Some(&token),
+                &json!({"entryId": id, "org": ORG}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        assert_eq!(mail_pending_once(&app.state).await, 1);
+        let url = mails(app, &email, "credential-revoked")
+            .await
+            .pop()
+            .unwrap()
+            .unsubscribe_url
+            .unwrap();
+        let unsubscribe = url.strip_prefix(&app.base).unwrap().to_owned();
+
+        let mut steps: Vec<Value> = Vec::new();
+        if lang == "en" {
+            steps.extend([
+                json!({"goto": "/login"}),
+                json!({"click": {"role": "link", "name": "English"}}),
+            ]);
+        }
+        steps.extend([
+            json!({"goto": "/login"}),
+            json!({"fill": {"label": w.email}, "value": email}),
+            json!({"fill": {"label": w.password, "exact": true}, "value": CITIZEN_PASSWORD}),
+            json!({"click": {"role": "button", "name": w.log_in}}),
+            // The badge is part of the menu item's accessible name.
+            json!({"click": {"role": "link", "name": w.menu, "exact": true}}),
+            json!({"url": "/me/notifications"}),
+            json!({"expect": [w.revoked, w.reason]}),
+            json!({"axe": format!("notifications-{lang}")}),
+            json!({"screenshot": format!("notifications-{lang}.png")}),
+            json!({"click": {"role": "button", "name": w.mark_all}}),
+            json!({"expect": [w.marked]}),
+            json!({"click": {"role": "link", "name": w.preferences}}),
+            json!({"check": {"label": w.digest}}),
+            json!({"axe": format!("notification-preferences-{lang}")}),
+            json!({"screenshot": format!("notification-preferences-{lang}.png")}),
+            json!({"click": {"role": "button", "name": w.save}}),
+            json!({"expect": [w.saved]}),
+            json!({"goto": unsubscribe}),
+            json!({"expect": [w.unsubscribe_question]}),
+            json!({"axe": format!("unsubscribe-{lang}")}),
+            json!({"click": {"role": "button", "name": w.unsubscribe}}),
+            json!({"expect": [w.unsubscribed]}),
+            json!({"axe": format!("unsubscribed-{lang}")}),
+            json!({"screenshot": format!("unsubscribed-{lang}.png")}),
+            json!({"as": "org"}),
+        ]);
+        if lang == "en" {
+            steps.extend([
+                json!({"goto": "/console/login"}),
+                json!({"click": {"role": "link", "name": "English"}}),
+            ]);
+        }
+        steps.extend([
+            json!({"goto": "/console/login"}),
+            json!({"fill": {"label": w.console_key}, "value": s.key}),
+            json!({"click": {"role": "button", "name": w.console_open}}),
+            json!({"goto": format!("/console/orgs/{ORG}/notices")}),
+            json!({"expect": [w.request]}),
+            json!({"axe": format!("console-notices-{lang}")}),
+            json!({"fill": {"label": w.org_email}, "value": "scolarite@example.org"}),
+            json!({"click": {"role": "button", "name": w.org_save}}),
+            json!({"expect": [w.org_saved]}),
+            json!({"screenshot": format!("console-notices-{lang}.png")}),
+        ]);
+        let report = crate::browser::run_steps(
+            &app.base,
+            json!({"width": 1280, "height": 900}),
+            json!(steps),
+        )
+        .await;
+        crate::browser::assert_steps(&format!("notifications ({lang})"), &report);
+
+        // What the pages did, read back through the API.
+        let list = notices(app, &token).await;
+        assert_eq!(list["unread"], 0);
+        let prefs = get_json(app, "/wallet/notifications/preferences", &token).await;
+        let mail = |k: &str| {
+            prefs["kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["kind"] == k)
+                .unwrap()["mail"]
+                .clone()
+        };
+        assert_eq!(mail("digest"), true);
+        assert_eq!(mail("credential-revoked"), false);
+        let org = get_json(app, &format!("/orgs/{ORG}/notifications"), &s.key).await;
+        assert_eq!(org["notifyEmail"], "scolarite@example.org");
+        s.app.stop().await;
+    }
+}
