@@ -1491,7 +1491,7 @@ pub fn parse_csv(data: &[u8]) -> Result<Parsed, ApiError> {
         }
         columns.push(c);
     }
-    let found = |f: &str| columns.iter().any(|c| *c == Some(f));
+    let found = |f: &'static str| columns.contains(&Some(f));
     let listed = || {
         headers
             .iter()
