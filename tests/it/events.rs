@@ -1228,3 +1228,156 @@ async fn the_console_writes_publishes_cancels_and_imports_events_in_french_and_e
         .expect("Published");
     s.app.stop().await;
 }
+
+#[tokio::test]
+async fn ten_thousand_events_are_listed_a_page_at_a_time_with_their_tags_and_counts() {
+    use atout_core::store::{EventQuery, EventRecord, EventStore as _, EventTag};
+    let s = Setup::new().await;
+    let app = &s.app;
+    let store = app.store();
+    let org = store.get_org_by_slug(ORG).await.unwrap().unwrap();
+    let first = start_time() + chrono::Duration::days(1);
+    let events: Vec<(EventRecord, Vec<EventTag>)> = (0..10_000i64)
+        .map(|i| {
+            let id = format!("ev-{i:05}");
+            let mut tags = vec![EventTag {
+                event_id: id.clone(),
+                tag: "free:numerique".into(),
+                framework: None,
+                code: None,
+                version: None,
+                label: "Numérique".into(),
+            }];
+            if i % 10 == 0 {
+                tags.insert(
+                    0,
+                    EventTag {
+                        event_id: id.clone(),
+                        tag: "rome:M1805".into(),
+                        framework: Some("ROME".into()),
+                        code: Some("M1805".into()),
+                        version: Some("2025-09".into()),
+                        label: "Études et développement informatique".into(),
+                    },
+                );
+            }
+            let at = first + chrono::Duration::minutes(i);
+            (
+                EventRecord {
+                    id,
+                    org_id: Some(org.id.clone()),
+                    kind: "workshop".into(),
+                    title_fr: Some(format!("Atelier {i}")),
+                    title_en: None,
+                    description_fr: None,
+                    description_en: None,
+                    starts_at: at,
+                    ends_at: at + chrono::Duration::hours(1),
+                    online_url: None,
+                    address: None,
+                    commune: Some("Orléans".into()),
+                    department: Some(if i % 4 < 2 { "45" } else { "37" }.into()),
+                    audience: "all".into(),
+                    capacity: None,
+                    registration: "atout".into(),
+                    registration_url: None,
+                    status: if i % 2 == 0 { "published" } else { "draft" }.into(),
+                    cancel_reason: None,
+                    sequence: 0,
+                    search_folded: format!("atelier {i} orleans numerique"),
+                    created_by: Some("test".into()),
+                    created_at: start_time(),
+                    updated_at: start_time(),
+                    published_at: (i % 2 == 0).then(start_time),
+                    cancelled_at: None,
+                },
+                tags,
+            )
+        })
+        .collect();
+    store.create_events(&events).await.unwrap();
+    let lea = citizen_id(app, "lea@example.org").await;
+    attend(app, "ev-00000", &lea, true).await;
+    attend(app, "ev-00020", &lea, false).await;
+    // Published, in the Loiret, tagged with the occupation: every 20th.
+    let t = std::time::Instant::now();
+    let (page, total) = store
+        .list_events(&EventQuery {
+            department: Some("45".into()),
+            statuses: vec!["published".into()],
+            tag: Some("rome:M1805".into()),
+            limit: 50,
+            ..EventQuery::default()
+        })
+        .await
+        .unwrap();
+    let filtered = t.elapsed();
+    assert_eq!(total, 500);
+    assert_eq!(page.len(), 50);
+    assert_eq!(page[0].event.id, "ev-00000");
+    assert_eq!(page[1].event.id, "ev-00020");
+    assert_eq!(page[0].registered, 1, "a star is not a registration");
+    assert_eq!(page[1].registered, 0);
+    assert_eq!(
+        page[0]
+            .tags
+            .iter()
+            .map(|t| t.tag.as_str())
+            .collect::<Vec<_>>(),
+        ["rome:M1805", "free:numerique"]
+    );
+    // Words, the largest page, the last page.
+    let (page, total) = store
+        .list_events(&EventQuery {
+            words: vec!["numerique".into(), "atelier".into()],
+            org_id: Some(Some(org.id.clone())),
+            limit: 10_000,
+            ..EventQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(total, 10_000);
+    assert_eq!(page.len(), 500, "a page has at most MAX_EVENT_PAGE");
+    assert!(page.iter().all(|e| !e.tags.is_empty()));
+    let (page, _) = store
+        .list_events(&EventQuery {
+            org_id: Some(Some(org.id.clone())),
+            limit: 50,
+            offset: 9_990,
+            ..EventQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 10);
+    assert_eq!(page[9].event.id, "ev-09999");
+    // A LIKE wildcard typed is a character, not a wildcard.
+    let (_, total) = store
+        .list_events(&EventQuery {
+            words: vec!["%".into()],
+            ..EventQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(total, 0);
+    // Through the API: the organisation's list of 200.
+    let t = std::time::Instant::now();
+    let list: Value = app
+        .get(&format!("/orgs/{ORG}/events?limit=200"), Some(&s.key))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let api = t.elapsed();
+    assert_eq!(list["total"], 10_000);
+    assert_eq!(list["items"].as_array().unwrap().len(), 200);
+    eprintln!(
+        "10,000 events ({}): filtered page of 50 in {filtered:?}, the API's page of 200 in {api:?}",
+        if app.db.is_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    assert!(api < std::time::Duration::from_secs(5), "{api:?}");
+    s.app.stop().await;
+}
