@@ -101,7 +101,7 @@ pub async fn event(app: &TestApp, e: Ev<'_>) -> String {
         .collect();
     tags.extend(e.free.iter().map(|t| EventTag {
         event_id: id.clone(),
-        tag: free_tag(&t.to_lowercase()),
+        tag: free_tag(&atout_frameworks::normalize::fold(t)),
         framework: None,
         code: None,
         version: None,
@@ -875,5 +875,136 @@ async fn reminders_are_taken_once_and_the_digest_runs_once_a_week() {
     assert_eq!(params["events"][0]["why"], "Dans votre département : Cher");
     // Not a Monday morning: nothing without force.
     raw.close().await;
+    app.stop().await;
+}
+
+/// The words of the news page in one language.
+struct PageWords {
+    title: &'static str,
+    no_department: &'static str,
+    bad_department: &'static str,
+    department_reason: &'static str,
+    tag_reason: &'static str,
+    registered: &'static str,
+    calendar_made: &'static str,
+    bad_day: &'static str,
+}
+
+const PAGE_FR: PageWords = PageWords {
+    title: "Mes actualités",
+    no_department: "Indiquez votre département",
+    bad_department: "Indiquez le numéro d’un département français",
+    department_reason: "Dans votre département : Loiret",
+    tag_reason: "Vous suivez le thème Numérique",
+    registered: "Vous êtes inscrit·e.",
+    calendar_made: "Voici l’adresse de votre agenda.",
+    bad_day: "Indiquez une date",
+};
+
+const PAGE_EN: PageWords = PageWords {
+    title: "My news",
+    no_department: "Tell us your département",
+    bad_department: "Give the number of a French département",
+    department_reason: "In your département: Loiret",
+    tag_reason: "You follow the topic Numérique",
+    registered: "You are registered.",
+    calendar_made: "Here is your calendar’s address.",
+    bad_day: "Give a date",
+};
+
+#[tokio::test]
+async fn the_news_page_in_french_and_english() {
+    use crate::pages::Visitor;
+    let app = TestApp::spawn().await;
+    let org = app.create_org("salon-pages").await;
+    let org_id = org["id"].as_str().unwrap();
+    let fair = event(
+        &app,
+        Ev {
+            org: Some(org_id),
+            title: "Forum <b>&</b> numérique",
+            department: Some("45"),
+            registration: "atout",
+            capacity: Some(10),
+            free: &["Numérique"],
+            ..Ev::default()
+        },
+    )
+    .await;
+    event(
+        &app,
+        Ev {
+            title: "Webinaire en ligne",
+            online: true,
+            days: 4,
+            ..Ev::default()
+        },
+    )
+    .await;
+    for (lang, w) in [("fr", PAGE_FR), ("en", PAGE_EN)] {
+        let mut v = Visitor::new(&app);
+        v.lang = lang;
+        v.sign_up(&format!("pages-{lang}@example.org"), "Camille Martin")
+            .await;
+        let page = v.get("/me/news").await;
+        assert_eq!(page.status, 200);
+        page.expect(w.title).expect(w.no_department);
+        // Hostile text is escaped.
+        page.expect("Forum &#60;b&#62;&#38;&#60;/b&#62; numérique");
+        assert!(!page.has("<b>&</b>"));
+        // A département that does not exist: the form says so.
+        let res = v.post("/me/news/settings", &[("department", "99")]).await;
+        assert_eq!(res.status, 422);
+        res.expect(w.bad_department);
+        let res = v.post("/me/news/settings", &[("department", "45")]).await;
+        assert_eq!(res.status, 303);
+        let page = v.follow(res.location().unwrap()).await;
+        page.expect(w.department_reason);
+        assert!(!page.has(w.no_department));
+        // Follow a free topic.
+        let res = v.post("/me/news/follow", &[("tag", "Numérique")]).await;
+        assert_eq!(res.status, 303, "{}", res.body);
+        let page = v.follow(res.location().unwrap()).await;
+        page.expect(w.tag_reason);
+        // Register, and come back to the feed with what happened.
+        let res = v
+            .post(
+                &format!("/me/events/{fair}/register"),
+                &[("next", "/me/news?where=department")],
+            )
+            .await;
+        assert_eq!(res.status, 303);
+        let location = res.location().unwrap().to_owned();
+        assert!(
+            location.starts_with("/me/news?where=department&done=done-news-registered"),
+            "{location}"
+        );
+        let page = v.follow(&location).await;
+        page.expect(w.registered);
+        // The département only: the online event is there, unless excluded.
+        assert!(page.has("Webinaire en ligne"));
+        let page = v.get("/me/news?where=department&online=exclude").await;
+        assert!(!page.has("Webinaire en ligne"));
+        // A redirect elsewhere is refused: back to the feed.
+        let res = v
+            .post(
+                &format!("/me/events/{fair}/star"),
+                &[("next", "https://evil.example/")],
+            )
+            .await;
+        assert!(
+            res.location().unwrap().starts_with("/me/news?done="),
+            "{:?}",
+            res.location()
+        );
+        // The calendar address, shown once.
+        let res = v.post("/me/news/calendar", &[]).await;
+        assert_eq!(res.status, 200);
+        res.expect(w.calendar_made).expect("/calendar/");
+        // A bad day in the filters: the page says it, in words.
+        let page = v.get("/me/news?from=15%2F03%2F2027").await;
+        assert_eq!(page.status, 422);
+        page.expect(w.bad_day);
+    }
     app.stop().await;
 }

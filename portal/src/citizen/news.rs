@@ -488,7 +488,12 @@ async fn settings(
     if matches!(problem.status, 401 | 403) {
         return Err(PageError::from_problem(problem));
     }
-    let errors = Errors::from_problem(ctx.t(), &problem, &["department"]);
+    let errors = Errors::from_problem_mapped(
+        ctx.t(),
+        &problem,
+        &[("department", "department")],
+        &["nw-field-", "field-"],
+    );
     with_errors(&state, &ctx, &me, Pick::default(), Vec::new(), errors).await
 }
 
