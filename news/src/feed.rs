@@ -43,7 +43,7 @@ pub const MAX_FOLLOWS: i64 = 200;
 /// Events a page of the feed shows.
 pub const PAGE: usize = 20;
 /// Events each source may bring to a feed (tags bring twice as many).
-const PER_SOURCE: i64 = 150;
+const PER_SOURCE: i64 = 80;
 /// The events a weekly digest lists at most.
 pub const DIGEST_EVENTS: usize = 5;
 /// A digest lists only events with at least this weight: a real match,
@@ -124,12 +124,34 @@ pub struct Profile {
 fn family(index: &Index, framework: &str, code: &str) -> Option<String> {
     let f = Framework::parse(framework)?;
     match f {
-        Framework::Rome if code.len() == 5 => Some(format!("rome~{}", &code[..3])),
+        Framework::Rome if code.len() == 5 && code.is_char_boundary(3) => {
+            Some(format!("rome~{}", &code[..3]))
+        }
         Framework::Esco => index
             .get(f, code)
             .and_then(|c| c.parent.as_ref())
             .map(|p| format!("isco~{p}")),
         _ => None,
+    }
+}
+
+/// [`family`] written into `out` (cleared by the caller): true when the
+/// code has a family.
+fn family_into(index: &Index, framework: &str, code: &str, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    match Framework::parse(framework) {
+        Some(Framework::Rome) if code.len() == 5 && code.is_char_boundary(3) => {
+            let _ = write!(out, "rome~{}", &code[..3]);
+            true
+        }
+        Some(f @ Framework::Esco) => match index.get(f, code).and_then(|c| c.parent.as_ref()) {
+            Some(p) => {
+                let _ = write!(out, "isco~{p}");
+                true
+            }
+            None => false,
+        },
+        _ => false,
     }
 }
 
@@ -251,6 +273,74 @@ impl Profile {
             .collect();
         d.dedup();
         d
+    }
+
+    /// The event's weight alone, as [`Profile::score`] sums it, without
+    /// building the reasons (nothing allocated but a key buffer): ranking
+    /// weighs every candidate, and says why only for those shown.
+    pub fn weigh(&self, e: &EventFull, index: &Index) -> f64 {
+        const KINDS: [&str; 13] = [
+            "plan-target",
+            "plan-skill",
+            "skill",
+            "credential",
+            "entry",
+            "near-plan-target",
+            "near",
+            "followed-org",
+            "followed-tag",
+            "department",
+            "region",
+            "online",
+            "region-wide",
+        ];
+        let slot = |kind: &str| KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        let mut best = [0f64; 13];
+        let mut keep = |i: usize, w: f64| {
+            if best[i] < w {
+                best[i] = w;
+            }
+        };
+        let mut key = String::new();
+        for t in &e.tags {
+            match self.exact.get(&t.tag) {
+                Some(found) => {
+                    for (w, r) in found {
+                        keep(slot(&r.kind), *w);
+                    }
+                }
+                None => {
+                    if let (Some(f), Some(c)) = (&t.framework, &t.code) {
+                        key.clear();
+                        if family_into(index, f, c, &mut key) {
+                            if let Some((w, r)) = self.near.get(key.as_str()) {
+                                keep(slot(&r.kind), *w);
+                            }
+                        }
+                    }
+                }
+            }
+            if self.tags.contains_key(&t.tag) {
+                keep(8, W_FOLLOWED);
+            }
+        }
+        let ev = &e.event;
+        match &ev.org_id {
+            Some(org) if self.orgs.contains_key(org) => keep(7, W_FOLLOWED),
+            Some(_) => {}
+            None => keep(12, W_REGION_WIDE),
+        }
+        if let Some(d) = &ev.department {
+            if self.department.as_deref() == Some(d.as_str()) || self.plan_departments.contains(d) {
+                keep(9, W_DEPARTMENT);
+            } else if self.region.is_some() && places::region_of(d) == self.region {
+                keep(10, W_REGION);
+            }
+        }
+        if ev.online_url.is_some() {
+            keep(11, W_ONLINE);
+        }
+        best.iter().sum()
     }
 
     /// The event's weight for this citizen and why, best reason first.
@@ -618,10 +708,7 @@ async fn news(
                         .is_some_and(|d| near.contains(d))
             }
         })
-        .map(|e| {
-            let (score, reasons) = profile.score(&e, &index);
-            (score, reasons, e)
-        })
+        .map(|e| (profile.weigh(&e, &index), Vec::new(), e))
         .collect();
     ranked.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
@@ -648,7 +735,10 @@ async fn news(
         .into_iter()
         .skip((page - 1) * PAGE)
         .take(PAGE)
-        .map(|(score, reasons, e)| {
+        .map(|(weight, _, e)| {
+            // Why: for the events shown only.
+            let (score, reasons) = profile.score(&e, &index);
+            debug_assert!((score - weight).abs() < 1e-9, "weigh and score disagree");
             let (registered, starred) = marks.get(&e.event.id).copied().unwrap_or_default();
             NewsItem {
                 event: feed_event(&e, &orgs, lang),
@@ -1419,7 +1509,6 @@ pub async fn digest_once(
     let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_org: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_department: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_region: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_family: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
         for t in &e.tags {
@@ -1435,9 +1524,6 @@ pub async fn digest_once(
         }
         if let Some(d) = &e.event.department {
             by_department.entry(d.as_str()).or_default().push(i);
-            if let Some(r) = places::region_of(d) {
-                by_region.entry(r).or_default().push(i);
-            }
         }
     }
     let mut after = String::new();
@@ -1476,35 +1562,32 @@ pub async fn digest_once(
             for d in profile.near_departments() {
                 candidates.extend(by_department.get(d.as_str()).into_iter().flatten());
             }
-            if let Some(r) = profile.region {
-                candidates.extend(by_region.get(r).into_iter().flatten());
-            }
+            // The region alone (1.5) never reaches DIGEST_MIN: an event
+            // of the region that does has another reason, indexed above.
             candidates.sort_unstable();
             candidates.dedup();
-            let mut ranked: Vec<(f64, Vec<Reason>, usize)> = candidates
+            let mut ranked: Vec<(f64, usize)> = candidates
                 .into_iter()
-                .map(|i| {
-                    let (s, r) = profile.score(&events[i], &index);
-                    (s, r, i)
-                })
-                .filter(|(s, _, _)| *s >= DIGEST_MIN)
+                .map(|i| (profile.weigh(&events[i], &index), i))
+                .filter(|(s, _)| *s >= DIGEST_MIN)
                 .collect();
             if ranked.is_empty() {
                 continue;
             }
             ranked.sort_by(|a, b| {
                 b.0.total_cmp(&a.0).then_with(|| {
-                    events[a.2]
+                    events[a.1]
                         .event
                         .starts_at
-                        .cmp(&events[b.2].event.starts_at)
+                        .cmp(&events[b.1].event.starts_at)
                 })
             });
             let listed: Vec<serde_json::Value> = ranked
                 .iter()
                 .take(DIGEST_EVENTS)
-                .map(|(_, reasons, i)| {
+                .map(|(_, i)| {
                     let e = &events[*i];
+                    let (_, reasons) = profile.score(e, &index);
                     let v = feed_event(e, &orgs, lang);
                     serde_json::json!({
                         "id": e.event.id,

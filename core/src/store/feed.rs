@@ -401,9 +401,16 @@ macro_rules! feed_sql {
             }
 
             async fn feed_candidates(&self, c: &CandidateQuery) -> StoreResult<Vec<EventFull>> {
+                // Descriptions cut (a feed shows a summary): hundreds of
+                // candidates must not carry 8,000 characters each.
                 let cols = EVENT_COLUMNS
                     .split(", ")
-                    .map(|col| format!("e.{}", col.trim()))
+                    .map(|col| match col.trim() {
+                        d @ ("description_fr" | "description_en") => {
+                            format!("SUBSTR(e.{d}, 1, 400) AS {d}")
+                        }
+                        col => format!("e.{col}"),
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
                 let mut seen = std::collections::HashSet::new();
