@@ -1206,7 +1206,7 @@ pub async fn mail_pending_once(state: &AppState) -> usize {
                         .as_ref()
                         .filter(|s| wants(s, k, &n.params))
                         .and_then(|s| citizen_mail(state, s, citizen, n, k, now));
-                    queued += finish(state, &[n.id.clone()], mail, now).await;
+                    queued += finish(state, std::slice::from_ref(&n.id), mail, now).await;
                 }
                 (None, Some(org_id), Some(k)) => {
                     if !orgs.contains_key(org_id) {
@@ -1218,10 +1218,10 @@ pub async fn mail_pending_once(state: &AppState) -> usize {
                         Some(Some((org, Some(email)))) => org_mail(state, org, email, n, k, now),
                         _ => None,
                     };
-                    queued += finish(state, &[n.id.clone()], mail, now).await;
+                    queued += finish(state, std::slice::from_ref(&n.id), mail, now).await;
                 }
                 _ => {
-                    queued += finish(state, &[n.id.clone()], None, now).await;
+                    queued += finish(state, std::slice::from_ref(&n.id), None, now).await;
                 }
             }
         }
