@@ -365,7 +365,7 @@ async fn a_job_fair_is_written_published_changed_and_cancelled_and_the_registere
         );
         let params: Value = serde_json::from_str(params).unwrap();
         assert_eq!(params["eventId"], id.as_str());
-        assert_eq!(params["title_fr"], "Forum de l’emploi numérique (salle B)");
+        assert_eq!(params["titleFr"], "Forum de l’emploi numérique (salle B)");
         assert_eq!(params["title_en"], "Digital jobs fair");
         assert_eq!(params["startsAt"], "2026-03-15T13:00:00+00:00");
         assert_eq!(
@@ -1018,6 +1018,7 @@ async fn the_console_writes_publishes_cancels_and_imports_events_in_french_and_e
                 "Ligne 3, colonne « Fin » : La fin doit venir après le début.",
                 "Annuler l’événement et prévenir",
                 "Brouillons",
+                "3 événements ajoutés.",
             ],
         ),
         (
@@ -1030,6 +1031,7 @@ async fn the_console_writes_publishes_cancels_and_imports_events_in_french_and_e
                 "Line 3, column “Fin”: The end must come after the start.",
                 "Cancel the event and tell them",
                 "Drafts",
+                "3 events added.",
             ],
         ),
     ] {
@@ -1163,6 +1165,20 @@ async fn the_console_writes_publishes_cancels_and_imports_events_in_french_and_e
             .unwrap()
             .starts_with("text/csv"));
         assert!(example.body.starts_with("\u{feff}Type;Titre;"));
+        // The example imports as it is.
+        v.get(&format!("{base}/import")).await;
+        let res = v
+            .upload(
+                &format!("{base}/import"),
+                &[],
+                "file",
+                "evenements-exemple.csv",
+                "text/csv",
+                example.body.clone().into_bytes(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        res.expect(texts[7]);
         v.get(&format!("{base}/import")).await;
         let bad = "Titre;Début;Fin;Commune;Département\r\nBon;01/03/2026 10:00;01/03/2026 12:00;Blois;41\r\nFaux;01/03/2026 10:00;01/03/2026 09:00;Blois;41\r\n";
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(bad);
