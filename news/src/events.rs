@@ -1163,8 +1163,8 @@ async fn do_cancel(
                 Kind::EventCancelled,
                 json!({
                     "eventId": e.id,
-                    "title_fr": e.title_fr,
-                    "title_en": e.title_en,
+                    "titleFr": e.title_fr,
+                    "titleEn": e.title_en,
                     "startsAt": e.starts_at.to_rfc3339(),
                     "reason": reason,
                 }),

@@ -366,7 +366,7 @@ async fn a_job_fair_is_written_published_changed_and_cancelled_and_the_registere
         let params: Value = serde_json::from_str(params).unwrap();
         assert_eq!(params["eventId"], id.as_str());
         assert_eq!(params["titleFr"], "Forum de l’emploi numérique (salle B)");
-        assert_eq!(params["title_en"], "Digital jobs fair");
+        assert_eq!(params["titleEn"], "Digital jobs fair");
         assert_eq!(params["startsAt"], "2026-03-15T13:00:00+00:00");
         assert_eq!(
             params["reason"],
