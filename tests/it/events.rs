@@ -1247,7 +1247,7 @@ async fn the_console_writes_publishes_cancels_and_imports_events_in_french_and_e
 
 #[tokio::test]
 async fn ten_thousand_events_are_listed_a_page_at_a_time_with_their_tags_and_counts() {
-    use atout_core::store::{EventQuery, EventRecord, EventStore as _, EventTag};
+    use atout_core::store::{EventQuery, EventRecord, EventTag};
     let s = Setup::new().await;
     let app = &s.app;
     let store = app.store();
