@@ -117,3 +117,5 @@ done-news-starred = Starred and added to your calendar.
 done-news-unstarred = The star is removed.
 done-news-full = Sorry: every place is taken.
 done-news-closed = This event does not take registrations in Atout.
+footer-events = Events
+footer-trainings = Trainings

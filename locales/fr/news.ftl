@@ -117,3 +117,5 @@ done-news-starred = Ajouté à vos favoris et à votre agenda.
 done-news-unstarred = Retiré de vos favoris.
 done-news-full = Désolé : toutes les places sont prises.
 done-news-closed = Les inscriptions à cet événement ne sont pas ouvertes dans Atout.
+footer-events = Événements
+footer-trainings = Formations
