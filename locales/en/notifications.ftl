@@ -160,3 +160,5 @@ co-ntc-mark-all = Mark all as read
 co-ntc-empty = No notification yet.
 done-notify-email-saved = The address is saved.
 done-notify-email-removed = The notifications are no longer mailed.
+co-status-reason = Reason
+co-status-reason-hint = It is told to the holder with the notification: 500 characters at most.

@@ -163,3 +163,5 @@ co-ntc-mark-all = Tout marquer comme lu
 co-ntc-empty = Aucune notification pour l’instant.
 done-notify-email-saved = L’adresse de réception est enregistrée.
 done-notify-email-removed = Les notifications ne sont plus envoyées par courriel.
+co-status-reason = Motif
+co-status-reason-hint = Il est communiqué au titulaire avec la notification : 500 caractères au plus.

@@ -622,8 +622,17 @@ async fn statuses_changed_in_the_console_are_seen_by_the_verifier() {
     let res = v.post(&status, &[("action", "revoke")]).await;
     assert!(res.location().unwrap().contains("confirm=revoke"));
     assert_eq!(verify().await.0, 200, "nothing was done");
+    // A reason may go with it (told to the holder, issue 19).
+    v.get(&page_path).await.expect("id=\"f-revoke-reason\"");
     let res = v
-        .post(&status, &[("action", "revoke"), ("understood", "1")])
+        .post(
+            &status,
+            &[
+                ("action", "revoke"),
+                ("understood", "1"),
+                ("reason", "Délivré par erreur"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let (code, report) = verify().await;

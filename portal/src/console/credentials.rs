@@ -314,6 +314,19 @@ async fn set_status(
             }))
         }
     };
+    // The reason, when given, is told to the holder (issue 19).
+    let reason: String = form.text("reason").chars().take(500).collect();
+    let mut body = json!({
+        "credentialId": issued.credential_id,
+        "credentialStatus": [{
+            "type": "BitstringStatusListEntry",
+            "status": on,
+            "statusPurpose": purpose,
+        }],
+    });
+    if on && !reason.trim().is_empty() {
+        body["reason"] = json!(reason.trim());
+    }
     check(
         state
             .send_json(
@@ -321,14 +334,7 @@ async fn set_status(
                 &page.staff.who,
                 Method::POST,
                 "/credentials/status",
-                &json!({
-                    "credentialId": issued.credential_id,
-                    "credentialStatus": [{
-                        "type": "BitstringStatusListEntry",
-                        "status": on,
-                        "statusPurpose": purpose,
-                    }],
-                }),
+                &body,
             )
             .await?,
     )
