@@ -240,9 +240,22 @@ macro_rules! feed_sql {
                     .collect())
             }
 
+            /// [`Self::feed_filters`] for sources driven by another index
+            /// (tags, organisations): `status || ''` keeps SQLite from
+            /// walking the whole listing index in start order instead.
+            fn feed_filters_unindexed(q: &mut sqlx::QueryBuilder<'_, $db>, c: &CandidateQuery) {
+                q.push(" AND e.status || '' = 'published'");
+                Self::feed_filters_rest(q, c);
+            }
+
             /// The filters every source shares.
             fn feed_filters(q: &mut sqlx::QueryBuilder<'_, $db>, c: &CandidateQuery) {
-                q.push(" AND e.status = 'published' AND e.ends_at > ");
+                q.push(" AND e.status = 'published'");
+                Self::feed_filters_rest(q, c);
+            }
+
+            fn feed_filters_rest(q: &mut sqlx::QueryBuilder<'_, $db>, c: &CandidateQuery) {
+                q.push(" AND e.ends_at > ");
                 q.push_bind(c.ends_after);
                 if let Some(before) = c.starts_before {
                     q.push(" AND e.starts_at < ");
@@ -424,16 +437,18 @@ macro_rules! feed_sql {
                 };
                 // Tagged with what the citizen's path names.
                 if !c.tags.is_empty() {
+                    // Driven from the tags' index (an event found twice is
+                    // kept once below).
                     let mut q = sqlx::QueryBuilder::<$db>::new(format!(
-                        "SELECT {cols} FROM events e WHERE e.id IN \
-                         (SELECT event_id FROM event_tags WHERE tag IN ("
+                        "SELECT {cols} FROM event_tags t JOIN events e ON e.id = t.event_id \
+                         WHERE t.tag IN ("
                     ));
                     let mut list = q.separated(", ");
                     for t in c.tags.iter().take(500) {
                         list.push_bind(t.clone());
                     }
-                    q.push("))");
-                    Self::feed_filters(&mut q, c);
+                    q.push(")");
+                    Self::feed_filters_unindexed(&mut q, c);
                     q.push(" ORDER BY e.starts_at LIMIT ");
                     q.push_bind(c.per_source * 2);
                     take(q.build_query_as().fetch_all(self.pool()).await?, &mut events);
@@ -448,7 +463,7 @@ macro_rules! feed_sql {
                         list.push_bind(o.clone());
                     }
                     q.push(")");
-                    Self::feed_filters(&mut q, c);
+                    Self::feed_filters_unindexed(&mut q, c);
                     q.push(" ORDER BY e.starts_at LIMIT ");
                     q.push_bind(c.per_source);
                     take(q.build_query_as().fetch_all(self.pool()).await?, &mut events);
