@@ -226,7 +226,7 @@ macro_rules! events_sql {
 
             /// The events with their tags and registration counts: one
             /// query for the tags and one for the counts.
-            async fn events_full(&self, events: Vec<EventRecord>) -> StoreResult<Vec<EventFull>> {
+            pub(super) async fn events_full(&self, events: Vec<EventRecord>) -> StoreResult<Vec<EventFull>> {
                 if events.is_empty() {
                     return Ok(Vec::new());
                 }

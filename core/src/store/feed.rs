@@ -3,7 +3,7 @@
 //! backends.
 
 use super::{
-    events::{EventFull, EventRecord, EventTag, EVENT_COLUMNS},
+    events::{EventFull, EventRecord, EVENT_COLUMNS},
     PgStore, SqliteStore, StoreResult,
 };
 use chrono::{DateTime, Utc};
@@ -193,53 +193,18 @@ pub trait FeedStore: Send + Sync {
     async fn seed_interests(&self, rows: &[SeedInterest], now: DateTime<Utc>) -> StoreResult<()>;
 }
 
+/// [`EVENT_COLUMNS`], each prefixed with the alias `e.`.
+fn event_columns_of_e() -> String {
+    EVENT_COLUMNS
+        .split(", ")
+        .map(|col| format!("e.{}", col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 macro_rules! feed_sql {
     ($name:ident, $db:ty) => {
         impl $name {
-            /// Tags and registration counts for these events.
-            async fn feed_full(&self, events: Vec<EventRecord>) -> StoreResult<Vec<EventFull>> {
-                if events.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut tags: HashMap<String, Vec<EventTag>> = HashMap::new();
-                let mut counts: HashMap<String, i64> = HashMap::new();
-                for chunk in events.chunks(500) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT event_id, tag, framework, code, version, label FROM event_tags \
-                         WHERE event_id IN (",
-                    );
-                    let mut list = q.separated(", ");
-                    for e in chunk {
-                        list.push_bind(e.id.clone());
-                    }
-                    q.push(") ORDER BY event_id, label");
-                    let rows: Vec<EventTag> = q.build_query_as().fetch_all(self.pool()).await?;
-                    for t in rows {
-                        tags.entry(t.event_id.clone()).or_default().push(t);
-                    }
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT event_id, COUNT(*) FROM event_attendees \
-                         WHERE registered_at IS NOT NULL AND event_id IN (",
-                    );
-                    let mut list = q.separated(", ");
-                    for e in chunk {
-                        list.push_bind(e.id.clone());
-                    }
-                    q.push(") GROUP BY event_id");
-                    let rows: Vec<(String, i64)> =
-                        q.build_query_as().fetch_all(self.pool()).await?;
-                    counts.extend(rows);
-                }
-                Ok(events
-                    .into_iter()
-                    .map(|event| EventFull {
-                        tags: tags.remove(&event.id).unwrap_or_default(),
-                        registered: counts.get(&event.id).copied().unwrap_or(0),
-                        event,
-                    })
-                    .collect())
-            }
-
             /// [`Self::feed_filters`] for sources driven by another index
             /// (tags, organisations): `status || ''` keeps SQLite from
             /// walking the whole listing index in start order instead.
@@ -498,7 +463,7 @@ macro_rules! feed_sql {
                     q.push_bind(c.per_source);
                     take(q.build_query_as().fetch_all(self.pool()).await?, &mut events);
                 }
-                self.feed_full(events).await
+                self.events_full(events).await
             }
 
             async fn follow(
@@ -682,11 +647,7 @@ macro_rules! feed_sql {
                 ends_after: DateTime<Utc>,
                 limit: i64,
             ) -> StoreResult<Vec<Attendance>> {
-                let cols = EVENT_COLUMNS
-                    .split(", ")
-                    .map(|col| format!("e.{}", col.trim()))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let cols = event_columns_of_e();
                 let rows: Vec<EventRecord> = sqlx::query_as(&format!(
                     "SELECT {cols} FROM events e JOIN event_attendees a ON a.event_id = e.id \
                      WHERE a.citizen_id = $1 AND e.ends_at > $2 AND e.status <> 'draft' \
@@ -708,7 +669,7 @@ macro_rules! feed_sql {
                 let marks: HashMap<String, (Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
                     marks.into_iter().map(|(e, r, s)| (e, (r, s))).collect();
                 Ok(self
-                    .feed_full(rows)
+                    .events_full(rows)
                     .await?
                     .into_iter()
                     .map(|event| {
@@ -800,11 +761,7 @@ macro_rules! feed_sql {
                 until: DateTime<Utc>,
                 limit: i64,
             ) -> StoreResult<Vec<DueReminder>> {
-                let cols = EVENT_COLUMNS
-                    .split(", ")
-                    .map(|col| format!("e.{}", col.trim()))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let cols = event_columns_of_e();
                 let mut tx = self.write().await?;
                 let due: Vec<(String, String)> = sqlx::query_as(
                     "SELECT a.event_id, a.citizen_id FROM event_attendees a \
